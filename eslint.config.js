@@ -1,0 +1,79 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/**
+ * Layering: renderer → shared ← main ← main/core (core imports only itself and shared).
+ * Exported so test/unit/layering.test.ts can prove the rule bites.
+ * @type {import('eslint').Linter.Config[]}
+ */
+export const layering = [
+  {
+    files: ['main/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^electron(/.*)?$', message: 'main/core is pure Node: no electron imports (put Electron code in a main/ adapter).' },
+          { regex: '(^|/)renderer(/|$)', message: 'main/core must not import renderer code.' },
+          { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'main/core must not import main/ adapters; only ./ (core) and ../../shared/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^electron(/.*)?$', message: 'shared/ is used by the renderer: no electron imports.' },
+          { regex: '^node:', message: 'shared/ runs in the renderer too: no Node built-ins.' },
+          { regex: '(^|/)(main|renderer)(/|$)', message: 'shared/ must not import main/ or renderer/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^electron(/.*)?$', message: 'The renderer talks to main only through the preload bridge.' },
+          { regex: '^node:', message: 'The renderer is sandboxed: no Node built-ins.' },
+          { regex: '(^|/)main(/|$)', message: 'The renderer must not import main/ code; use shared/.' },
+        ],
+      }],
+    },
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      'no-console': ['error', { allow: ['error'] }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  ...layering,
+);
