@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { apiErrorFrom, parseRetryAfter } from '../../main/core/api-errors.js';
+
+const env = (status: string, reason: string, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ error: { status, reason, message: 'm', request_id: 'r-1', ...extra } });
+
+describe('VoIPBIN error envelopes', () => {
+  it('maps statuses to codes a user can act on', () => {
+    expect(apiErrorFrom({ status: 401, body: env('UNAUTHENTICATED', 'INVALID_CREDENTIALS'), retryAfter: null, requestId: null }, 'x').code).toBe('auth_failed');
+    const frozen = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_FROZEN', { details: [{ deletion_effective_at: '2026-12-30T00:00:00Z' }] }), retryAfter: null, requestId: null }, 'x');
+    expect(frozen.code).toBe('account_frozen');
+    expect(frozen.userMessage).toMatch(/frozen.*2026-12-30/);
+    expect(apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'AGENT_AUTH_REQUIRED'), retryAfter: null, requestId: null }, 'x').code).toBe('forbidden');
+    const limited = apiErrorFrom({ status: 429, body: env('RESOURCE_EXHAUSTED', 'RATE_LIMIT_EXCEEDED'), retryAfter: '7', requestId: null }, 'x');
+    expect([limited.code, limited.retryAfterMs, limited.requestId]).toEqual(['rate_limited', 7000, 'r-1']);
+    expect(apiErrorFrom({ status: 502, body: '<html>', retryAfter: null, requestId: 'h' }, 'x')).toMatchObject({ code: 'server_error', requestId: 'h' });
+    expect(apiErrorFrom({ status: 400, body: '', retryAfter: null, requestId: null }, 'x').code).toBe('invalid_request');
+  });
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter(new Date(10_000 + 5_000).toUTCString(), 10_000)).toBe(5000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});

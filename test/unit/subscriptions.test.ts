@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTopics, resolveTopics } from '../../main/core/subscriptions.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import { validateTopic } from '../../shared/topics.js';
+import { topicAuthority } from '../../main/core/identity.js';
+import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
+
+const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
+const manager = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x50 })));
+const key = accessKeyIdentity({ id: CUSTOMER_ID });
+
+describe('default subscriptions (PROTOCOL §2.6)', () => {
+  it('gives a plain agent only its own 4-part agent topics', () => {
+    expect(defaultTopics(agent)).toEqual([
+      `agent_id:${AGENT_ID}:call:call_`,
+      `agent_id:${AGENT_ID}:groupcall:groupcall_`,
+      `agent_id:${AGENT_ID}:conversation:conversation_`,
+      `agent_id:${AGENT_ID}:chatmessage:chatmessage_created`,
+    ]);
+  });
+  it('adds customer SMS, conversation messages and queue calls for managers', () => {
+    const topics = defaultTopics(manager);
+    expect(topics).toContain(`customer_id:${CUSTOMER_ID}:message:message_created`);
+    expect(topics).toContain(`customer_id:${CUSTOMER_ID}:queuecall:queuecall_`);
+    expect(topics).toContain(`customer_id:${CUSTOMER_ID}:conversation:conversation_message_created`);
+  });
+  it('never gives an access key agent topics', () => {
+    const topics = defaultTopics(key);
+    expect(topics.some((t) => t.startsWith('agent_id'))).toBe(false);
+    expect(topics).toContain(`customer_id:${CUSTOMER_ID}:call:call_`);
+  });
+  it.each([agent, manager, key])('every default passes the server rules and is 4-part', (id) => {
+    for (const t of defaultTopics(id)) {
+      expect(validateTopic(t, topicAuthority(id)).ok).toBe(true);
+      expect(t.split(':')).toHaveLength(4);
+    }
+  });
+});
+
+describe('user topics', () => {
+  it('are validated before anything is sent, naming each bad topic and why', () => {
+    expect(() => resolveTopics(agent, [`agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:message`, `agent_id:${OTHER_ID}:call`]))
+      .toThrow(/"customer_id:.*:message": customer-wide topics need .*; "agent_id:9e8d.*": agent_id topics must use your own agent id/);
+  });
+  it('replace the defaults and are de-duplicated', () => {
+    const t = `agent_id:${AGENT_ID}:call:call_ringing`;
+    expect(resolveTopics(agent, [t, t])).toEqual([t]);
+    expect(resolveTopics(agent, [])).toEqual(defaultTopics(agent));
+  });
+});

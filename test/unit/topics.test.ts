@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { validateTopic, topicWarnings, parseTopic, type TopicAuthority } from '../../shared/topics.js';
+import { AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
+
+const agent: TopicAuthority = { kind: 'agent', agentId: AGENT_ID, customerId: CUSTOMER_ID, permission: 0x10 };
+const manager: TopicAuthority = { ...agent, permission: 0x10 | 0x40 };
+const admin: TopicAuthority = { ...agent, permission: 0x20 };
+const superAdmin: TopicAuthority = { ...agent, permission: 0x01 };
+const key: TopicAuthority = { kind: 'accesskey', customerId: CUSTOMER_ID };
+
+describe('topic validation mirrors the server (PROTOCOL §2.2)', () => {
+  const cases: [string, TopicAuthority, boolean, RegExp?][] = [
+    [`agent_id:${AGENT_ID}:call:call_`, agent, true],
+    [`agent_id:${AGENT_ID}`, agent, true],
+    [`agent_id:${OTHER_ID}:call:call_`, agent, false, /your own agent id/],
+    [`customer_id:${CUSTOMER_ID}:message:message_created`, agent, false, /admin or customer manager/],
+    [`customer_id:${CUSTOMER_ID}:message:message_created`, manager, true],
+    [`customer_id:${CUSTOMER_ID}:message:message_created`, admin, true],
+    [`customer_id:${OTHER_ID}:call`, admin, false, /not your account/],
+    [`customer_id:${OTHER_ID}:call`, superAdmin, true],
+    [`customer_id:${CUSTOMER_ID}:call:call_`, key, true],
+    [`agent_id:${AGENT_ID}:call:call_`, key, false, /access key has no agent/],
+    [`agent_id:${AGENT_ID}:call:*`, agent, false, /wildcards do not exist/],
+    [`owner_id:${AGENT_ID}:call`, agent, false, /unknown scope "owner_id"/],
+    ['agent_id', agent, false, /at least/],
+    ['agent_id:not-a-uuid:call', agent, false, /not a agent id|not a .* id/],
+    ['customer_id:00000000-0000-0000-0000-000000000000:call', admin, false, /UUID/],
+    [`agent_id:${AGENT_ID.toUpperCase()}:call:call_`, agent, false, /lowercase/],
+    [` agent_id:${AGENT_ID}:call`, agent, false, /spaces/],
+    ['', agent, false, /empty/],
+  ];
+  it.each(cases)('%s for %o → %s', (topic, who, ok, reason) => {
+    const v = validateTopic(topic, who);
+    expect(v.ok).toBe(ok);
+    if (!v.ok && reason !== undefined) expect(v.reason).toMatch(reason);
+  });
+});
+
+describe('topic warnings', () => {
+  const warn = (t: string): string[] => {
+    const p = parseTopic(t);
+    if (!p.ok) throw new Error(p.reason);
+    return topicWarnings(p.topic);
+  };
+  it('flags 3-part topics as duplicate-prone and prefix collisions', () => {
+    expect(warn(`customer_id:${CUSTOMER_ID}:queue`).join(' ')).toMatch(/twice.*|queuecall/);
+    expect(warn(`customer_id:${CUSTOMER_ID}:queue`).some((w) => w.includes('queuecall'))).toBe(true);
+    expect(warn(`agent_id:${AGENT_ID}`)[0]).toMatch(/every event/);
+    expect(warn(`agent_id:${AGENT_ID}:call:`)[0]).toMatch(/twice/);
+  });
+  it('has nothing to say about a 4-part event prefix', () => {
+    expect(warn(`agent_id:${AGENT_ID}:call:call_`)).toEqual([]);
+  });
+});
