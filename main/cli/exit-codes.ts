@@ -1,0 +1,15 @@
+import type { ErrorCode } from '../core/errors.js';
+
+/** Exit codes are part of the command's public interface. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, credentialsRejected: 3 } as const;
+
+const USAGE: ReadonlySet<string> = new Set<ErrorCode>([
+  'bad_usage', 'config_invalid', 'credentials_missing', 'credentials_invalid', 'invalid_topic', 'unsupported_token',
+]);
+
+export function exitCodeFor(code: string | undefined): number {
+  if (code === undefined) return EXIT.ok;
+  if (code === 'auth_failed') return EXIT.credentialsRejected;
+  if (USAGE.has(code)) return EXIT.usage;
+  return EXIT.failure;
+}

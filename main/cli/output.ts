@@ -1,0 +1,112 @@
+import type { StateDetail } from '../core/connection-state.js';
+import type { NotifierError } from '../core/errors.js';
+import type { CatchupReport, ResourceEvent } from '../core/listener.js';
+import { redactor } from '../core/redact.js';
+
+/**
+ * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
+ * interface that scripts and tests parse, so fields are only ever added, never renamed or removed.
+ * Without --json: one short human line per happening. Everything passes the redactor.
+ */
+export interface Output {
+  state(detail: StateDetail, at: number): void;
+  subscribed(topics: readonly string[], connection: number): void;
+  event(e: ResourceEvent): void;
+  catchup(r: CatchupReport): void;
+  error(e: NotifierError): void;
+}
+
+type Line = Record<string, unknown> & { type: string };
+
+function write(text: string): void {
+  process.stdout.write(redactor.redact(text) + '\n');
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function jsonLine(line: Line): void {
+  write(JSON.stringify(line));
+}
+
+export function errorLine(e: NotifierError): Line {
+  return { type: 'error', code: e.code, message: e.userMessage, ...(typeof e.details.topic === 'string' ? { topic: e.details.topic } : {}) };
+}
+
+export class JsonOutput implements Output {
+  state(d: StateDetail, at: number): void {
+    const base = { type: 'state', state: d.state, at: iso(at) };
+    switch (d.state) {
+      case 'reconnecting':
+        jsonLine({ ...base, attempt: d.attempt, delay_ms: d.delayMs, reason: d.reason });
+        return;
+      case 'connecting':
+        jsonLine({ ...base, attempt: d.attempt });
+        return;
+      case 'stopped':
+        jsonLine({ ...base, reason: d.reason, ...(d.code !== undefined ? { code: d.code } : {}) });
+        return;
+      default:
+        jsonLine(base);
+    }
+  }
+
+  subscribed(topics: readonly string[], connection: number): void {
+    jsonLine({ type: 'subscribed', topics, connection });
+  }
+
+  event(e: ResourceEvent): void {
+    jsonLine({
+      type: 'event',
+      resource: e.kind,
+      id: e.id ?? null,
+      status: e.status ?? null,
+      source: e.source,
+      ...(e.eventType !== undefined ? { event_type: e.eventType } : {}),
+    });
+  }
+
+  catchup(r: CatchupReport): void {
+    jsonLine({ type: 'catchup', connection: r.connection, since: iso(r.since), fetched: r.fetched, accepted: r.accepted.length, missing: r.missing });
+  }
+
+  error(e: NotifierError): void {
+    jsonLine(errorLine(e));
+  }
+}
+
+const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
+
+export class HumanOutput implements Output {
+  state(d: StateDetail, at: number): void {
+    const words: Record<StateDetail['state'], string> = {
+      idle: 'idle',
+      connecting: 'connecting to VoIPBIN…',
+      open: 'connected, subscribing…',
+      subscribed: 'receiving events',
+      reconnecting: 'connection lost',
+      stopped: 'stopped',
+    };
+    let text = words[d.state];
+    if (d.state === 'reconnecting') text += ` (${d.reason}); retry ${d.attempt} in ${(d.delayMs / 1000).toFixed(1)} s`;
+    if (d.state === 'stopped') text += `: ${d.reason}`;
+    write(`${time(at)}  ${text}`);
+  }
+
+  subscribed(topics: readonly string[]): void {
+    write(`${time(Date.now())}  listening on ${topics.length} topic${topics.length === 1 ? '' : 's'}: ${topics.join(', ')}`);
+  }
+
+  event(e: ResourceEvent): void {
+    const from = e.source === 'catchup' ? ' (caught up)' : '';
+    write(`${time(e.receivedAt)}  ${e.kind.padEnd(12)} ${(e.status ?? '-').padEnd(12)} ${e.id ?? ''}${from}`);
+  }
+
+  catchup(r: CatchupReport): void {
+    if (r.since === undefined && r.accepted.length === 0) return;
+    write(`${time(Date.now())}  caught up: ${r.accepted.length} change${r.accepted.length === 1 ? '' : 's'} since ${r.since === undefined ? 'start' : time(r.since)}`);
+  }
+
+  error(e: NotifierError): void {
+    write(`${time(Date.now())}  ✖ ${e.userMessage}`);
+  }
+}
