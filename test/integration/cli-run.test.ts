@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VoipbinEmulator } from '../emulator/index.js';
+import { makeCall } from '../emulator/fixtures.js';
+import { seedAccount, startEmulator, type Account } from '../support/harness.js';
+import { CliProcess, runCli } from '../support/cli-process.js';
+
+let emu: VoipbinEmulator;
+let acct: Account;
+const procs: CliProcess[] = [];
+
+beforeEach(async () => {
+  emu = await startEmulator();
+  acct = seedAccount(emu);
+});
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+  await emu.stop();
+});
+
+function run(args: string[], env: Record<string, string | undefined>): CliProcess {
+  const p = new CliProcess(['run', '--json', '--api-url', emu.url, '--log-level', 'debug', ...args], env);
+  procs.push(p);
+  return p;
+}
+
+describe('voipbin-notifier run --json', () => {
+  it('prints state, subscribed and one event line per accepted frame; exits 0 on SIGINT; never prints the token', async () => {
+    const p = run(['--topics', `agent_id:${acct.agentId}:call`], { VOIPBIN_TOKEN: acct.jwt });
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    const call = makeCall({ customer_id: acct.customerId, owner_type: 'agent', owner_id: acct.agentId, status: 'ringing', direction: 'outgoing' });
+    emu.publish('call_ringing', call); // 3-part topic: delivered twice
+    emu.publish('call_progressing', { ...call, status: 'progressing', tm_update: '2099-01-01T00:00:00Z' });
+    emu.publish('call_ringing', call); // late duplicate of an older state
+    await p.until('two events', (ls) => ls.filter((l) => l.type === 'event').length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+
+    const lines = p.lines();
+    expect(lines.filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'open', 'subscribed', 'stopped']);
+    expect(lines.find((l) => l.type === 'subscribed')).toEqual({ type: 'subscribed', topics: [`agent_id:${acct.agentId}:call`], connection: 1 });
+    expect(lines.filter((l) => l.type === 'event')).toEqual([
+      { type: 'event', resource: 'call', id: call.id, status: 'ringing', source: 'stream' },
+      { type: 'event', resource: 'call', id: call.id, status: 'progressing', source: 'stream' },
+    ]);
+    expect(lines.some((l) => l.type === 'catchup')).toBe(true);
+    expect(p.stderr).toMatch(/subscribed/);
+    for (const out of [p.stdout, p.stderr]) {
+      expect(out).not.toContain(acct.jwt);
+      expect(out).not.toContain(acct.jwt.split('.')[2]!);
+    }
+  });
+
+  it('reconnects and resubscribes after the server drops it, printing the retry', async () => {
+    const p = run([], { VOIPBIN_ACCESSKEY: acct.accesskey });
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    emu.dropAll();
+    await p.until('resubscribed', (ls) => ls.filter((l) => l.type === 'subscribed').length === 2);
+    const retry = p.lines().find((l) => l.type === 'state' && l.state === 'reconnecting')!;
+    expect(retry).toMatchObject({ attempt: 1 });
+    expect(retry.delay_ms).toBeTypeOf('number');
+    expect(retry.delay_ms as number).toBeLessThan(1_000);
+    p.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.stdout + p.stderr).not.toContain(acct.accesskey);
+  });
+
+  it('exits 3 when the server rejects the credentials', async () => {
+    const revoked = emu.addAccessKey(acct.customerId);
+    emu.revokeAccessKey(revoked);
+    const r = await runCli(['run', '--json', '--api-url', emu.url], { VOIPBIN_ACCESSKEY: revoked });
+    expect(r.code).toBe(3);
+    expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'auth_failed' });
+    expect(r.stdout + r.stderr).not.toContain(revoked);
+
+    const expired = emu.issueJwt(acct.agentId, { expire: new Date(Date.now() - 1000) });
+    const r2 = await runCli(['run', '--json', '--api-url', emu.url, '--token', expired]);
+    expect(r2.code).toBe(3);
+    expect(r2.lines.filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'stopped']);
+    expect(r2.lines.find((l) => l.type === 'error')).toMatchObject({ code: 'auth_failed', message: expect.stringMatching(/Sign in again/) as unknown });
+  });
+
+  it('exits 2 for bad usage and configuration, before connecting', async () => {
+    const noCreds = await runCli(['run', '--json', '--api-url', emu.url]);
+    expect(noCreds.code).toBe(2);
+    expect(noCreds.lines).toEqual([{ type: 'error', code: 'credentials_missing', message: expect.stringMatching(/VOIPBIN_TOKEN/) as unknown }]);
+
+    const badTopic = await runCli(['run', '--json', '--api-url', emu.url, '--topics', `customer_id:${acct.customerId}:call:call_,agent_id:${acct.agentId}:call:*`], { VOIPBIN_TOKEN: acct.jwt });
+    expect(badTopic.code).toBe(2);
+    const err = badTopic.lines[0]!;
+    expect(err).toMatchObject({ type: 'error', code: 'invalid_topic' });
+    expect(err.message).toMatch(new RegExp(`customer_id:${acct.customerId}:call:call_.*admin`));
+    expect(err.message).toMatch(/:\*": wildcards do not exist/);
+
+    const plainHttp = await runCli(['run', '--json', '--api-url', 'http://voipbin.example.com'], { VOIPBIN_TOKEN: acct.jwt });
+    expect(plainHttp.code).toBe(2);
+    expect(plainHttp.lines[0]).toMatchObject({ code: 'config_invalid' });
+
+    const both = await runCli(['run', '--json', '--api-url', emu.url, '--token', acct.jwt, '--accesskey', acct.accesskey]);
+    expect(both.code).toBe(2);
+
+    const unknown = await runCli(['run', '--json', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.lines[0]).toMatchObject({ type: 'error', code: 'bad_usage' });
+
+    expect(emu.upgrades).toEqual([]);
+  });
+
+  it('human mode writes readable lines to stdout and logs to stderr', async () => {
+    const p = new CliProcess(['run', '--api-url', emu.url], { VOIPBIN_TOKEN: acct.jwt });
+    procs.push(p);
+    const start = Date.now();
+    while (!p.stdout.includes('listening on 4 topics')) {
+      if (Date.now() - start > 8_000) throw new Error(`no subscription line: ${p.stdout} ${p.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    expect(p.stdout).toMatch(/receiving events/);
+    expect(p.stderr).toMatch(/signed in as agent/);
+  });
+});

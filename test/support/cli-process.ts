@@ -1,0 +1,47 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+
+export interface JsonLine { type: string; [k: string]: unknown }
+
+/** The built command as a child process, its stdout parsed as JSON lines. */
+export class CliProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: Record<string, string | undefined> = {}) {
+    this.child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString('utf8')));
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  lines(): JsonLine[] {
+    return this.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JsonLine);
+  }
+
+  async until(what: string, pred: (lines: JsonLine[]) => boolean, timeoutMs = 8_000): Promise<void> {
+    const start = Date.now();
+    while (!pred(this.lines())) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGINT'): void {
+    this.child.kill(signal);
+  }
+}
+
+/** Runs the command to completion. */
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string; lines: JsonLine[] }> {
+  const p = new CliProcess(args, env);
+  const code = await p.exited;
+  return { code, stdout: p.stdout, stderr: p.stderr, lines: p.lines() };
+}
