@@ -21,6 +21,17 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'notification',
+          include: ['test/notification/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          // One virtual desktop at a time keeps D-Bus captures unambiguous.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * How and when notifications interrupt the agent. Shared: the core applies it, the settings
+ * window edits it, and both validate with the same schema.
+ */
+export const NOTIFICATION_KINDS = ['incoming_call', 'missed_call', 'inbound_message', 'chat_message'] as const;
+export type PopupKind = (typeof NOTIFICATION_KINDS)[number];
+export type NotificationKind = PopupKind | 'summary';
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour HH:MM, e.g. 18:30');
+
+const KindSettingSchema = z.object({ enabled: z.boolean(), sound: z.boolean() });
+
+export const NotificationSettingsSchema = z.object({
+  kinds: z.object({
+    incoming_call: KindSettingSchema,
+    missed_call: KindSettingSchema,
+    inbound_message: KindSettingSchema,
+    chat_message: KindSettingSchema,
+  }),
+  /** Incoming calls still pop up (marked urgent) while paused, in quiet hours or under OS Do Not Disturb. */
+  callsBreakThroughDnd: z.boolean(),
+  /** Wall-clock ms until which pop-ups are paused; 'indefinite' until resumed; null when not paused. */
+  pausedUntil: z.union([z.number().int().nonnegative(), z.literal('indefinite'), z.null()]),
+  quietHours: z.object({ enabled: z.boolean(), start: HHMM, end: HHMM }),
+  /** Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks). */
+  privacy: z.boolean(),
+  /** Admins/managers/access keys: also pop up inbound calls for the whole customer. */
+  customerCalls: z.boolean(),
+  /** At most this many pop-ups per window; the rest become one summary. */
+  storm: z.object({ maxPerWindow: z.number().int().min(1).max(50), windowMs: z.number().int().min(100).max(60_000) }),
+});
+
+export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
+
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
+  kinds: {
+    incoming_call: { enabled: true, sound: true },
+    missed_call: { enabled: true, sound: false },
+    inbound_message: { enabled: true, sound: true },
+    chat_message: { enabled: true, sound: false },
+  },
+  callsBreakThroughDnd: true,
+  pausedUntil: null,
+  quietHours: { enabled: false, start: '18:00', end: '08:00' },
+  privacy: false,
+  customerCalls: false,
+  storm: { maxPerWindow: 3, windowMs: 2_000 },
+};
+
+export type PauseChoice = '1h' | 'tomorrow' | 'resumed';
+
+/** The pause switch: for an hour, until 08:00 tomorrow (local time), or until resumed. */
+export function pauseUntil(choice: PauseChoice, now: Date): NotificationSettings['pausedUntil'] {
+  if (choice === '1h') return now.getTime() + 60 * 60 * 1000;
+  if (choice === 'resumed') return 'indefinite';
+  const t = new Date(now);
+  t.setDate(t.getDate() + 1);
+  t.setHours(8, 0, 0, 0);
+  return t.getTime();
+}

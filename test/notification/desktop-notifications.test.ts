@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VoipbinEmulator } from '../emulator/index.js';
+import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import { seedAccount, startEmulator, type Account } from '../support/harness.js';
+import { CliProcess } from '../support/cli-process.js';
+import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
+
+/** Real OS notifications: the headless command → node-notifier → notify-send → D-Bus → dunst. */
+const missing = missingDesktopTools();
+if (missing.length > 0 && process.env.CI === 'true') {
+  throw new Error(`the notification suite needs ${missing.join(', ')} (installed by .ci/run)`);
+}
+
+let emu: VoipbinEmulator;
+let acct: Account;
+let desktop: DesktopSession | undefined;
+const procs: CliProcess[] = [];
+
+beforeEach(async () => {
+  emu = await startEmulator();
+  acct = seedAccount(emu);
+});
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    p.kill('SIGKILL');
+    await p.exited;
+  }
+  desktop?.stop();
+  desktop = undefined;
+  await emu.stop();
+});
+
+function runNotifier(env: Record<string, string>): CliProcess {
+  const p = new CliProcess(['run', '--json', '--notify', 'native', '--api-url', emu.url], { ...env, VOIPBIN_TOKEN: acct.jwt });
+  procs.push(p);
+  return p;
+}
+
+const jane = { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' };
+
+describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
+  it('an incoming call reaches the notification daemon as a critical, persistent pop-up, and a missed call replaces it', async () => {
+    desktop = await DesktopSession.start();
+    const p = runNotifier(desktop.env);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(emu, ring.start());
+
+    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper');
+    expect(call.body).toBe('Ringing for you');
+    expect(call.appName).toBe('VoIPBIN Notifier');
+    expect(call.expireTimeout).toBe(0);
+    expect(call.hints).toMatch(/"urgency"\s+variant\s+byte 2/);
+    expect(call.hints).toContain(`x-dunst-stack-tag`);
+    expect(call.hints).toContain(ring.groupcall.id);
+
+    publishAll(emu, ring.giveUp('noanswer'));
+    const missed = await desktop.waitForNotify((c) => c.summary === 'Missed call from Jane Cooper');
+    expect(missed.body).toMatch(/^at \d\d:\d\d$/);
+    expect(missed.hints).toContain(ring.groupcall.id);
+    await p.until('withdrawn', (ls) => ls.some((l) => l.type === 'notification_withdrawn'));
+    expect(JSON.stringify(p.lines().filter((l) => l.type === 'error'))).toBe('[]');
+  });
+
+  it('an answered call is replaced in place by its outcome', async () => {
+    desktop = await DesktopSession.start();
+    const p = runNotifier(desktop.env);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(emu, ring.start());
+    await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper');
+    publishAll(emu, ring.answer(0));
+    const outcome = await desktop.waitForNotify((c) => c.summary === 'Call answered');
+    expect(outcome.hints).toContain(ring.groupcall.id);
+  });
+
+  it('with no notification daemon it says so once, loudly, and keeps recording', async () => {
+    desktop = await DesktopSession.start({ daemon: false });
+    const p = runNotifier(desktop.env);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    for (let i = 0; i < 3; i++) {
+      publishAll(emu, new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: { type: 'tel', target: `+1555000${i}` }, legTo: [{ type: 'extension', target: '2001' }] }).start());
+    }
+    await p.until('three notifications and the error', (ls) => ls.filter((l) => l.type === 'notification').length === 3 && ls.some((l) => l.type === 'error'));
+    await new Promise((r) => setTimeout(r, 300));
+    const errors = p.lines().filter((l) => l.type === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'notifications_unavailable', message: expect.stringMatching(/still recorded/) as unknown });
+    expect(p.lines().at(-1)?.type).not.toBe('state');
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+  });
+});

@@ -1,0 +1,336 @@
+import { describe, expect, it } from 'vitest';
+import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notification-center.js';
+import { EventOrdering } from '../../main/core/event-ordering.js';
+import { parseFrame } from '../../main/core/frames.js';
+import { decodeAgentToken, accessKeyIdentity, type Identity } from '../../main/core/identity.js';
+import type { ResourceEvent } from '../../main/core/listener.js';
+import { createLogger } from '../../main/core/log.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil, type NotificationSettings } from '../../shared/notification-settings.js';
+import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
+import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../emulator/fixtures.js';
+import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
+
+const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
+const admin = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x30 })));
+const JANE: { type: string; target: string; target_name?: string } = { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' };
+const DESK = { type: 'extension', target: '2001' };
+const MOBILE = { type: 'tel', target: '+15550002001' };
+
+/** The real pipeline after the socket: parse, dedupe/order, then the notification center. */
+class Desk {
+  readonly notes: DecidedNotification[] = [];
+  readonly withdrawn: Withdrawal[] = [];
+  readonly popups: PopUp[] = [];
+  readonly center: NotificationCenter;
+  private readonly ordering = new EventOrdering();
+  clock = new Date('2026-11-23T10:00:00').getTime();
+
+  constructor(identity: Identity = agent, settings: Partial<NotificationSettings> = {}, sink?: NotificationSink) {
+    this.center = new NotificationCenter({
+      identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings }, sink, logger: createLogger({ level: 'silent' }), now: () => this.clock,
+    });
+    this.center.on('notification', (n) => this.notes.push(n));
+    this.center.on('withdrawn', (w) => this.withdrawn.push(w));
+  }
+
+  toEvent(f: Frame, source: ResourceEvent['source'] = 'stream'): ResourceEvent | undefined {
+    const raw = JSON.stringify(f.data);
+    const p = parseFrame(raw);
+    if (!p.ok || this.ordering.judge(p.frame, raw) !== 'accepted') return undefined;
+    return { ...p.frame, source, receivedAt: this.clock };
+  }
+
+  feed(frames: Frame[]): this {
+    for (const f of frames) {
+      const e = this.toEvent(f);
+      if (e !== undefined) this.center.handleEvent(e);
+    }
+    return this;
+  }
+
+  catchup(frames: Frame[], since: number | undefined, connection = 2): this {
+    const accepted = frames.map((f) => this.toEvent(f, 'catchup')).filter((e): e is ResourceEvent => e !== undefined);
+    this.center.handleCatchup({ connection, since, fetched: frames.length, accepted, missing: [] });
+    return this;
+  }
+
+  kinds(): string[] {
+    return this.notes.map((n) => n.kind);
+  }
+}
+
+const ring = (legTo = [DESK, MOBILE], caller = JANE): AgentRing => new AgentRing({ customerId: CUSTOMER_ID, agentId: AGENT_ID, caller, legTo });
+const shuffle = <T>(xs: T[], seed: number): T[] => xs.map((x, i) => [((i + 1) * seed) % 97, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+
+describe('incoming calls for me', () => {
+  it('one ringing offer (a groupcall and its legs) is exactly one pop-up, titled with the caller and where it rings', () => {
+    const r = ring();
+    const desk = new Desk().feed(r.start());
+    expect(desk.kinds()).toEqual(['incoming_call']);
+    expect(desk.notes[0]).toMatchObject({ resourceId: r.groupcall.id, title: 'Incoming call from Jane Cooper', body: 'Ringing for you', shown: true });
+  });
+
+  it('says which device rings when the leg is the first news', () => {
+    const r = ring([DESK]);
+    const [, legCreated, legRinging] = r.start();
+    const desk = new Desk().feed([legCreated!, legRinging!]);
+    expect(desk.notes[0]!.body).toBe('Ringing on extension 2001');
+  });
+
+  it.each([1, 3, 7, 11])('stays one pop-up whatever the frame order and duplication (seed %i)', (seed) => {
+    const r = ring();
+    const frames = r.start();
+    const desk = new Desk().feed(shuffle([...frames, ...frames], seed));
+    expect(desk.kinds()).toEqual(['incoming_call']);
+  });
+
+  it('falls back to the number when the caller has no name', () => {
+    const desk = new Desk().feed(ring([DESK], { type: 'tel', target: '+15559876' }).start());
+    expect(desk.notes[0]!.title).toBe('Incoming call from +15559876');
+  });
+
+  it('is withdrawn when answered here, and no missed call follows', () => {
+    const r = ring();
+    const desk = new Desk().feed(r.start()).feed(r.answer(0)).feed(r.hangup());
+    expect(desk.kinds()).toEqual(['incoming_call']);
+    expect(desk.withdrawn).toEqual([{ resourceId: r.groupcall.id, reason: 'answered' }]);
+  });
+
+  it('is withdrawn when answered elsewhere (another of my devices), frames out of order', () => {
+    const r = ring();
+    const desk = new Desk().feed(r.start());
+    desk.feed(r.answer(1).reverse()).feed(r.hangup());
+    expect(desk.withdrawn).toEqual([{ resourceId: r.groupcall.id, reason: 'answered' }]);
+    expect(desk.kinds()).toEqual(['incoming_call']);
+  });
+
+  it.each(['noanswer', 'cancel', 'timeout'] as const)('ending unanswered (%s) withdraws it and leaves a missed call with the caller and time', (reason) => {
+    const r = ring();
+    const desk = new Desk().feed(r.start()).feed(r.giveUp(reason));
+    expect(desk.withdrawn).toEqual([{ resourceId: r.groupcall.id, reason: 'missed' }]);
+    expect(desk.kinds()).toEqual(['incoming_call', 'missed_call']);
+    expect(desk.notes[1]).toMatchObject({ title: 'Missed call from Jane Cooper', resourceId: r.groupcall.id });
+    expect(desk.notes[1]!.body).toMatch(/^at \d\d:\d\d$/);
+    expect(desk.center.history.unreadCount('missed_call')).toBe(1);
+  });
+
+  it('a leg seen before its groupcall still makes one pop-up', () => {
+    const r = ring([DESK]);
+    const [created, legCreated, legRinging] = r.start();
+    const desk = new Desk().feed([legCreated!, legRinging!, created!]);
+    expect(desk.kinds()).toEqual(['incoming_call']);
+    expect(desk.notes[0]!.resourceId).toBe(r.legs[0]!.id);
+    desk.feed(r.giveUp());
+    expect(desk.withdrawn).toEqual([{ resourceId: r.legs[0]!.id, reason: 'missed' }]);
+  });
+
+  it('nothing rings for a call whose first news is that it ended; unanswered, it is a missed call', () => {
+    const r = ring();
+    r.start();
+    const desk = new Desk().feed(r.giveUp());
+    expect(desk.kinds()).toEqual(['missed_call']);
+    expect(desk.withdrawn).toEqual([]);
+    const answered = ring();
+    answered.start();
+    answered.answer(0);
+    expect(new Desk().feed(answered.hangup()).notes).toEqual([]);
+  });
+
+  it('ignores calls of other agents and outgoing calls I make', () => {
+    const other = new AgentRing({ customerId: CUSTOMER_ID, agentId: OTHER_ID, caller: JANE, legTo: [{ type: 'extension', target: '3001' }] });
+    const mine = makeCall({ customer_id: CUSTOMER_ID, owner_id: AGENT_ID, direction: 'incoming', status: 'ringing' });
+    const desk = new Desk().feed(other.start()).feed([{ eventType: 'call_ringing', data: mine }]);
+    expect(desk.notes).toEqual([]);
+  });
+});
+
+describe('customer-wide view (admins and managers, when enabled)', () => {
+  const inbound = (): InboundCall => new InboundCall({ customerId: CUSTOMER_ID, caller: JANE, number: { type: 'tel', target: '+15550199', name: 'Sales line' } });
+
+  it('pops up inbound PSTN calls and withdraws them when answered or abandoned, without missed calls', () => {
+    const a = inbound();
+    const b = inbound();
+    const desk = new Desk(admin, { customerCalls: true }).feed(a.start()).feed(a.answer()).feed(b.start()).feed(b.giveUp());
+    expect(desk.kinds()).toEqual(['incoming_call', 'incoming_call']);
+    expect(desk.notes[0]).toMatchObject({ title: 'Incoming call from Jane Cooper', body: 'To Sales line' });
+    expect(desk.withdrawn).toEqual([{ resourceId: a.call.id, reason: 'answered' }, { resourceId: b.call.id, reason: 'ended' }]);
+  });
+
+  it('is off unless enabled, and never for a plain agent', () => {
+    expect(new Desk(admin).feed(inbound().start()).notes).toEqual([]);
+    expect(new Desk(agent, { customerCalls: true }).feed(inbound().start()).notes).toEqual([]);
+  });
+
+  it('gives way to my own pop-up when the call is routed to me', () => {
+    const a = inbound();
+    const r = ring([DESK]);
+    const desk = new Desk(admin, { customerCalls: true }).feed(a.start()).feed(r.start());
+    expect(desk.withdrawn).toEqual([{ resourceId: a.call.id, reason: 'routed' }]);
+    expect(desk.kinds()).toEqual(['incoming_call', 'incoming_call']);
+  });
+});
+
+describe('messages', () => {
+  const frame = (eventType: string, data: Record<string, unknown>): Frame => ({ eventType, data });
+
+  it('inbound SMS shows the sender and a preview; outbound does not pop up', () => {
+    const long = 'Hi, my order #4411 never arrived and I have been waiting for two weeks now, could someone please call me back as soon as possible? Thanks a lot!';
+    const desk = new Desk(admin).feed([
+      frame('message_created', makeSms({ customer_id: CUSTOMER_ID, source: { type: 'tel', target: '+15557654321' }, text: long })),
+      frame('message_created', makeSms({ customer_id: CUSTOMER_ID, direction: 'outbound' })),
+    ]);
+    expect(desk.kinds()).toEqual(['inbound_message']);
+    expect(desk.notes[0]!.title).toBe('SMS from +15557654321 to +15551230000');
+    expect(desk.notes[0]!.body).toHaveLength(140);
+    expect(desk.notes[0]!.body.endsWith('…')).toBe(true);
+  });
+
+  it('incoming conversation messages pop up, outgoing ones do not', () => {
+    const desk = new Desk(admin).feed([
+      frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'incoming', text: 'Is the store open today?', source: { type: 'line', target: 'U123', target_name: 'Kim' } })),
+      frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'outgoing' })),
+    ]);
+    expect(desk.notes.map((n) => [n.kind, n.title, n.body])).toEqual([['inbound_message', 'Message from Kim', 'Is the store open today?']]);
+  });
+
+  it('team chat from someone else pops up; my own and system messages do not', () => {
+    const desk = new Desk().feed([
+      frame('chatmessage_created', makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID, text: 'Can you take the next VIP call?' })),
+      frame('chatmessage_created', makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: AGENT_ID, text: 'sure' })),
+      frame('chatmessage_created', makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID, type: 'system', text: 'joined' })),
+    ]);
+    expect(desk.notes.map((n) => [n.kind, n.body])).toEqual([['chat_message', 'Can you take the next VIP call?']]);
+  });
+
+  it('transcripts never pop up but are kept in history', () => {
+    const desk = new Desk().feed([frame('transcript_created', makeTranscript({ customer_id: CUSTOMER_ID }))]);
+    expect(desk.notes).toEqual([]);
+    expect(desk.center.history.list()[0]).toMatchObject({ kind: 'activity', title: 'transcript', shown: false });
+  });
+});
+
+describe('interruption policy', () => {
+  const sms = (): Frame => ({ eventType: 'message_created', data: makeSms({ customer_id: CUSTOMER_ID }) });
+
+  it('in quiet hours calls break through (urgent) and messages wait in history', () => {
+    const desk = new Desk(admin, { quietHours: { enabled: true, start: '09:00', end: '17:00' } });
+    desk.feed(ring().start()).feed([sms()]);
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([['incoming_call', true, undefined], ['inbound_message', false, 'quiet hours']]);
+  });
+
+  it('quiet hours across midnight', () => {
+    const desk = new Desk(admin, { quietHours: { enabled: true, start: '18:00', end: '08:00' } });
+    desk.clock = new Date('2026-11-23T23:30:00').getTime();
+    desk.feed([sms()]);
+    desk.clock = new Date('2026-11-23T08:01:00').getTime();
+    desk.feed([sms()]);
+    expect(desk.notes.map((n) => n.shown)).toEqual([false, true]);
+  });
+
+  it('the pause switch holds messages, lets calls through unless told otherwise, and ends on time', () => {
+    const start = new Date('2026-11-23T10:00:00');
+    const paused = new Desk(admin, { pausedUntil: pauseUntil('1h', start) });
+    paused.feed(ring().start()).feed([sms()]);
+    paused.clock = start.getTime() + 61 * 60_000;
+    paused.feed([sms()]);
+    expect(paused.notes.map((n) => [n.kind, n.shown])).toEqual([['incoming_call', true], ['inbound_message', false], ['inbound_message', true]]);
+
+    const strict = new Desk(admin, { pausedUntil: pauseUntil('resumed', start), callsBreakThroughDnd: false }).feed(ring().start());
+    expect(strict.notes[0]).toMatchObject({ shown: false, heldBecause: 'paused' });
+    expect(pauseUntil('tomorrow', start)).toBe(new Date('2026-11-24T08:00:00').getTime());
+  });
+
+  it('per-kind off keeps history only; sound follows the per-kind setting', () => {
+    const popups: PopUp[] = [];
+    const sink: NotificationSink = { name: 'record', show: async (p) => { popups.push(p); }, withdraw: async () => undefined };
+    const desk = new Desk(admin, {
+      kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, inbound_message: { enabled: false, sound: true }, incoming_call: { enabled: true, sound: false } },
+    }, sink);
+    desk.feed([sms()]).feed(ring().start());
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([['inbound_message', false, 'turned off'], ['incoming_call', true, undefined]]);
+    expect(popups.map((p) => [p.kind, p.sound, p.urgent])).toEqual([['incoming_call', false, true]]);
+    expect(desk.center.history.size).toBe(2);
+  });
+
+  it('privacy mode hides numbers and message text in pop-ups', async () => {
+    const popups: PopUp[] = [];
+    const sink: NotificationSink = { name: 'record', show: async (p) => { popups.push(p); }, withdraw: async () => undefined };
+    const desk = new Desk(admin, { privacy: true }, sink);
+    desk.feed(ring([DESK], { type: 'tel', target: '+15559876' }).start()).feed(ring([DESK]).start()).feed([sms()]);
+    await Promise.resolve();
+    const text = JSON.stringify(popups);
+    expect(text).not.toMatch(/\+1555|2001|Hello from VoIPBIN/);
+    expect(popups.map((p) => p.title)).toEqual(['Incoming call from a caller', 'Incoming call from Jane Cooper', 'SMS from a customer']);
+    expect(desk.notes[2]!.body).toBe('Hello from VoIPBIN');
+  });
+});
+
+describe('storms', () => {
+  it('shows a few, then one summary; nothing is lost from history', async () => {
+    const desk = new Desk(admin, { customerCalls: true, storm: { maxPerWindow: 3, windowMs: 50 } });
+    for (let i = 0; i < 12; i++) {
+      desk.feed(new InboundCall({ customerId: CUSTOMER_ID, caller: { type: 'tel', target: `+1555000${i}` }, number: { type: 'tel', target: '+15550199' } }).start());
+    }
+    expect(desk.notes.filter((n) => n.shown)).toHaveLength(3);
+    expect(desk.notes.filter((n) => n.heldBecause === 'storm')).toHaveLength(9);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(desk.notes.at(-1)).toMatchObject({ kind: 'summary', title: '9 more calls', shown: true });
+    expect(desk.center.history.list().filter((h) => h.kind === 'incoming_call')).toHaveLength(12);
+    desk.center.dispose();
+  });
+});
+
+describe('catch-up after a gap', () => {
+  it('re-rings calls still ringing, turns calls that ended meanwhile into missed entries, and says so once', () => {
+    const before = ring([DESK], { type: 'tel', target: '+15551111' });
+    const desk = new Desk().feed(before.start());
+    // While asleep: the ringing call ends unanswered, another rings and ends, a third is ringing now.
+    const ended = before.giveUp();
+    const during = ring([DESK], { type: 'tel', target: '+15552222' });
+    during.start();
+    const duringEnd = during.giveUp();
+    const now = ring([DESK], { type: 'tel', target: '+15553333' });
+    const nowRinging = now.start();
+    desk.catchup([...ended, ...duringEnd, ...nowRinging], desk.clock - 60_000);
+    expect(desk.withdrawn).toEqual([{ resourceId: before.groupcall.id, reason: 'missed' }]);
+    expect(desk.kinds()).toEqual(['incoming_call', 'incoming_call', 'summary']);
+    expect(desk.notes[1]!.title).toBe('Incoming call from +15553333');
+    expect(desk.notes[2]).toMatchObject({ title: 'While you were away', body: '2 missed calls' });
+    const missed = desk.center.history.list().filter((h) => h.kind === 'missed_call');
+    expect(missed.map((m) => [m.title, m.shown, m.heldBecause])).toEqual([
+      ['Missed call from +15552222', false, 'while away'],
+      ['Missed call from +15551111', false, 'while away'],
+    ]);
+  });
+
+  it('at start-up, old endings are not news: only calls ringing now pop up', () => {
+    const old = ring([DESK]);
+    old.start();
+    const current = ring([DESK], { type: 'tel', target: '+15554444' });
+    const desk = new Desk().catchup([...old.giveUp(), ...current.start()], undefined, 1);
+    expect(desk.kinds()).toEqual(['incoming_call']);
+    expect(desk.notes[0]!.title).toBe('Incoming call from +15554444');
+  });
+});
+
+describe('delivery failures', () => {
+  it('an OS that refuses notifications is reported once; history keeps everything', async () => {
+    const sink: NotificationSink = { name: 'broken', show: () => Promise.reject(new Error('notify-send: no daemon')), withdraw: async () => undefined };
+    const errors: string[] = [];
+    const desk = new Desk(admin, {}, sink);
+    desk.center.on('error', (e) => errors.push(e.code));
+    desk.feed(ring().start()).feed([{ eventType: 'message_created', data: makeSms({ customer_id: CUSTOMER_ID }) }]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toEqual(['notifications_unavailable']);
+    expect(desk.center.history.size).toBe(2);
+  });
+
+  it('history is a bounded ring with unread counts', () => {
+    const desk = new Desk(accessKeyIdentity({ id: CUSTOMER_ID }));
+    for (let i = 0; i < 600; i++) desk.feed([{ eventType: 'message_created', data: makeSms({ customer_id: CUSTOMER_ID }) }]);
+    expect(desk.center.history.size).toBe(500);
+    expect(desk.center.history.unreadCount()).toBe(500);
+    desk.center.history.markRead();
+    expect(desk.center.history.unreadCount()).toBe(0);
+  });
+});
