@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'bad_response'
   | 'not_found'
   | 'invalid_request'
-  | 'catchup_failed';
+  | 'catchup_failed'
+  | 'wrong_password'
+  | 'invalid_webhook_url'
+  | 'webhook_url_refused'
+  | 'notifications_unavailable';
 
 export class NotifierError extends Error {
   override readonly name: string = 'NotifierError';

@@ -1,0 +1,52 @@
+import { resolveApiUrl, type ApiEndpoints } from './api-url.js';
+import { credentialFrom, type Credential } from './credentials.js';
+import type { CredentialStore, StoredCredentials } from './credential-store.js';
+import { NotifierError } from './errors.js';
+
+/**
+ * Which credential a command uses: command-line options, then environment variables
+ * (VOIPBIN_TOKEN / VOIPBIN_ACCESSKEY), then what `login` saved. The API URL follows the same
+ * order, except that a saved API URL applies only to the saved credential: a token belongs to
+ * the server that issued it, and must not be sent to another one by accident.
+ */
+export interface CredentialFlags {
+  apiUrl?: string | undefined;
+  token?: string | undefined;
+  accesskey?: string | undefined;
+}
+
+export type CredentialSource = 'flags' | 'env' | 'stored';
+
+export interface ResolvedCredentials {
+  credential: Credential;
+  endpoints: ApiEndpoints;
+  source: CredentialSource;
+  /** The saved record, when the credential came from it. */
+  stored: StoredCredentials | undefined;
+}
+
+const present = (v: string | undefined): boolean => v !== undefined && v.trim() !== '';
+
+export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.ProcessEnv, store: CredentialStore | undefined): Promise<ResolvedCredentials> {
+  const explicitUrl = present(flags.apiUrl) ? flags.apiUrl : present(env.VOIPBIN_API_URL) ? env.VOIPBIN_API_URL : undefined;
+
+  if (present(flags.token) || present(flags.accesskey)) {
+    return { credential: credentialFrom(flags, 'on the command line'), endpoints: resolveApiUrl(explicitUrl), source: 'flags', stored: undefined };
+  }
+  if (present(env.VOIPBIN_TOKEN) || present(env.VOIPBIN_ACCESSKEY)) {
+    return {
+      credential: credentialFrom({ token: env.VOIPBIN_TOKEN, accesskey: env.VOIPBIN_ACCESSKEY }, 'in VOIPBIN_TOKEN / VOIPBIN_ACCESSKEY'),
+      endpoints: resolveApiUrl(explicitUrl),
+      source: 'env',
+      stored: undefined,
+    };
+  }
+  const stored = await store?.load();
+  if (stored !== undefined) {
+    return { credential: stored.credential, endpoints: resolveApiUrl(explicitUrl ?? stored.apiUrl), source: 'stored', stored };
+  }
+  throw new NotifierError(
+    'credentials_missing',
+    'No credentials: sign in with "voipbin-notifier login", pass --token <agent token> or --accesskey <vb_…>, or set VOIPBIN_TOKEN or VOIPBIN_ACCESSKEY.',
+  );
+}

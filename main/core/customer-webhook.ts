@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { ApiError, NotifierError, isNotifierError } from './errors.js';
+import type { Credential } from './credentials.js';
+import { decodeAgentToken, type Identity } from './identity.js';
+import type { RestClient } from './rest-client.js';
+import { redactor } from './redact.js';
+import { Permission, permissionWords } from '../../shared/permissions.js';
+
+/**
+ * The customer webhook: one method + URI per account to which VoIPBIN POSTs every event.
+ *
+ * The danger is in the API: `PUT /v1.0/customer` overwrites all seven basic fields and blanks
+ * any that are missing, while `GET /v1.0/customer` omits empty strings (PROTOCOL.md §4). So a
+ * webhook edit must read the customer first and send back every other field exactly as read,
+ * or it silently erases the account's name, email, phone number or address.
+ */
+export const WEBHOOK_METHODS = ['POST', 'PUT', 'GET', 'DELETE'] as const;
+export type WebhookMethod = (typeof WEBHOOK_METHODS)[number];
+
+/** The five fields a webhook edit must carry through untouched. */
+export const PRESERVED_FIELDS = ['name', 'detail', 'email', 'phone_number', 'address'] as const;
+type PreservedField = (typeof PRESERVED_FIELDS)[number];
+
+export type CustomerBasicInfo = Record<PreservedField | 'webhook_method' | 'webhook_uri', string>;
+
+const opt = z.string().optional();
+
+/** Every field we send back must be a string or absent; anything else means we do not understand the reply and must not PUT. */
+const CustomerSchema = z.object({
+  id: z.string().min(1),
+  name: opt, detail: opt, email: opt, phone_number: opt, address: opt,
+  webhook_method: opt, webhook_uri: opt, webhook_secret: opt,
+});
+
+/** Enough of an identity to say which permission is missing. */
+export type Authority = Pick<Identity, 'kind' | 'permission'>;
+
+/** What the credential may do as far as we can tell locally (the JWT's permission snapshot). */
+export function authorityOf(cred: Credential): Authority | undefined {
+  if (cred.kind === 'accesskey') return { kind: 'accesskey', permission: Permission.CustomerAdmin };
+  try {
+    return decodeAgentToken(cred.token);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WebhookSettings {
+  customerId: string;
+  /** As stored; "" means unset (VoIPBIN then sends GET). */
+  method: string;
+  /** "" means disabled. */
+  uri: string;
+  /** Registered with the redactor as soon as it is read. */
+  secret: string | undefined;
+}
+
+export function parseWebhookMethod(value: string): WebhookMethod {
+  const upper = value.trim().toUpperCase();
+  const found = WEBHOOK_METHODS.find((m) => m === upper);
+  if (found === undefined) {
+    throw new NotifierError('bad_usage', `The webhook method must be one of ${WEBHOOK_METHODS.join(', ')}; got "${value}".`);
+  }
+  return found;
+}
+
+function permissionMessage(action: string, needs: string, identity: Authority | undefined, e: ApiError): NotifierError {
+  const has = identity === undefined
+    ? ''
+    : identity.kind === 'accesskey'
+      ? '; this access key should act as customer admin, so check that it belongs to this account'
+      : `; this token has: ${permissionWords(identity.permission).join(', ')}`;
+  return new NotifierError('forbidden', `${action} needs the ${needs} permission${has}. Ask an administrator of the VoIPBIN account.`, {
+    ...e.details,
+    missing_permission: needs,
+  });
+}
+
+/** 403 → a sentence naming the missing permission; everything else passes through. */
+function explainForbidden(e: unknown, action: string, needs: string, identity: Authority | undefined): unknown {
+  if (e instanceof ApiError && e.code === 'forbidden') return permissionMessage(action, needs, identity, e);
+  return e;
+}
+
+async function readCustomer(rest: RestClient, identity: Authority | undefined): Promise<z.infer<typeof CustomerSchema>> {
+  try {
+    const c = await rest.get('/customer', CustomerSchema);
+    redactor.add(c.webhook_secret);
+    return c;
+  } catch (e) {
+    if (isNotifierError(e) && e.code === 'bad_response') {
+      throw new NotifierError('bad_response', `${e.userMessage} Nothing was changed.`);
+    }
+    throw explainForbidden(e, 'Reading the webhook settings', 'customer admin or customer manager', identity);
+  }
+}
+
+export async function readWebhook(rest: RestClient, identity?: Authority): Promise<WebhookSettings> {
+  const c = await readCustomer(rest, identity);
+  return {
+    customerId: c.id,
+    method: c.webhook_method ?? '',
+    uri: c.webhook_uri ?? '',
+    secret: c.webhook_secret === undefined || c.webhook_secret === '' ? undefined : c.webhook_secret,
+  };
+}
+
+/** The full PUT body: the five other fields exactly as read ("" where GET omitted them), webhook fields changed. */
+export function mergeWebhookChange(current: Partial<Record<keyof CustomerBasicInfo, string | undefined>>, change: { method: string; uri: string }): CustomerBasicInfo {
+  return {
+    name: current.name ?? '',
+    detail: current.detail ?? '',
+    email: current.email ?? '',
+    phone_number: current.phone_number ?? '',
+    address: current.address ?? '',
+    webhook_method: change.method,
+    webhook_uri: change.uri,
+  };
+}
+
+export interface WebhookUpdate {
+  method: string;
+  uri: string;
+  preserved: readonly PreservedField[];
+}
+
+/**
+ * GET → merge → PUT of all seven fields. `method` undefined keeps the current one (POST if none
+ * is set, since an empty method makes VoIPBIN send GET). The reply is checked field by field:
+ * if the server did not keep what we sent, say so instead of reporting success.
+ */
+export async function updateWebhook(rest: RestClient, change: { uri: string; method?: WebhookMethod | undefined }, identity?: Authority): Promise<WebhookUpdate> {
+  const current = await readCustomer(rest, identity);
+  const method = change.method ?? (current.webhook_method === undefined || current.webhook_method === '' ? (change.uri === '' ? '' : 'POST') : current.webhook_method);
+  const body = mergeWebhookChange(current, { method, uri: change.uri });
+  let reply: z.infer<typeof CustomerSchema>;
+  try {
+    reply = await rest.put('/customer', body, CustomerSchema);
+  } catch (e) {
+    throw explainForbidden(e, 'Changing the webhook', 'customer admin', identity);
+  }
+  const changed = (Object.keys(body) as (keyof CustomerBasicInfo)[]).filter((k) => (reply[k] ?? '') !== body[k]);
+  if (changed.length > 0) {
+    throw new NotifierError('bad_response', `VoIPBIN's reply to the webhook update does not match what was sent (${changed.join(', ')}). Check the account settings in the VoIPBIN console.`);
+  }
+  return { method, uri: change.uri, preserved: PRESERVED_FIELDS };
+}

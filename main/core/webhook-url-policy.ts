@@ -1,0 +1,158 @@
+import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { NotifierError, describeError } from './errors.js';
+
+/**
+ * Which webhook URLs VoIPBIN can deliver to. Its webhook sender refuses any host that resolves
+ * to a private or reserved address — the list below mirrors its `privateNetworks`
+ * (bin-webhook-manager urlvalidator.go, PROTOCOL.md §5) — and fails such deliveries without
+ * retrying. Nothing checks the URI when it is saved, so an admin learns of the mistake only
+ * when events silently stop arriving; we check before saving instead.
+ */
+interface Range {
+  readonly net: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+  readonly what: string;
+  readonly loopback?: true;
+}
+
+const RANGES: readonly Range[] = [
+  { net: '127.0.0.0', prefix: 8, family: 'ipv4', what: 'a loopback address (this machine)', loopback: true },
+  { net: '10.0.0.0', prefix: 8, family: 'ipv4', what: 'a private network address (RFC 1918)' },
+  { net: '172.16.0.0', prefix: 12, family: 'ipv4', what: 'a private network address (RFC 1918)' },
+  { net: '192.168.0.0', prefix: 16, family: 'ipv4', what: 'a private network address (RFC 1918)' },
+  { net: '169.254.0.0', prefix: 16, family: 'ipv4', what: 'a link-local address (includes cloud metadata services)' },
+  { net: '0.0.0.0', prefix: 8, family: 'ipv4', what: 'an unspecified ("this network") address' },
+  { net: '100.64.0.0', prefix: 10, family: 'ipv4', what: 'a carrier-grade NAT address (RFC 6598)' },
+  { net: '192.0.0.0', prefix: 24, family: 'ipv4', what: 'an IETF protocol assignment address' },
+  { net: '192.0.2.0', prefix: 24, family: 'ipv4', what: 'a documentation address (TEST-NET-1)' },
+  { net: '198.51.100.0', prefix: 24, family: 'ipv4', what: 'a documentation address (TEST-NET-2)' },
+  { net: '203.0.113.0', prefix: 24, family: 'ipv4', what: 'a documentation address (TEST-NET-3)' },
+  { net: '198.18.0.0', prefix: 15, family: 'ipv4', what: 'a benchmarking address (RFC 2544)' },
+  // Not in VoIPBIN's list, but HTTP (TCP) can never reach a multicast group either.
+  { net: '224.0.0.0', prefix: 4, family: 'ipv4', what: 'a multicast address' },
+  { net: '240.0.0.0', prefix: 4, family: 'ipv4', what: 'a reserved address (240.0.0.0/4, includes broadcast)' },
+  { net: '::', prefix: 128, family: 'ipv6', what: 'the unspecified IPv6 address' },
+  { net: '::1', prefix: 128, family: 'ipv6', what: 'the IPv6 loopback address (this machine)', loopback: true },
+  { net: 'fc00::', prefix: 7, family: 'ipv6', what: 'an IPv6 unique local address (fc00::/7)' },
+  { net: 'fe80::', prefix: 10, family: 'ipv6', what: 'an IPv6 link-local address (fe80::/10)' },
+  { net: '2001:db8::', prefix: 32, family: 'ipv6', what: 'an IPv6 documentation address (2001:db8::/32)' },
+];
+
+// One BlockList per range so a match can say which range it was; BlockList also matches
+// IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 ranges, as Go's IPNet.Contains does.
+const CHECKERS = RANGES.map((r) => {
+  const list = new BlockList();
+  list.addSubnet(r.net, r.prefix, r.family);
+  return { range: r, list };
+});
+
+export interface ReservedAddress {
+  what: string;
+  loopback: boolean;
+}
+
+/** Why VoIPBIN would refuse this IP address, or undefined if it is public. */
+export function reservedAddress(ip: string): ReservedAddress | undefined {
+  const family = isIP(ip);
+  if (family === 0) return undefined;
+  for (const { range, list } of CHECKERS) {
+    if (list.check(ip, family === 4 ? 'ipv4' : 'ipv6')) return { what: range.what, loopback: range.loopback === true };
+  }
+  return undefined;
+}
+
+export type Lookup = (hostname: string) => Promise<string[]>;
+
+export const systemLookup: Lookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+export interface UrlWarning {
+  code: 'insecure_http' | 'unresolvable_host' | 'credentials_in_url' | 'loopback_target';
+  message: string;
+}
+
+export interface CheckedWebhookUrl {
+  url: URL;
+  /** Addresses the host resolved to here (empty if it did not resolve). */
+  addresses: string[];
+  warnings: UrlWarning[];
+}
+
+export interface WebhookUrlPolicyOptions {
+  /** Only `webhook test` may target this machine: a local receiver is useful to test against, never to save. */
+  allowLoopback?: boolean;
+  lookup?: Lookup;
+  lookupTimeoutMs?: number;
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') && url.hostname.endsWith(']') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+async function resolveHost(host: string, lookup: Lookup, timeoutMs: number): Promise<string[]> {
+  if (isIP(host) !== 0) return [host];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      lookup(host),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const ADVICE = 'VoIPBIN delivers webhooks from its own servers over the internet and refuses private, loopback and link-local targets. '
+  + 'Use a public https:// URL; to receive on your own machine or LAN, expose the receiver through a tunnel or a public reverse proxy.';
+
+/**
+ * Parses and vets a webhook URL. Throws `invalid_webhook_url` for malformed ones and
+ * `webhook_url_refused` for hosts VoIPBIN will never deliver to; returns warnings for
+ * ones that work but deserve a second look.
+ */
+export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions = {}): Promise<CheckedWebhookUrl> {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new NotifierError('invalid_webhook_url', `"${text}" is not an absolute URL; expected something like https://hooks.example.com/voipbin.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new NotifierError('invalid_webhook_url', `The webhook URL must start with https:// (or http://), not ${url.protocol}//.`);
+  }
+  const host = hostOf(url);
+  if (host === '') throw new NotifierError('invalid_webhook_url', 'The webhook URL has no host name.');
+
+  const warnings: UrlWarning[] = [];
+  if (url.protocol === 'http:') {
+    warnings.push({ code: 'insecure_http', message: 'The webhook URL uses plain http: event data (caller numbers, message texts) would cross the internet unencrypted. Prefer https://.' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    warnings.push({ code: 'credentials_in_url', message: 'The webhook URL contains a user name or password; every admin of the account can read it. Prefer verifying the X-VoIPBIN-Signature header.' });
+  }
+
+  let addresses: string[];
+  try {
+    addresses = await resolveHost(host, opts.lookup ?? systemLookup, opts.lookupTimeoutMs ?? 5_000);
+  } catch (e) {
+    warnings.push({ code: 'unresolvable_host', message: `${host} does not resolve from here (${describeError(e)}); VoIPBIN cannot deliver unless it resolves on the public internet.` });
+    return { url, addresses: [], warnings };
+  }
+  for (const ip of addresses) {
+    const reserved = reservedAddress(ip);
+    if (reserved === undefined) continue;
+    if (reserved.loopback && opts.allowLoopback === true) {
+      warnings.push({ code: 'loopback_target', message: `${host} is this machine (${ip}); VoIPBIN itself could never deliver here, so this only tests your receiver.` });
+      continue;
+    }
+    const via = ip === host ? `${host} is ${reserved.what}` : `${host} resolves to ${ip}, ${reserved.what}`;
+    throw new NotifierError('webhook_url_refused', `VoIPBIN will never deliver to this URL: ${via}. ${ADVICE}`, { address: ip });
+  }
+  // Plain http to this machine crosses no network: the warning would only be noise.
+  const local = addresses.length > 0 && addresses.every((ip) => reservedAddress(ip)?.loopback === true);
+  return { url, addresses, warnings: local ? warnings.filter((w) => w.code !== 'insecure_http') : warnings };
+}
