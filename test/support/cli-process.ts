@@ -1,7 +1,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const CLI = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+
+/**
+ * Unless a test passes its own VOIPBIN_NOTIFIER_CONFIG_DIR, the command sees an empty config
+ * directory: credentials saved on the developer's machine must never leak into a test.
+ */
+export const NO_CONFIG_DIR = join(tmpdir(), `voipbin-notifier-test-no-config-${process.pid}`);
 
 export interface JsonLine { type: string; [k: string]: unknown }
 
@@ -14,7 +22,7 @@ export class CliProcess {
 
   constructor(args: string[], env: Record<string, string | undefined> = {}) {
     this.child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, VOIPBIN_NOTIFIER_CONFIG_DIR: NO_CONFIG_DIR, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString('utf8')));
@@ -39,9 +47,11 @@ export class CliProcess {
   }
 }
 
-/** Runs the command to completion. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string; lines: JsonLine[] }> {
+/** Runs the command to completion; `stdin`, if given, is written and closed (e.g. a password). */
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string; lines: JsonLine[] }> {
   const p = new CliProcess(args, env);
+  if (stdin !== undefined) p.child.stdin.end(stdin);
   const code = await p.exited;
-  return { code, stdout: p.stdout, stderr: p.stderr, lines: p.lines() };
+  // Parsed on first use, so human-mode runs (not JSON) can use the same helper.
+  return { code, stdout: p.stdout, stderr: p.stderr, get lines() { return p.lines(); } };
 }

@@ -1,0 +1,62 @@
+import type { Identity } from '../core/identity.js';
+import { expiryNotice, formatDuration, type ExpiryNotice } from '../core/token-lifecycle.js';
+import { permissionWords } from '../../shared/permissions.js';
+import type { CommandOutput, Line } from './command-output.js';
+
+/** The identity fields shared by the `login` and `whoami` lines (JSON) and their human text. */
+export function identityFields(id: Identity): Record<string, unknown> {
+  return id.kind === 'agent'
+    ? {
+        kind: 'agent',
+        username: id.username,
+        name: id.name,
+        agent_id: id.agentId,
+        customer_id: id.customerId,
+        permissions: permissionWords(id.permission),
+        expires_at: id.expiresAt?.toISOString() ?? null,
+      }
+    : {
+        kind: 'accesskey',
+        customer_id: id.customerId,
+        customer_name: id.customerName ?? null,
+        permissions: permissionWords(id.permission),
+        expires_at: null,
+      };
+}
+
+export function describeIdentity(id: Identity, now = Date.now()): string[] {
+  if (id.kind === 'accesskey') {
+    return [
+      `an access key of customer ${id.customerName !== undefined ? `${id.customerName} (${id.customerId})` : id.customerId}`,
+      `permissions: ${permissionWords(id.permission).join(', ')} (access keys act as customer admin, without an agent)`,
+    ];
+  }
+  const who = id.name !== '' && id.name !== id.username ? `${id.name} (${id.username})` : id.username || id.agentId;
+  const lines = [
+    `agent ${who}, id ${id.agentId}`,
+    `customer ${id.customerId}`,
+    `permissions: ${permissionWords(id.permission).join(', ')}`,
+  ];
+  if (id.expiresAt === undefined) lines.push('expiry: unknown (the token carries no expiry date)');
+  else if (id.expiresAt.getTime() <= now) lines.push(`expired at ${id.expiresAt.toISOString()}`);
+  else lines.push(`valid until ${id.expiresAt.toISOString()} (${formatDuration(id.expiresAt.getTime() - now)} left)`);
+  return lines;
+}
+
+/** The `token_expiry` line; also what `run` prints as the expiry approaches. */
+export function tokenExpiryLine(n: ExpiryNotice): Line {
+  return {
+    type: 'token_expiry',
+    severity: n.severity,
+    expires_at: n.expiresAt.toISOString(),
+    remaining_s: Math.round(n.remainingMs / 1000),
+    message: n.message,
+  };
+}
+
+/** If the token is within a day of expiring, say so (as `run` would). */
+export function reportExpiry(out: CommandOutput, id: Identity, now = Date.now()): void {
+  if (id.kind !== 'agent' || id.expiresAt === undefined) return;
+  const n = expiryNotice(id.expiresAt, now);
+  if (n !== undefined) out.notice(tokenExpiryLine(n), `${n.severity === 'warning' ? 'warning' : 'WARNING'}: ${n.message}`);
+}
