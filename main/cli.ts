@@ -6,6 +6,11 @@ import { NotifierError } from './core/errors.js';
 import { runCommand } from './cli/run-command.js';
 import { HumanOutput, JsonOutput, errorLine, jsonLine } from './cli/output.js';
 import { EXIT } from './cli/exit-codes.js';
+import { addLoginCommand } from './cli/login-command.js';
+import { addLogoutCommand } from './cli/logout-command.js';
+import { addWhoamiCommand } from './cli/whoami-command.js';
+import { addWebhookCommand } from './cli/webhook-command.js';
+import { addDemoCommand } from './cli/demo-command.js';
 
 /**
  * `voipbin-notifier`: the core, headless. Argument parsing is commander's; every failure becomes
@@ -36,24 +41,35 @@ function program(setExit: (code: number) => void): Command {
 
   root
     .command('run')
-    .description('Listen for events until interrupted (Ctrl-C). Credentials: --token/--accesskey or VOIPBIN_TOKEN/VOIPBIN_ACCESSKEY.')
+    .description('Listen for events until interrupted (Ctrl-C). Credentials: --token/--accesskey, VOIPBIN_TOKEN/VOIPBIN_ACCESSKEY, or what "login" saved.')
     .option('--api-url <url>', 'VoIPBIN API root (self-hosted servers); env VOIPBIN_API_URL', undefined)
     .option('--token <jwt>', 'agent token from sign-in (prefer env VOIPBIN_TOKEN: arguments are visible to other users)')
     .option('--accesskey <key>', 'access key vb_… (prefer env VOIPBIN_ACCESSKEY)')
     .option('--topics <list>', 'comma-separated topics instead of the defaults for your identity', splitList)
     .option('--json', 'one JSON object per line on stdout (stable interface)')
+    .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
+    .option('--privacy', 'hide phone numbers and message text in notifications')
+    .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
     .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
-    .action(async (flags: CommonFlags & { topics?: string[] }) => {
+    .action(async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean }) => {
       const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const out = flags.json === true ? new JsonOutput() : new HumanOutput();
       setExit(await runCommand(
-        { apiUrl: flags.apiUrl, token: flags.token, accesskey: flags.accesskey, topics: flags.topics },
+        {
+          apiUrl: flags.apiUrl, token: flags.token, accesskey: flags.accesskey, topics: flags.topics,
+          notify: flags.notify, privacy: flags.privacy === true, customerCalls: flags.customerCalls === true,
+        },
         process.env,
         out,
         log,
       ));
     });
+  addLoginCommand(root, setExit);
+  addLogoutCommand(root, setExit);
+  addWhoamiCommand(root, setExit);
+  addWebhookCommand(root, setExit);
+  addDemoCommand(root, setExit);
   return root;
 }
 

@@ -2,6 +2,9 @@ import type { StateDetail } from '../core/connection-state.js';
 import type { NotifierError } from '../core/errors.js';
 import type { CatchupReport, ResourceEvent } from '../core/listener.js';
 import { redactor } from '../core/redact.js';
+import type { ExpiryNotice } from '../core/token-lifecycle.js';
+import { tokenExpiryLine } from './identity-output.js';
+import type { DecidedNotification, Withdrawal } from '../core/notification-center.js';
 
 /**
  * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
@@ -14,6 +17,10 @@ export interface Output {
   event(e: ResourceEvent): void;
   catchup(r: CatchupReport): void;
   error(e: NotifierError): void;
+  /** The sign-in is close to (or past) its expiry: see core/token-lifecycle.ts. */
+  tokenExpiry(n: ExpiryNotice): void;
+  notification(n: DecidedNotification): void;
+  withdrawn(w: Withdrawal): void;
 }
 
 type Line = Record<string, unknown> & { type: string };
@@ -29,7 +36,13 @@ export function jsonLine(line: Line): void {
 }
 
 export function errorLine(e: NotifierError): Line {
-  return { type: 'error', code: e.code, message: e.userMessage, ...(typeof e.details.topic === 'string' ? { topic: e.details.topic } : {}) };
+  return {
+    type: 'error',
+    code: e.code,
+    message: e.userMessage,
+    ...(typeof e.details.topic === 'string' ? { topic: e.details.topic } : {}),
+    ...(typeof e.details.missing_permission === 'string' ? { missing_permission: e.details.missing_permission } : {}),
+  };
 }
 
 export class JsonOutput implements Output {
@@ -72,6 +85,26 @@ export class JsonOutput implements Output {
   error(e: NotifierError): void {
     jsonLine(errorLine(e));
   }
+
+  tokenExpiry(n: ExpiryNotice): void {
+    jsonLine(tokenExpiryLine(n));
+  }
+
+  notification(n: DecidedNotification): void {
+    jsonLine({
+      type: 'notification',
+      kind: n.kind,
+      resource_id: n.resourceId,
+      title: n.title,
+      body: n.body,
+      shown: n.shown,
+      ...(n.heldBecause !== undefined ? { held_because: n.heldBecause } : {}),
+    });
+  }
+
+  withdrawn(w: Withdrawal): void {
+    jsonLine({ type: 'notification_withdrawn', resource_id: w.resourceId, reason: w.reason });
+  }
 }
 
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
@@ -108,5 +141,18 @@ export class HumanOutput implements Output {
 
   error(e: NotifierError): void {
     write(`${time(Date.now())}  ✖ ${e.userMessage}`);
+  }
+
+  tokenExpiry(n: ExpiryNotice): void {
+    write(`${time(Date.now())}  ${n.severity === 'warning' ? '⚠' : '✖'} ${n.message}`);
+  }
+
+  notification(n: DecidedNotification): void {
+    const held = n.shown ? '' : ` (not shown: ${n.heldBecause ?? 'no pop-ups'})`;
+    write(`${time(Date.now())}  🔔 ${n.title} — ${n.body}${held}`);
+  }
+
+  withdrawn(w: Withdrawal): void {
+    write(`${time(Date.now())}     ${w.reason === 'answered' ? 'answered' : w.reason === 'missed' ? 'not answered' : w.reason}`);
   }
 }

@@ -1,20 +1,27 @@
-import { resolveApiUrl } from '../core/api-url.js';
-import { credentialFrom, type Credential } from '../core/credentials.js';
+import type { Credential } from '../core/credentials.js';
+import type { ResolvedCredentials } from '../core/credential-source.js';
+import { watchTokenExpiry, type ExpiryWatch } from '../core/token-lifecycle.js';
+import { commandCredentials } from './credentials-option.js';
 import { NotifierError, isNotifierError, describeError } from '../core/errors.js';
 import { resolveIdentity, type Identity } from '../core/identity.js';
-import { Listener } from '../core/listener.js';
 import type { Logger } from '../core/log.js';
 import { RestClient } from '../core/rest-client.js';
 import { resolveTopics } from '../core/subscriptions.js';
 import { Backoff } from '../core/backoff.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
+import { startHeadlessNotifier } from './headless-notifier.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../shared/notification-settings.js';
 
 export interface RunOptions {
   apiUrl: string | undefined;
   token: string | undefined;
   accesskey: string | undefined;
   topics: string[] | undefined;
+  /** native: OS pop-ups too; none: decisions are only printed. */
+  notify: 'native' | 'none';
+  privacy: boolean;
+  customerCalls: boolean;
 }
 
 const RETRYABLE = new Set(['network', 'server_error', 'rate_limited', 'bad_response']);
@@ -39,16 +46,19 @@ async function identityWithRetry(cred: Credential, rest: RestClient, log: Logger
   }
 }
 
-export function credentialFromRunOptions(opts: Pick<RunOptions, 'token' | 'accesskey'>, env: NodeJS.ProcessEnv): Credential {
-  if (opts.token !== undefined || opts.accesskey !== undefined) return credentialFrom(opts, 'on the command line');
-  try {
-    return credentialFrom({ token: env.VOIPBIN_TOKEN, accesskey: env.VOIPBIN_ACCESSKEY }, 'in VOIPBIN_TOKEN / VOIPBIN_ACCESSKEY');
-  } catch (e) {
-    if (isNotifierError(e) && e.code === 'credentials_missing') {
-      throw new NotifierError('credentials_missing', 'No credentials: pass --token <agent token> or --accesskey <vb_…>, or set VOIPBIN_TOKEN or VOIPBIN_ACCESSKEY.');
-    }
-    throw e;
-  }
+/** Flags > env > saved sign-in: the same helper every subcommand uses (cli/credentials-option.ts). */
+export async function credentialFromRunOptions(opts: Pick<RunOptions, 'apiUrl' | 'token' | 'accesskey'>, env: NodeJS.ProcessEnv): Promise<ResolvedCredentials> {
+  return commandCredentials(opts, env);
+}
+
+/** The headless command has no settings window: defaults, plus what its flags say. */
+function headlessSettings(opts: RunOptions, identity: Identity): NotificationSettings {
+  return {
+    ...DEFAULT_NOTIFICATION_SETTINGS,
+    privacy: opts.privacy,
+    // An access key has no calls of its own, so the customer-wide view is the only useful one.
+    customerCalls: opts.customerCalls || identity.kind === 'accesskey',
+  };
 }
 
 /** Runs the listener until a signal or a fatal error; resolves to the exit code. */
@@ -57,34 +67,29 @@ export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: 
   const onSignal = (): void => interrupted.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let expiryWatch: ExpiryWatch | undefined;
   try {
-    const endpoints = resolveApiUrl(opts.apiUrl ?? env.VOIPBIN_API_URL);
-    const credential = credentialFromRunOptions(opts, env);
+    const { endpoints, credential } = await credentialFromRunOptions(opts, env);
     const rest = new RestClient({ endpoints, credential });
     const identity = await identityWithRetry(credential, rest, log, interrupted.signal);
     const topics = resolveTopics(identity, opts.topics);
     log.info(identity.kind === 'agent'
       ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
       : `using an access key for customer ${identity.customerName ?? identity.customerId}`);
-    if (identity.kind === 'agent' && identity.expiresAt !== undefined && identity.expiresAt.getTime() <= Date.now()) {
-      log.warn(`the token expired at ${identity.expiresAt.toISOString()}; VoIPBIN will refuse it — sign in again`);
+    if (identity.kind === 'agent' && identity.expiresAt !== undefined) {
+      // The open socket outlives the token; warn while there is still time to sign in again.
+      expiryWatch = watchTokenExpiry(identity.expiresAt, (n) => {
+        out.tokenExpiry(n);
+        log.warn(n.message);
+      });
     }
 
-    const listener = new Listener({ endpoints, credential, identity, topics, logger: log, rest });
-    listener.on('state', (s) => out.state(s.to, s.at));
-    listener.on('subscribed', (s) => out.subscribed(s.topics, s.connection));
-    listener.on('event', (e) => out.event(e));
-    listener.on('catchup', (r) => out.catchup(r));
-    listener.on('error', (e) => out.error(e));
-
-    return await new Promise<number>((resolve) => {
-      listener.on('state', (s) => {
-        if (s.to.state !== 'stopped') return;
-        resolve(interrupted.signal.aborted ? EXIT.ok : exitCodeFor(s.to.code ?? 'server_error'));
-      });
-      interrupted.signal.addEventListener('abort', () => listener.stop('interrupted'), { once: true });
-      listener.start();
+    const notifier = startHeadlessNotifier({
+      endpoints, credential, identity, topics, rest, log, out, notify: opts.notify, settings: headlessSettings(opts, identity),
     });
+    interrupted.signal.addEventListener('abort', () => notifier.listener.stop('interrupted'), { once: true });
+    const final = await notifier.stopped;
+    return interrupted.signal.aborted ? EXIT.ok : exitCodeFor(final.code ?? 'server_error');
   } catch (e) {
     if (interrupted.signal.aborted) return EXIT.ok;
     const err = isNotifierError(e) ? e : new NotifierError('server_error', describeError(e));
@@ -92,6 +97,7 @@ export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: 
     log.error(err.userMessage);
     return exitCodeFor(err.code);
   } finally {
+    expiryWatch?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

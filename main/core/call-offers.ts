@@ -82,14 +82,22 @@ export class CallOffers {
     return [...this.offers.values()].filter((o) => o.rang && !o.ended).map((o) => ({ ...o.view }));
   }
 
-  handle(e: ResourceEvent, mode: OfferMode, customerCalls: boolean): CallDecision[] {
+  /** `since`: in gap mode, when the gap began; calls that ended before it are old news. */
+  handle(e: ResourceEvent, mode: OfferMode, customerCalls: boolean, since?: number): CallDecision[] {
     this.prune();
     if (e.id === undefined) return [];
+    if (mode === 'gap' && since !== undefined && this.find(e.id) === undefined && this.endedBefore(e.data, since)) return [];
     if (e.kind === 'groupcall' && this.isMyGroupcall(e.data)) return this.onGroupcall(e.id, e.data, mode);
     if (e.kind !== 'call') return [];
     if (e.data.direction === 'outgoing' && this.isMyLeg(e.data)) return this.onLeg(e.id, e.data, mode);
     if (customerCalls && this.customerScope && e.data.direction === 'incoming') return this.onCustomerCall(e.id, e.data, mode);
     return [];
+  }
+
+  private endedBefore(d: Record<string, unknown>, since: number): boolean {
+    if (d.status !== 'hangup') return false;
+    const micros = parseVoipbinTime(d.tm_hangup) ?? parseVoipbinTime(d.tm_update);
+    return micros !== undefined && micros / 1000 < since;
   }
 
   private isMyGroupcall(d: Record<string, unknown>): boolean {
@@ -132,10 +140,13 @@ export class CallOffers {
     return key === undefined ? undefined : this.offers.get(key);
   }
 
-  /** An open offer of mine from the same caller, started moments ago: the same ringing. */
-  private matchByCaller(caller: Address | undefined, at: number, groupcallId: string | undefined): Offer | undefined {
+  /**
+   * An offer of mine from the same caller, started moments ago: the same ringing. REST state after
+   * a gap lists each leg separately, already ended, so there ended offers count as well.
+   */
+  private matchByCaller(caller: Address | undefined, at: number, groupcallId: string | undefined, mode: OfferMode): Offer | undefined {
     for (const o of this.offers.values()) {
-      if (o.view.scope !== 'me' || o.ended || !sameAddress(o.view.caller, caller)) continue;
+      if (o.view.scope !== 'me' || (o.ended && mode === 'live') || !sameAddress(o.view.caller, caller)) continue;
       if (Math.abs(o.view.startedAt - at) > CALLER_MATCH_MS) continue;
       if (groupcallId !== undefined && o.groupcallId !== undefined && o.groupcallId !== groupcallId) continue;
       return o;
@@ -151,7 +162,7 @@ export class CallOffers {
     const answered = isSet(d.answer_call_id);
     const over = status === 'hangingup' || status === 'hangup';
     if (offer === undefined) {
-      offer = this.matchByCaller(address(d.source), this.startedAt(d), id);
+      offer = this.matchByCaller(address(d.source), this.startedAt(d), id, mode);
       if (offer === undefined) {
         if (mode === 'startup' && over) return [];
         // A destination of type agent is me; only a concrete address says where it rings.
@@ -171,7 +182,7 @@ export class CallOffers {
 
   private onLeg(id: string, d: Record<string, unknown>, mode: OfferMode): CallDecision[] {
     const status = typeof d.status === 'string' ? d.status : '';
-    let offer = this.find(id) ?? this.matchByCaller(address(d.source), this.startedAt(d), undefined);
+    let offer = this.find(id) ?? this.matchByCaller(address(d.source), this.startedAt(d), undefined, mode);
     if (offer === undefined) {
       if (!RINGING_LEG.has(status) && mode !== 'gap') return [];
       offer = this.create(id, 'me', d, address(d.destination));

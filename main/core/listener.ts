@@ -80,6 +80,12 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     frames: 0, accepted: 0, duplicates: 0, stale: 0, malformed: 0, foreign: 0, connections: 0, lastFrameAt: undefined,
   };
   private warnedForeign = false;
+  private startedAt = 0;
+  /**
+   * Start of a window no completed catch-up has covered yet (a catch-up failed, or finished after
+   * its connection was already gone); null when everything up to the live stream is covered.
+   */
+  private uncoveredSince: number | null = null;
 
   constructor(opts: ListenerOptions) {
     super((e) => opts.logger.error('listener consumer failed', { error: describeError(e) }));
@@ -120,6 +126,7 @@ export class Listener extends TypedEmitter<ListenerEvents> {
   }
 
   start(): void {
+    this.startedAt = this.now();
     this.stream.start();
   }
 
@@ -179,8 +186,17 @@ export class Listener extends TypedEmitter<ListenerEvents> {
   }
 
   private async catchUp(s: SubscribedEvent): Promise<void> {
+    const since = this.uncoveredSince === null ? s.gapSince : Math.min(this.uncoveredSince, s.gapSince ?? Infinity);
+    // Until this completes, everything since `since` (or since start-up) is unaccounted for.
+    this.uncoveredSince = since ?? this.startedAt;
     try {
-      const fetched = await fetchCatchup(this.rest, this.identity, { since: s.gapSince, openCallIds: this.ordering.openIds('call') });
+      const fetched = await fetchCatchup(this.rest, this.identity, { since, openCallIds: this.ordering.openIds('call') });
+      if (s.connection !== this.counters.connections || this.stream.state !== 'subscribed') {
+        // The connection it was for is gone: the next subscription's catch-up covers this window too.
+        this.log.debug('discarding a catch-up that finished after its connection was lost');
+        return;
+      }
+      this.uncoveredSince = null;
       const accepted: ResourceEvent[] = [];
       const receivedAt = this.now();
       for (const data of [...fetched.groupcalls, ...fetched.calls]) {
@@ -190,7 +206,7 @@ export class Listener extends TypedEmitter<ListenerEvents> {
         const event = this.consider(parsed.frame, raw, 'catchup', receivedAt);
         if (event !== undefined) accepted.push(event);
       }
-      this.emit('catchup', { connection: s.connection, since: s.gapSince, fetched: fetched.calls.length + fetched.groupcalls.length, accepted, missing: fetched.missing });
+      this.emit('catchup', { connection: s.connection, since, fetched: fetched.calls.length + fetched.groupcalls.length, accepted, missing: fetched.missing });
     } catch (e) {
       const err = isNotifierError(e) ? e : new NotifierError('network', `Catch-up failed: ${describeError(e)}`);
       if (err.code === 'auth_failed' || err.code === 'account_frozen') {

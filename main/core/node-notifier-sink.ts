@@ -60,7 +60,7 @@ export class NodeNotifierSink implements NotificationSink {
       : undefined;
     this.send = backend === undefined
       ? () => Promise.reject(new Error(`notifications are not supported on ${this.platform}`))
-      : promisify((o, cb) => backend.notify(o as nodeNotifier.Notification, cb));
+      : promisify((o, cb) => backend.notify(o, cb));
   }
 
   async show(p: PopUp): Promise<void> {

@@ -103,12 +103,12 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     const mode: OfferMode = r.since === undefined ? 'startup' : 'gap';
     const missed: NotificationText[] = [];
     for (const e of r.accepted) {
-      for (const d of this.offers.handle(e, mode, this.settings.customerCalls)) {
+      for (const d of this.offers.handle(e, mode, this.settings.customerCalls, r.since)) {
         if (d.type === 'missed' && mode === 'gap') {
           // Ended while we were away: one summary, not a burst of stale pop-ups.
           const text = callText(d);
           missed.push(text);
-          this.record(text, false, 'while away');
+          this.decide(text, 'while away');
           continue;
         }
         this.apply(d);
@@ -157,11 +157,13 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     this.decide(callText(d));
   }
 
-  private decide(text: NotificationText): void {
+  /** `holdBecause`: recorded and announced, never popped up (the summary speaks for it). */
+  private decide(text: NotificationText, holdBecause?: string): void {
     const p = presentationFor(text.kind, this.settings, new Date(this.now()));
-    let shown = p.show;
-    let held = p.heldBecause as string | undefined;
-    if (shown && text.kind !== 'summary' && !this.storm.admit(text.kind)) {
+    let shown = p.show && holdBecause === undefined;
+    let held = holdBecause ?? (p.heldBecause);
+    // A call ringing for this agent always shows: storms come from customer-wide views and messages.
+    if (shown && text.kind !== 'summary' && text.personal !== true && !this.storm.admit(text.kind)) {
       shown = false;
       held = 'storm';
     }

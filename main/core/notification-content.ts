@@ -17,6 +17,8 @@ export interface NotificationText {
   private: { title: string; body: string };
   /** Wall-clock ms of what happened (the call's ring time, the message's creation). */
   at: number;
+  /** A call ringing for this agent: never held back by storm control. */
+  personal?: boolean;
 }
 
 const PREVIEW_CHARS = 140;
@@ -64,6 +66,7 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
       body: describeVia(o.via, o.scope),
       private: { title: `Incoming call from ${privateParty(o.caller, 'a caller')}`, body: o.scope === 'customer' ? 'Inbound call' : 'Ringing for you' },
       at: o.startedAt,
+      personal: o.scope === 'me',
     };
   }
   return {
@@ -77,7 +80,7 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
 }
 
 const msgTime = (e: ResourceEvent): number => (e.updatedAt !== undefined ? Math.floor(e.updatedAt / 1000) : e.receivedAt);
-const addr = (v: unknown): Address | undefined => (v !== null && typeof v === 'object' ? (v as Address) : undefined);
+const addr = (v: unknown): Address | undefined => (v !== null && typeof v === 'object' ? (v) : undefined);
 
 /** Inbound SMS, incoming conversation messages and team chat from others; undefined for the rest. */
 export function messageText(e: ResourceEvent, me: Identity, agentName: (id: string) => string | undefined = () => undefined): NotificationText | undefined {

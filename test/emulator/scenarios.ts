@@ -19,7 +19,7 @@ function stamp(): string {
   return formatRfc3339Micros(uniqueNowMicros());
 }
 
-const snapshot = (r: CallResource | GroupcallResource): Record<string, unknown> => structuredClone(r) as Record<string, unknown>;
+const snapshot = (r: CallResource | GroupcallResource): Record<string, unknown> => structuredClone(r);
 
 export class AgentRing {
   readonly groupcall: GroupcallResource;

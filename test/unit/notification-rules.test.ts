@@ -242,7 +242,7 @@ describe('interruption policy', () => {
 
   it('per-kind off keeps history only; sound follows the per-kind setting', () => {
     const popups: PopUp[] = [];
-    const sink: NotificationSink = { name: 'record', show: async (p) => { popups.push(p); }, withdraw: async () => undefined };
+    const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
     const desk = new Desk(admin, {
       kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, inbound_message: { enabled: false, sound: true }, incoming_call: { enabled: true, sound: false } },
     }, sink);
@@ -254,7 +254,7 @@ describe('interruption policy', () => {
 
   it('privacy mode hides numbers and message text in pop-ups', async () => {
     const popups: PopUp[] = [];
-    const sink: NotificationSink = { name: 'record', show: async (p) => { popups.push(p); }, withdraw: async () => undefined };
+    const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
     const desk = new Desk(admin, { privacy: true }, sink);
     desk.feed(ring([DESK], { type: 'tel', target: '+15559876' }).start()).feed(ring([DESK]).start()).feed([sms()]);
     await Promise.resolve();
@@ -291,16 +291,31 @@ describe('catch-up after a gap', () => {
     const duringEnd = during.giveUp();
     const now = ring([DESK], { type: 'tel', target: '+15553333' });
     const nowRinging = now.start();
-    desk.catchup([...ended, ...duringEnd, ...nowRinging], desk.clock - 60_000);
+    desk.catchup([...ended, ...duringEnd, ...nowRinging], Date.now() - 60_000);
     expect(desk.withdrawn).toEqual([{ resourceId: before.groupcall.id, reason: 'missed' }]);
-    expect(desk.kinds()).toEqual(['incoming_call', 'incoming_call', 'summary']);
-    expect(desk.notes[1]!.title).toBe('Incoming call from +15553333');
-    expect(desk.notes[2]).toMatchObject({ title: 'While you were away', body: '2 missed calls' });
+    // Every decision is announced; only the still-ringing call and the summary pop up.
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([
+      ['incoming_call', true, undefined],
+      ['missed_call', false, 'while away'],
+      ['missed_call', false, 'while away'],
+      ['incoming_call', true, undefined],
+      ['summary', true, undefined],
+    ]);
+    expect(desk.notes[3]!.title).toBe('Incoming call from +15553333');
+    expect(desk.notes[4]).toMatchObject({ title: 'While you were away', body: '2 missed calls' });
     const missed = desk.center.history.list().filter((h) => h.kind === 'missed_call');
     expect(missed.map((m) => [m.title, m.shown, m.heldBecause])).toEqual([
       ['Missed call from +15552222', false, 'while away'],
       ['Missed call from +15551111', false, 'while away'],
     ]);
+  });
+
+  it('calls that ended before the gap began are not missed-while-away', () => {
+    const old = ring([DESK]);
+    old.start();
+    const endedEarlier = old.giveUp();
+    const desk = new Desk().catchup(endedEarlier, Date.now() + 60_000);
+    expect(desk.notes).toEqual([]);
   });
 
   it('at start-up, old endings are not news: only calls ringing now pop up', () => {
@@ -315,7 +330,7 @@ describe('catch-up after a gap', () => {
 
 describe('delivery failures', () => {
   it('an OS that refuses notifications is reported once; history keeps everything', async () => {
-    const sink: NotificationSink = { name: 'broken', show: () => Promise.reject(new Error('notify-send: no daemon')), withdraw: async () => undefined };
+    const sink: NotificationSink = { name: 'broken', show: () => Promise.reject(new Error('notify-send: no daemon')), withdraw: () => Promise.resolve() };
     const errors: string[] = [];
     const desk = new Desk(admin, {}, sink);
     desk.center.on('error', (e) => errors.push(e.code));
