@@ -72,7 +72,8 @@ export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: 
     const { endpoints, credential } = await credentialFromRunOptions(opts, env);
     const rest = new RestClient({ endpoints, credential });
     const identity = await identityWithRetry(credential, rest, log, interrupted.signal);
-    const topics = resolveTopics(identity, opts.topics);
+    // --customer-calls needs the customer-wide call topic, or those calls would never arrive live.
+    const topics = resolveTopics(identity, opts.topics, { customerCalls: opts.customerCalls });
     log.info(identity.kind === 'agent'
       ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
       : `using an access key for customer ${identity.customerName ?? identity.customerId}`);

@@ -51,6 +51,7 @@ interface Offer {
 const CALLER_MATCH_MS = 30_000;
 const KEEP_ENDED_MS = 10 * 60_000;
 const MAX_OFFERS = 2_000;
+const SWEEP_EVERY_MS = 1_000;
 const RINGING_LEG = new Set(['dialing', 'ringing']);
 const ENDED_LEG = new Set(['canceling', 'terminating', 'hangup']);
 
@@ -72,9 +73,31 @@ export class CallOffers {
   /** Any resource id (groupcall, leg) → offer id. */
   private readonly byResource = new Map<string, string>();
   private readonly customerScope: boolean;
+  private lastSweep = -Infinity;
 
   constructor(private readonly identity: Identity, private readonly now: () => number = Date.now) {
     this.customerScope = canSeeCustomerScope(identity);
+  }
+
+  /** Offers remembered (bounded; see prune). */
+  get size(): number {
+    return this.offers.size;
+  }
+
+  /**
+   * After a gap an agent learns its call legs from REST but never the groupcall (agents have no
+   * groupcall endpoint), so a groupcall that hung up meanwhile would leave its pop-up ringing for
+   * good. Called once a catch-up snapshot has been handled in full (a linear ring's next leg may
+   * come later in it): an offer of mine still open whose every known leg has ended is over —
+   * missed, unless a leg was answered. Without any leg there is no evidence either way.
+   */
+  settleAfterGap(): CallDecision[] {
+    const out: CallDecision[] = [];
+    for (const o of this.offers.values()) {
+      if (o.view.scope !== 'me' || o.ended || o.groupcallId === undefined || o.legs.size === 0) continue;
+      if ([...o.legs.values()].every((s) => ENDED_LEG.has(s))) out.push(...this.end(o, 'gap'));
+    }
+    return out;
   }
 
   /** Offers that rang and have not ended: what a pop-up is showing right now. */
@@ -255,10 +278,25 @@ export class CallOffers {
     return out;
   }
 
+  /**
+   * Bounded for weeks of uptime: over MAX_OFFERS the oldest go first (O(1) per event, since a Map
+   * iterates in insertion order), and ended offers are swept after KEEP_ENDED_MS. The sweep walks
+   * every offer, so it runs at most once per SWEEP_EVERY_MS: run on every event, it cost a
+   * customer-wide view almost half of its frames per second.
+   */
   private prune(): void {
+    if (this.offers.size > MAX_OFFERS) {
+      for (const [id, o] of this.offers) {
+        if (this.offers.size <= MAX_OFFERS) break;
+        this.forget(id, o);
+      }
+    }
     const now = this.now();
+    // abs(): after the wall clock jumped back, sweep at once rather than when it catches up.
+    if (Math.abs(now - this.lastSweep) < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
     for (const [id, o] of this.offers) {
-      if ((o.ended && now - o.endedAt > KEEP_ENDED_MS) || this.offers.size > MAX_OFFERS) this.forget(id, o);
+      if (o.ended && now - o.endedAt > KEEP_ENDED_MS) this.forget(id, o);
     }
   }
 

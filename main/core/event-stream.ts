@@ -364,7 +364,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
       this.log.warn('ignored a binary frame (VoIPBIN sends text frames only)');
       return;
     }
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    // ws hands text frames over as one Buffer; copy only the rarer shapes.
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.length > this.opts.maxFrameBytes) {
       this.log.warn(`ignored a ${Math.round(buf.length / 1024)} KiB frame (limit ${Math.round(this.opts.maxFrameBytes / 1024)} KiB)`);
       return;

@@ -4,7 +4,9 @@ import { EventStream, type EventStreamOptions, type QuarantineEvent, type Subscr
 import type { StateChange, ConnectionState } from './connection-state.js';
 import { parseFrame, type ResourceFrame } from './frames.js';
 import { EventOrdering } from './event-ordering.js';
+import { RecentFrames } from './recent-frames.js';
 import { fetchCatchup } from './catchup.js';
+import { Backoff, type BackoffPolicy } from './backoff.js';
 import { RestClient } from './rest-client.js';
 import { NotifierError, describeError, isNotifierError } from './errors.js';
 import type { Identity } from './identity.js';
@@ -34,6 +36,10 @@ export interface CatchupReport {
   /** Calls we knew were open that the server no longer has. */
   missing: string[];
 }
+
+/** How many recent frame texts are remembered to skip exact copies, and up to what size (bigger ones are rare). */
+const RECENT_FRAMES = 256;
+const RECENT_MAX_CHARS = 16 * 1024;
 
 export interface ListenerStats {
   frames: number;
@@ -65,8 +71,13 @@ export interface ListenerOptions {
   stream?: Partial<Omit<EventStreamOptions, 'endpoints' | 'credential' | 'topics' | 'logger'>>;
   rest?: RestClient;
   catchup?: boolean;
+  /** Retries of a failed catch-up while the stream stays up (tests shorten them). */
+  catchupRetry?: BackoffPolicy;
   maxResources?: number;
 }
+
+/** A failed catch-up is retried while the connection lives: 1 s doubling to a minute, or Retry-After. */
+const CATCHUP_RETRY: BackoffPolicy = { baseMs: 1_000, capMs: 60_000 };
 
 export class Listener extends TypedEmitter<ListenerEvents> {
   readonly identity: Identity;
@@ -80,12 +91,18 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     frames: 0, accepted: 0, duplicates: 0, stale: 0, malformed: 0, foreign: 0, connections: 0, lastFrameAt: undefined,
   };
   private warnedForeign = false;
+  /** Texts of the last frames judged, to skip exact copies. */
+  private readonly recent = new RecentFrames(RECENT_FRAMES);
   private startedAt = 0;
   /**
    * Start of a window no completed catch-up has covered yet (a catch-up failed, or finished after
    * its connection was already gone); null when everything up to the live stream is covered.
    */
   private uncoveredSince: number | null = null;
+  private readonly catchupBackoff: Backoff;
+  private catchupTimer: NodeJS.Timeout | undefined;
+  /** A catch-up failed and none has succeeded since: said once, not at every retry. */
+  private catchupFailing = false;
 
   constructor(opts: ListenerOptions) {
     super((e) => opts.logger.error('listener consumer failed', { error: describeError(e) }));
@@ -93,6 +110,7 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     this.log = opts.logger.child({ component: 'listener' });
     this.now = opts.stream?.now ?? Date.now;
     this.catchupEnabled = opts.catchup ?? true;
+    this.catchupBackoff = new Backoff(opts.catchupRetry ?? CATCHUP_RETRY);
     this.ordering = new EventOrdering({ maxResources: opts.maxResources });
     this.rest = opts.rest ?? new RestClient({ endpoints: opts.endpoints, credential: opts.credential });
     this.stream = new EventStream({
@@ -102,14 +120,21 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       topics: opts.topics,
       logger: opts.logger,
     });
-    this.stream.on('state', (s) => this.emit('state', s));
+    this.stream.on('state', (s) => {
+      // A retry belongs to its connection; the next subscription's catch-up covers its window.
+      if (s.to.state === 'reconnecting' || s.to.state === 'stopped') clearTimeout(this.catchupTimer);
+      this.emit('state', s);
+    });
     this.stream.on('error', (e) => this.emit('error', e));
     this.stream.on('quarantined', (q) => this.emit('quarantined', q));
     this.stream.on('frame', (f) => this.onFrame(f.text, f.receivedAt));
     this.stream.on('subscribed', (s) => {
       this.counters.connections = s.connection;
       this.emit('subscribed', s);
-      if (this.catchupEnabled) void this.catchUp(s);
+      if (this.catchupEnabled) {
+        clearTimeout(this.catchupTimer);
+        void this.catchUp(s);
+      }
     });
   }
 
@@ -146,17 +171,26 @@ export class Listener extends TypedEmitter<ListenerEvents> {
   private onFrame(text: string, receivedAt: number): void {
     this.counters.frames += 1;
     this.counters.lastFrameAt = receivedAt;
+    // VoIPBIN sends most frames twice, byte for byte, a few frames apart (PROTOCOL.md §1.7). A copy
+    // of a recent frame can only be a duplicate, so it skips parsing, the costliest step.
+    const remember = text.length <= RECENT_MAX_CHARS;
+    if (remember && this.recent.has(text)) {
+      this.counters.duplicates += 1;
+      return;
+    }
     const parsed = parseFrame(text);
     if (!parsed.ok) {
       this.counters.malformed += 1;
       this.log.warn(`ignored a frame that is ${parsed.reason}`, { preview: text.slice(0, 120) });
       return;
     }
+    if (this.isForeign(parsed.frame)) return;
+    if (remember) this.recent.add(text);
     this.consider(parsed.frame, text, 'stream', receivedAt);
   }
 
   private consider(frame: ResourceFrame, raw: string, source: ResourceEvent['source'], receivedAt: number): ResourceEvent | undefined {
-    if (this.isForeign(frame)) return undefined;
+    if (source === 'catchup' && this.isForeign(frame)) return undefined;
     const verdict = this.ordering.judge(frame, raw);
     if (verdict === 'duplicate') {
       this.counters.duplicates += 1;
@@ -167,7 +201,7 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       return undefined;
     }
     this.counters.accepted += 1;
-    const event: ResourceEvent = { ...frame, source, receivedAt };
+    const event: ResourceEvent = { kind: frame.kind, id: frame.id, status: frame.status, updatedAt: frame.updatedAt, eventType: frame.eventType, data: frame.data, source, receivedAt };
     this.emit('event', event);
     return event;
   }
@@ -197,6 +231,9 @@ export class Listener extends TypedEmitter<ListenerEvents> {
         return;
       }
       this.uncoveredSince = null;
+      this.catchupBackoff.reset();
+      if (this.catchupFailing) this.log.info('caught up on what happened while the catch-up was failing');
+      this.catchupFailing = false;
       const accepted: ResourceEvent[] = [];
       const receivedAt = this.now();
       for (const data of [...fetched.groupcalls, ...fetched.calls]) {
@@ -215,8 +252,23 @@ export class Listener extends TypedEmitter<ListenerEvents> {
         this.stream.stop(err.userMessage, err.code);
         return;
       }
-      this.log.warn(`could not catch up on what happened while disconnected: ${err.userMessage}`);
-      this.emit('error', new NotifierError('catchup_failed', `Could not catch up on calls missed while disconnected: ${err.userMessage} Live events still arrive.`, { cause: err.code }));
+      if (s.connection !== this.counters.connections || this.stream.state !== 'subscribed') {
+        this.log.debug(`a catch-up failed after its connection was lost (${err.userMessage}); the next one covers its window`);
+        return;
+      }
+      // Live events keep flowing, but calls missed during the gap would stay unknown until the
+      // next reconnect (maybe days away): retry while this connection lives.
+      const retryAfter = 'retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0;
+      const step = this.catchupBackoff.next(retryAfter);
+      this.log.warn(`could not catch up on what happened while disconnected: ${err.userMessage} Retrying in ${Math.ceil(step.delayMs / 1000)} s.`);
+      if (!this.catchupFailing) {
+        this.catchupFailing = true;
+        this.emit('error', new NotifierError('catchup_failed', `Could not catch up on calls missed while disconnected: ${err.userMessage} Live events still arrive; retrying.`, { cause: err.code }));
+      }
+      clearTimeout(this.catchupTimer);
+      this.catchupTimer = setTimeout(() => {
+        if (s.connection === this.counters.connections && this.stream.state === 'subscribed') void this.catchUp(s);
+      }, step.delayMs);
     }
   }
 }

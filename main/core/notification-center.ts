@@ -102,8 +102,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   handleCatchup(r: CatchupReport): void {
     const mode: OfferMode = r.since === undefined ? 'startup' : 'gap';
     const missed: NotificationText[] = [];
-    for (const e of r.accepted) {
-      for (const d of this.offers.handle(e, mode, this.settings.customerCalls, r.since)) {
+    const take = (decisions: CallDecision[]): void => {
+      for (const d of decisions) {
         if (d.type === 'missed' && mode === 'gap') {
           // Ended while we were away: one summary, not a burst of stale pop-ups.
           const text = callText(d);
@@ -113,7 +113,10 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
         }
         this.apply(d);
       }
-    }
+    };
+    for (const e of r.accepted) take(this.offers.handle(e, mode, this.settings.customerCalls, r.since));
+    // Only once the whole snapshot is in: rings whose every leg ended meanwhile are over.
+    if (mode === 'gap') take(this.offers.settleAfterGap());
     if (missed.length > 0) {
       const words = countsInWords({ missed_call: missed.length });
       this.decide({

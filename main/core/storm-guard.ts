@@ -29,7 +29,9 @@ export class StormGuard {
   /** True if this pop-up may show now; otherwise it is counted for the summary. */
   admit(kind: NotificationKind): boolean {
     const now = this.now();
-    if (now - this.windowStart >= this.options.windowMs) {
+    // A wall clock set back (NTP, a time zone fix, resume from sleep) starts a new window too:
+    // otherwise the old one would last until the clock caught up, holding every pop-up back.
+    if (now - this.windowStart >= this.options.windowMs || now < this.windowStart) {
       this.windowStart = now;
       this.shownInWindow = 0;
     }

@@ -6,7 +6,15 @@ import { validateTopic } from '../../shared/topics.js';
  * Which topics to subscribe (PROTOCOL.md §2.5–§2.6). 4-part event-type prefixes match only the
  * new topic format, so each event arrives once per AMQP copy instead of twice.
  */
-export function defaultTopics(id: Identity): string[] {
+export interface TopicOptions {
+  /**
+   * Pop up inbound calls for the whole customer (admins and managers): needs the customer-wide call
+   * topic, which agent defaults leave out because it carries every call of the customer.
+   */
+  customerCalls?: boolean;
+}
+
+export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
   const topics: string[] = [];
   if (id.kind === 'agent') {
     const me = `agent_id:${id.agentId}`;
@@ -27,6 +35,7 @@ export function defaultTopics(id: Identity): string[] {
     );
     // An access key has no agent, so customer-wide calls are its only way to see calls at all.
     if (id.kind === 'accesskey') topics.push(`${c}:call:call_`, `${c}:groupcall:groupcall_`);
+    else if (opts.customerCalls === true) topics.push(`${c}:call:call_`);
   }
   return topics;
 }
@@ -35,8 +44,8 @@ export function defaultTopics(id: Identity): string[] {
  * The topics to use: the user's if given, else the defaults. Every topic is checked against the
  * server's own rules first, because one the server rejects would drop the whole connection.
  */
-export function resolveTopics(id: Identity, requested: readonly string[] | undefined): string[] {
-  if (requested === undefined || requested.length === 0) return defaultTopics(id);
+export function resolveTopics(id: Identity, requested: readonly string[] | undefined, opts: TopicOptions = {}): string[] {
+  if (requested === undefined || requested.length === 0) return defaultTopics(id, opts);
   const who = topicAuthority(id);
   const problems: string[] = [];
   const topics: string[] = [];

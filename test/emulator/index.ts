@@ -28,6 +28,8 @@ import type {
 import type { HubDeps } from './websocket.js';
 import { WsHub } from './websocket.js';
 
+export { encodeTextFrames } from './websocket.js';
+
 export { PERMISSION } from './types.js';
 export type {
   Address,
@@ -163,6 +165,11 @@ export class VoipbinEmulator {
     this.hub.dropAll();
   }
 
+  /** Every WS connection ends with a TCP RST instead of a FIN (a crashed host or middlebox). */
+  resetAll(): void {
+    this.hub.resetAll();
+  }
+
   goSilent(): void {
     this.hub.goSilent();
   }
@@ -217,6 +224,15 @@ export class VoipbinEmulator {
 
   sendRaw(data: string | Buffer, opts: { binary?: boolean; connId?: string } = {}): void {
     this.hub.sendRaw(data, opts);
+  }
+
+  /**
+   * Benchmark fast path: frames pre-encoded with `encodeTextFrames` go straight to the TCP socket
+   * of every live connection (or `connId`), with no topic matching and no store update, so the
+   * emulator is not what a throughput benchmark measures. Resolves once the kernel took them all.
+   */
+  writeEncoded(chunks: readonly Buffer[], opts: { connId?: string } = {}): Promise<void> {
+    return this.hub.writeEncoded(chunks, opts.connId);
   }
 
   upsertCall(call: Record<string, unknown>): void {

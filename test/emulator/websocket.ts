@@ -1,6 +1,7 @@
 // The WebSocket endpoint (PROTOCOL.md §1): upgrade through the /v1.0 gate, the
 // subscribe/unsubscribe protocol, keepalive, fan-out and abrupt closes.
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
@@ -285,6 +286,42 @@ export class WsHub {
     for (const conn of [...this.live]) this.kill(conn, 'dropAll');
   }
 
+  /** Like dropAll, but with a TCP RST (a crashed host, a NAT table flush): the client sees ECONNRESET. */
+  resetAll(): void {
+    for (const conn of [...this.live]) {
+      conn.closed = true;
+      this.live.delete(conn);
+      this.stopTimers(conn);
+      this.deps.log(`ws: ${conn.id} reset`);
+      if (conn.socket instanceof Socket) conn.socket.resetAndDestroy();
+      else conn.socket.destroy();
+    }
+  }
+
+  /**
+   * Benchmark fast path: chunks of pre-encoded text frames (see encodeTextFrames) written straight
+   * to the TCP socket, so a benchmark measures the client rather than ws's per-frame send. Each
+   * chunk holds whole frames, so the hub's own pings can only fall between frames. Resolves when
+   * the kernel has taken every chunk (backpressure honoured); rejects if the connection goes away.
+   */
+  async writeEncoded(chunks: readonly Buffer[], connId?: string): Promise<void> {
+    const targets = [...this.live].filter((c) => (connId === undefined || c.id === connId) && this.writable(c));
+    await Promise.all(targets.map(async (conn) => {
+      const socket = conn.socket;
+      for (const chunk of chunks) {
+        if (conn.closed) throw new Error(`emulator: ${conn.id} closed during writeEncoded`);
+        if (!socket.write(chunk)) {
+          await new Promise<void>((resolve, reject) => {
+            const onDrain = (): void => { socket.off('close', onClose); resolve(); };
+            const onClose = (): void => { socket.off('drain', onDrain); reject(new Error(`emulator: ${conn.id} closed during writeEncoded`)); };
+            socket.once('drain', onDrain);
+            socket.once('close', onClose);
+          });
+        }
+      }
+    }));
+  }
+
   /** Half-open: no pings, no frames, no reads; the TCP socket stays up. */
   goSilent(): void {
     for (const conn of this.live) {
@@ -313,4 +350,37 @@ export class WsHub {
     for (const conn of [...this.live]) this.kill(conn, 'shutdown');
     this.wss.close();
   }
+}
+
+/**
+ * Server-to-client text frames (unmasked, FIN, opcode 1) for writeEncoded, grouped into chunks of
+ * about `chunkBytes` that each end on a frame boundary.
+ */
+export function encodeTextFrames(frames: readonly string[], chunkBytes = 256 * 1024): Buffer[] {
+  const chunks: Buffer[] = [];
+  let parts: Buffer[] = [];
+  let size = 0;
+  for (const text of frames) {
+    const payload = Buffer.from(text, 'utf8');
+    const n = payload.length;
+    const header = n < 126 ? Buffer.from([0x81, n]) : n < 65_536 ? Buffer.alloc(4) : Buffer.alloc(10);
+    if (n >= 126 && n < 65_536) {
+      header[0] = 0x81;
+      header[1] = 126;
+      header.writeUInt16BE(n, 2);
+    } else if (n >= 65_536) {
+      header[0] = 0x81;
+      header[1] = 127;
+      header.writeBigUInt64BE(BigInt(n), 2);
+    }
+    parts.push(header, payload);
+    size += header.length + n;
+    if (size >= chunkBytes) {
+      chunks.push(Buffer.concat(parts, size));
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) chunks.push(Buffer.concat(parts, size));
+  return chunks;
 }

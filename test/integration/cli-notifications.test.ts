@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import { AgentRing, InboundCall, publishAll } from '../emulator/scenarios.js';
 import { makeSms } from '../emulator/fixtures.js';
 import { seedAccount, startEmulator, PERMISSION, type Account } from '../support/harness.js';
 import { CliProcess, runCli, type JsonLine } from '../support/cli-process.js';
@@ -57,6 +57,17 @@ describe('emulator → headless command → notification lines', () => {
       { type: 'notification', kind: 'missed_call', resource_id: expect.any(String) as unknown, title: 'Missed call from Dana Whitfield', body: expect.any(String) as unknown, shown: false, held_because: 'while away' },
       { type: 'notification', kind: 'summary', resource_id: 'away:2', title: 'While you were away', body: '1 missed call', shown: true },
     ]);
+  });
+
+  it('--customer-calls subscribes to the customer-wide calls, so a manager hears of inbound calls live', async () => {
+    const p = new CliProcess(['run', '--json', '--notify', 'none', '--customer-calls', '--api-url', emu.url], { VOIPBIN_TOKEN: acct.jwt });
+    procs.push(p);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    expect(p.lines().find((l) => l.type === 'subscribed')!.topics).toContain(`customer_id:${acct.customerId}:call:call_`);
+    const call = new InboundCall({ customerId: acct.customerId, caller: jane, number: { type: 'tel', target: '+15550199' } });
+    publishAll(emu, call.start());
+    await p.until('the pop-up', (ls) => notes(ls).length > 0);
+    expect(notes(p.lines())[0]).toMatchObject({ kind: 'incoming_call', resource_id: call.call.id, title: 'Incoming call from Jane Cooper', shown: true });
   });
 
   it('--privacy and --notify are validated', async () => {

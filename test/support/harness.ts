@@ -90,7 +90,7 @@ export const FAST_STREAM = {
 export async function listen(
   emu: VoipbinEmulator,
   secret: string,
-  opts: { topics?: string[]; stream?: ListenerOptions['stream']; logger?: Logger } = {},
+  opts: { topics?: string[]; stream?: ListenerOptions['stream']; logger?: Logger; catchupRetry?: ListenerOptions['catchupRetry'] } = {},
 ): Promise<{ listener: Listener; rec: Recorder; credential: Credential }> {
   const endpoints = resolveApiUrl(emu.url);
   const credential = parseCredential(secret, 'token');
@@ -104,6 +104,7 @@ export async function listen(
     logger: opts.logger ?? createLogger({ level: 'silent' }),
     rest,
     stream: { ...FAST_STREAM, ...opts.stream },
+    catchupRetry: opts.catchupRetry ?? FAST_STREAM.backoff,
   });
   const rec = new Recorder(listener);
   return { listener, rec, credential };

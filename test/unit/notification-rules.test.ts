@@ -310,6 +310,28 @@ describe('catch-up after a gap', () => {
     ]);
   });
 
+  it('a ring seen live whose legs all ended during the gap is missed, though an agent never gets the groupcall over REST', () => {
+    const r = ring();
+    const desk = new Desk().feed(r.start());
+    // Agents have no groupcall endpoint: the catch-up shows only the legs, ended.
+    const legsOnly = r.giveUp('cancel').filter((f) => f.eventType.startsWith('call_'));
+    desk.catchup(legsOnly, Date.now() - 60_000);
+    expect(desk.withdrawn).toEqual([{ resourceId: r.groupcall.id, reason: 'missed' }]);
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([
+      ['incoming_call', true, undefined], ['missed_call', false, 'while away'], ['summary', true, undefined],
+    ]);
+  });
+
+  it('a linear ring that moved on to the next device during the gap keeps ringing', () => {
+    const r = new AgentRing({ customerId: CUSTOMER_ID, agentId: AGENT_ID, caller: JANE, legTo: [DESK, MOBILE], ringMethod: 'linear' });
+    const [groupcallCreated, desk0Created, , desk0Ringing, mobileRinging] = r.start();
+    const desk = new Desk().feed([groupcallCreated!, desk0Created!, desk0Ringing!]);
+    const desk0Ended = { eventType: 'call_hangup', data: { ...desk0Ringing!.data, status: 'hangup', hangup_reason: 'noanswer', tm_update: '2099-01-01T00:00:00.000000Z' } };
+    desk.catchup([desk0Ended, mobileRinging!], Date.now() - 60_000);
+    expect(desk.withdrawn).toEqual([]);
+    expect(desk.kinds()).toEqual(['incoming_call']);
+  });
+
   it('calls that ended before the gap began are not missed-while-away', () => {
     const old = ring([DESK]);
     old.start();
@@ -342,9 +364,9 @@ describe('delivery failures', () => {
 
   it('history is a bounded ring with unread counts', () => {
     const desk = new Desk(accessKeyIdentity({ id: CUSTOMER_ID }));
-    for (let i = 0; i < 600; i++) desk.feed([{ eventType: 'message_created', data: makeSms({ customer_id: CUSTOMER_ID }) }]);
-    expect(desk.center.history.size).toBe(500);
-    expect(desk.center.history.unreadCount()).toBe(500);
+    for (let i = 0; i < 1_100; i++) desk.feed([{ eventType: 'message_created', data: makeSms({ customer_id: CUSTOMER_ID }) }]);
+    expect(desk.center.history.size).toBe(1_000);
+    expect(desk.center.history.unreadCount()).toBe(1_000);
     desk.center.history.markRead();
     expect(desk.center.history.unreadCount()).toBe(0);
   });

@@ -29,8 +29,15 @@ describe('default subscriptions (PROTOCOL §2.6)', () => {
     expect(topics.some((t) => t.startsWith('agent_id'))).toBe(false);
     expect(topics).toContain(`customer_id:${CUSTOMER_ID}:call:call_`);
   });
+  it('adds the customer-wide call topic for a manager who wants customer calls (--customer-calls), never for a plain agent', () => {
+    expect(defaultTopics(manager)).not.toContain(`customer_id:${CUSTOMER_ID}:call:call_`);
+    expect(defaultTopics(manager, { customerCalls: true })).toContain(`customer_id:${CUSTOMER_ID}:call:call_`);
+    expect(resolveTopics(manager, undefined, { customerCalls: true })).toContain(`customer_id:${CUSTOMER_ID}:call:call_`);
+    // An agent without customer scope would be dropped by the server for it.
+    expect(defaultTopics(agent, { customerCalls: true })).toEqual(defaultTopics(agent));
+  });
   it.each([agent, manager, key])('every default passes the server rules and is 4-part', (id) => {
-    for (const t of defaultTopics(id)) {
+    for (const t of defaultTopics(id, { customerCalls: true })) {
       expect(validateTopic(t, topicAuthority(id)).ok).toBe(true);
       expect(t.split(':')).toHaveLength(4);
     }

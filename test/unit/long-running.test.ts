@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { CallOffers } from '../../main/core/call-offers.js';
+import { parseFrame } from '../../main/core/frames.js';
+import { decodeAgentToken } from '../../main/core/identity.js';
+import type { ResourceEvent } from '../../main/core/listener.js';
+import { NotificationHistory } from '../../main/core/notification-history.js';
+import { RecentFrames } from '../../main/core/recent-frames.js';
+import { StormGuard } from '../../main/core/storm-guard.js';
+import { InboundCall } from '../emulator/scenarios.js';
+import { agentPayload, CUSTOMER_ID, fakeAgentJwt } from '../support/jwt.js';
+
+/** What weeks of uptime and busy customer-wide views need: bounded state that stays correct. */
+const admin = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x30 })));
+
+function event(data: Record<string, unknown>, receivedAt = Date.now()): ResourceEvent {
+  const p = parseFrame(JSON.stringify(data));
+  if (!p.ok) throw new Error(p.reason);
+  return { ...p.frame, source: 'stream', receivedAt };
+}
+
+const inbound = (i: number): InboundCall =>
+  new InboundCall({ customerId: CUSTOMER_ID, caller: { type: 'tel', target: `+1555${String(1_000_000 + i)}` }, number: { type: 'tel', target: '+15550199' } });
+
+describe('call offers stay bounded', () => {
+  it('keeps at most 2,000 offers however many calls ring, and still rings the newest', () => {
+    const offers = new CallOffers(admin);
+    let rings = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const [, ringing] = inbound(i).start();
+      rings += offers.handle(event(ringing!.data), 'live', true).filter((d) => d.type === 'ring').length;
+      expect(offers.size).toBeLessThanOrEqual(2_001);
+    }
+    expect(rings).toBe(5_000);
+    expect(offers.size).toBeLessThanOrEqual(2_001);
+  });
+
+  it('forgets ended offers after 10 minutes; a wall clock set back breaks nothing', () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const offers = new CallOffers(admin, () => now);
+    const call = inbound(1);
+    const [, ringing] = call.start();
+    offers.handle(event(ringing!.data), 'live', true);
+    offers.handle(event(call.giveUp()[0]!.data), 'live', true);
+    expect(offers.size).toBe(1);
+    now += 11 * 60_000;
+    offers.handle(event(inbound(2).start()[1]!.data), 'live', true);
+    expect(offers.size).toBe(1);
+    now -= 60 * 60_000;
+    const later = inbound(3);
+    expect(offers.handle(event(later.start()[1]!.data), 'live', true).map((d) => d.type)).toEqual(['ring']);
+    expect(offers.handle(event(later.answer()[0]!.data), 'live', true).map((d) => d.type)).toEqual(['withdraw']);
+  });
+});
+
+describe('notification history', () => {
+  const add = (h: NotificationHistory, kind: 'missed_call' | 'incoming_call' | 'summary', id: string): void => {
+    h.add({ kind, resourceId: id, title: id, body: '', at: 0, shown: false, heldBecause: undefined });
+  };
+
+  it('is bounded, newest first', () => {
+    const h = new NotificationHistory(5);
+    for (let i = 0; i < 12; i++) add(h, 'incoming_call', `c${i}`);
+    expect(h.size).toBe(5);
+    expect(h.list().map((i) => i.resourceId)).toEqual(['c11', 'c10', 'c9', 'c8', 'c7']);
+    expect(h.list(2).map((i) => i.resourceId)).toEqual(['c11', 'c10']);
+  });
+
+  it('a storm of customer-wide calls does not push out the unread missed calls', () => {
+    const h = new NotificationHistory(5);
+    add(h, 'missed_call', 'm1');
+    add(h, 'incoming_call', 'c0');
+    add(h, 'missed_call', 'm2');
+    for (let i = 1; i <= 20; i++) add(h, 'incoming_call', `c${i}`);
+    expect(h.list().map((i) => i.resourceId)).toEqual(['c20', 'c19', 'c18', 'm2', 'm1']);
+    expect(h.unreadCount('missed_call')).toBe(2);
+    // Once read, they may go like the rest.
+    h.markRead();
+    add(h, 'summary', 's');
+    expect(h.list().map((i) => i.resourceId)).toEqual(['s', 'c20', 'c19', 'c18', 'm2']);
+  });
+
+  it('when everything is unread, the oldest goes', () => {
+    const h = new NotificationHistory(3);
+    for (let i = 0; i < 5; i++) add(h, 'missed_call', `m${i}`);
+    expect(h.list().map((i) => i.resourceId)).toEqual(['m4', 'm3', 'm2']);
+    expect(h.unreadCount()).toBe(3);
+  });
+});
+
+describe('storm guard and the wall clock', () => {
+  it('a clock set back starts a new window instead of holding pop-ups until it catches up', () => {
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    const summaries: number[] = [];
+    const guard = new StormGuard({ maxPerWindow: 2, windowMs: 2_000 }, (held) => summaries.push([...held.values()].reduce((a, b) => a + b, 0)), () => now);
+    expect([guard.admit('incoming_call'), guard.admit('incoming_call'), guard.admit('incoming_call')]).toEqual([true, true, false]);
+    now -= 60 * 60_000;
+    expect(guard.admit('incoming_call')).toBe(true);
+    guard.flush();
+    expect(summaries).toEqual([1]);
+    guard.dispose();
+  });
+});
+
+describe('recent frames (exact copies skip parsing)', () => {
+  it('remembers the last N texts, by content', () => {
+    const r = new RecentFrames(3);
+    for (const t of ['aaa', 'bbb', 'abc']) r.add(t);
+    expect(['aaa', 'bbb', 'abc', 'ccc'].map((t) => r.has(t))).toEqual([true, true, true, false]);
+    r.add('ddd');
+    expect(r.has('aaa')).toBe(false);
+    expect(r.has('ddd')).toBe(true);
+    expect(r.size).toBe(3);
+    r.add('x');
+    r.add('y');
+    r.add('z');
+    expect(['bbb', 'abc', 'ddd', 'x', 'y', 'z'].map((t) => r.has(t))).toEqual([false, false, false, true, true, true]);
+  });
+
+  it('holds the same text twice without losing track when one copy is evicted', () => {
+    const r = new RecentFrames(2);
+    r.add('same');
+    r.add('same');
+    r.add('other');
+    expect(r.has('same')).toBe(true);
+    r.add('more');
+    expect(r.has('same')).toBe(false);
+    expect(r.size).toBe(2);
+  });
+});
