@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /**
- * Layering: renderer → shared ← main ← main/core (core imports only itself and shared).
+ * Layering: renderer → shared ← main ← main/core (core imports only itself and shared);
+ * main/electron (the only Electron imports) → main/app (the desktop app, Electron-free) → main/core.
  * Exported so test/unit/layering.test.ts can prove the rule bites.
  * @type {import('eslint').Linter.Config[]}
  */
@@ -17,6 +18,28 @@ export const layering = [
           { regex: '^electron(/.*)?$', message: 'main/core is pure Node: no electron imports (put Electron code in a main/ adapter).' },
           { regex: '(^|/)renderer(/|$)', message: 'main/core must not import renderer code.' },
           { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'main/core must not import main/ adapters; only ./ (core) and ../../shared/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^electron(/.*)?$', message: 'main/app is the desktop app without Electron: put Electron calls in a main/electron adapter.' },
+          { regex: '(^|/)renderer(/|$)', message: 'main/app must not import renderer code.' },
+          { regex: '(^|/)electron/', message: 'main/app must not import main/electron adapters; they import main/app.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '(^|/)renderer(/|$)', message: 'The main process must not import renderer code; share it through shared/.' },
         ],
       }],
     },

@@ -30,10 +30,13 @@ export interface CredentialStore {
   clear(): Promise<boolean>;
 }
 
-/** What Electron's safeStorage offers (encryptString/decryptString), kept free of Electron types. */
+/**
+ * What Electron's safeStorage offers (encryptStringAsync/decryptStringAsync), kept free of
+ * Electron types. Either form may be synchronous.
+ */
 export interface Sealer {
-  seal(plain: string): Buffer;
-  unseal(sealed: Buffer): string;
+  seal(plain: string): Buffer | Promise<Buffer>;
+  unseal(sealed: Buffer): string | Promise<string>;
 }
 
 const FileSchema = z.discriminatedUnion('kind', [
@@ -123,7 +126,7 @@ export class FileCredentialStore implements CredentialStore {
     if (POSIX) await this.tighten(this.location, FILE_MODE);
     let text: string;
     try {
-      text = this.sealer === undefined ? raw.toString('utf8') : this.sealer.unseal(raw);
+      text = this.sealer === undefined ? raw.toString('utf8') : await this.sealer.unseal(raw);
     } catch {
       throw new NotifierError('config_invalid', `The saved credentials in ${this.location} cannot be unsealed (saved by another user or machine?). Sign in again.`);
     }
@@ -133,7 +136,13 @@ export class FileCredentialStore implements CredentialStore {
   /** Atomic: a crash mid-write leaves the old file or the new one, never half of either. */
   async save(creds: StoredCredentials): Promise<void> {
     const text = encodeStoredCredentials(creds);
-    const data = this.sealer === undefined ? Buffer.from(text, 'utf8') : this.sealer.seal(text);
+    let data: Buffer;
+    try {
+      data = this.sealer === undefined ? Buffer.from(text, 'utf8') : await this.sealer.seal(text);
+    } catch (e) {
+      // A locked or missing keychain: say so instead of passing the keychain's own exception on.
+      throw new NotifierError('config_invalid', `Cannot protect the credentials with the system keychain (${describeError(e)}); nothing was saved. Unlock the keychain and sign in again.`, {}, { cause: e });
+    }
     try {
       await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
       if (POSIX) await chmod(this.dir, DIR_MODE);

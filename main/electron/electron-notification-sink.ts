@@ -1,0 +1,60 @@
+import { Notification } from 'electron';
+import type { NotificationSink, PopUp } from '../core/notification-center.js';
+
+/**
+ * OS pop-ups through Electron's Notification. One live notification per resource: a newer one
+ * for the same call replaces it, a withdrawal closes it. Calls stay until dealt with
+ * (timeoutType 'never': GNOME otherwise removes them after a few seconds) and are critical
+ * while breaking through Do Not Disturb. A click is handed to `onClick` (deep link).
+ */
+export interface ElectronNotificationSinkOptions {
+  onClick(resourceId: string): void;
+  /** Windows reports failures; elsewhere silence means shown. */
+  shownTimeoutMs?: number;
+  icon?: string | undefined;
+}
+
+export class ElectronNotificationSink implements NotificationSink {
+  readonly name = 'electron';
+  private readonly live = new Map<string, Notification>();
+
+  constructor(private readonly opts: ElectronNotificationSinkOptions) {}
+
+  show(p: PopUp): Promise<void> {
+    if (!Notification.isSupported()) return Promise.reject(new Error('this system does not support notifications'));
+    const n = new Notification({
+      title: p.title,
+      body: p.body,
+      silent: !p.sound,
+      urgency: p.urgent ? 'critical' : 'normal',
+      timeoutType: p.kind === 'incoming_call' ? 'never' : 'default',
+      ...(this.opts.icon !== undefined ? { icon: this.opts.icon } : {}),
+    });
+    this.live.get(p.resourceId)?.close();
+    this.live.set(p.resourceId, n);
+    n.on('click', () => this.opts.onClick(p.resourceId));
+    n.on('close', () => {
+      if (this.live.get(p.resourceId) === n) this.live.delete(p.resourceId);
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, this.opts.shownTimeoutMs ?? 3_000);
+      n.once('show', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      n.once('failed', (_event, error) => {
+        clearTimeout(timer);
+        this.live.delete(p.resourceId);
+        reject(new Error(error));
+      });
+      n.show();
+    });
+  }
+
+  /** Closing is the same for every reason: the center announces a missed call separately. */
+  withdraw(resourceId: string): Promise<void> {
+    this.live.get(resourceId)?.close();
+    this.live.delete(resourceId);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,207 @@
+import { app, BrowserWindow, clipboard, ipcMain, net, powerMonitor, session, shell, type Session, type WebContents } from 'electron';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
+import { FileCredentialStore } from '../core/credential-store.js';
+import { describeError } from '../core/errors.js';
+import { AppController } from '../app/app-controller.js';
+import { startsHidden } from '../app/autostart.js';
+import { createIpcHandlers } from '../app/ipc-handlers.js';
+import { createFileLog } from '../app/log-file.js';
+import { SettingsStore } from '../app/settings-store.js';
+import { trayModel, type TrayAction } from '../app/tray-model.js';
+import { autostartPort } from './autostart-port.js';
+import { ElectronNotificationSink } from './electron-notification-sink.js';
+import { registerIpc } from './ipc.js';
+import { credentialProtection } from './safe-storage-sealer.js';
+import { TrayView } from './tray.js';
+import { settingsWindowOptions } from './window-security.js';
+
+/**
+ * The Electron main process. It owns the AppController (and so the connection), which lives in
+ * the tray with every window closed; the settings window is created on demand and destroyed on
+ * close, so no renderer idles in memory all day.
+ */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PAGE = join(HERE, '..', '..', 'renderer', 'index.html');
+const PAGE_URL = pathToFileURL(PAGE).href;
+const PRELOAD = join(HERE, '..', '..', 'preload', 'preload.cjs');
+const APP_ID = 'net.voipbin.notifier';
+const { version } = JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+
+let window: BrowserWindow | undefined;
+let tray: TrayView | undefined;
+let controller: AppController | undefined;
+let quitting = false;
+
+/** Nothing leaves a window: no new windows, no navigation, no webviews. */
+function hardenContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+}
+
+/** The window loads only its own files: every permission and every non-file request is refused. */
+function lockDownSession(s: Session): void {
+  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  s.setPermissionCheckHandler(() => false);
+  s.webRequest.onBeforeRequest((details, callback) => {
+    const local = details.url.startsWith('file://') || details.url.startsWith('devtools://');
+    callback({ cancel: !local });
+  });
+}
+
+function showSettings(): void {
+  if (window !== undefined) {
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    return;
+  }
+  const title = controller === undefined ? 'VoIPBIN Notifier' : trayModel(controller.state, Date.now()).windowTitle;
+  const w = new BrowserWindow(settingsWindowOptions(PRELOAD, title));
+  window = w;
+  w.once('ready-to-show', () => w.show());
+  w.on('closed', () => {
+    if (window === w) window = undefined;
+  });
+  void w.loadFile(PAGE);
+}
+
+function act(a: TrayAction): void {
+  const c = controller;
+  if (c === undefined) return;
+  switch (a.type) {
+    case 'settings':
+      showSettings();
+      return;
+    case 'quit':
+      app.quit();
+      return;
+    case 'reconnect':
+      try {
+        c.reconnect();
+      } catch {
+        // Nothing to reconnect (signed out, or the sign-in expired): the window says what to do.
+        showSettings();
+      }
+      return;
+    case 'pause':
+      void c.pause(a.choice);
+      return;
+    case 'mark-all-read':
+      c.markRead();
+      return;
+    case 'open-history':
+      void c.openHistoryItem(a.seq).then((r) => {
+        if (!r.opened) showSettings();
+      });
+      return;
+  }
+}
+
+async function ready(): Promise<void> {
+  lockDownSession(session.defaultSession);
+  const logFolder = app.getPath('logs');
+  const fileLog = createFileLog({ dir: logFolder });
+  const log = fileLog.logger;
+  const userData = app.getPath('userData');
+  const protection = await credentialProtection();
+  if (protection.warning !== undefined) log.warn(protection.warning);
+  const autostart = autostartPort();
+  const sink = new ElectronNotificationSink({
+    onClick: (resourceId) => {
+      void controller?.openResource(resourceId).then((r) => {
+        if (!r.opened) showSettings();
+      });
+    },
+  });
+  const c = new AppController({
+    version,
+    credentials: new FileCredentialStore({ dir: userData, sealer: protection.sealer }),
+    protection,
+    settings: new SettingsStore({ file: join(userData, 'settings.json') }),
+    sink,
+    logger: log,
+    logFolder,
+    port: {
+      copyToClipboard: (text) => clipboard.writeText(text),
+      openExternal: (url) => shell.openExternal(url),
+      openPath: (path) => shell.openPath(path),
+      ...autostart,
+    },
+    environment: {
+      platform: `${process.platform} ${process.arch}`,
+      electron: process.versions.electron ?? '?',
+      chrome: process.versions.chrome ?? '?',
+      node: process.versions.node,
+    },
+  });
+  controller = c;
+  registerIpc(ipcMain, createIpcHandlers(c, log), () => ({ webContentsId: window?.webContents.id, pageUrl: PAGE_URL }), log);
+
+  try {
+    tray = new TrayView(act, join(app.getAppPath(), 'assets'));
+  } catch (e) {
+    // Some Linux desktops have no tray host: the settings window (and a second launch) is the way in.
+    log.warn(`no system tray: ${describeError(e)}`);
+  }
+
+  let lastAlert: AppState['alert'] = null;
+  c.on('state', (s) => {
+    const now = Date.now();
+    tray?.update(s, now);
+    if (window !== undefined && !window.isDestroyed()) {
+      window.setTitle(trayModel(s, now).windowTitle);
+      window.webContents.send(STATE_EVENT, s);
+    }
+    const raised = s.alert !== null && (lastAlert === null || lastAlert.reason !== s.alert.reason);
+    lastAlert = s.alert;
+    // Without a tray, or with pop-ups refused, the window is the only place the alert can be seen.
+    if (raised && (tray === undefined || s.alert?.reason === 'notifications_blocked')) showSettings();
+  });
+
+  powerMonitor.on('suspend', () => c.systemEvent('suspend'));
+  powerMonitor.on('resume', () => c.systemEvent('resume'));
+  powerMonitor.on('lock-screen', () => c.systemEvent('lock-screen'));
+  powerMonitor.on('unlock-screen', () => c.systemEvent('unlock-screen'));
+  // Electron has no online/offline event in the main process; a cheap poll stands in.
+  let online = net.isOnline();
+  setInterval(() => {
+    const now = net.isOnline();
+    if (now !== online) c.systemEvent(now ? 'online' : 'offline');
+    online = now;
+  }, 5_000).unref();
+  // "last event 2 min ago" ages by itself.
+  setInterval(() => tray?.update(c.state, Date.now()), 30_000).unref();
+
+  app.on('second-instance', () => showSettings());
+  app.on('activate', () => showSettings());
+  app.on('before-quit', () => {
+    if (quitting) return;
+    quitting = true;
+    c.stop();
+    tray?.destroy();
+    void fileLog.close();
+  });
+
+  await c.start();
+  const hidden = startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
+  if (!hidden || tray === undefined || !c.state.account.signedIn) showSettings();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  // Closing the last window must not quit: the connection lives in the tray.
+  app.on('window-all-closed', () => undefined);
+  app.whenReady().then(ready).catch((e: unknown) => {
+    console.error('VoIPBIN Notifier failed to start', e);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,138 @@
+import type { AppState } from '../shared/ipc-contract.js';
+import { clockTime, statusWords } from '../shared/status-words.js';
+import { api } from './bridge.js';
+import { byId, errorText, h, replace } from './dom.js';
+import { AccountPanel } from './panels/account.js';
+import { NotificationsPanel } from './panels/notifications.js';
+import { StatusPanel } from './panels/status.js';
+import { TopicsPanel } from './panels/topics.js';
+import { WebhookPanel } from './panels/webhook.js';
+
+/**
+ * The settings window: a header that says whether calls can reach the agent, an alert banner
+ * when they cannot, and five tabs. State arrives from the main process; nothing is polled.
+ */
+type Tab = 'status' | 'account' | 'topics' | 'notifications' | 'webhook';
+const TABS: readonly Tab[] = ['status', 'account', 'topics', 'notifications', 'webhook'];
+
+let state: AppState | undefined;
+let active: Tab = 'status';
+const dismissed = new Set<string>();
+
+const status = new StatusPanel(byId('panel-status'));
+const account = new AccountPanel(byId('panel-account'), () => select('status', false));
+const topics = new TopicsPanel(byId('panel-topics'));
+const notifications = new NotificationsPanel(byId('panel-notifications'));
+const webhook = new WebhookPanel(byId('panel-webhook'));
+
+function tabButton(t: Tab): HTMLButtonElement {
+  return byId(`tab-${t}`) as HTMLButtonElement;
+}
+
+function visibleTabs(): Tab[] {
+  return TABS.filter((t) => !tabButton(t).hidden);
+}
+
+function select(tab: Tab, focus: boolean): void {
+  active = tab;
+  for (const t of TABS) {
+    const selected = t === tab;
+    const b = tabButton(t);
+    b.setAttribute('aria-selected', String(selected));
+    b.tabIndex = selected ? 0 : -1;
+    byId(`panel-${t}`).hidden = !selected;
+  }
+  if (focus) tabButton(tab).focus();
+  if (state === undefined) return;
+  if (tab === 'topics') void topics.load();
+  if (tab === 'notifications') void notifications.load(state);
+  if (tab === 'webhook') void webhook.load();
+}
+
+function wireTabs(): void {
+  for (const t of TABS) {
+    const b = tabButton(t);
+    b.addEventListener('click', () => select(t, false));
+    // WAI-ARIA tabs: arrows move between tabs, Home/End jump to the ends.
+    b.addEventListener('keydown', (e) => {
+      const tabs = visibleTabs();
+      const i = tabs.indexOf(t);
+      const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length]
+        : e.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length]
+          : e.key === 'Home' ? tabs[0]
+            : e.key === 'End' ? tabs[tabs.length - 1] : undefined;
+      if (next === undefined) return;
+      e.preventDefault();
+      select(next, true);
+    });
+  }
+}
+
+function renderHeader(s: AppState, now: number): void {
+  const w = statusWords(s, now);
+  const box = byId('status');
+  box.dataset.level = w.level;
+  byId('status-headline').textContent = w.headline;
+  // The banner below says what is wrong at length; the header just says since when.
+  byId('status-detail').textContent = s.alert !== null ? `since ${clockTime(s.alert.since)} · details below` : w.detail;
+  document.title = `VoIPBIN Notifier — ${w.headline}`;
+
+  const alert = byId('alert');
+  if (s.alert === null) {
+    alert.hidden = true;
+    alert.replaceChildren();
+  } else {
+    const fix = s.alert.reason === 'auth_failed' || s.alert.reason === 'token_expired'
+      ? h('button', { type: 'button', class: 'primary', onclick: () => select('account', true) }, 'Go to sign-in')
+      : s.alert.reason === 'stream_down'
+        ? h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('connection:reconnect').catch(() => undefined) }, 'Reconnect now')
+        : h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('notifications:test').catch(() => undefined) }, 'Try a test notification');
+    replace(alert, h('div', {}, h('strong', {}, s.alert.title), h('p', {}, s.alert.message)), fix);
+    alert.hidden = false;
+  }
+
+  const notices = byId('notices');
+  const items: HTMLElement[] = [];
+  if (s.notice !== null && !dismissed.has(s.notice)) {
+    const text = s.notice;
+    items.push(h('div', { class: 'banner banner-warn', role: 'status' },
+      h('p', {}, text),
+      h('button', { type: 'button', class: 'link', onclick: () => { dismissed.add(text); renderHeader(s, Date.now()); } }, 'Dismiss')));
+  }
+  replace(notices, ...items);
+  tabButton('webhook').hidden = !(s.account.signedIn && s.account.customerAdmin);
+  if (active === 'webhook' && tabButton('webhook').hidden) select('status', false);
+}
+
+function render(s: AppState): void {
+  const firstState = state === undefined;
+  const wasSignedIn = state?.account.signedIn;
+  state = s;
+  const now = Date.now();
+  renderHeader(s, now);
+  status.render(s, now);
+  account.render(s, now);
+  notifications.update(s, now);
+  if (firstState && !s.account.signedIn) select('account', false);
+  // A new sign-in (or sign-out) changes what topics and the webhook may be.
+  if (!firstState && wasSignedIn !== s.account.signedIn && (active === 'topics' || active === 'notifications')) select(active, false);
+}
+
+async function boot(): Promise<void> {
+  wireTabs();
+  api.onState(render);
+  try {
+    render(await api.invoke('state:get'));
+  } catch (e) {
+    replace(byId('panel-status'), h('p', { class: 'error', role: 'alert' }, `Cannot reach the notifier: ${errorText(e)}`));
+  }
+  // Relative times ("2 min ago") age without any new state.
+  setInterval(() => {
+    if (state !== undefined) {
+      renderHeader(state, Date.now());
+      status.render(state, Date.now());
+    }
+  }, 15_000);
+}
+
+void boot();

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { NotificationSettingsSchema } from './notification-settings.js';
+import { WEBHOOK_METHOD_NAMES, type Channel } from './ipc-channels.js';
+
+export { CHANNEL_NAMES, STATE_EVENT, WEBHOOK_METHOD_NAMES, isChannel, type Channel } from './ipc-channels.js';
+
+/**
+ * The one contract between the settings window and the main process: channel names and a zod
+ * schema for every request, response and event. The main process validates every request with
+ * it before acting; the preload exposes nothing but `invoke` on these channels and `onState`.
+ * Nothing here carries a token, password-at-rest or webhook secret back to the window.
+ */
+
+// ---------- state pushed to the window and the tray ----------
+
+export const ExpiryStageSchema = z.enum(['ok', 'warning', 'critical', 'expired', 'never']);
+export type ExpiryStageName = z.infer<typeof ExpiryStageSchema>;
+
+export const AccountViewSchema = z.discriminatedUnion('signedIn', [
+  z.object({ signedIn: z.literal(false), apiUrl: z.string() }),
+  z.object({
+    signedIn: z.literal(true),
+    kind: z.enum(['agent', 'accesskey']),
+    /** "Alex Morgan", or the customer's name for an access key. */
+    displayName: z.string(),
+    username: z.string().nullable(),
+    agentId: z.string().nullable(),
+    customerId: z.string(),
+    customerName: z.string().nullable(),
+    permissions: z.array(z.string()),
+    customerAdmin: z.boolean(),
+    customerScope: z.boolean(),
+    expiresAt: z.number().nullable(),
+    expiry: ExpiryStageSchema,
+    apiUrl: z.string(),
+    /** e.g. "agent token ••••a1b2": enough to tell two sign-ins apart, useless to an attacker. */
+    credentialHint: z.string(),
+  }),
+]);
+export type AccountView = z.infer<typeof AccountViewSchema>;
+
+export const ConnectionStateNameSchema = z.enum(['signed_out', 'starting', 'connecting', 'open', 'subscribed', 'reconnecting', 'stopped']);
+export type ConnectionStateName = z.infer<typeof ConnectionStateNameSchema>;
+
+export const ConnectionViewSchema = z.object({
+  state: ConnectionStateNameSchema,
+  /** Wall-clock ms of the last state change. */
+  since: z.number(),
+  lastEventAt: z.number().nullable(),
+  reconnects: z.number().int().nonnegative(),
+  /** While reconnecting: when the next attempt starts. */
+  retryAt: z.number().nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.number() }).nullable(),
+  /** Why the stream is not up (reconnecting or stopped), in words; null while subscribed. */
+  reason: z.string().nullable(),
+  topics: z.number().int().nonnegative(),
+  quarantined: z.array(z.string()),
+  online: z.boolean(),
+  suspended: z.boolean(),
+});
+export type ConnectionView = z.infer<typeof ConnectionViewSchema>;
+
+export const AlertReasonSchema = z.enum(['stream_down', 'token_expired', 'auth_failed', 'notifications_blocked']);
+export type AlertReason = z.infer<typeof AlertReasonSchema>;
+
+export const AlertViewSchema = z.object({
+  reason: AlertReasonSchema,
+  title: z.string(),
+  message: z.string(),
+  since: z.number(),
+});
+export type AlertView = z.infer<typeof AlertViewSchema>;
+
+export const HistoryItemViewSchema = z.object({
+  seq: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  at: z.number(),
+  shown: z.boolean(),
+  heldBecause: z.string().nullable(),
+  read: z.boolean(),
+  /** A click opens it in the VoIPBIN console. */
+  openable: z.boolean(),
+});
+export type HistoryItemView = z.infer<typeof HistoryItemViewSchema>;
+
+export const StorageViewSchema = z.object({
+  protection: z.enum(['keychain', 'weak', 'plaintext']),
+  /** Shown prominently whenever the OS keychain does not protect the sign-in. */
+  warning: z.string().nullable(),
+});
+
+export const PausedUntilSchema = NotificationSettingsSchema.shape.pausedUntil;
+
+export const AppStateSchema = z.object({
+  version: z.string(),
+  account: AccountViewSchema,
+  connection: ConnectionViewSchema,
+  alert: AlertViewSchema.nullable(),
+  pausedUntil: PausedUntilSchema,
+  unread: z.number().int().nonnegative(),
+  recent: z.array(HistoryItemViewSchema),
+  storage: StorageViewSchema,
+  /** One-off message, e.g. the settings file was unreadable and was reset. */
+  notice: z.string().nullable(),
+});
+export type AppState = z.infer<typeof AppStateSchema>;
+
+// ---------- requests and responses ----------
+
+const ApiUrl = z.string().trim().max(2048);
+
+export const SignInRequestSchema = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('password'), apiUrl: ApiUrl, username: z.string().trim().min(1, 'enter your username').max(256), password: z.string().min(1, 'enter your password').max(1024) }),
+  /** An access key (vb_…) or a pasted agent token. */
+  z.strictObject({ method: z.literal('accesskey'), apiUrl: ApiUrl, secret: z.string().trim().min(1, 'paste the access key').max(8192) }),
+]);
+export type SignInRequest = z.infer<typeof SignInRequestSchema>;
+
+export const TopicRowSchema = z.object({ topic: z.string(), label: z.string(), warnings: z.array(z.string()) });
+
+export const SubscriptionsViewSchema = z.object({
+  /** null when signed out: nothing to validate against. */
+  authority: z.union([
+    z.object({ kind: z.literal('agent'), agentId: z.string(), customerId: z.string(), permission: z.number() }),
+    z.object({ kind: z.literal('accesskey'), customerId: z.string() }),
+  ]).nullable(),
+  usingDefaults: z.boolean(),
+  active: z.array(TopicRowSchema),
+  defaults: z.array(TopicRowSchema),
+  presets: z.array(z.object({ id: z.string(), label: z.string(), topics: z.array(z.string()), unavailable: z.string().nullable() })),
+  quarantined: z.array(z.string()),
+});
+export type SubscriptionsView = z.infer<typeof SubscriptionsViewSchema>;
+
+export const PauseChoiceSchema = z.enum(['1h', 'tomorrow', 'until_resumed', 'resume']);
+export type PauseChoiceName = z.infer<typeof PauseChoiceSchema>;
+
+export const WebhookViewSchema = z.object({
+  method: z.string(),
+  uri: z.string(),
+  enabled: z.boolean(),
+  secretSet: z.boolean(),
+  /** "••••••••3f9a" or null: the secret itself never reaches the window. */
+  secretMasked: z.string().nullable(),
+  canEdit: z.boolean(),
+  sampleEvents: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type WebhookView = z.infer<typeof WebhookViewSchema>;
+
+export const WebhookTestResultSchema = z.object({
+  event: z.string(),
+  method: z.string(),
+  uri: z.string(),
+  status: z.number().nullable(),
+  latencyMs: z.number(),
+  verdict: z.enum(['delivered', 'rejected', 'would_retry', 'unreachable', 'timeout']),
+  signed: z.boolean(),
+  message: z.string(),
+  warnings: z.array(z.string()),
+  responseExcerpt: z.string().nullable(),
+});
+export type WebhookTestResult = z.infer<typeof WebhookTestResultSchema>;
+
+export const AppPreferencesSchema = z.object({
+  autostart: z.boolean(),
+  autostartSupported: z.boolean(),
+  consoleUrlTemplate: z.string(),
+  logFolder: z.string(),
+});
+export type AppPreferences = z.infer<typeof AppPreferencesSchema>;
+
+// Requests are strict: a key the contract does not name is refused, not silently dropped.
+const Empty = z.undefined();
+const Seq = z.number().int().positive();
+
+/** Every channel: request schema, response schema. */
+export const CHANNELS = {
+  'state:get': { request: Empty, response: AppStateSchema },
+  'account:sign-in': { request: SignInRequestSchema, response: AppStateSchema },
+  'account:sign-out': { request: Empty, response: AppStateSchema },
+  'connection:reconnect': { request: Empty, response: AppStateSchema },
+  'subscriptions:get': { request: Empty, response: SubscriptionsViewSchema },
+  'subscriptions:set': { request: z.strictObject({ topics: z.array(z.string().max(512)).max(100).nullable() }), response: SubscriptionsViewSchema },
+  'notifications:get-settings': { request: Empty, response: NotificationSettingsSchema },
+  'notifications:set-settings': { request: NotificationSettingsSchema, response: NotificationSettingsSchema },
+  'notifications:pause': { request: z.strictObject({ choice: PauseChoiceSchema }), response: NotificationSettingsSchema },
+  'notifications:test': { request: Empty, response: z.object({ shown: z.boolean(), message: z.string() }) },
+  'notifications:history': { request: z.strictObject({ limit: z.number().int().min(1).max(500) }), response: z.array(HistoryItemViewSchema) },
+  'notifications:open': { request: z.strictObject({ seq: Seq }), response: z.object({ opened: z.boolean(), message: z.string() }) },
+  'notifications:mark-read': { request: z.strictObject({ seq: Seq.optional() }), response: z.object({ unread: z.number() }) },
+  'webhook:get': { request: Empty, response: WebhookViewSchema },
+  'webhook:set': { request: z.strictObject({ method: z.enum(WEBHOOK_METHOD_NAMES), uri: z.string().trim().min(1, 'enter the URL VoIPBIN should call').max(2048) }), response: WebhookViewSchema },
+  'webhook:disable': { request: Empty, response: WebhookViewSchema },
+  'webhook:copy-secret': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
+  'webhook:test': { request: z.strictObject({ event: z.string().max(64), uri: z.string().trim().max(2048).optional() }), response: WebhookTestResultSchema },
+  'app:get-preferences': { request: Empty, response: AppPreferencesSchema },
+  'app:set-preferences': { request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }), response: AppPreferencesSchema },
+  'diagnostics:copy': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
+  'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
+  // satisfies: every name has schemas, and (excess property check) every schema has a name.
+} as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
+
+export type RequestOf<C extends Channel> = z.input<(typeof CHANNELS)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<(typeof CHANNELS)[C]['response']>;
+
+/** What crosses IPC: errors travel as data so the window gets the user-facing sentence, not a stack. */
+export const IpcErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type IpcError = z.infer<typeof IpcErrorSchema>;
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: IpcError };

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PERMISSION } from '../emulator/index.js';
+import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
+
+/**
+ * The settings window as an agent sees it, every tab in light and dark at 480 px, on a realistic
+ * day (calls, a missed one, an SMS, team chat). `npm run screenshots` writes them to
+ * docs/screenshots for the README; a plain test run writes them to test-results/ so the
+ * committed pictures only change on purpose.
+ */
+const RUN = browserAvailable();
+const root = join(import.meta.dirname, '..', '..');
+const outDir = process.env.SCREENSHOTS === 'docs' ? join(root, 'docs', 'screenshots') : join(root, 'test-results', 'screenshots');
+
+let browser: Browser;
+let d: DesktopHarness;
+
+beforeAll(async () => {
+  if (!RUN) return;
+  browser = await launchChromium();
+  d = await startDesktop(browser);
+  await mkdir(outDir, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  if (!RUN) return;
+  await d.stop();
+  await browser.close();
+});
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // Let transitions and relative times settle; the caret would blink into the picture.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.waitForTimeout(200);
+  const path = join(outDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  expect((await stat(path)).size).toBeGreaterThan(10_000);
+}
+
+describe.skipIf(!RUN)('screenshots', () => {
+  it('every tab, light and dark, 480 px wide', async () => {
+    const customer = d.emu.addCustomer({ name: 'Acme Support', email: 'ops@acme.example', webhook_method: 'POST', webhook_uri: 'https://hooks.acme.example/voipbin' });
+    const teammate = d.emu.addAgent({ customerId: customer.id, username: 'sam', password: 'pw-pw-pw-pw', name: 'Sam Lee', permission: PERMISSION.CustomerAgent });
+    const me = d.emu.addAgent({
+      customerId: customer.id, username: 'alex.morgan', password: 'correct horse battery', name: 'Alex Morgan',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin, addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+    });
+
+    // Signed out, with the error a mistyped password gives.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme });
+      await page.getByText('Self-hosted VoIPBIN').click();
+      await page.getByLabel('API address').fill(d.emu.url);
+      await page.getByLabel('Username', { exact: true }).fill('alex.morgan');
+      await page.getByLabel('Password', { exact: true }).fill('wrong');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password.');
+      await shoot(page, `sign-in-${colorScheme}`);
+      await page.close();
+    }
+
+    await d.controller.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex.morgan', password: 'correct horse battery' });
+    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    const desk = [{ type: 'extension', target: '2001', name: 'desk phone' }];
+    const jane = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: desk });
+    publishAll(d.emu, jane.start());
+    publishAll(d.emu, jane.answer(0));
+    const carlos = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550111', target_name: 'Carlos Diaz' }, legTo: desk });
+    publishAll(d.emu, carlos.start());
+    publishAll(d.emu, carlos.giveUp('noanswer'));
+    d.emu.publish('message_created', makeSms({
+      customer_id: customer.id, source: { type: 'tel', target: '+15550142' },
+      targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+      text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
+    }));
+    d.emu.publish('chatmessage_created', makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }), { participants: [me.id] });
+    await d.until('history', () => d.controller.history(20).length >= 4);
+
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme });
+      await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
+      await shoot(page, `status-${colorScheme}`);
+      await page.getByRole('tab', { name: 'Account' }).click();
+      await shoot(page, `account-${colorScheme}`);
+      await page.getByRole('tab', { name: 'Topics' }).click();
+      await page.getByText('My own list').click();
+      await page.getByTestId('topic-input').fill(`customer_id:${customer.id}:queue`);
+      await expect.poll(() => page.getByTestId('topic-verdict').textContent()).toMatch(/^OK/);
+      await shoot(page, `topics-${colorScheme}`);
+      await page.getByRole('tab', { name: 'Notifications' }).click();
+      await page.getByTestId('pause-state').waitFor();
+      await shoot(page, `notifications-${colorScheme}`);
+      await page.getByRole('tab', { name: 'Webhook' }).click();
+      await page.getByTestId('webhook-state').waitFor();
+      await page.getByTestId('webhook-test-uri').fill('https://hooks.acme.example/voipbin');
+      await shoot(page, `webhook-${colorScheme}`);
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
+
+    // Not receiving calls: the alert as the agent would see it.
+    await d.emu.refuseConnections(true);
+    await d.until('alert', () => d.controller.state.alert !== null, 10_000);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme });
+      await page.locator('#alert').waitFor();
+      await shoot(page, `alert-${colorScheme}`);
+      await page.close();
+    }
+    await d.emu.refuseConnections(false);
+  }, 90_000);
+});

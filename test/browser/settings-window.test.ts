@@ -1,0 +1,344 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PERMISSION } from '../emulator/index.js';
+import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import { makeSms } from '../emulator/fixtures.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { validateTopic } from '../../shared/topics.js';
+import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { browserAvailable, launchChromium, pageErrors, startDesktop, testSealer, type DesktopHarness } from './desktop-harness.js';
+
+const RUN = browserAvailable();
+
+let browser: Browser;
+let d: DesktopHarness;
+
+beforeAll(async () => {
+  if (RUN) browser = await launchChromium();
+});
+afterAll(async () => {
+  if (RUN) await browser.close();
+});
+beforeEach(async () => {
+  if (RUN) d = await startDesktop(browser);
+});
+afterEach(async () => {
+  if (RUN) await d.stop();
+});
+
+interface Agent {
+  customerId: string;
+  agentId: string;
+  username: string;
+  password: string;
+}
+
+function seed(permission: number = PERMISSION.CustomerAgent): Agent {
+  const customer = d.emu.addCustomer({ name: 'Acme Support', email: 'ops@acme.example', phone_number: '+15550001111', address: 'Main St 1', detail: 'VIP line', webhook_method: 'POST', webhook_uri: 'https://93.184.215.14/old-hook' });
+  const username = `alex${Math.floor(Math.random() * 1e6)}`;
+  const agent = d.emu.addAgent({ customerId: customer.id, username, password: 'correct horse battery', name: 'Alex Morgan', permission, addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+  return { customerId: customer.id, agentId: agent.id, username, password: 'correct horse battery' };
+}
+
+async function signIn(page: Page, a: Agent, password = a.password): Promise<void> {
+  await page.getByRole('tab', { name: 'Account' }).click();
+  await page.locator('form.sign-in details').evaluate((el) => {
+    (el as unknown as { open: boolean }).open = true;
+  });
+  await page.getByLabel('API address').fill(d.emu.url);
+  await page.getByLabel('Username', { exact: true }).fill(a.username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signedInAndSubscribed(page: Page, a: Agent): Promise<void> {
+  await signIn(page, a);
+  await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+  await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
+}
+
+describe.skipIf(!RUN)('settings window in Chromium', () => {
+  it('sign-in: a wrong password is said inline; the right one shows who is signed in and connects', async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerManager);
+    const page = await d.open();
+    // Signed out: the window opens on the sign-in form and says so in the header.
+    await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Signed out');
+    expect(await page.getByRole('tab', { name: 'Account' }).getAttribute('aria-selected')).toBe('true');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByTestId('sign-in-error').textContent()).toBe('Enter your username.');
+
+    await signIn(page, a, 'not the password');
+    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password.');
+    expect(d.controller.state.account.signedIn).toBe(false);
+
+    await page.getByLabel('Password', { exact: true }).fill(a.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
+    await page.getByRole('tab', { name: 'Account' }).click();
+    expect(await page.getByTestId('signed-in-name').textContent()).toBe('Alex Morgan');
+    const account = await page.locator('#panel-account').innerText();
+    expect(account).toContain(a.customerId);
+    expect(account).toMatch(/customer manager\s*agent/);
+    expect(account).toContain('In the system keychain');
+    expect(await page.getByTestId('token-expiry').textContent()).toMatch(/\(in 7 days\)$/);
+
+    // Nothing secret ever reached the page: not the password, not the token.
+    const html = await page.content();
+    expect(html).not.toContain(a.password);
+    const view = d.controller.state.account;
+    expect(view.signedIn && view.credentialHint).toMatch(/^agent token ••••.{4}$/);
+    const stored = await new FileCredentialStore({ dir: d.dir, sealer: testSealer }).load();
+    const token = stored?.credential.kind === 'jwt' ? stored.credential.token : '';
+    expect(token).toMatch(/^eyJ/);
+    expect(html).not.toContain(token);
+    expect(html).toContain(`••••${token.slice(-4)}`);
+    const saved = await readFile(join(d.dir, 'credentials.sealed'));
+    expect(saved.toString('utf8')).not.toContain(a.username);
+    expect(pageErrors(page)).toEqual([]);
+
+    // State pushes (every event) must not pull keyboard focus away from where the agent is.
+    await page.getByRole('button', { name: 'Sign out' }).focus();
+    const pushes = d.controller.state.connection.lastEventAt;
+    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hi' }));
+    await expect.poll(() => d.controller.state.connection.lastEventAt).not.toBe(pushes);
+    await expect.poll(() => d.controller.state.unread).toBe(1);
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
+
+    // Sign out: back to the form, the saved sign-in is gone.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Signed out');
+    await expect(readFile(join(d.dir, 'credentials.sealed'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('sign-in with an access key shows the customer and the webhook tab', async () => {
+    const a = seed();
+    const key = d.emu.addAccessKey(a.customerId);
+    const page = await d.open();
+    await page.getByLabel('Access key', { exact: true }).check();
+    await page.getByText('Self-hosted VoIPBIN').click();
+    await page.getByLabel('API address').fill(d.emu.url);
+    await page.locator('input[name="secret"]').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await page.getByRole('tab', { name: 'Account' }).click();
+    expect(await page.getByTestId('signed-in-name').textContent()).toBe('Acme Support');
+    expect(await page.getByTestId('token-expiry').textContent()).toBe('Never (access key)');
+    expect(await page.getByRole('tab', { name: 'Webhook' }).isVisible()).toBe(true);
+    expect(await page.content()).not.toContain(key);
+  });
+
+  it('topics: typed topics are judged as you type, with the core\'s own reasons; saving resubscribes', async () => {
+    const a = seed();
+    const page = await d.open();
+    await signedInAndSubscribed(page, a);
+    await page.getByRole('tab', { name: 'Topics' }).click();
+    await page.getByText('My own list').click();
+    const input = page.getByTestId('topic-input');
+    const who = { kind: 'agent' as const, agentId: a.agentId, customerId: a.customerId, permission: PERMISSION.CustomerAgent };
+
+    for (const bad of [`customer_id:${a.customerId}:message:message_created`, 'agent_id:*:call', `agent_id:${a.agentId.toUpperCase()}:call:call_`, 'queue:x']) {
+      await input.fill(bad);
+      const verdict = validateTopic(bad, who);
+      expect(verdict.ok).toBe(false);
+      expect(await page.getByTestId('topic-verdict').textContent()).toBe(`Not accepted: ${verdict.ok ? '' : verdict.reason}.`);
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+    }
+    const good = `agent_id:${a.agentId}:queuecall:queuecall_`;
+    await input.fill(good);
+    expect(await page.getByTestId('topic-verdict').textContent()).toBe('OK: My queue calls — every change.');
+    await input.press('Enter');
+    // Presets the sign-in may not use are disabled and say why.
+    const sms = page.getByRole('button', { name: '+ Customer SMS' });
+    expect(await sms.isDisabled()).toBe(true);
+    expect(await page.locator('#panel-topics').innerText()).toMatch(/Customer SMS: customer-wide topics need the customer admin or customer manager permission/);
+    // Remove one default.
+    await page.getByRole('button', { name: 'Remove My team chat — new ones' }).click();
+    await page.getByRole('button', { name: 'Save topics' }).click();
+    await expect.poll(() => page.locator('#panel-topics .result').textContent()).toMatch(/^Saved/);
+    const topics = JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as { topics: string[] };
+    expect(topics.topics).toContain(good);
+    expect(topics.topics).not.toContain(`agent_id:${a.agentId}:chatmessage:chatmessage_created`);
+    // The live socket got the change: the emulator saw the subscribe for the new topic.
+    await d.emu.waitFor(() => d.emu.clientMessages.some((m) => m.text.includes(good)));
+    expect(d.controller.state.connection.state).toBe('subscribed');
+  });
+
+  it('webhook: edit keeps the account\'s other fields, the secret stays masked, test delivery reports status, latency and verdict', async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
+    const receiver = await WebhookReceiver.start();
+    try {
+      const before = d.emu.getCustomer(a.customerId)!;
+      const page = await d.open();
+      await signedInAndSubscribed(page, a);
+      await page.getByRole('tab', { name: 'Webhook' }).click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toBe('Enabled — POST https://93.184.215.14/old-hook');
+      const masked = await page.getByTestId('webhook-secret').textContent();
+      const secret = before.webhook_secret ?? '';
+      expect(masked).toBe(`••••••••${secret.slice(-4)}`);
+
+      // A URL VoIPBIN can never deliver to is refused with the reason, and nothing is written.
+      await page.getByTestId('webhook-uri').fill('https://192.168.1.20/hook');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/VoIPBIN will never deliver to this URL: 192\.168\.1\.20 is a private network address/);
+      expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+
+      await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
+      await page.getByTestId('webhook-method').selectOption('PUT');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toBe('Enabled — PUT https://93.184.215.14/voipbin');
+      const after = d.emu.getCustomer(a.customerId)!;
+      for (const f of ['name', 'detail', 'email', 'phone_number', 'address'] as const) expect(after[f], f).toBe(before[f]);
+      expect(after).toMatchObject({ webhook_method: 'PUT', webhook_uri: 'https://93.184.215.14/voipbin' });
+
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await expect.poll(() => d.clipboard.text).toBe(secret);
+      expect(await page.content()).not.toContain(secret);
+
+      // Test delivery to a receiver on this machine, signed like VoIPBIN signs.
+      receiver.respond = (_req, res) => res.writeHead(204).end();
+      await page.getByTestId('webhook-test-event').selectOption('message_created');
+      await page.getByTestId('webhook-test-uri').fill(`${receiver.url}/hook`);
+      await page.getByTestId('webhook-send-test').click();
+      const result = page.getByTestId('webhook-test-result');
+      await expect.poll(() => result.innerText()).toMatch(/^Delivered · HTTP 204 · \d+ ms · signed\n+The receiver accepted the event \(HTTP 204\)\./);
+      expect(await result.innerText()).toMatch(/this machine .* only tests your receiver/);
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]).toMatchObject({ method: 'PUT', path: '/hook' });
+      expect(JSON.parse(receiver.received[0]!.body.toString()) as unknown).toMatchObject({ type: 'message_created' });
+
+      receiver.respond = (_req, res) => res.writeHead(403).end('bad signature');
+      await page.getByTestId('webhook-send-test').click();
+      await expect.poll(() => result.innerText()).toMatch(/^Rejected — event lost · HTTP 403/);
+      expect(await result.innerText()).toContain('Receiver said: bad signature');
+
+      await page.getByRole('button', { name: 'Disable' }).click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toBe('Disabled — VoIPBIN sends events to no URL.');
+      expect(d.emu.getCustomer(a.customerId)).toMatchObject({ webhook_uri: '', webhook_method: 'PUT', name: before.name, email: before.email });
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('agents without customer admin see no webhook tab, and the channel refuses them anyway', async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerManager);
+    const page = await d.open();
+    await signedInAndSubscribed(page, a);
+    expect(await page.getByRole('tab', { name: 'Webhook' }).isHidden()).toBe(true);
+    expect(await d.handlers['webhook:get'](undefined)).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/customer admin permission/) as unknown } });
+  });
+
+  it('notifications: toggles persist and apply, pause shows in the header, a test pops up, history fills', async () => {
+    const a = seed();
+    const page = await d.open();
+    await signedInAndSubscribed(page, a);
+    await page.getByRole('tab', { name: 'Notifications' }).click();
+
+    await page.getByTestId('privacy').check({ force: true });
+    await expect.poll(() => page.locator('#panel-notifications > .result').textContent()).toBe('Saved: privacy mode on.');
+    await page.getByLabel('Sound for Team chat').check();
+    await page.getByLabel('Show Customer messages (SMS, conversations)').uncheck();
+    await expect.poll(async () => (JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as { notifications: { privacy: boolean; kinds: Record<string, { enabled: boolean; sound: boolean }> } }).notifications)
+      .toMatchObject({ privacy: true, kinds: { chat_message: { enabled: true, sound: true }, inbound_message: { enabled: false } } });
+
+    // A call now pops up with the privacy text, and lands in the history.
+    const ring = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: '+15550100' }, legTo: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+    publishAll(d.emu, ring.start());
+    await expect.poll(() => d.sink.shown.map((p) => p.title)).toContain('Incoming call from a caller');
+    publishAll(d.emu, ring.giveUp('noanswer'));
+    await expect.poll(() => d.controller.state.unread).toBe(1);
+    await page.getByRole('tab', { name: 'Status' }).click();
+    const recent = page.locator('#panel-status .history');
+    await expect.poll(() => recent.innerText()).toMatch(/^Missed call\s+Missed call from \+15550100\s+at \d\d:\d\d/i);
+    // Held messages are recorded, not shown.
+    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hello' }));
+
+    // Clicking a call opens it in the console.
+    await page.getByRole('button', { name: /Unread\. Missed call: Missed call from \+15550100/ }).click();
+    await expect.poll(() => d.opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
+    await expect.poll(() => d.controller.state.unread).toBe(0);
+
+    await page.getByRole('tab', { name: 'Notifications' }).click();
+    await page.getByTestId('pause-1h').click();
+    await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Notifications paused');
+    expect(await page.getByTestId('pause-state').textContent()).toMatch(/^Paused until \d\d:\d\d\. Calls still ring\.$/);
+    expect(d.controller.notificationSettings.pausedUntil).toBeGreaterThan(Date.now() + 3_500_000);
+    await page.getByTestId('pause-resume').click();
+    await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
+
+    await page.getByTestId('send-test').click();
+    await expect.poll(() => page.locator('#panel-notifications .card .result').last().textContent()).toMatch(/^Sent\./);
+    expect(d.sink.shown.at(-1)).toMatchObject({ kind: 'incoming_call', title: 'Test: incoming call from Jane Cooper', urgent: true });
+
+    // The OS starts refusing pop-ups: the window says so loudly and offers a fix.
+    d.sink.refuse = 'notifications are turned off for this app';
+    await page.getByTestId('send-test').click();
+    await expect.poll(() => page.locator('#alert').innerText()).toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
+    expect(d.controller.state.alert?.reason).toBe('notifications_blocked');
+    d.sink.refuse = undefined;
+    await page.getByRole('button', { name: 'Try a test notification' }).click();
+    await expect.poll(() => page.locator('#alert').isHidden()).toBe(true);
+  });
+
+  it('not receiving calls: a lost stream turns into the alert after the grace period, and back', async () => {
+    const a = seed();
+    const page = await d.open();
+    await signedInAndSubscribed(page, a);
+    await d.emu.refuseConnections(true);
+    await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Not receiving calls');
+    expect(await page.locator('#alert').innerText()).toMatch(/Disconnected for \d+ s: VoIPBIN cannot be reached/);
+    expect(d.sink.shown.filter((p) => p.resourceId === 'not-receiving')).toHaveLength(1);
+    await d.emu.refuseConnections(false);
+    await page.getByRole('button', { name: 'Reconnect now' }).first().click();
+    await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Receiving calls');
+    expect(await page.locator('#alert').isHidden()).toBe(true);
+    expect(d.controller.state.connection.reconnects).toBeGreaterThan(0);
+  });
+
+  it('accessible: every control labelled, tabs by keyboard, readable at 480 px in both schemes', async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme, width: 480 });
+      if (!d.controller.state.account.signedIn) await signedInAndSubscribed(page, a);
+      for (const tab of ['Status', 'Account', 'Topics', 'Notifications', 'Webhook']) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.waitForTimeout(150);
+        const problems = await page.evaluate(() => {
+          const out: string[] = [];
+          const visible = (el: Element): boolean => (el as HTMLElement).offsetParent !== null || (el as HTMLElement).getClientRects().length > 0;
+          for (const el of document.querySelectorAll('input, select, textarea')) {
+            const i = el as HTMLInputElement;
+            if (i.type === 'hidden' || !visible(el.closest('label') ?? el)) continue;
+            if ((i.labels?.length ?? 0) === 0 && !i.getAttribute('aria-label')) out.push(`unlabelled ${el.outerHTML.slice(0, 80)}`);
+          }
+          for (const b of document.querySelectorAll('button')) {
+            if (!visible(b)) continue;
+            if ((b.textContent ?? '').trim() === '' && !b.getAttribute('aria-label')) out.push(`nameless button ${b.outerHTML.slice(0, 80)}`);
+          }
+          if (document.documentElement.scrollWidth > window.innerWidth) out.push(`horizontal overflow: ${document.documentElement.scrollWidth}px`);
+          return out;
+        });
+        expect(problems, `${tab} (${colorScheme})`).toEqual([]);
+      }
+      // Arrow keys move between tabs and focus follows.
+      await page.getByRole('tab', { name: 'Status' }).focus();
+      await page.keyboard.press('ArrowRight');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-account');
+      expect(await page.locator('#panel-account').isVisible()).toBe(true);
+      await page.keyboard.press('End');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-webhook');
+      // Focus is visible.
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+      expect(outline).toBe('solid');
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe(colorScheme === 'dark' ? 'rgb(20, 23, 28)' : 'rgb(245, 246, 248)');
+      expect(pageErrors(page)).toEqual([]);
+    }
+  });
+});

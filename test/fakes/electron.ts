@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * A stand-in for the `electron` module, for unit tests of the main/electron adapters only (Electron
+ * cannot be launched on CI machines). It records what the adapters ask of Electron and lets a test
+ * play the OS: keyring present or not, notifications refused, IPC from some other frame. Everything
+ * behind the adapters (main/app, main/core) is real in those tests.
+ */
+
+// ---------- app ----------
+export const app = {
+  isPackaged: true,
+  loginItems: [] as unknown[],
+  setLoginItemSettings(settings: unknown): void {
+    this.loginItems.push(settings);
+  },
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
+    return { openAtLogin: this.loginItems.length > 0, wasOpenedAtLogin: false };
+  },
+};
+
+// ---------- safeStorage ----------
+/** XOR with a fixed key: enough to prove bytes on disk are not the plain text, and reversible. */
+const KEY = 0x5a;
+type Backend = 'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown';
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret' as Backend,
+  calls: [] as string[],
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    this.calls.push('isAsyncEncryptionAvailable');
+    return Promise.resolve(this.available);
+  },
+  getSelectedStorageBackend(): Backend {
+    this.calls.push('getSelectedStorageBackend');
+    return this.backend;
+  },
+  encryptStringAsync(plain: string): Promise<Buffer> {
+    this.calls.push('encryptStringAsync');
+    if (!this.available) return Promise.reject(new Error('Encryption is not available.'));
+    return Promise.resolve(Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ KEY)));
+  },
+  decryptStringAsync(sealed: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> {
+    this.calls.push('decryptStringAsync');
+    if (!this.available) return Promise.reject(new Error('Decryption is not available.'));
+    return Promise.resolve({ shouldReEncrypt: false, result: Buffer.from(sealed.map((b) => b ^ KEY)).toString('utf8') });
+  },
+};
+
+// ---------- Notification ----------
+export interface NotificationOptions {
+  title: string;
+  body: string;
+  silent?: boolean;
+  urgency?: 'normal' | 'critical' | 'low';
+  timeoutType?: 'default' | 'never';
+}
+
+export class Notification extends EventEmitter {
+  static supported = true;
+  /** 'show': the OS shows it; 'failed': the OS refuses (Windows reports this); 'silent': no event at all. */
+  static behaviour: 'show' | 'failed' | 'silent' = 'show';
+  static readonly created: Notification[] = [];
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  shown = false;
+  closed = false;
+  constructor(readonly options: NotificationOptions) {
+    super();
+    Notification.created.push(this);
+  }
+  show(): void {
+    this.shown = true;
+    const behaviour = Notification.behaviour;
+    setImmediate(() => {
+      if (behaviour === 'show') this.emit('show', {});
+      if (behaviour === 'failed') this.emit('failed', {}, 'Notifications are turned off for this app');
+    });
+  }
+  close(): void {
+    this.closed = true;
+    this.emit('close', {});
+  }
+  click(): void {
+    this.emit('click', {});
+  }
+}
+
+// ---------- nativeImage, Tray, Menu ----------
+export class FakeImage {
+  constructor(readonly source: string, readonly bitmap: Buffer | undefined, readonly size: { width: number; height: number }) {}
+  isEmpty(): boolean {
+    return false;
+  }
+  getSize(): { width: number; height: number } {
+    return this.size;
+  }
+  toBitmap(): Buffer {
+    return this.bitmap ?? Buffer.alloc(this.size.width * this.size.height * 4);
+  }
+}
+
+export const nativeImage = {
+  createFromPath(path: string): FakeImage {
+    return new FakeImage(path, undefined, { width: 48, height: 48 });
+  },
+  createFromBitmap(bitmap: Buffer, opts: { width: number; height: number }): FakeImage {
+    return new FakeImage('bitmap', bitmap, { width: opts.width, height: opts.height });
+  },
+};
+
+export interface TemplateItem {
+  label?: string;
+  enabled?: boolean;
+  type?: string;
+  submenu?: TemplateItem[];
+  click?: () => void;
+}
+
+export class FakeMenu {
+  constructor(readonly template: TemplateItem[]) {}
+}
+
+export const Menu = {
+  buildFromTemplate(template: TemplateItem[]): FakeMenu {
+    return new FakeMenu(template);
+  },
+};
+
+export class Tray extends EventEmitter {
+  static readonly created: Tray[] = [];
+  image: FakeImage;
+  tooltip = '';
+  title = '';
+  menu: FakeMenu | undefined;
+  menuBuilds = 0;
+  destroyed = false;
+  constructor(image: FakeImage) {
+    super();
+    this.image = image;
+    Tray.created.push(this);
+  }
+  setImage(image: FakeImage): void {
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setTitle(text: string): void {
+    this.title = text;
+  }
+  setContextMenu(menu: FakeMenu): void {
+    this.menu = menu;
+    this.menuBuilds += 1;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+// ---------- IPC ----------
+type Handler = (event: unknown, payload: unknown) => unknown;
+
+export const ipcMain = {
+  handlers: new Map<string, Handler>(),
+  handle(channel: string, handler: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  },
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  },
+};
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(key: string, api: unknown): void {
+    this.exposed.set(key, api);
+  },
+};
+
+export const ipcRenderer = Object.assign(new EventEmitter(), {
+  invoked: [] as { channel: string; payload: unknown }[],
+  reply: (channel: string, payload: unknown): unknown => ({ ok: true, value: { channel, payload } }),
+  invoke(channel: string, payload: unknown): Promise<unknown> {
+    this.invoked.push({ channel, payload });
+    return Promise.resolve(this.reply(channel, payload));
+  },
+});
+
+export const clipboard = {
+  text: '',
+  writeText(text: string): Promise<void> {
+    this.text = text;
+    return Promise.resolve();
+  },
+};
+
+export const shell = {
+  opened: [] as string[],
+  openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    return Promise.resolve();
+  },
+  openPath(): Promise<string> {
+    return Promise.resolve('');
+  },
+};
+
+export default { app, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell };

@@ -1,0 +1,318 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as fake from '../fakes/electron.js';
+
+// Only the Electron edge is fake; the adapters' collaborators (main/app, main/core) are real.
+vi.mock('electron', () => import('../fakes/electron.js'));
+
+const { credentialProtection } = await import('../../main/electron/safe-storage-sealer.js');
+const { registerIpc, REFUSED } = await import('../../main/electron/ipc.js');
+const { TrayView, menuTemplate } = await import('../../main/electron/tray.js');
+const { ElectronNotificationSink } = await import('../../main/electron/electron-notification-sink.js');
+const { autostartPort } = await import('../../main/electron/autostart-port.js');
+const { FileCredentialStore } = await import('../../main/core/credential-store.js');
+const { createIpcHandlers } = await import('../../main/app/ipc-handlers.js');
+const { AppController } = await import('../../main/app/app-controller.js');
+const { SettingsStore } = await import('../../main/app/settings-store.js');
+const { silentLogger } = await import('../../main/core/log.js');
+const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
+const { baseState } = await import('../support/app-state.js');
+
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoiYWdlbnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vbn-electron-'));
+  fake.safeStorage.available = true;
+  fake.safeStorage.backend = 'gnome_libsecret';
+  fake.Notification.supported = true;
+  fake.Notification.behaviour = 'show';
+  fake.ipcMain.handlers.clear();
+  fake.app.isPackaged = true;
+  fake.app.loginItems.length = 0;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('safeStorage sealer', () => {
+  it('round-trips the sign-in through the OS keychain: the file holds no token', async () => {
+    const p = await credentialProtection('linux');
+    expect(p).toMatchObject({ protection: 'keychain', seal: true, warning: undefined });
+    expect(p.sealer).toBeDefined();
+    const store = new FileCredentialStore({ dir, sealer: p.sealer });
+    const saved = { apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt' as const, token: TOKEN }, username: 'alex', savedAt: new Date('2026-11-20T10:00:00Z') };
+    await store.save(saved);
+    const onDisk = await readFile(store.location);
+    expect(store.location.endsWith('credentials.sealed')).toBe(true);
+    expect(onDisk.toString('utf8')).not.toContain(TOKEN);
+    expect(onDisk.toString('latin1')).not.toContain('alex');
+    expect((await stat(store.location)).mode & 0o777).toBe(0o600);
+    expect(await store.load()).toEqual(saved);
+    expect(fake.safeStorage.calls).toEqual(expect.arrayContaining(['encryptStringAsync', 'decryptStringAsync']));
+  });
+
+  it('without a keyring: no sealing, the plain 0600 file, and a visible warning', async () => {
+    fake.safeStorage.available = false;
+    const p = await credentialProtection('linux');
+    expect(p.protection).toBe('plaintext');
+    expect(p.sealer).toBeUndefined();
+    expect(p.warning).toMatch(/saved unencrypted.*only your user account can read/);
+  });
+
+  it('Linux basic_text (a fixed key) is called weak, with a warning, though sealed', async () => {
+    fake.safeStorage.backend = 'basic_text';
+    const p = await credentialProtection('linux');
+    expect(p).toMatchObject({ protection: 'weak', seal: true });
+    expect(p.warning).toMatch(/only obfuscated/);
+  });
+
+  it('macOS and Windows never ask for a Linux backend', async () => {
+    fake.safeStorage.calls.length = 0;
+    expect((await credentialProtection('darwin')).protection).toBe('keychain');
+    expect(fake.safeStorage.calls).not.toContain('getSelectedStorageBackend');
+  });
+});
+
+function controller(): InstanceType<typeof AppController> {
+  return new AppController({
+    version: '0.0.0-test',
+    credentials: new FileCredentialStore({ dir }),
+    protection: { protection: 'keychain', seal: true, warning: undefined },
+    settings: new SettingsStore({ file: join(dir, 'settings.json') }),
+    sink: undefined,
+    logger: silentLogger(),
+    logFolder: dir,
+    port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.resolve(), openPath: () => Promise.resolve(''), setAutostart: () => Promise.resolve(), autostartSupported: false },
+  });
+}
+
+describe('IPC registration', () => {
+  const PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/index.html';
+  const mainFrame = { url: PAGE };
+  const event = (over: { id?: number; url?: string; subframe?: boolean } = {}): unknown => {
+    const frame = over.url === undefined ? mainFrame : { url: over.url };
+    const sender = { id: over.id ?? 7, mainFrame: over.subframe === true ? mainFrame : frame };
+    return { sender, senderFrame: over.subframe === true ? { url: PAGE } : frame };
+  };
+
+  async function registered(): Promise<(channel: string, ev: unknown, payload?: unknown) => Promise<unknown>> {
+    const c = controller();
+    await c.start();
+    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => ({ webContentsId: 7, pageUrl: PAGE }), silentLogger());
+    return (channel, ev, payload) => {
+      const h = fake.ipcMain.handlers.get(channel);
+      if (h === undefined) throw new Error(`no handler for ${channel}`);
+      return Promise.resolve(h(ev, payload));
+    };
+  }
+
+  it('registers exactly the contract channels', async () => {
+    await registered();
+    expect([...fake.ipcMain.handlers.keys()].sort()).toEqual([...CHANNEL_NAMES].sort());
+  });
+
+  it('answers our own window, with the page URL even when it carries a #fragment', async () => {
+    const call = await registered();
+    const reply = await call('state:get', event({ url: `${PAGE}#topics` }));
+    expect(reply).toMatchObject({ ok: true, value: { account: { signedIn: false }, connection: { state: 'signed_out' } } });
+  });
+
+  it.each([
+    ['another webContents', { id: 8 }],
+    ['a subframe of our window', { subframe: true }],
+    ['our window after navigating elsewhere', { url: 'https://evil.example/index.html' }],
+    ['another local file', { url: 'file:///tmp/index.html' }],
+  ])('refuses %s before looking at the payload', async (_what, over) => {
+    const call = await registered();
+    expect(await call('account:sign-out', event(over))).toEqual(REFUSED);
+    expect(await call('state:get', event(over))).toEqual(REFUSED);
+  });
+
+  it('refuses malformed payloads with the schema\'s reason, and never reaches the controller', async () => {
+    const call = await registered();
+    expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown } });
+    expect(await call('notifications:history', event(), { limit: 10_000 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await call('account:sign-in', event(), { method: 'password', apiUrl: '', username: '', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'username: enter your username' } });
+    expect(await call('subscriptions:set', event(), { topics: 'agent_id:x' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await call('state:get', event(), { unexpected: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('refuses when there is no settings window at all', async () => {
+    const c = controller();
+    await c.start();
+    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => ({ webContentsId: undefined, pageUrl: PAGE }), silentLogger());
+    expect(await fake.ipcMain.handlers.get('state:get')?.(event(), undefined)).toEqual(REFUSED);
+  });
+});
+
+describe('tray', () => {
+  const assets = '/app/assets';
+
+  it('shows each state with its own icon, the state in words, and rebuilds the menu only on change', () => {
+    const acts: unknown[] = [];
+    const view = new TrayView((a) => acts.push(a), assets, 'linux');
+    const tray = fake.Tray.created.at(-1)!;
+    expect((tray.image).source).toBe('/app/assets/tray/linux/signed-out-24.png');
+
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    const connected = baseState({ connection: { state: 'subscribed', lastEventAt: now - 120_000 } });
+    view.update(connected, now);
+    expect(tray.image.source).toBe('/app/assets/tray/linux/connected-24.png');
+    expect(tray.tooltip).toBe('VoIPBIN Notifier — Receiving calls · last event 2 min ago');
+    expect(tray.menu?.template[0]).toMatchObject({ label: 'Receiving calls · last event 2 min ago', enabled: false });
+    const builds = tray.menuBuilds;
+    view.update(connected, now);
+    expect(tray.menuBuilds).toBe(builds);
+
+    view.update(baseState({ connection: { state: 'reconnecting', retryAt: now + 4_000 } }), now);
+    expect(tray.image.source).toBe('/app/assets/tray/linux/connecting-24.png');
+    expect(tray.tooltip).toMatch(/Reconnecting… · retrying in 4 s/);
+    view.update(baseState({ alert: { reason: 'stream_down', title: 'Not receiving calls', message: 'Disconnected for 2 min.', since: now } }), now);
+    expect(tray.image.source).toBe('/app/assets/tray/linux/offline-24.png');
+    view.update(baseState({ pausedUntil: 'indefinite' }), now);
+    expect(tray.image.source).toBe('/app/assets/tray/linux/paused-24.png');
+    view.update(baseState({ account: { signedIn: false, apiUrl: 'https://api.voipbin.net' } }), now);
+    expect(tray.image.source).toBe('/app/assets/tray/linux/signed-out-24.png');
+    expect(tray.menuBuilds).toBeGreaterThan(builds);
+
+    // Menu clicks reach the app as actions.
+    const reconnect = tray.menu?.template.find((i) => i.label === 'Reconnect now');
+    expect(reconnect?.enabled).toBe(false);
+    tray.emit('click');
+    expect(acts).toEqual([{ type: 'settings' }]);
+  });
+
+  it('paints an unread dot on Linux and Windows, and puts the count in the title on macOS', () => {
+    const now = Date.now();
+    const unread = baseState({ unread: 3, recent: [{ seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true }] });
+    const linux = new TrayView(() => undefined, assets, 'linux');
+    linux.update(unread, now);
+    const lt = fake.Tray.created.at(-1)!;
+    expect(lt.image.source).toBe('bitmap');
+    const px = lt.image.toBitmap();
+    // BGRA: the top-left corner is now red-ish, the rest untouched.
+    const r = Math.round(48 * 0.2);
+    const centre = (r * 48 + r) * 4;
+    expect([px[centre], px[centre + 1], px[centre + 2], px[centre + 3]]).toEqual([38, 38, 220, 255]);
+    expect(px[(40 * 48 + 40) * 4 + 3]).toBe(0);
+    const mac = new TrayView(() => undefined, assets, 'darwin');
+    mac.update(unread, now);
+    const mt = fake.Tray.created.at(-1)!;
+    expect(mt.image.source).toBe('/app/assets/tray/mac/connectedTemplate.png');
+    expect(mt.title).toBe(' 3');
+    const win = new TrayView(() => undefined, assets, 'win32');
+    win.update(baseState(), now);
+    expect(fake.Tray.created.at(-1)!.image.source).toBe('/app/assets/tray/win/connected.ico');
+  });
+
+  it('menu template: separators, submenus and clicks', () => {
+    const acts: unknown[] = [];
+    const t = menuTemplate([
+      { label: 'a', enabled: false },
+      { label: 'Pause', enabled: true, submenu: [{ label: 'For 1 hour', enabled: true, action: { type: 'pause', choice: '1h' } }] },
+      { label: 'Quit', enabled: true, action: { type: 'quit' }, separatorBefore: true },
+    ], (a) => acts.push(a));
+    expect(t.map((i) => i.type ?? i.label)).toEqual(['a', 'Pause', 'separator', 'Quit']);
+    (t[1]?.submenu as { click?: () => void }[])[0]?.click?.();
+    (t[3] as { click?: () => void }).click?.();
+    expect(acts).toEqual([{ type: 'pause', choice: '1h' }, { type: 'quit' }]);
+  });
+});
+
+describe('Electron notification sink', () => {
+  const popup = { kind: 'incoming_call' as const, resourceId: 'call-1', title: 'Incoming call from Jane', body: 'Ringing on desk phone', sound: true, urgent: true, at: 0 };
+
+  it('calls stay until dealt with and break through as critical; a click deep-links its resource', async () => {
+    const clicks: string[] = [];
+    const sink = new ElectronNotificationSink({ onClick: (id) => clicks.push(id) });
+    await sink.show(popup);
+    const n = fake.Notification.created.at(-1)!;
+    expect(n.options).toMatchObject({ title: 'Incoming call from Jane', body: 'Ringing on desk phone', silent: false, urgency: 'critical', timeoutType: 'never' });
+    n.click();
+    expect(clicks).toEqual(['call-1']);
+    await sink.show({ ...popup, kind: 'chat_message', resourceId: 'msg-1', sound: false, urgent: false });
+    expect(fake.Notification.created.at(-1)!.options).toMatchObject({ silent: true, urgency: 'normal', timeoutType: 'default' });
+  });
+
+  it('one live pop-up per resource: a newer one replaces it, a withdrawal closes it', async () => {
+    const sink = new ElectronNotificationSink({ onClick: () => undefined });
+    await sink.show(popup);
+    const first = fake.Notification.created.at(-1)!;
+    await sink.show({ ...popup, title: 'Missed call from Jane' });
+    const second = fake.Notification.created.at(-1)!;
+    expect(first.closed).toBe(true);
+    await sink.withdraw('call-1');
+    expect(second.closed).toBe(true);
+  });
+
+  it('rejects when the OS refuses or has no notifications, so the app can raise its alert', async () => {
+    const sink = new ElectronNotificationSink({ onClick: () => undefined });
+    fake.Notification.behaviour = 'failed';
+    await expect(sink.show(popup)).rejects.toThrow(/turned off for this app/);
+    fake.Notification.supported = false;
+    await expect(sink.show(popup)).rejects.toThrow(/does not support notifications/);
+  });
+
+  it('an OS that never confirms still counts as shown after the timeout', async () => {
+    fake.Notification.behaviour = 'silent';
+    const sink = new ElectronNotificationSink({ onClick: () => undefined, shownTimeoutMs: 20 });
+    await expect(sink.show(popup)).resolves.toBeUndefined();
+  });
+});
+
+describe('start at login', () => {
+  it('Linux: writes and removes an XDG autostart entry that starts hidden', async () => {
+    const port = autostartPort('linux', { XDG_CONFIG_HOME: dir });
+    expect(port.autostartSupported).toBe(true);
+    await port.setAutostart(true);
+    const entry = await readFile(join(dir, 'autostart', 'voipbin-notifier.desktop'), 'utf8');
+    expect(entry).toMatch(/^Exec=.* --hidden$/m);
+    expect(entry).toMatch(/^X-GNOME-Autostart-enabled=true$/m);
+    await port.setAutostart(false);
+    await expect(stat(join(dir, 'autostart', 'voipbin-notifier.desktop'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(fake.app.loginItems).toEqual([]);
+  });
+
+  it.each(['darwin', 'win32'] as const)('%s: Electron login items, hidden', async (platform) => {
+    const port = autostartPort(platform, {});
+    await port.setAutostart(true);
+    await port.setAutostart(false);
+    expect(fake.app.loginItems).toEqual([
+      { openAtLogin: true, openAsHidden: true, args: ['--hidden'] },
+      { openAtLogin: false, openAsHidden: true, args: ['--hidden'] },
+    ]);
+  });
+
+  it('a development run (not packaged) does not offer it', () => {
+    fake.app.isPackaged = false;
+    expect(autostartPort('linux', { XDG_CONFIG_HOME: dir }).autostartSupported).toBe(false);
+  });
+});
+
+describe('preload', () => {
+  it('exposes only window.voipbin: invoke on contract channels and onState', async () => {
+    await import('../../main/electron/preload.js');
+    const api = fake.contextBridge.exposed.get('voipbin') as import('../../shared/bridge.js').VoipbinBridge;
+    expect([...fake.contextBridge.exposed.keys()]).toEqual(['voipbin']);
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'onState']);
+
+    fake.ipcRenderer.reply = () => ({ ok: true, value: { opened: true, message: 'ok' } });
+    await expect(api.invoke('notifications:open', { seq: 3 })).resolves.toEqual({ opened: true, message: 'ok' });
+    expect(fake.ipcRenderer.invoked.at(-1)).toEqual({ channel: 'notifications:open', payload: { seq: 3 } });
+    fake.ipcRenderer.reply = () => ({ ok: false, error: { code: 'wrong_password', message: 'Wrong username or password.' } });
+    await expect(api.invoke('state:get')).rejects.toMatchObject({ name: 'BridgeError', code: 'wrong_password', message: 'Wrong username or password.' });
+    const before = fake.ipcRenderer.invoked.length;
+    await expect((api.invoke as (c: string) => Promise<unknown>)('ipc:anything')).rejects.toThrow(/unknown channel/);
+    expect(fake.ipcRenderer.invoked.length).toBe(before);
+
+    const seen: unknown[] = [];
+    const off = api.onState((s) => seen.push(s.version));
+    fake.ipcRenderer.emit(STATE_EVENT, {}, baseState());
+    off();
+    fake.ipcRenderer.emit(STATE_EVENT, {}, baseState());
+    expect(seen).toEqual(['0.1.0']);
+  });
+});

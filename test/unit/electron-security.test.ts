@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SECURE_WEB_PREFERENCES, settingsWindowOptions } from '../../main/electron/window-security.js';
+import { AppController } from '../../main/app/app-controller.js';
+import { createIpcHandlers } from '../../main/app/ipc-handlers.js';
+import { SettingsStore } from '../../main/app/settings-store.js';
+import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { silentLogger } from '../../main/core/log.js';
+import { CHANNEL_NAMES } from '../../shared/ipc-contract.js';
+
+/**
+ * Electron's security checklist, item by item, checked statically against the source (the app
+ * cannot be launched on CI). An equivalent of electronegativity's checks, for this code base.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const read = (p: string): string => readFileSync(join(root, p), 'utf8');
+const sources = (dir: string): [string, string][] =>
+  readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => [`${dir}/${f}`, read(`${dir}/${f}`)]);
+const electronSources = sources('main/electron');
+const mainSources = sources('main');
+const rendererSources = sources('renderer');
+const mainTs = read('main/electron/main.ts');
+
+describe('Electron security checklist', () => {
+  it('webPreferences: isolation, sandbox, no Node, web security, no webviews or experiments', () => {
+    expect(SECURE_WEB_PREFERENCES).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      enableBlinkFeatures: '',
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    });
+    const opts = settingsWindowOptions('/app/dist/preload/preload.cjs', 't');
+    expect(opts.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/preload.cjs' });
+    expect(opts.minWidth).toBeLessThanOrEqual(480);
+  });
+
+  it('every window is created with those options, and the sandbox is on for all renderers', () => {
+    const created = electronSources.flatMap(([f, s]) => [...s.matchAll(/new BrowserWindow\(([^)]*)\)/g)].map((m) => `${f}: ${m[1] ?? ''}`));
+    expect(created.length).toBeGreaterThan(0);
+    for (const c of created) expect(c).toMatch(/settingsWindowOptions\(/);
+    expect(mainTs).toMatch(/app\.enableSandbox\(\)/);
+    expect(mainSources.filter(([, s]) => /webPreferences\s*:/.test(s)).map(([f]) => f)).toEqual(['main/electron/window-security.ts']);
+  });
+
+  it('navigation, new windows and webviews are denied for every webContents', () => {
+    expect(mainTs).toMatch(/app\.on\('web-contents-created', \(_event, contents\) => hardenContents\(contents\)\)/);
+    const harden = mainTs.slice(mainTs.indexOf('function hardenContents'), mainTs.indexOf('function lockDownSession'));
+    expect(harden).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+    expect(harden).toMatch(/on\('will-navigate', \(e\) => e\.preventDefault\(\)\)/);
+    expect(harden).toMatch(/on\('will-redirect', \(e\) => e\.preventDefault\(\)\)/);
+    expect(harden).toMatch(/on\('will-attach-webview', \(e\) => e\.preventDefault\(\)\)/);
+  });
+
+  it('no remote content: only local files load, every permission is refused', () => {
+    expect(mainSources.filter(([, s]) => /\.loadURL\(/.test(s))).toEqual([]);
+    expect(mainTs).toMatch(/loadFile\(PAGE\)/);
+    const lock = mainTs.slice(mainTs.indexOf('function lockDownSession'), mainTs.indexOf('function showSettings'));
+    expect(lock).toMatch(/setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\)/);
+    expect(lock).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
+    expect(lock).toMatch(/cancel: !local/);
+    expect(mainSources.filter(([, s]) => /@electron\/remote|enableRemoteModule/.test(s))).toEqual([]);
+  });
+
+  it('shell.openExternal is reached only through the controller, which opens allow-listed console URLs', () => {
+    const uses = mainSources.flatMap(([f, s]) => [...s.matchAll(/shell\.openExternal\(/g)].map(() => f));
+    expect(uses).toEqual(['main/electron/main.ts']);
+    const controller = read('main/app/app-controller.ts');
+    const open = controller.slice(controller.indexOf('private async open('), controller.indexOf('private rememberKind'));
+    expect(open.indexOf('isAllowedConsoleUrl')).toBeGreaterThan(-1);
+    expect(open.indexOf('isAllowedConsoleUrl')).toBeLessThan(open.indexOf('openExternal'));
+  });
+
+  it('IPC: handle() only, only in the adapter that checks the sender first; no ipcMain.on', () => {
+    expect(mainSources.filter(([, s]) => /ipcMain\.on\(|ipcMain\.once\(/.test(s))).toEqual([]);
+    expect(mainSources.filter(([, s]) => /ipcMain\.handle\(/.test(s)).map(([f]) => f)).toEqual(['main/electron/ipc.ts']);
+    const ipc = read('main/electron/ipc.ts');
+    expect(ipc.indexOf('isTrustedSender(')).toBeLessThan(ipc.indexOf('handlers[channel](payload)'));
+  });
+
+  it('every IPC handler validates its payload', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vbn-sec-'));
+    const c = new AppController({
+      version: 't', credentials: new FileCredentialStore({ dir }), protection: { protection: 'keychain', seal: true, warning: undefined },
+      settings: new SettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
+      port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true },
+    });
+    const handlers = createIpcHandlers(c, silentLogger());
+    for (const channel of CHANNEL_NAMES) {
+      for (const garbage of ['a string', 42, ['array'], { constructor: { prototype: {} } }]) {
+        const reply = await handlers[channel](garbage);
+        expect(reply, `${channel} accepted ${JSON.stringify(garbage)}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      }
+    }
+  });
+
+  it('the preload exposes one bridge object, never ipcRenderer itself', () => {
+    const preload = read('main/electron/preload.ts');
+    expect([...preload.matchAll(/exposeInMainWorld\(/g)]).toHaveLength(1);
+    expect(preload).toMatch(/exposeInMainWorld\('voipbin', createBridge\(/);
+    expect(preload).not.toMatch(/exposeInMainWorld\([^]*?,\s*ipcRenderer\s*[,)]/);
+    expect(preload).not.toMatch(/ipcRenderer\.send(Sync)?\(/);
+  });
+
+  it('a strict Content-Security-Policy, and no inline script or style to need exceptions', () => {
+    const html = read('renderer/index.html');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
+    expect(csp).toBeDefined();
+    const directives = new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? '', v]));
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('style-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'none'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:']);
+    for (const [name, values] of directives) {
+      for (const v of values) {
+        expect(v, name).not.toMatch(/unsafe-|\*|^https?:|^ws|^blob:/);
+        if (name !== 'img-src') expect(v, name).not.toBe('data:');
+      }
+    }
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=|style="/i);
+  });
+
+  it('the window never writes HTML from strings or evaluates code', () => {
+    const offenders = rendererSources.filter(([, s]) => /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(s)).map(([f]) => f);
+    expect(offenders).toEqual([]);
+  });
+
+  it('packaged builds set the Electron fuses that close the back doors', () => {
+    const builder = read('electron-builder.yml');
+    for (const [fuse, value] of [['runAsNode', false], ['enableNodeOptionsEnvironmentVariable', false], ['enableNodeCliInspectArguments', false], ['enableEmbeddedAsarIntegrityValidation', true], ['onlyLoadAppFromAsar', true], ['enableCookieEncryption', true]] as const) {
+      expect(builder, fuse).toMatch(new RegExp(`^\\s+${fuse}: ${String(value)}\\b`, 'm'));
+    }
+  });
+});

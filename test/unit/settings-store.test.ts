@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SettingsStore, type Migration } from '../../main/app/settings-store.js';
+import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
+
+let dir: string;
+let file: string;
+const at = new Date('2026-11-23T09:15:00.123Z');
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vbn-settings-'));
+  file = join(dir, 'settings.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const store = (extra: Partial<ConstructorParameters<typeof SettingsStore>[0]> = {}): SettingsStore => new SettingsStore({ file, now: () => at, ...extra });
+const backups = async (): Promise<string[]> => (await readdir(dir)).filter((f) => f.includes('.corrupt-'));
+
+describe('settings store', () => {
+  it('no file: the defaults, and nothing to say', async () => {
+    const r = await store().load();
+    expect(r).toEqual({ settings: DEFAULT_APP_SETTINGS, notice: undefined, migratedFrom: undefined });
+  });
+
+  it('saves atomically and reads back what it saved', async () => {
+    const s = store();
+    await s.load();
+    const next = { ...DEFAULT_APP_SETTINGS, apiUrl: 'https://voipbin.example.com', topics: ['agent_id:x'], autostart: false };
+    await Promise.all([s.save({ ...next, autostart: true }), s.save(next)]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(next);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await store().load()).settings).toEqual(next);
+  });
+
+  it('refuses to save what the schema refuses', async () => {
+    const s = store();
+    await expect(s.save({ ...DEFAULT_APP_SETTINGS, notifications: { ...DEFAULT_APP_SETTINGS.notifications, quietHours: { enabled: true, start: '25:00', end: '08:00' } } })).rejects.toMatchObject({ code: 'config_invalid' });
+  });
+
+  it('migrates an unversioned file: keeps what is valid, fills the rest, writes version 1 back', async () => {
+    await writeFile(file, JSON.stringify({
+      apiUrl: 'https://voipbin.example.com',
+      topics: 'agent_id:not-a-list',
+      autostart: false,
+      notifications: { privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' } },
+    }));
+    const r = await store().load();
+    expect(r.notice).toBeUndefined();
+    expect(r.migratedFrom).toBe(0);
+    expect(r.settings).toMatchObject({ version: 1, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
+    expect(r.settings.notifications).toMatchObject({ privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' }, callsBreakThroughDnd: true });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1 });
+  });
+
+  it('runs a chain of migrations in order', async () => {
+    await writeFile(file, JSON.stringify({ ...DEFAULT_APP_SETTINGS, version: 1, apiUrl: 'https://one.example' }));
+    const seen: number[] = [];
+    const migrations: Record<number, Migration> = {
+      1: (o) => { seen.push(1); return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/two` }; },
+      2: (o) => { seen.push(2); return { ...o, version: 1, apiUrl: `${String(o.apiUrl)}/three` }; },
+    };
+    const r = await store({ migrations, currentVersion: 3 }).load();
+    expect(seen).toEqual([1, 2]);
+    expect(r.settings.apiUrl).toBe('https://one.example/two/three');
+  });
+
+  it.each([
+    ['not JSON', '{"apiUrl": "https://x", ', /is not valid JSON/],
+    ['invalid field', JSON.stringify({ ...DEFAULT_APP_SETTINGS, consoleUrlTemplate: 42 }), /"consoleUrlTemplate" is invalid/],
+    ['written by a newer version', JSON.stringify({ ...DEFAULT_APP_SETTINGS, version: 9 }), /newer version of the app \(settings version 9\)/],
+    ['a version that is no number', JSON.stringify({ version: 'one' }), /version is not a number/],
+  ])('%s: backed up, reset to the defaults, said once — never a crash', async (_what, content, why) => {
+    await writeFile(file, content);
+    const r = await store().load();
+    expect(r.settings).toEqual(DEFAULT_APP_SETTINGS);
+    expect(r.notice).toMatch(why);
+    const [backup] = await backups();
+    expect(backup).toBe('settings.corrupt-2026-11-23T09-15-00-123Z.json');
+    expect(r.notice).toContain(join(dir, backup!));
+    expect(await readFile(join(dir, backup!), 'utf8')).toBe(content);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(DEFAULT_APP_SETTINGS);
+    // The next start is clean.
+    expect((await store().load()).notice).toBeUndefined();
+  });
+
+  it('a migration that throws is a reset too', async () => {
+    await writeFile(file, JSON.stringify({ apiUrl: 'x' }));
+    const r = await store({ migrations: { 0: () => { throw new Error('boom'); } } }).load();
+    expect(r.notice).toMatch(/upgrading it failed \(boom\)/);
+    expect(await backups()).toHaveLength(1);
+  });
+});
