@@ -99,9 +99,30 @@ function renderHeader(s: AppState, now: number): void {
       h('p', {}, text),
       h('button', { type: 'button', class: 'link', onclick: () => { dismissed.add(text); renderHeader(s, Date.now()); } }, 'Dismiss')));
   }
+  if (s.locked.length > 0) {
+    items.push(h('div', { class: 'banner', role: 'note' },
+      h('p', {}, `Managed by your administrator: ${s.locked.map(lockedLabel).join(', ')}. Changes to these are not accepted.`)));
+  }
   replace(notices, ...items);
   tabButton('webhook').hidden = !(s.account.signedIn && s.account.customerAdmin);
   if (active === 'webhook' && tabButton('webhook').hidden) select('status', false);
+}
+
+const LOCKED_LABELS: Readonly<Record<AppState['locked'][number], string>> = {
+  apiUrl: 'server address',
+  topics: 'topic filters',
+  autostart: 'start at login',
+  consoleUrlTemplate: 'console link',
+  'notifications.kinds': 'notification types',
+  'notifications.callsBreakThroughDnd': 'calls during Do Not Disturb',
+  'notifications.quietHours': 'quiet hours',
+  'notifications.privacy': 'privacy mode',
+  'notifications.customerCalls': 'customer-wide calls',
+  'notifications.storm': 'burst limits',
+};
+
+function lockedLabel(key: AppState['locked'][number]): string {
+  return LOCKED_LABELS[key];
 }
 
 function render(s: AppState): void {

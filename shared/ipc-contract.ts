@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCKABLE_SETTINGS } from './provisioning-locks.js';
 import { NotificationSettingsSchema } from './notification-settings.js';
 import { WEBHOOK_METHOD_NAMES, type Channel } from './ipc-channels.js';
 
@@ -104,6 +105,8 @@ export const AppStateSchema = z.object({
   storage: StorageViewSchema,
   /** One-off message, e.g. the settings file was unreadable and was reset. */
   notice: z.string().nullable(),
+  /** Settings the administrator locked through the provisioning file (docs/INSTALL.md). */
+  locked: z.array(z.enum(LOCKABLE_SETTINGS)),
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 

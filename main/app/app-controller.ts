@@ -28,6 +28,7 @@ import type { ProtectionDecision } from './credential-protection.js';
 import { diagnosticsText } from './diagnostics.js';
 import { NotReceivingGuard, type GuardClock } from './not-receiving-guard.js';
 import type { SettingsStore } from './settings-store.js';
+import { expandTopicTemplates } from '../core/provisioning.js';
 import { disableWebhook, getWebhook, setWebhook, testWebhook, webhookSecret, type WebhookContext } from './webhook-actions.js';
 import type { HistoryItem } from '../core/notification-history.js';
 
@@ -69,6 +70,8 @@ export interface AppControllerOptions {
   guardGraceMs?: number;
   /** Name resolution for webhook URL checks (tests). */
   lookup?: Lookup;
+  /** Why the machine's provisioning file was ignored (core/provisioning.ts), to show once. */
+  provisioningProblem?: string | undefined;
 }
 
 export interface AppControllerEvents {
@@ -163,6 +166,10 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   /** Loads settings and the saved sign-in, and connects if there is one. */
   async start(): Promise<void> {
     const loaded = await this.o.settings.load();
+    if (this.o.provisioningProblem !== undefined) {
+      this.notice = this.o.provisioningProblem;
+      this.log.warn(this.o.provisioningProblem);
+    }
     if (loaded.notice !== undefined) {
       this.notice = loaded.notice;
       this.log.warn(loaded.notice);
@@ -256,7 +263,15 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       recent: (s?.center.history.list(RECENT_IN_STATE * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT_IN_STATE).map((h) => this.historyView(h)),
       storage: { protection: this.o.protection.protection, warning: this.o.protection.warning ?? null },
       notice: this.notice,
+      locked: [...this.o.settings.locked],
     };
+  }
+
+  /** The saved topic filters for this identity; provisioned templates get its ids filled in. */
+  private savedTopics(identity: Identity): string[] | undefined {
+    const t = this.o.settings.settings.topics;
+    if (t === null) return undefined;
+    return expandTopicTemplates(t, { agentId: identity.kind === 'agent' ? identity.agentId : undefined, customerId: identity.customerId });
   }
 
   private accountView(s: Session): AccountView {
@@ -418,7 +433,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     const identity = session.identity;
     let topics: string[];
     try {
-      topics = resolveTopics(identity, this.o.settings.settings.topics ?? undefined);
+      topics = resolveTopics(identity, this.savedTopics(identity));
     } catch (e) {
       topics = defaultTopics(identity);
       this.notice = `Your topic filters do not fit this sign-in, so the defaults are used: ${describeError(e)}`;
@@ -551,7 +566,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     const defaults = defaultTopics(s.identity);
     let active: readonly string[];
     try {
-      active = s.listener?.topics ?? resolveTopics(s.identity, settings.topics ?? undefined);
+      active = s.listener?.topics ?? resolveTopics(s.identity, this.savedTopics(s.identity));
     } catch {
       active = defaults;
     }
@@ -657,6 +672,11 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   }
 
   /** A click on a pop-up: the newest history entry for that resource. */
+  /** A voipbin-notifier://call/<id> link: the call in the console. */
+  async openCall(callId: string): Promise<{ opened: boolean; message: string }> {
+    return this.open(consoleUrlFor(this.o.settings.settings.consoleUrlTemplate, 'call', callId));
+  }
+
   async openResource(resourceId: string): Promise<{ opened: boolean; message: string }> {
     const item = this.session?.center.history.list().find((h) => h.resourceId === resourceId);
     if (item === undefined) return { opened: false, message: 'Nothing to open.' };

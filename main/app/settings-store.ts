@@ -4,6 +4,7 @@ import { dirname, join, basename } from 'node:path';
 import { AppSettingsSchema, DEFAULT_APP_SETTINGS, SETTINGS_VERSION, type AppSettings } from '../../shared/app-settings.js';
 import { NotificationSettingsSchema } from '../../shared/notification-settings.js';
 import { NotifierError, describeError } from '../core/errors.js';
+import { enforceLocks, lockedChanges, provisionedDefaults, type Provisioning, type LockableSetting } from '../core/provisioning.js';
 
 /**
  * The desktop settings file: versioned JSON, validated by the shared schema, migrated forward on
@@ -50,6 +51,8 @@ export interface LoadedSettings {
 
 export interface SettingsStoreOptions {
   file: string;
+  /** The machine-wide provisioning (core/provisioning.ts): presets for a new user, and locks. */
+  provisioning?: Provisioning | undefined;
   migrations?: Readonly<Record<number, Migration>>;
   currentVersion?: number;
   now?: () => Date;
@@ -60,11 +63,17 @@ export class SettingsStore {
   private readonly migrations: Readonly<Record<number, Migration>>;
   private readonly currentVersion: number;
   private readonly now: () => Date;
-  private current: AppSettings = DEFAULT_APP_SETTINGS;
+  private readonly provisioning: Provisioning | undefined;
+  /** Where a new (or reset) user starts: the built-in defaults with the administrator's presets. */
+  private readonly defaults: AppSettings;
+  private current: AppSettings;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(opts: SettingsStoreOptions) {
     this.file = opts.file;
+    this.provisioning = opts.provisioning;
+    this.defaults = enforceLocks(provisionedDefaults(opts.provisioning), opts.provisioning);
+    this.current = this.defaults;
     this.migrations = opts.migrations ?? MIGRATIONS;
     this.currentVersion = opts.currentVersion ?? SETTINGS_VERSION;
     this.now = opts.now ?? (() => new Date());
@@ -74,13 +83,18 @@ export class SettingsStore {
     return this.current;
   }
 
+  /** Settings the administrator locked: shown with a lock, edits refused. */
+  get locked(): readonly LockableSetting[] {
+    return this.provisioning?.lock ?? [];
+  }
+
   async load(): Promise<LoadedSettings> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.current = DEFAULT_APP_SETTINGS;
+        this.current = this.defaults;
         return { settings: this.current, notice: undefined, migratedFrom: undefined };
       }
       return this.reset(`it could not be read (${describeError(e)})`);
@@ -110,13 +124,18 @@ export class SettingsStore {
       const issue = parsed.error.issues[0];
       return this.reset(`"${issue?.path.map(String).join('.') || 'top level'}" is invalid: ${issue?.message ?? 'unexpected value'}`);
     }
-    this.current = parsed.data;
+    // The user's own choices stand, except what the administrator locked.
+    this.current = enforceLocks(parsed.data, this.provisioning);
     if (version !== this.currentVersion) await this.save(this.current);
     return { settings: this.current, notice: undefined, migratedFrom: version !== this.currentVersion ? version : undefined };
   }
 
   /** Validates, then writes atomically; concurrent saves are applied in call order. */
   async save(next: AppSettings): Promise<AppSettings> {
+    const locked = lockedChanges(this.current, next, this.provisioning);
+    if (locked.length > 0) {
+      throw new NotifierError('setting_locked', `Your administrator set and locked ${locked.map((k) => `"${k}"`).join(', ')}; it cannot be changed here.`, { locked });
+    }
     const parsed = AppSettingsSchema.safeParse(next);
     if (!parsed.success) {
       throw new NotifierError('config_invalid', `Refusing to save invalid settings: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
@@ -142,7 +161,7 @@ export class SettingsStore {
     } catch (e) {
       kept = `It could not be moved aside (${describeError(e)}).`;
     }
-    this.current = DEFAULT_APP_SETTINGS;
+    this.current = this.defaults;
     await this.save(this.current).catch(() => undefined);
     return {
       settings: this.current,

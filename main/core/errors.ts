@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'wrong_password'
   | 'invalid_webhook_url'
   | 'webhook_url_refused'
-  | 'notifications_unavailable';
+  | 'notifications_unavailable'
+  | 'setting_locked';
 
 export class NotifierError extends Error {
   override readonly name: string = 'NotifierError';

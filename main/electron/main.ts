@@ -10,6 +10,8 @@ import { startsHidden } from '../app/autostart.js';
 import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { createFileLog } from '../app/log-file.js';
 import { SettingsStore } from '../app/settings-store.js';
+import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
+import { loadProvisioning, provisioningPath } from '../core/provisioning.js';
 import { trayModel, type TrayAction } from '../app/tray-model.js';
 import { autostartPort } from './autostart-port.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
@@ -108,6 +110,8 @@ async function ready(): Promise<void> {
   const fileLog = createFileLog({ dir: logFolder });
   const log = fileLog.logger;
   const userData = app.getPath('userData');
+  // IT's machine-wide presets and locks; a broken file is reported in the window, never fatal.
+  const provisioned = await loadProvisioning(provisioningPath(process.env));
   const protection = await credentialProtection();
   if (protection.warning !== undefined) log.warn(protection.warning);
   const autostart = autostartPort();
@@ -122,7 +126,8 @@ async function ready(): Promise<void> {
     version,
     credentials: new FileCredentialStore({ dir: userData, sealer: protection.sealer }),
     protection,
-    settings: new SettingsStore({ file: join(userData, 'settings.json') }),
+    settings: new SettingsStore({ file: join(userData, 'settings.json'), provisioning: provisioned.provisioning }),
+    provisioningProblem: provisioned.problem,
     sink,
     logger: log,
     logFolder,
@@ -177,7 +182,12 @@ async function ready(): Promise<void> {
   // "last event 2 min ago" ages by itself.
   setInterval(() => tray?.update(c.state, Date.now()), 30_000).unref();
 
-  app.on('second-instance', () => showSettings());
+  app.on('second-instance', (_event, argv) => {
+    const link = findDeepLink(argv);
+    if (link === undefined) showSettings();
+    else openDeepLink(link);
+  });
+  if (!app.isDefaultProtocolClient(URL_SCHEME)) app.setAsDefaultProtocolClient(URL_SCHEME);
   app.on('activate', () => showSettings());
   app.on('before-quit', () => {
     if (quitting) return;
@@ -190,6 +200,28 @@ async function ready(): Promise<void> {
   await c.start();
   const hidden = startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
   if (!hidden || tray === undefined || !c.state.account.signedIn) showSettings();
+  const startLink = pendingLink ?? findDeepLink(process.argv);
+  pendingLink = undefined;
+  if (startLink !== undefined) openDeepLink(startLink);
+}
+
+/** macOS delivers links through open-url, possibly before the app is ready: keep the last one. */
+let pendingLink: string | undefined;
+
+function openDeepLink(raw: string): void {
+  const c = controller;
+  if (c === undefined) {
+    pendingLink = raw;
+    return;
+  }
+  const link = parseDeepLink(raw);
+  if (link.kind === 'call') {
+    void c.openCall(link.callId).then((r) => {
+      if (!r.opened) showSettings();
+    });
+    return;
+  }
+  showSettings();
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -198,6 +230,10 @@ if (!app.requestSingleInstanceLock()) {
   app.enableSandbox();
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDeepLink(url);
+  });
   // Closing the last window must not quit: the connection lives in the tray.
   app.on('window-all-closed', () => undefined);
   app.whenReady().then(ready).catch((e: unknown) => {

@@ -100,6 +100,18 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe('the release workflow', () => {
+  it('builds on macOS, Windows and Ubuntu with scripts that exist, and uploads every installer type', () => {
+    const wf = readFileSync(join(root, '.github/workflows/release.yml'), 'utf8');
+    const scripts = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    for (const [, name] of wf.matchAll(/npm run ([\w:-]+)/g)) expect(scripts).toContain(name);
+    for (const os of ['macos-', 'windows-', 'ubuntu-']) expect(wf).toContain(`os: ${os}`);
+    for (const flag of ['--mac', '--win', '--linux']) expect(wf).toContain(`platform: ${flag}`);
+    for (const ext of ['dmg', 'zip', 'exe', 'msi', 'AppImage', 'deb', 'rpm']) expect(wf).toContain(`release/*.${ext}`);
+    expect(wf).toMatch(/--publish never/);
+  });
+});
+
 describe('tray icons', () => {
   it.each(TRAY_STATES)('%s exists for every platform at every size', (state) => {
     expect(pngSize(join(root, 'assets/tray/mac', `${state}Template.png`))).toEqual([16, 16]);
