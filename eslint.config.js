@@ -28,6 +28,7 @@ export const layering = [
       'no-restricted-imports': ['error', {
         patterns: [
           { regex: '^electron(/.*)?$', message: 'main/app is the desktop app without Electron: put Electron calls in a main/electron adapter.' },
+          { regex: '^electron-store(/.*)?$', message: 'electron-store imports electron: open it in main/electron (electron-settings-store.ts) and pass it in.' },
           { regex: '(^|/)renderer(/|$)', message: 'main/app must not import renderer code.' },
           { regex: '(^|/)electron/', message: 'main/app must not import main/electron adapters; they import main/app.' },
         ],

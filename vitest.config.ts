@@ -1,4 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The settings store persists through electron-store, which imports `electron`: outside Electron
+ * that package is only the path of the binary (and throws where the binary was never downloaded,
+ * as on CI). Tests get the stand-in instead; electron-store is inlined so the alias reaches its
+ * import. Tests pass their own folders, so the stand-in's paths are never used.
+ */
+const electronStandIn = {
+  alias: { electron: fileURLToPath(new URL('./test/fakes/electron.ts', import.meta.url)) },
+  server: { deps: { inline: ['electron-store'] } },
+};
 
 export default defineConfig({
   test: {
@@ -8,6 +20,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          ...electronStandIn,
         },
       },
       {
@@ -15,6 +28,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          ...electronStandIn,
           testTimeout: 30_000,
           hookTimeout: 30_000,
           // Loopback sockets and child processes: keep the 2-core machines from oversubscribing.
@@ -37,6 +51,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
+          ...electronStandIn,
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // One Chromium at a time: two cores, and screenshots must not race.

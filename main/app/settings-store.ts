@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import Conf, { type Options as ConfOptions } from 'conf';
+import { z } from 'zod';
 import { AppSettingsSchema, DEFAULT_APP_SETTINGS, SETTINGS_VERSION, type AppSettings } from '../../shared/app-settings.js';
 import { NotificationSettingsSchema } from '../../shared/notification-settings.js';
 import { NotifierError, describeError } from '../core/errors.js';
@@ -8,9 +9,16 @@ import { enforceLocks, lockedChanges, provisionedDefaults, type Provisioning, ty
 
 /**
  * The desktop settings file: versioned JSON, validated by the shared schema, migrated forward on
- * load, written atomically. A file that cannot be understood is never fatal and never silently
- * dropped: it is moved aside as `settings.corrupt-<time>.json`, the defaults take its place, and
- * the app says so once.
+ * load. The file itself is read and written (atomically, via `atomically`) by conf — in the app by
+ * electron-store, which is conf plus Electron's defaults (main/electron/electron-settings-store.ts);
+ * this module stays Electron-free, so it takes the file's opener as an option. A file that cannot
+ * be understood is never fatal and never silently dropped: it is moved aside as
+ * `settings.corrupt-<time>.json`, the defaults take its place, and the app says so once.
+ *
+ * The migrations are ours, keyed by the file's own `version` field, not conf's `migrations`:
+ * those are keyed by the app's semver (`app.getVersion()`), so they would run again after a
+ * downgrade, tie settings changes to release numbers, and on failure restore the old content and
+ * throw instead of backing the file up and resetting.
  */
 export type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
@@ -41,6 +49,41 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   },
 };
 
+/** What the store needs of a conf (or electron-store) instance: the file, and its whole content through `store` (read and validated; written atomically). */
+export interface SettingsFile {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+/** conf's options, with the file named by electron-store's `name` (conf calls it `configName`). */
+export type SettingsFileOptions = Omit<ConfOptions<Record<string, unknown>>, 'configName'> & { name: string; cwd: string };
+
+export type OpenSettingsFile = (options: SettingsFileOptions) => SettingsFile;
+
+/** Plain conf: the same file handling without Electron, for Node-only callers (the app passes electron-store). */
+export const openConfFile: OpenSettingsFile = ({ name, ...options }) => new Conf<Record<string, unknown>>({ ...options, configName: name });
+
+/** conf's message for content its ajv validator refused (conf/source/index.ts `_validate`). */
+const SCHEMA_VIOLATION = 'Config schema violation:';
+
+/**
+ * The JSON schema conf checks the file against on every read and write, generated from the shared
+ * zod schema so there is one definition. `io: 'input'` because the file is zod's input: like zod, it
+ * then lets unknown keys through (dropped on the next save) instead of calling the file corrupt.
+ * It goes in conf's `rootSchema` as if/then, not in `schema` (which would hold every file to it):
+ * only a file at the current version must match; an older one is ours to migrate first and a newer
+ * one ours to refuse with a clear message.
+ */
+function fileSchema(): Record<string, unknown> {
+  const current: Record<string, unknown> = { ...z.toJSONSchema(AppSettingsSchema, { io: 'input' }) };
+  // The dialect belongs at the root, which conf builds (draft 2020-12, ajv's Ajv2020).
+  delete current.$schema;
+  return {
+    if: { type: 'object', properties: { version: { const: SETTINGS_VERSION } }, required: ['version'] },
+    then: current,
+  };
+}
+
 export interface LoadedSettings {
   settings: AppSettings;
   /** Set when the file was unusable and has been reset: tell the user once. */
@@ -56,7 +99,11 @@ export interface SettingsStoreOptions {
   migrations?: Readonly<Record<number, Migration>>;
   currentVersion?: number;
   now?: () => Date;
+  /** Opens the file: electron-store in the app (main/electron/electron-settings-store.ts); plain conf by default. */
+  open?: OpenSettingsFile;
 }
+
+type Interpreted = { settings: AppSettings; version: number } | { why: string };
 
 export class SettingsStore {
   readonly file: string;
@@ -64,10 +111,12 @@ export class SettingsStore {
   private readonly currentVersion: number;
   private readonly now: () => Date;
   private readonly provisioning: Provisioning | undefined;
+  private readonly open: OpenSettingsFile;
   /** Where a new (or reset) user starts: the built-in defaults with the administrator's presets. */
   private readonly defaults: AppSettings;
   private current: AppSettings;
-  private writes: Promise<void> = Promise.resolve();
+  /** The open file; undefined until first used, and again after the file was moved aside. */
+  private backing: SettingsFile | undefined;
 
   constructor(opts: SettingsStoreOptions) {
     this.file = opts.file;
@@ -77,6 +126,7 @@ export class SettingsStore {
     this.migrations = opts.migrations ?? MIGRATIONS;
     this.currentVersion = opts.currentVersion ?? SETTINGS_VERSION;
     this.now = opts.now ?? (() => new Date());
+    this.open = opts.open ?? openConfFile;
   }
 
   get settings(): AppSettings {
@@ -89,48 +139,30 @@ export class SettingsStore {
   }
 
   async load(): Promise<LoadedSettings> {
-    let text: string;
+    // conf reads a missing file as {}, which would look like an unversioned file to migrate.
+    if (!existsSync(this.file)) {
+      this.current = this.defaults;
+      return { settings: this.current, notice: undefined, migratedFrom: undefined };
+    }
+    let raw: Record<string, unknown>;
     try {
-      text = await readFile(this.file, 'utf8');
+      // clearInvalidConfig is off, so conf throws here on bad JSON or a schema violation.
+      raw = this.backend().store;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.current = this.defaults;
-        return { settings: this.current, notice: undefined, migratedFrom: undefined };
-      }
-      return this.reset(`it could not be read (${describeError(e)})`);
+      this.backing = undefined;
+      return this.reset(this.whyUnusable(e));
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return this.reset('it is not valid JSON');
-    }
-    const raw = record(json);
-    const version = raw.version === undefined ? 0 : raw.version;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) return this.reset('its version is not a number');
-    if (version > this.currentVersion) return this.reset(`it was written by a newer version of the app (settings version ${version})`);
-    let data: Record<string, unknown> = raw;
-    for (let v = version; v < this.currentVersion; v++) {
-      const step = this.migrations[v];
-      if (step === undefined) return this.reset(`no way to upgrade settings version ${v}`);
-      try {
-        data = step(data);
-      } catch (e) {
-        return this.reset(`upgrading it failed (${describeError(e)})`);
-      }
-    }
-    const parsed = AppSettingsSchema.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return this.reset(`"${issue?.path.map(String).join('.') || 'top level'}" is invalid: ${issue?.message ?? 'unexpected value'}`);
-    }
+    const read = this.interpret(raw);
+    if ('why' in read) return this.reset(read.why);
     // The user's own choices stand, except what the administrator locked.
-    this.current = enforceLocks(parsed.data, this.provisioning);
-    if (version !== this.currentVersion) await this.save(this.current);
-    return { settings: this.current, notice: undefined, migratedFrom: version !== this.currentVersion ? version : undefined };
+    this.current = enforceLocks(read.settings, this.provisioning);
+    const migrated = read.version !== this.currentVersion;
+    if (migrated) await this.save(this.current);
+    return { settings: this.current, notice: undefined, migratedFrom: migrated ? read.version : undefined };
   }
 
-  /** Validates, then writes atomically; concurrent saves are applied in call order. */
+  /** Validates, then writes (conf writes atomically, synchronously: saves land in call order). */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async: callers get a rejection, never a throw
   async save(next: AppSettings): Promise<AppSettings> {
     const locked = lockedChanges(this.current, next, this.provisioning);
     if (locked.length > 0) {
@@ -141,10 +173,11 @@ export class SettingsStore {
       throw new NotifierError('config_invalid', `Refusing to save invalid settings: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
     this.current = parsed.data;
-    const text = JSON.stringify(parsed.data, null, 2) + '\n';
-    const write = this.writes.then(() => this.writeAtomically(text));
-    this.writes = write.catch(() => undefined);
-    await write;
+    try {
+      this.backend().store = parsed.data;
+    } catch (e) {
+      throw new NotifierError('config_invalid', `Cannot save the settings to ${this.file}: ${describeError(e)}`, {}, { cause: e });
+    }
     return parsed.data;
   }
 
@@ -152,15 +185,70 @@ export class SettingsStore {
     return this.save(change(this.current));
   }
 
+  private backend(): SettingsFile {
+    this.backing ??= this.open({
+      name: basename(this.file, extname(this.file)),
+      fileExtension: extname(this.file).slice(1),
+      cwd: dirname(this.file),
+      rootSchema: fileSchema(),
+      // Never silently empty a file we cannot read: we back it up and say so (load()).
+      clearInvalidConfig: false,
+      // Keys are whole settings, never dot paths; the file is only the user's to read.
+      accessPropertiesByDotNotation: false,
+      configFileMode: 0o600,
+      serialize: (value) => JSON.stringify(value, null, 2) + '\n',
+    });
+    return this.backing;
+  }
+
+  /** Our own reading of the file's content: version, migrations, then the shared schema. */
+  private interpret(raw: Record<string, unknown>): Interpreted {
+    const version = raw.version === undefined ? 0 : raw.version;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) return { why: 'its version is not a number' };
+    if (version > this.currentVersion) return { why: `it was written by a newer version of the app (settings version ${version})` };
+    let data: Record<string, unknown> = raw;
+    for (let v = version; v < this.currentVersion; v++) {
+      const step = this.migrations[v];
+      if (step === undefined) return { why: `no way to upgrade settings version ${v}` };
+      try {
+        data = step(data);
+      } catch (e) {
+        return { why: `upgrading it failed (${describeError(e)})` };
+      }
+    }
+    const parsed = AppSettingsSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { why: `"${issue?.path.map(String).join('.') || 'top level'}" is invalid: ${issue?.message ?? 'unexpected value'}` };
+    }
+    return { settings: parsed.data, version };
+  }
+
+  /** Words for what conf threw while reading the file. */
+  private whyUnusable(e: unknown): string {
+    if (e instanceof SyntaxError) return 'it is not valid JSON';
+    const message = e instanceof Error ? e.message : '';
+    if (!message.startsWith(SCHEMA_VIOLATION)) return `it could not be read (${describeError(e)})`;
+    // ajv's words name JSON pointers; zod's (the same schema) are the ones the window uses too.
+    try {
+      const read = this.interpret(record(JSON.parse(readFileSync(this.file, 'utf8'))));
+      if ('why' in read) return read.why;
+    } catch {
+      // Gone or changed since conf read it: conf's own words below.
+    }
+    return `it does not match the settings schema (${message.slice(SCHEMA_VIOLATION.length).trim()})`;
+  }
+
   private async reset(why: string): Promise<LoadedSettings> {
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
     const backup = join(dirname(this.file), `${basename(this.file, '.json')}.corrupt-${stamp}.json`);
     let kept = `It was moved to ${backup}.`;
     try {
-      await rename(this.file, backup);
+      renameSync(this.file, backup);
     } catch (e) {
       kept = `It could not be moved aside (${describeError(e)}).`;
     }
+    this.backing = undefined;
     this.current = this.defaults;
     await this.save(this.current).catch(() => undefined);
     return {
@@ -168,27 +256,5 @@ export class SettingsStore {
       notice: `Your settings could not be used because ${why}. ${kept} The default settings are in use; please check them.`,
       migratedFrom: undefined,
     };
-  }
-
-  private async writeAtomically(text: string): Promise<void> {
-    try {
-      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      const handle = await open(tmp, 'wx', 0o600);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(tmp, this.file);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
-    } catch (e) {
-      throw new NotifierError('config_invalid', `Cannot save the settings to ${this.file}: ${describeError(e)}`, {}, { cause: e });
-    }
   }
 }

@@ -9,7 +9,7 @@ import { AppController } from '../app/app-controller.js';
 import { startsHidden } from '../app/autostart.js';
 import { createIpcHandlers } from '../app/ipc-handlers.js';
 import { createFileLog } from '../app/log-file.js';
-import { SettingsStore } from '../app/settings-store.js';
+import { electronSettingsStore } from './electron-settings-store.js';
 import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
 import { loadProvisioning, provisioningPath } from '../core/provisioning.js';
 import { trayModel, type TrayAction } from '../app/tray-model.js';
@@ -126,7 +126,7 @@ async function ready(): Promise<void> {
     version,
     credentials: new FileCredentialStore({ dir: userData, sealer: protection.sealer }),
     protection,
-    settings: new SettingsStore({ file: join(userData, 'settings.json'), provisioning: provisioned.provisioning }),
+    settings: electronSettingsStore({ file: join(userData, 'settings.json'), provisioning: provisioned.provisioning }),
     provisioningProblem: provisioned.problem,
     sink,
     logger: log,

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AppController } from '../../main/app/app-controller.js';
 import { createIpcHandlers, type IpcHandlers } from '../../main/app/ipc-handlers.js';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore, type Sealer } from '../../main/core/credential-store.js';
 import { silentLogger } from '../../main/core/log.js';
 import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
@@ -116,7 +116,7 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
     version: '0.1.0',
     credentials: new FileCredentialStore({ dir, sealer: testSealer }),
     protection: { protection: 'keychain', seal: true, warning: undefined },
-    settings: new SettingsStore({ file: join(dir, 'settings.json') }),
+    settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
     sink,
     logger: silentLogger(),
     logFolder: join(dir, 'logs'),

@@ -10,6 +10,13 @@ import { EventEmitter } from 'node:events';
 // ---------- app ----------
 export const app = {
   isPackaged: true,
+  /** electron-store asks for these when constructed; the tests always pass their own folder (cwd). */
+  getPath(name: string): string {
+    return `/nonexistent/fake-electron/${name}`;
+  },
+  getVersion(): string {
+    return '0.0.0-test';
+  },
   loginItems: [] as unknown[],
   setLoginItemSettings(settings: unknown): void {
     this.loginItems.push(settings);
@@ -161,9 +168,22 @@ export class Tray extends EventEmitter {
 
 // ---------- IPC ----------
 type Handler = (event: unknown, payload: unknown) => unknown;
+type Listener = (event: { returnValue?: unknown }) => void;
 
 export const ipcMain = {
   handlers: new Map<string, Handler>(),
+  /** ipcMain.on listeners by channel: electron-store registers one (main/electron/electron-settings-store.ts removes it). */
+  listeners: new Map<string, Listener[]>(),
+  /** Every channel ever given to on(), removed or not. */
+  registered: [] as string[],
+  on(channel: string, listener: Listener): void {
+    this.registered.push(channel);
+    this.listeners.set(channel, [...(this.listeners.get(channel) ?? []), listener]);
+  },
+  removeAllListeners(channel?: string): void {
+    if (channel === undefined) this.listeners.clear();
+    else this.listeners.delete(channel);
+  },
   handle(channel: string, handler: Handler): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, handler);

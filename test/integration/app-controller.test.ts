@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppController } from '../../main/app/app-controller.js';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore } from '../../main/core/credential-store.js';
 import { parseCredential } from '../../main/core/credentials.js';
 import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
@@ -47,7 +47,7 @@ function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> }
     version: '0.1.0',
     credentials: new FileCredentialStore({ dir }),
     protection: { protection: 'plaintext', seal: false, warning: 'No system keyring is available.' },
-    settings: new SettingsStore({ file: join(dir, 'settings.json') }),
+    settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
     sink: opts.sink ?? new Sink(),
     logger: (opts.log ?? memoryLogger()).logger,
     logFolder: join(dir, 'logs'),

@@ -15,7 +15,7 @@ const { autostartPort } = await import('../../main/electron/autostart-port.js');
 const { FileCredentialStore } = await import('../../main/core/credential-store.js');
 const { createIpcHandlers } = await import('../../main/app/ipc-handlers.js');
 const { AppController } = await import('../../main/app/app-controller.js');
-const { SettingsStore } = await import('../../main/app/settings-store.js');
+const { electronSettingsStore } = await import('../../main/electron/electron-settings-store.js');
 const { silentLogger } = await import('../../main/core/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
 const { baseState } = await import('../support/app-state.js');
@@ -81,7 +81,7 @@ function controller(): InstanceType<typeof AppController> {
     version: '0.0.0-test',
     credentials: new FileCredentialStore({ dir }),
     protection: { protection: 'keychain', seal: true, warning: undefined },
-    settings: new SettingsStore({ file: join(dir, 'settings.json') }),
+    settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
     sink: undefined,
     logger: silentLogger(),
     logFolder: dir,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SECURE_WEB_PREFERENCES, settingsWindowOptions } from '../../main/electron/window-security.js';
 import { AppController } from '../../main/app/app-controller.js';
 import { createIpcHandlers } from '../../main/app/ipc-handlers.js';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore } from '../../main/core/credential-store.js';
 import { silentLogger } from '../../main/core/log.js';
 import { CHANNEL_NAMES } from '../../shared/ipc-contract.js';
@@ -93,7 +93,7 @@ describe('Electron security checklist', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vbn-sec-'));
     const c = new AppController({
       version: 't', credentials: new FileCredentialStore({ dir }), protection: { protection: 'keychain', seal: true, warning: undefined },
-      settings: new SettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
+      settings: electronSettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
       port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true },
     });
     const handlers = createIpcHandlers(c, silentLogger());

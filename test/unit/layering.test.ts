@@ -25,6 +25,7 @@ describe('layering lint rule', () => {
     ['renderer/x.ts', "import { x } from '../main/core/frames.js';", /must not import main/],
     ['main/app/x.ts', "import { app } from 'electron';", /without Electron/],
     ['main/app/x.ts', "import type { WebPreferences } from 'electron';", /without Electron/],
+    ['main/app/x.ts', "import Store from 'electron-store';", /electron-store imports electron/],
     ['main/app/x.ts', "import { TrayView } from '../electron/tray.js';", /must not import main\/electron adapters/],
     ['main/app/x.ts', "import { view } from '../../renderer/app.js';", /must not import renderer/],
     ['main/electron/x.ts', "import { StatusPanel } from '../../renderer/panels/status.js';", /must not import renderer code/],

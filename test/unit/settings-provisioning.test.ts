@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import type { Provisioning } from '../../main/core/provisioning.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 
@@ -18,7 +18,7 @@ const file = (): string => join(mkdtempSync(join(tmpdir(), 'vbn-settings-')), 's
 
 describe('settings with central provisioning', () => {
   it('a new user starts from the administrator\'s presets', async () => {
-    const store = new SettingsStore({ file: file(), provisioning: prov });
+    const store = electronSettingsStore({ file: file(), provisioning: prov });
     const { settings } = await store.load();
     expect(settings).toMatchObject({ apiUrl: 'https://voipbin.acme.example', autostart: false });
     expect(settings.notifications).toMatchObject({ privacy: true, customerCalls: true });
@@ -28,7 +28,7 @@ describe('settings with central provisioning', () => {
   it('an existing user keeps their choices, except locked ones', async () => {
     const f = file();
     writeFileSync(f, JSON.stringify({ ...DEFAULT_APP_SETTINGS, apiUrl: 'https://api.voipbin.net', autostart: true, notifications: { ...DEFAULT_APP_SETTINGS.notifications, privacy: false, customerCalls: false } }));
-    const { settings } = await new SettingsStore({ file: f, provisioning: prov }).load();
+    const { settings } = await electronSettingsStore({ file: f, provisioning: prov }).load();
     expect(settings.apiUrl).toBe('https://voipbin.acme.example');
     expect(settings.notifications.privacy).toBe(true);
     expect(settings.autostart).toBe(true);
@@ -37,7 +37,7 @@ describe('settings with central provisioning', () => {
 
   it('refuses edits to locked settings, saying which, and keeps the file as it was', async () => {
     const f = file();
-    const store = new SettingsStore({ file: f, provisioning: prov });
+    const store = electronSettingsStore({ file: f, provisioning: prov });
     await store.load();
     await store.update((s) => ({ ...s, autostart: true }));
     const before = readFileSync(f, 'utf8');
@@ -51,13 +51,13 @@ describe('settings with central provisioning', () => {
   it('a corrupted settings file resets to the presets, not to the bare defaults', async () => {
     const f = file();
     writeFileSync(f, '{ not json');
-    const loaded = await new SettingsStore({ file: f, provisioning: prov }).load();
+    const loaded = await electronSettingsStore({ file: f, provisioning: prov }).load();
     expect(loaded.notice).toMatch(/not valid JSON/);
     expect(loaded.settings.apiUrl).toBe('https://voipbin.acme.example');
   });
 
   it('without provisioning nothing is locked', async () => {
-    const store = new SettingsStore({ file: file() });
+    const store = electronSettingsStore({ file: file() });
     await store.load();
     expect(store.locked).toEqual([]);
     await store.update((s) => ({ ...s, apiUrl: 'https://pbx.example.com' }));

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsStore, type Migration } from '../../main/app/settings-store.js';
+import { SettingsStore, openConfFile, type Migration, type OpenSettingsFile } from '../../main/app/settings-store.js';
+import { openElectronStore } from '../../main/electron/electron-settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
+import { ipcMain } from '../fakes/electron.js';
 
 let dir: string;
 let file: string;
@@ -17,10 +19,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const store = (extra: Partial<ConstructorParameters<typeof SettingsStore>[0]> = {}): SettingsStore => new SettingsStore({ file, now: () => at, ...extra });
 const backups = async (): Promise<string[]> => (await readdir(dir)).filter((f) => f.includes('.corrupt-'));
 
-describe('settings store', () => {
+// electron-store is what the app uses (with the stand-in electron, vitest.config.ts); plain conf,
+// the same file handling without Electron, is the default for Node-only callers.
+describe.each<[string, OpenSettingsFile]>([
+  ['electron-store', openElectronStore],
+  ['conf', openConfFile],
+])('settings store through %s', (_library, open) => {
+  const store = (extra: Partial<ConstructorParameters<typeof SettingsStore>[0]> = {}): SettingsStore => new SettingsStore({ file, now: () => at, open, ...extra });
+
   it('no file: the defaults, and nothing to say', async () => {
     const r = await store().load();
     expect(r).toEqual({ settings: DEFAULT_APP_SETTINGS, notice: undefined, migratedFrom: undefined });
@@ -32,8 +40,18 @@ describe('settings store', () => {
     const next = { ...DEFAULT_APP_SETTINGS, apiUrl: 'https://voipbin.example.com', topics: ['agent_id:x'], autostart: false };
     await Promise.all([s.save({ ...next, autostart: true }), s.save(next)]);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(next);
-    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await store().load()).settings).toEqual(next);
+  });
+
+  it('keys it does not know are not corruption: dropped on the next save, like the schema does', async () => {
+    await writeFile(file, JSON.stringify({ ...DEFAULT_APP_SETTINGS, apiUrl: 'https://pbx.example.com', fromAFutureBuild: true }));
+    const s = store();
+    const r = await s.load();
+    expect(r).toMatchObject({ notice: undefined, settings: { apiUrl: 'https://pbx.example.com' } });
+    await s.update((x) => ({ ...x, autostart: false }));
+    expect(JSON.parse(await readFile(file, 'utf8'))).not.toHaveProperty('fromAFutureBuild');
   });
 
   it('refuses to save what the schema refuses', async () => {
@@ -92,5 +110,23 @@ describe('settings store', () => {
     const r = await store({ migrations: { 0: () => { throw new Error('boom'); } } }).load();
     expect(r.notice).toMatch(/upgrading it failed \(boom\)/);
     expect(await backups()).toHaveLength(1);
+  });
+
+  it('content that is not an object: backed up and reset with the validator\'s words', async () => {
+    await writeFile(file, '[1, 2]');
+    const r = await store().load();
+    expect(r.notice).toMatch(/does not match the settings schema/);
+    expect(r.settings).toEqual(DEFAULT_APP_SETTINGS);
+    expect(await backups()).toHaveLength(1);
+  });
+});
+
+describe('electron-store in the main process', () => {
+  it('its unchecked renderer channel (initRenderer) is taken down again', async () => {
+    await new SettingsStore({ file, open: openElectronStore }).load();
+    await new SettingsStore({ file, open: openElectronStore }).save(DEFAULT_APP_SETTINGS);
+    // It did run its main-process path against the stand-in, and nothing of it is left listening.
+    expect(ipcMain.registered).toEqual(['electron-store-get-data']);
+    expect([...ipcMain.listeners.keys()]).toEqual([]);
   });
 });
