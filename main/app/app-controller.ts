@@ -267,6 +267,10 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     };
   }
 
+  private topicOptions(): { customerCalls: boolean } {
+    return { customerCalls: this.o.settings.settings.notifications.customerCalls };
+  }
+
   /** The saved topic filters for this identity; provisioned templates get its ids filled in. */
   private savedTopics(identity: Identity): string[] | undefined {
     const t = this.o.settings.settings.topics;
@@ -433,9 +437,9 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     const identity = session.identity;
     let topics: string[];
     try {
-      topics = resolveTopics(identity, this.savedTopics(identity));
+      topics = resolveTopics(identity, this.savedTopics(identity), this.topicOptions());
     } catch (e) {
-      topics = defaultTopics(identity);
+      topics = defaultTopics(identity, this.topicOptions());
       this.notice = `Your topic filters do not fit this sign-in, so the defaults are used: ${describeError(e)}`;
     }
     if (identity.kind === 'agent' && identity.expiresAt !== undefined) {
@@ -563,10 +567,10 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       const v = validateTopic(topic, who);
       return { topic, label: describeTopic(topic, who), warnings: v.ok ? topicWarnings(v.topic) : [v.reason] };
     };
-    const defaults = defaultTopics(s.identity);
+    const defaults = defaultTopics(s.identity, this.topicOptions());
     let active: readonly string[];
     try {
-      active = s.listener?.topics ?? resolveTopics(s.identity, this.savedTopics(s.identity));
+      active = s.listener?.topics ?? resolveTopics(s.identity, this.savedTopics(s.identity), this.topicOptions());
     } catch {
       active = defaults;
     }
@@ -586,7 +590,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     if (topics !== null && topics.length === 0) {
       throw new NotifierError('bad_usage', 'Keep at least one topic (with none, no call can reach you), or go back to the defaults.');
     }
-    const effective = resolveTopics(s.identity, topics ?? undefined);
+    const effective = resolveTopics(s.identity, topics ?? undefined, this.topicOptions());
     await this.o.settings.update((st) => ({ ...st, topics: topics === null ? null : effective }));
     this.quarantined = [];
     if (s.listener !== undefined) {
@@ -607,8 +611,14 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   }
 
   async setNotificationSettings(next: NotificationSettings): Promise<NotificationSettings> {
+    const before = this.o.settings.settings;
     const saved = await this.o.settings.update((s) => ({ ...s, notifications: next }));
     this.session?.center.updateSettings(saved.notifications);
+    // Customer-wide calls need their topic: without it the switch would change nothing live.
+    const s = this.session;
+    if (s?.listener !== undefined && before.topics === null && before.notifications.customerCalls !== saved.notifications.customerCalls) {
+      s.listener.setTopics(defaultTopics(s.identity, this.topicOptions()));
+    }
     this.schedulePausedRefresh();
     this.publishNow();
     return saved.notifications;

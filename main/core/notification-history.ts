@@ -22,60 +22,57 @@ export interface HistoryItem {
 const UNREAD_KINDS = new Set<HistoryItem['kind']>(['missed_call', 'inbound_message', 'chat_message']);
 
 export class NotificationHistory {
-  /** A ring, oldest at `start`: a storm adds hundreds of items a second. */
-  private readonly ring: (HistoryItem | undefined)[];
-  private start = 0;
-  private count = 0;
+  /**
+   * Oldest first, split by whether the agent still has to look, so the oldest read item is always
+   * at hand when room is needed (a storm adds hundreds of items a second).
+   */
+  private read: HistoryItem[] = [];
+  private unread: HistoryItem[] = [];
   private seq = 0;
 
-  constructor(private readonly capacity = 1_000) {
-    this.ring = new Array<HistoryItem | undefined>(Math.max(1, capacity)).fill(undefined);
-  }
+  constructor(private readonly capacity = 1_000) {}
 
   add(item: Omit<HistoryItem, 'seq' | 'read'>): HistoryItem {
     const full: HistoryItem = { ...item, seq: ++this.seq, read: !UNREAD_KINDS.has(item.kind) };
-    const cap = this.ring.length;
-    if (this.count === cap) this.evictOne();
-    this.ring[(this.start + this.count) % cap] = full;
-    this.count++;
+    (full.read ? this.read : this.unread).push(full);
+    if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).shift();
     return full;
-  }
-
-  /** Removes the oldest read item (the oldest of all if every one is unread), keeping the order. */
-  private evictOne(): void {
-    const cap = this.ring.length;
-    let k = 0;
-    while (k < this.count && this.ring[(this.start + k) % cap]?.read === false) k++;
-    if (k === this.count) k = 0;
-    // Close the gap by moving the older (unread) items one step up; usually k is 0.
-    for (let j = k; j > 0; j--) this.ring[(this.start + j) % cap] = this.ring[(this.start + j - 1) % cap];
-    this.ring[this.start] = undefined;
-    this.start = (this.start + 1) % cap;
-    this.count--;
   }
 
   /** Newest first. */
   list(limit = this.capacity): readonly HistoryItem[] {
     const out: HistoryItem[] = [];
-    const cap = this.ring.length;
-    for (let i = this.count - 1; i >= 0 && out.length < limit; i--) {
-      const item = this.ring[(this.start + i) % cap];
-      if (item !== undefined) out.push(item);
+    let r = this.read.length - 1;
+    let u = this.unread.length - 1;
+    while (out.length < limit && (r >= 0 || u >= 0)) {
+      const a = this.read[r];
+      const b = this.unread[u];
+      if (b === undefined || (a !== undefined && a.seq > b.seq)) {
+        if (a !== undefined) out.push(a);
+        r--;
+      } else {
+        out.push(b);
+        u--;
+      }
     }
     return out;
   }
 
   get size(): number {
-    return this.count;
+    return this.read.length + this.unread.length;
   }
 
   unreadCount(kind?: HistoryItem['kind']): number {
     let n = 0;
-    for (const i of this.ring) if (i !== undefined && !i.read && (kind === undefined || i.kind === kind)) n++;
+    for (const i of this.unread) if (!i.read && (kind === undefined || i.kind === kind)) n++;
     return n;
   }
 
   markRead(seq?: number): void {
-    for (const i of this.ring) if (i !== undefined && (seq === undefined || i.seq === seq)) i.read = true;
+    const now = seq === undefined ? this.unread : this.unread.filter((i) => i.seq === seq);
+    if (now.length === 0) return;
+    for (const i of now) i.read = true;
+    this.unread = this.unread.filter((i) => !i.read);
+    this.read = [...this.read, ...now].sort((a, b) => a.seq - b.seq);
   }
 }

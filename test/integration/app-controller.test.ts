@@ -9,7 +9,7 @@ import { parseCredential } from '../../main/core/credentials.js';
 import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
 import type { AppState } from '../../shared/ipc-contract.js';
 import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import { AgentRing, InboundCall, publishAll } from '../emulator/scenarios.js';
 import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /**
@@ -88,6 +88,24 @@ describe('AppController', () => {
     // No token or key anywhere in what the window and tray are given.
     expect(JSON.stringify(c.state)).not.toContain(a.jwt);
     expect(JSON.stringify(c.subscriptions())).not.toContain(a.jwt);
+    c.stop();
+  });
+
+  it('turning on customer-wide calls subscribes the customer call topic live, and a ringing inbound call pops up', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAgent | PERMISSION.CustomerManager);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const callTopic = `customer_id:${a.customerId}:call:call_`;
+    expect(emu.connections().find((x) => !x.closed)!.topics).not.toContain(callTopic);
+    await c.setNotificationSettings({ ...c.notificationSettings, customerCalls: true });
+    await emu.waitFor(() => emu.connections().find((x) => !x.closed)?.topics.includes(callTopic) === true);
+    expect(c.subscriptions().active.map((r) => r.topic)).toContain(callTopic);
+    const inbound = new InboundCall({ customerId: a.customerId, caller: { type: 'tel', target: '+15550100' }, number: { type: 'tel', target: '+15550199' } });
+    publishAll(emu, inbound.start());
+    await emu.waitFor(() => sink.shown.some((p) => p.title === 'Incoming call from +15550100'));
     c.stop();
   });
 

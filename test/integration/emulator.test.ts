@@ -1,10 +1,11 @@
 // The emulator itself must behave like PROTOCOL.md says, otherwise every test built
 // on it proves nothing. Real loopback sockets, the `ws` client and fetch.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AgentRecord, CustomerRecord, EmulatorOptions } from '../emulator/index.js';
-import { NIL_UUID, PERMISSION, VoipbinEmulator } from '../emulator/index.js';
+import { NIL_UUID, PERMISSION, VoipbinEmulator, encodeTextFrames } from '../emulator/index.js';
 import { makeCall, makeChatMessage, makeSms } from '../emulator/fixtures.js';
 
 // ---------- harness ----------
@@ -541,6 +542,31 @@ describe('keepalive and abrupt closes', () => {
     w.emu.dropAll();
     expect((await done).map((c) => c.code)).toEqual([1006, 1006]);
     await w.emu.waitFor(() => w.emu.connections().every((c) => c.closed));
+  });
+
+  it('resetAll ends connections with a TCP RST (ECONNRESET, 1006)', async () => {
+    const w = await world();
+    const ws = await connect(wsUrl(w.emu), { headers: bearer(w.agentJwt) });
+    const errors: string[] = [];
+    // ws swallows socket errors (it only reports the close), so listen on its TCP socket.
+    const tcp = (ws as unknown as { _socket: Socket })._socket;
+    tcp.prependListener('error', (e: NodeJS.ErrnoException) => errors.push(e.code ?? e.message));
+    const done = closed(ws);
+    w.emu.resetAll();
+    expect((await done).code).toBe(1006);
+    expect(errors).toEqual(['ECONNRESET']);
+    expect(w.emu.connections().every((c) => c.closed)).toBe(true);
+  });
+
+  it('writeEncoded (benchmark fast path) delivers pre-encoded text frames in order, small and large', async () => {
+    const w = await world();
+    const ws = await connect(wsUrl(w.emu), { headers: bearer(w.agentJwt) });
+    const frames = collect(ws);
+    const texts = ['{"a":1}', 'x'.repeat(200), 'é'.repeat(40_000), 'y'.repeat(70_000), '{}'];
+    await w.emu.writeEncoded(encodeTextFrames(texts, 1_000));
+    await w.emu.waitFor(() => frames.length === texts.length);
+    expect(frames).toEqual(texts);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
   });
 
   it('refuseConnections: ECONNREFUSED while on, same URL works again when off', async () => {

@@ -1,0 +1,126 @@
+import WebSocket from 'ws';
+import { resolveApiUrl } from '../main/core/api-url.js';
+import { authHeaders, parseCredential } from '../main/core/credentials.js';
+import { resolveIdentity } from '../main/core/identity.js';
+import { Listener } from '../main/core/listener.js';
+import { createLogger } from '../main/core/log.js';
+import { NotificationCenter, type NotificationSink } from '../main/core/notification-center.js';
+import { RestClient } from '../main/core/rest-client.js';
+import { resolveTopics } from '../main/core/subscriptions.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../shared/notification-settings.js';
+import type { ClientConfig, ClientReply, ParentCommand } from './protocol.js';
+
+/**
+ * The measured side of the throughput and latency benchmarks, in its own process so it has a core
+ * to itself and the emulator's work never counts against it.
+ *  - bare: a `ws` client that only counts frames — the ceiling;
+ *  - pipeline: the core as the tray and the command run it — EventStream → Listener (parse,
+ *    classify, dedupe, order) → NotificationCenter (call offers, messages, policy, storm, history).
+ * Talks to the parent over IPC (bench/protocol.ts). Times are process.hrtime (CLOCK_MONOTONIC),
+ * which is the same clock in every process of the machine.
+ */
+const config = JSON.parse(process.argv[2] ?? '{}') as ClientConfig;
+const send = (m: ClientReply): void => {
+  process.send?.(m);
+};
+const now = (): bigint => process.hrtime.bigint();
+
+function runBare(): void {
+  const endpoints = resolveApiUrl(config.url);
+  const ws = new WebSocket(endpoints.websocket, {
+    headers: authHeaders(parseCredential(config.token, 'token')),
+    perMessageDeflate: false,
+    maxPayload: 64 * 1024 * 1024,
+  });
+  let count = 0;
+  let expected = Infinity;
+  let tag = '';
+  ws.on('open', () => send({ type: 'ready' }));
+  ws.on('message', () => {
+    count++;
+    if (count === expected) send({ type: 'done', tag, endNs: now().toString(), frames: count });
+  });
+  ws.on('close', () => process.exit(0));
+  process.on('message', (m: ParentCommand) => {
+    if (m.cmd === 'expect') {
+      count = 0;
+      expected = m.count;
+      tag = m.tag;
+      send({ type: 'armed', tag });
+    } else if (m.cmd === 'exit') {
+      ws.terminate();
+      process.exit(0);
+    }
+  });
+}
+
+async function runPipeline(): Promise<void> {
+  const endpoints = resolveApiUrl(config.url);
+  const credential = parseCredential(config.token, 'token');
+  const rest = new RestClient({ endpoints, credential });
+  const identity = await resolveIdentity(credential, rest);
+  const logger = createLogger({ level: 'warn' });
+  const listener = new Listener({ endpoints, credential, identity, topics: resolveTopics(identity, config.topics), logger, rest });
+  let shown = 0;
+  const sink: NotificationSink = {
+    name: 'counting',
+    show: () => {
+      shown++;
+      return Promise.resolve();
+    },
+    withdraw: () => Promise.resolve(),
+  };
+  const center = new NotificationCenter({ identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, customerCalls: true }, sink, logger });
+  let decided = 0;
+  center.on('notification', () => decided++);
+  const latencies: number[] = [];
+  let sentinel = '';
+  let tag = '';
+  listener.on('event', (e) => {
+    const before = decided;
+    center.handleEvent(e);
+    if (config.latency === true && decided > before) {
+      // Frame sent (stamped by the server just before publishing) → notification decided.
+      const sent = e.data.bench_sent_ns;
+      if (typeof sent === 'string') latencies.push(Number(now() - BigInt(sent)) / 1_000);
+    }
+    if (e.id === sentinel) {
+      const s = listener.stats;
+      send({ type: 'done', tag, endNs: now().toString(), frames: s.frames, accepted: s.accepted, duplicates: s.duplicates, decided, shown, history: center.history.size });
+    }
+  });
+  listener.on('catchup', (r) => center.handleCatchup(r));
+  let ready = false;
+  listener.on('subscribed', () => {
+    if (!ready) send({ type: 'ready' });
+    ready = true;
+  });
+  let exiting = false;
+  listener.on('state', (s) => {
+    // Stopped on its own (a fatal refusal): the parent sees the exit instead of waiting forever.
+    if (s.to.state === 'stopped' && !exiting) process.exit(1);
+  });
+  process.on('message', (m: ParentCommand) => {
+    if (m.cmd === 'expect') {
+      sentinel = m.sentinelId;
+      tag = m.tag;
+      send({ type: 'armed', tag });
+    } else if (m.cmd === 'latency') {
+      send({ type: 'latency', samplesUs: latencies.splice(0) });
+    } else if (m.cmd === 'heap') {
+      // Started with --expose-gc: what is really kept, after a full collection.
+      (globalThis as { gc?: () => void }).gc?.();
+      const mem = process.memoryUsage();
+      send({ type: 'heap', heapUsed: mem.heapUsed, rss: mem.rss });
+    } else if (m.cmd === 'exit') {
+      exiting = true;
+      listener.stop('benchmark over');
+      center.dispose();
+      setTimeout(() => process.exit(0), 50);
+    }
+  });
+  listener.start();
+}
+
+if (config.mode === 'bare') runBare();
+else void runPipeline();
