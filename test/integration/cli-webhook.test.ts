@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
 import { PERMISSION, startEmulator } from '../support/harness.js';
-import { runCli } from '../support/cli-process.js';
+import { agentToken as agentTokenOf, fullCustomer as fullCustomerOf, putBodies, webhookCli } from '../support/webhook-accounts.js';
 
 let emu: VoipbinEmulator;
 
@@ -14,29 +14,10 @@ afterEach(async () => {
 
 const FIVE = ['name', 'detail', 'email', 'phone_number', 'address'] as const;
 
-/** A customer whose fields are easy to damage: unicode, quotes, newlines, edge whitespace. */
-function fullCustomer(over: Partial<CustomerRecord> = {}): CustomerRecord {
-  return emu.addCustomer({
-    name: '  Ünïcødé Support — "Acme" GmbH ',
-    detail: 'line one\nline two\ttabbed \\ backslash',
-    email: 'ops+voipbin@acme.example',
-    phone_number: '+15550001111',
-    address: 'Straße 1, 10115 Berlin',
-    webhook_method: 'PUT',
-    webhook_uri: 'https://old.example.com/hook',
-    ...over,
-  });
-}
-
-function agentToken(customerId: string, permission: number): string {
-  const agent = emu.addAgent({ customerId, username: `u${Math.random()}`, password: 'pw-pw-pw-pw', name: 'Ann', permission });
-  return emu.issueJwt(agent.id);
-}
-
-const cli = (args: string[], credential: string, stdinEnv: Record<string, string> = {}): ReturnType<typeof runCli> =>
-  runCli(['webhook', ...args, '--api-url', emu.url], { VOIPBIN_TOKEN: credential, ...stdinEnv });
-
-const puts = (): string[] => emu.requests.filter((q) => q.method === 'PUT').map((q) => q.body);
+const fullCustomer = (over: Partial<CustomerRecord> = {}): CustomerRecord => fullCustomerOf(emu, over);
+const agentToken = (customerId: string, permission: number): string => agentTokenOf(emu, customerId, permission);
+const cli = (args: string[], credential: string, extraEnv: Record<string, string> = {}): ReturnType<typeof webhookCli> => webhookCli(emu, args, credential, extraEnv);
+const puts = (): string[] => putBodies(emu);
 
 describe('webhook set / disable keep every other field of the account', () => {
   it('set: the five other fields are byte-for-byte unchanged, and all seven are sent', async () => {
