@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeTextFrames } from '../test/emulator/index.js';
 import { realisticFeed } from './feed.js';
@@ -18,10 +19,19 @@ export interface MemoryOptions {
   framesPerSecond: number;
 }
 
+/** `#!/usr/bin/env -S node --flag …` → ['--flag', …] */
+export function shebangNodeFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first);
+  return m?.[1]?.split(/\s+/).filter((a) => a !== '') ?? [];
+}
+
 export async function memory(o: MemoryOptions): Promise<BenchResult> {
   const cc = await callCentre();
   // BENCH_CLI_ARGS: node flags for the measured process, e.g. --trace-gc to see where the memory goes.
-  const nodeArgs = (process.env.BENCH_CLI_ARGS ?? '').split(' ').filter((a) => a !== '');
+  // Measure the process users run: the bin's shebang carries V8 flags (main/cli.ts), which a plain
+  // `node cli.js` would skip.
+  const nodeArgs = [...shebangNodeFlags(CLI), ...(process.env.BENCH_CLI_ARGS ?? '').split(' ').filter((a) => a !== '')];
   const probe = fileURLToPath(new URL('./heap-probe.js', import.meta.url));
   const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(probe).href, ...nodeArgs, CLI, 'run', '--json', '--notify', 'none', '--customer-calls', '--log-level', 'warn', '--api-url', cc.emu.url], {
     env: {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { createLogger, type LogLevel } from './core/log.js';
