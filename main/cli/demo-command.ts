@@ -178,7 +178,7 @@ export function addDemoCommand(root: Command, setExit: (code: number) => void): 
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
     .action(async (flags: { json?: boolean; notify: 'native' | 'none'; speed: number; once?: boolean; logLevel: LogLevel }) => {
       const log = createLogger({ level: flags.logLevel });
-      const out = flags.json === true ? new JsonOutput() : new HumanOutput();
+      const out = flags.json === true ? new JsonOutput() : new HumanOutput({ events: false });
       setExit(await demoCommand({ json: flags.json === true, notify: flags.notify, speed: flags.speed, once: flags.once === true }, out, log));
     });
 }

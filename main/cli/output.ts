@@ -110,6 +110,9 @@ export class JsonOutput implements Output {
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
 export class HumanOutput implements Output {
+  /** `events: false` keeps the screen to what a person acts on (the demo): notifications and state. */
+  constructor(private readonly opts: { events: boolean } = { events: true }) {}
+
   state(d: StateDetail, at: number): void {
     const words: Record<StateDetail['state'], string> = {
       idle: 'idle',
@@ -130,6 +133,7 @@ export class HumanOutput implements Output {
   }
 
   event(e: ResourceEvent): void {
+    if (!this.opts.events) return;
     const from = e.source === 'catchup' ? ' (caught up)' : '';
     write(`${time(e.receivedAt)}  ${e.kind.padEnd(12)} ${(e.status ?? '-').padEnd(12)} ${e.id ?? ''}${from}`);
   }

@@ -95,6 +95,16 @@ describe('voipbin-notifier demo', () => {
     expect(r.lines.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });
   });
 
+  it('in human mode shows the story and the notifications, not every raw event', async () => {
+    const r = await runCli(['demo', '--notify', 'none', '--speed', '25', '--once']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/▶ Jane Cooper calls/);
+    expect(r.stdout).toMatch(/🔔 Incoming call from Jane Cooper — Ringing for you/);
+    expect(r.stdout).toMatch(/🔔 Missed call from Carlos Diaz/);
+    expect(r.stdout).toMatch(/🔔 While you were away — 1 missed call/);
+    expect(r.stdout).not.toMatch(/\bcall {9}ringing\b|groupcall {4}progressing/);
+  });
+
   it('stops on Ctrl-C mid-script with exit code 0', async () => {
     const p = new CliProcess(['demo', '--json', '--notify', 'none']);
     procs.push(p);
