@@ -95,17 +95,19 @@ export function parseFrame(text: string): FrameParse {
     eventType = value.type;
     data = value.data;
   }
+  return { ok: true, frame: resourceFrame(data, eventType) };
+}
+
+/** A resource already in hand (a REST listing) described like a frame, without a JSON round trip. */
+export function resourceFrame(data: Resource, eventType?: string): ResourceFrame {
   let kind = classifyResource(data);
   if (kind === 'unknown' && eventType !== undefined) kind = kindFromEventType(eventType);
   return {
-    ok: true,
-    frame: {
-      kind,
-      id: str(data, 'id'),
-      status: str(data, 'status'),
-      updatedAt: parseVoipbinTime(data.tm_update) ?? parseVoipbinTime(data.tm_create),
-      eventType,
-      data,
-    },
+    kind,
+    id: str(data, 'id'),
+    status: str(data, 'status'),
+    updatedAt: parseVoipbinTime(data.tm_update) ?? parseVoipbinTime(data.tm_create),
+    eventType,
+    data,
   };
 }

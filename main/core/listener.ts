@@ -2,7 +2,7 @@ import type { ApiEndpoints } from './api-url.js';
 import type { Credential } from './credentials.js';
 import { EventStream, type EventStreamOptions, type QuarantineEvent, type SubscribedEvent } from './event-stream.js';
 import type { StateChange, ConnectionState } from './connection-state.js';
-import { parseFrame, type ResourceFrame } from './frames.js';
+import { parseFrame, resourceFrame, type ResourceFrame } from './frames.js';
 import { EventOrdering } from './event-ordering.js';
 import { RecentFrames } from './recent-frames.js';
 import { fetchCatchup } from './catchup.js';
@@ -237,10 +237,8 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       const accepted: ResourceEvent[] = [];
       const receivedAt = this.now();
       for (const data of [...fetched.groupcalls, ...fetched.calls]) {
-        const raw = JSON.stringify(data);
-        const parsed = parseFrame(raw);
-        if (!parsed.ok) continue;
-        const event = this.consider(parsed.frame, raw, 'catchup', receivedAt);
+        // The text only fingerprints id-less resources for the ordering; no need to parse it back.
+        const event = this.consider(resourceFrame(data), JSON.stringify(data), 'catchup', receivedAt);
         if (event !== undefined) accepted.push(event);
       }
       this.emit('catchup', { connection: s.connection, since, fetched: fetched.calls.length + fetched.groupcalls.length, accepted, missing: fetched.missing });
