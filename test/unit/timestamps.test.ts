@@ -11,6 +11,24 @@ describe('VoIPBIN timestamps', () => {
   ])('%s', (text, micros) => {
     expect(parseVoipbinTime(text)).toBe(micros);
   });
+  it('reads the common forms by position exactly as the general pattern does', () => {
+    // The fast path must agree with Date.parse (milliseconds) plus the microsecond digits, for
+    // every kind of date: month and year ends, leap days, single-digit parts.
+    let seed = 12345;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+    for (let i = 0; i < 2_000; i++) {
+      const at = Date.UTC(1990 + rand(60), 0, 1) + rand(366 * 86_400_000);
+      const micros = rand(1_000_000);
+      const iso = new Date(at).toISOString().slice(0, 19);
+      const expected = Math.floor(at / 1000) * 1_000_000 + micros;
+      expect(parseVoipbinTime(`${iso}.${pad(micros, 6)}Z`)).toBe(expected);
+      expect(parseVoipbinTime(`${iso.replace('T', ' ')}.${pad(micros, 6)}`)).toBe(expected);
+    }
+  });
+  it.each([['2026-08-01T10:00:01.12345xZ'], ['2026-08-01T10:0a:01.123456Z'], ['2026/08/01 10:00:01.123456']])('%s is not a time', (v) => {
+    expect(parseVoipbinTime(v)).toBeUndefined();
+  });
   it('keeps microsecond order within one millisecond', () => {
     expect(parseVoipbinTime('2026-08-01T10:00:01.123457Z')!).toBeGreaterThan(parseVoipbinTime('2026-08-01T10:00:01.123456Z')!);
   });
