@@ -1,7 +1,7 @@
 import type { AppState } from '../shared/ipc-contract.js';
 import { clockTime, statusWords } from '../shared/status-words.js';
 import { api } from './bridge.js';
-import { byId, errorText, h, replace } from './dom.js';
+import { busy, byId, errorText, h, replace } from './dom.js';
 import { AccountPanel } from './panels/account.js';
 import { NotificationsPanel } from './panels/notifications.js';
 import { StatusPanel } from './panels/status.js';
@@ -98,6 +98,14 @@ function renderHeader(s: AppState, now: number): void {
     items.push(h('div', { class: 'banner banner-warn', role: 'status' },
       h('p', {}, text),
       h('button', { type: 'button', class: 'link', onclick: () => { dismissed.add(text); renderHeader(s, Date.now()); } }, 'Dismiss')));
+  }
+  if (s.desktop.tray === 'missing') {
+    // The window stands in for the tray: it says so, and offers the Quit the tray menu would have.
+    const quit = h('button', { type: 'button', class: 'secondary' }, 'Quit VoIPBIN Notifier');
+    quit.addEventListener('click', () => void busy(quit, 'Quitting…', () => api.invoke('app:quit')).catch(() => undefined));
+    items.push(h('div', { class: 'banner banner-warn banner-stack', role: 'note', id: 'tray-missing' },
+      h('div', {}, h('strong', {}, 'No tray icon on this desktop'), h('p', {}, s.desktop.advice ?? '')),
+      h('div', { class: 'actions' }, quit, h('span', { class: 'help' }, 'Quitting stops call notifications.'))));
   }
   if (s.locked.length > 0) {
     items.push(h('div', { class: 'banner', role: 'note' },

@@ -26,6 +26,7 @@ export const CHANNEL_NAMES = [
   'app:set-preferences',
   'diagnostics:copy',
   'logs:open-folder',
+  'app:quit',
 ] as const;
 
 export type Channel = (typeof CHANNEL_NAMES)[number];

@@ -92,6 +92,14 @@ export const StorageViewSchema = z.object({
   warning: z.string().nullable(),
 });
 
+/** Whether this desktop can show the tray icon (main/app/tray-host.ts). */
+export const DesktopViewSchema = z.object({
+  tray: z.enum(['available', 'missing', 'unknown']),
+  /** For a missing tray: what the agent can do, and why the window stays open. */
+  advice: z.string().nullable(),
+});
+export type DesktopView = z.infer<typeof DesktopViewSchema>;
+
 export const PausedUntilSchema = NotificationSettingsSchema.shape.pausedUntil;
 
 export const AppStateSchema = z.object({
@@ -103,6 +111,7 @@ export const AppStateSchema = z.object({
   unread: z.number().int().nonnegative(),
   recent: z.array(HistoryItemViewSchema),
   storage: StorageViewSchema,
+  desktop: DesktopViewSchema,
   /** One-off message, e.g. the settings file was unreadable and was reset. */
   notice: z.string().nullable(),
   /** Settings the administrator locked through the provisioning file (docs/INSTALL.md). */
@@ -203,6 +212,8 @@ export const CHANNELS = {
   'app:set-preferences': { request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }), response: AppPreferencesSchema },
   'diagnostics:copy': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
+  /** Without a tray icon the window is the only way to quit. */
+  'app:quit': { request: Empty, response: z.object({ quitting: z.boolean() }) },
   // satisfies: every name has schemas, and (excess property check) every schema has a name.
 } as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -31,6 +31,7 @@ import type { SettingsStore } from './settings-store.js';
 import { expandTopicTemplates } from '../core/provisioning.js';
 import { disableWebhook, getWebhook, setWebhook, testWebhook, webhookSecret, type WebhookContext } from './webhook-actions.js';
 import type { HistoryItem } from '../core/notification-history.js';
+import type { TrayHost } from './tray-host.js';
 
 /**
  * The desktop app without Electron: one signed-in session (listener + notification center), the
@@ -47,6 +48,8 @@ export interface DesktopPort {
   openPath(path: string): Promise<string>;
   setAutostart(enabled: boolean): Promise<void>;
   readonly autostartSupported: boolean;
+  /** Ends the app (stops the connection first, via the app's own quit path). */
+  quit(): void;
 }
 
 export type SystemEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'online' | 'offline';
@@ -136,6 +139,8 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   private notificationsBlocked: string | undefined;
   private tokenExpired = false;
   private notice: string | null = null;
+  /** Until the desktop adapter has asked, assume the tray is there (macOS, Windows, most Linux desktops). */
+  private trayHost: TrayHost = { status: 'available', why: 'not asked yet', advice: null };
   private readonly recentErrors: { at: number; code: string; message: string }[] = [];
   private readonly resourceKinds = new Map<string, ConsoleResource>();
   private publishTimer: unknown;
@@ -262,6 +267,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       unread: s?.center.history.unreadCount() ?? 0,
       recent: (s?.center.history.list(RECENT_IN_STATE * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT_IN_STATE).map((h) => this.historyView(h)),
       storage: { protection: this.o.protection.protection, warning: this.o.protection.warning ?? null },
+      desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
       notice: this.notice,
       locked: [...this.o.settings.locked],
     };
@@ -805,6 +811,21 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   async openLogFolder(): Promise<{ opened: boolean; message: string }> {
     const error = await this.o.port.openPath(this.o.logFolder);
     return error === '' ? { opened: true, message: `Opened ${this.o.logFolder}` } : { opened: false, message: `Could not open ${this.o.logFolder}: ${error}` };
+  }
+
+  /** The desktop adapter says whether the tray icon can be seen; the window explains when not. */
+  setTrayHost(host: TrayHost): void {
+    const changed = host.status !== this.trayHost.status;
+    this.trayHost = host;
+    if (!changed) return;
+    if (host.status === 'missing') this.log.warn(`no tray icon on this desktop: ${host.why}`);
+    else this.log.info(`tray: ${host.status} (${host.why})`);
+    this.publishNow();
+  }
+
+  quit(): { quitting: boolean } {
+    this.o.port.quit();
+    return { quitting: true };
   }
 
   // ---------- delivery ----------

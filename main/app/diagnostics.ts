@@ -33,6 +33,7 @@ export function diagnosticsText(d: DiagnosticsInput): string {
     a.signedIn
       ? `account: ${a.kind}${a.agentId !== null ? ` ${a.agentId}` : ''}, customer ${a.customerId}, permissions ${a.permissions.join(' + ')}, expires ${iso(a.expiresAt)} (${a.expiry}), api ${a.apiUrl}`
       : `account: signed out (api ${a.apiUrl})`,
+    `tray icon: ${s.desktop.tray}`,
     `credential storage: ${s.storage.protection}${s.storage.warning !== null ? ' — weak' : ''}`,
     `connection: ${s.connection.state} since ${iso(s.connection.since)}, reconnects ${s.connection.reconnects}, last event ${iso(s.connection.lastEventAt)}, online ${s.connection.online ? 'yes' : 'no'}${s.connection.suspended ? ', suspended' : ''}`,
     `last error: ${s.connection.lastError === null ? 'none' : `${s.connection.lastError.code} at ${iso(s.connection.lastError.at)}: ${s.connection.lastError.message}`}`,

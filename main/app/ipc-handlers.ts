@@ -50,6 +50,7 @@ export function createIpcHandlers(app: AppController, logger: Logger): IpcHandle
     'app:set-preferences': (req) => app.setPreferences(req),
     'diagnostics:copy': () => app.copyDiagnostics(),
     'logs:open-folder': () => app.openLogFolder(),
+    'app:quit': () => app.quit(),
   };
   const wrap = (channel: Channel): IpcHandler => async (payload) => {
     // The map above is checked channel by channel; here every request has passed its own schema.

@@ -13,6 +13,7 @@ import { electronSettingsStore } from './electron-settings-store.js';
 import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
 import { loadProvisioning, provisioningPath } from '../core/provisioning.js';
 import { trayModel, type TrayAction } from '../app/tray-model.js';
+import { TrayHostMonitor, probeTrayHost } from '../app/tray-host.js';
 import { autostartPort } from './autostart-port.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
 import { registerIpc } from './ipc.js';
@@ -36,6 +37,13 @@ let window: BrowserWindow | undefined;
 let tray: TrayView | undefined;
 let controller: AppController | undefined;
 let quitting = false;
+/** The tray was created but this desktop shows no tray icons (stock GNOME): the window stands in. */
+let trayMissing = false;
+
+/** Nothing in the tray area: the window is the only sign the app is running and listening. */
+function trayless(): boolean {
+  return tray === undefined || trayMissing;
+}
 
 /** Nothing leaves a window: no new windows, no navigation, no webviews. */
 function hardenContents(contents: WebContents): void {
@@ -55,8 +63,10 @@ function lockDownSession(s: Session): void {
   });
 }
 
-function showSettings(): void {
+/** `minimized`: there, in the dock or taskbar, without taking the focus (a start at login with no tray). */
+function showSettings(opts: { minimized?: boolean } = {}): void {
   if (window !== undefined) {
+    if (opts.minimized === true) return;
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
@@ -65,11 +75,34 @@ function showSettings(): void {
   const title = controller === undefined ? 'VoIPBIN Notifier' : trayModel(controller.state, Date.now()).windowTitle;
   const w = new BrowserWindow(settingsWindowOptions(PRELOAD, title));
   window = w;
-  w.once('ready-to-show', () => w.show());
+  w.once('ready-to-show', () => {
+    if (opts.minimized === true) {
+      w.showInactive();
+      w.minimize();
+    } else {
+      w.show();
+    }
+  });
+  w.on('close', (e) => {
+    // Without a visible tray, a closed window would leave the app running where nobody can see it.
+    if (quitting || !trayless()) return;
+    e.preventDefault();
+    w.minimize();
+  });
   w.on('closed', () => {
     if (window === w) window = undefined;
   });
   void w.loadFile(PAGE);
+}
+
+function createTray(log: { warn(message: string): void }): TrayView | undefined {
+  try {
+    return new TrayView(act, join(app.getAppPath(), 'assets'));
+  } catch (e) {
+    // Some Linux desktops have no tray host: the settings window (and a second launch) is the way in.
+    log.warn(`no system tray: ${describeError(e)}`);
+    return undefined;
+  }
 }
 
 function act(a: TrayAction): void {
@@ -135,6 +168,7 @@ async function ready(): Promise<void> {
       copyToClipboard: (text) => clipboard.writeText(text),
       openExternal: (url) => shell.openExternal(url),
       openPath: (path) => shell.openPath(path),
+      quit: () => app.quit(),
       ...autostart,
     },
     environment: {
@@ -147,12 +181,23 @@ async function ready(): Promise<void> {
   controller = c;
   registerIpc(ipcMain, createIpcHandlers(c, log), () => ({ webContentsId: window?.webContents.id, pageUrl: PAGE_URL }), log);
 
-  try {
-    tray = new TrayView(act, join(app.getAppPath(), 'assets'));
-  } catch (e) {
-    // Some Linux desktops have no tray host: the settings window (and a second launch) is the way in.
-    log.warn(`no system tray: ${describeError(e)}`);
-  }
+  tray = createTray(log);
+  const trayHost = new TrayHostMonitor(
+    () => probeTrayHost({ platform: process.platform, env: process.env }),
+    (host, previous) => {
+      trayMissing = host.status === 'missing';
+      c.setTrayHost(host);
+      if (previous === undefined) return;
+      if (host.status === 'missing') {
+        showSettings({ minimized: true });
+      } else if (previous.status === 'missing') {
+        // A tray host appeared (extension turned on, shell restarted): register the icon with it afresh.
+        tray?.destroy();
+        tray = createTray(log);
+        tray?.update(c.state, Date.now());
+      }
+    },
+  );
 
   let lastAlert: AppState['alert'] = null;
   c.on('state', (s) => {
@@ -165,11 +210,14 @@ async function ready(): Promise<void> {
     const raised = s.alert !== null && (lastAlert === null || lastAlert.reason !== s.alert.reason);
     lastAlert = s.alert;
     // Without a tray, or with pop-ups refused, the window is the only place the alert can be seen.
-    if (raised && (tray === undefined || s.alert?.reason === 'notifications_blocked')) showSettings();
+    if (raised && (trayless() || s.alert?.reason === 'notifications_blocked')) showSettings();
   });
 
   powerMonitor.on('suspend', () => c.systemEvent('suspend'));
-  powerMonitor.on('resume', () => c.systemEvent('resume'));
+  powerMonitor.on('resume', () => {
+    c.systemEvent('resume');
+    if (process.platform === 'linux') void trayHost.check();
+  });
   powerMonitor.on('lock-screen', () => c.systemEvent('lock-screen'));
   powerMonitor.on('unlock-screen', () => c.systemEvent('unlock-screen'));
   // Electron has no online/offline event in the main process; a cheap poll stands in.
@@ -193,13 +241,17 @@ async function ready(): Promise<void> {
     if (quitting) return;
     quitting = true;
     c.stop();
+    trayHost.stop();
     tray?.destroy();
     void fileLog.close();
   });
 
+  // Only Linux desktops can lack a tray host; elsewhere there is nothing to watch.
+  if (process.platform === 'linux') await trayHost.start();
   await c.start();
   const hidden = startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
-  if (!hidden || tray === undefined || !c.state.account.signedIn) showSettings();
+  if (!hidden || !c.state.account.signedIn) showSettings();
+  else if (trayless()) showSettings({ minimized: true });
   const startLink = pendingLink ?? findDeepLink(process.argv);
   pendingLink = undefined;
   if (startLink !== undefined) openDeepLink(startLink);

@@ -73,7 +73,9 @@ export class AccountPanel {
     };
 
     const form = h('form', { class: 'sign-in', novalidate: true, 'aria-describedby': 'sign-in-intro' },
-      h('p', { id: 'sign-in-intro', class: 'lead' }, 'Sign in to receive your calls and messages. The notifier stays connected in the tray, even with this window closed.'),
+      h('p', { id: 'sign-in-intro', class: 'lead' }, `Sign in to receive your calls and messages. ${s.desktop.tray === 'missing'
+        ? 'The notifier stays connected while this window is open or minimised.'
+        : 'The notifier stays connected in the tray, even with this window closed.'}`),
       h('fieldset', { class: 'segmented' }, h('legend', {}, 'Sign in with'), radio('password', 'Username & password'), radio('accesskey', 'Access key')),
       fields,
       h('details', { class: 'advanced', open: apiUrl !== DEFAULT_API_URL },

@@ -98,6 +98,8 @@ export interface DesktopHarness {
   sink: RecordingSink;
   opened: string[];
   clipboard: { text: string };
+  /** How often the window asked the app to quit. */
+  quits: { count: number };
   pageUrl: string;
   /** A fresh page at the given width and colour scheme, bridged to the controller. */
   open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
@@ -112,6 +114,7 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
   const sink = new RecordingSink();
   const opened: string[] = [];
   const clipboard = { text: '' };
+  const quits = { count: 0 };
   const controller = new AppController({
     version: '0.1.0',
     credentials: new FileCredentialStore({ dir, sealer: testSealer }),
@@ -132,6 +135,9 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
       openPath: () => Promise.resolve(''),
       setAutostart: () => Promise.resolve(),
       autostartSupported: true,
+      quit: () => {
+        quits.count++;
+      },
     },
     environment: { platform: 'test', electron: 'none (browser test)' },
     stream: FAST_STREAM,
@@ -149,7 +155,7 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
   const contexts: { close(): Promise<void> }[] = [];
 
   return {
-    emu, dir, controller, handlers, sink, opened, clipboard, pageUrl,
+    emu, dir, controller, handlers, sink, opened, clipboard, quits, pageUrl,
     async open(o = {}) {
       const context = await browser.newContext({ viewport: { width: o.width ?? 480, height: o.height ?? 900 }, colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
       contexts.push(context);

@@ -301,6 +301,20 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.controller.state.connection.reconnects).toBeGreaterThan(0);
   });
 
+  it('no tray icon on this desktop: the window says so and how to fix it, offers Quit, and the banner goes once a tray appears', async () => {
+    const page = await d.open();
+    await expect.poll(() => page.locator('#tray-missing').count()).toBe(0);
+    d.controller.setTrayHost({ status: 'missing', why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)', advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.' });
+    const banner = page.locator('#tray-missing');
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    expect(await banner.innerText()).toMatch(/No tray icon on this desktop[\s\S]*AppIndicator extension[\s\S]*Quitting stops call notifications/);
+    await banner.getByRole('button', { name: 'Quit VoIPBIN Notifier' }).click();
+    await expect.poll(() => d.quits.count).toBe(1);
+    expect(d.controller.diagnostics()).toContain('tray icon: missing');
+    d.controller.setTrayHost({ status: 'available', why: 'org.kde.StatusNotifierWatcher is on the session bus', advice: null });
+    await expect.poll(() => banner.count()).toBe(0);
+  });
+
   it('accessible: every control labelled, tabs by keyboard, readable at 480 px in both schemes', async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     for (const colorScheme of ['light', 'dark'] as const) {

@@ -57,6 +57,7 @@ function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> }
       openPath: () => Promise.resolve(''),
       setAutostart: () => Promise.resolve(),
       autostartSupported: false,
+      quit: () => undefined,
     },
     stream: FAST_STREAM,
     guardGraceMs: 400,

@@ -21,6 +21,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     unread: 0,
     recent: [],
     storage: { protection: 'keychain', warning: null },
+    desktop: { tray: 'available', advice: null },
     locked: [],
     notice: null,
     ...rest,

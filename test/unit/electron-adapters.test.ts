@@ -85,7 +85,7 @@ function controller(): InstanceType<typeof AppController> {
     sink: undefined,
     logger: silentLogger(),
     logFolder: dir,
-    port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.resolve(), openPath: () => Promise.resolve(''), setAutostart: () => Promise.resolve(), autostartSupported: false },
+    port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.resolve(), openPath: () => Promise.resolve(''), setAutostart: () => Promise.resolve(), autostartSupported: false, quit: () => undefined },
   });
 }
 

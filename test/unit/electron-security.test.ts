@@ -94,7 +94,7 @@ describe('Electron security checklist', () => {
     const c = new AppController({
       version: 't', credentials: new FileCredentialStore({ dir }), protection: { protection: 'keychain', seal: true, warning: undefined },
       settings: electronSettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
-      port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true },
+      port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true, quit: () => { throw new Error('must not quit'); } },
     });
     const handlers = createIpcHandlers(c, silentLogger());
     for (const channel of CHANNEL_NAMES) {
