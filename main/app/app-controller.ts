@@ -4,7 +4,7 @@ import { Backoff } from '../core/backoff.js';
 import type { CredentialStore } from '../core/credential-store.js';
 import { credentialSecret, parseCredential, type Credential } from '../core/credentials.js';
 import { NotifierError, describeError, isNotifierError } from '../core/errors.js';
-import { canSeeCustomerScope, decodeAgentToken, resolveIdentity, topicAuthority, type Identity } from '../core/identity.js';
+import { canSeeCustomerScope, decodeAgentToken, expiringCredential, resolveIdentity, topicAuthority, type Identity } from '../core/identity.js';
 import { verifiedIdentity } from '../core/identity-check.js';
 import { Listener, type ListenerOptions } from '../core/listener.js';
 import type { Logger } from '../core/log.js';
@@ -300,7 +300,8 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     return {
       signedIn: true, kind: 'accesskey', displayName: id.customerName ?? 'Access key', username: null, agentId: null,
       customerId: id.customerId, customerName: id.customerName ?? null, permissions: ['customer admin (access key)'],
-      customerAdmin, customerScope: canSeeCustomerScope(id), expiresAt: null, expiry: 'never', apiUrl: s.endpoints.root, credentialHint: hint,
+      customerAdmin, customerScope: canSeeCustomerScope(id), expiresAt: id.expiresAt?.getTime() ?? null,
+      expiry: id.expiresAt === undefined ? 'never' : s.expiryStage, apiUrl: s.endpoints.root, credentialHint: hint,
     };
   }
 
@@ -393,7 +394,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     // A JWT names its agent; an access key needs GET /customer, which may wait for the network.
     const identity = known ?? (credential.kind === 'jwt' ? decodeAgentToken(credential.token) : undefined);
     // Until GET /customer answers, an access key's session has no customer: nothing can match it.
-    const initial: Identity = identity ?? { kind: 'accesskey', customerId: '', customerName: undefined, permission: Permission.CustomerAdmin };
+    const initial: Identity = identity ?? { kind: 'accesskey', customerId: '', customerName: undefined, permission: Permission.CustomerAdmin, expiresAt: undefined };
     const session: Session = {
       endpoints, credential, username, rest, identity: initial, center: this.newCenter(initial),
       listener: undefined, expiry: undefined, expiryStage: 'never', offs: [], retryTimer: undefined, ended: false,
@@ -448,9 +449,9 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       topics = defaultTopics(identity, this.topicOptions());
       this.notice = `Your topic filters do not fit this sign-in, so the defaults are used: ${describeError(e)}`;
     }
-    if (identity.kind === 'agent' && identity.expiresAt !== undefined) {
+    if (identity.expiresAt !== undefined) {
       session.expiryStage = expiryStage(identity.expiresAt, this.now());
-      session.expiry = watchTokenExpiry(identity.expiresAt, (n) => this.onExpiry(session, n), { clock: this.clock });
+      session.expiry = watchTokenExpiry(identity.expiresAt, (n) => this.onExpiry(session, n), { clock: this.clock, what: expiringCredential(identity) });
     }
     if (session.ended) return;
     if (this.tokenExpired) {
@@ -516,7 +517,9 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     if (n.severity === 'expired') {
       this.tokenExpired = true;
     } else {
-      void this.sink?.show({ kind: 'summary', resourceId: 'token-expiry', title: n.severity === 'critical' ? 'Sign in again soon' : 'Your sign-in expires tomorrow', body: n.message, sound: n.severity === 'critical', urgent: false, at: this.now() }).catch(() => undefined);
+      const key = session.identity.kind === 'accesskey';
+      const title = n.severity === 'critical' ? (key ? 'Your access key expires soon' : 'Sign in again soon') : (key ? 'Your access key expires tomorrow' : 'Your sign-in expires tomorrow');
+      void this.sink?.show({ kind: 'summary', resourceId: 'token-expiry', title, body: n.message, sound: n.severity === 'critical', urgent: false, at: this.now() }).catch(() => undefined);
     }
     this.schedulePublish();
   }

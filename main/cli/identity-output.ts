@@ -1,4 +1,4 @@
-import type { Identity } from '../core/identity.js';
+import { expiringCredential, type Identity } from '../core/identity.js';
 import { expiryNotice, formatDuration, type ExpiryNotice } from '../core/token-lifecycle.js';
 import { permissionWords } from '../../shared/permissions.js';
 import type { CommandOutput, Line } from './command-output.js';
@@ -20,7 +20,7 @@ export function identityFields(id: Identity): Record<string, unknown> {
         customer_id: id.customerId,
         customer_name: id.customerName ?? null,
         permissions: permissionWords(id.permission),
-        expires_at: null,
+        expires_at: id.expiresAt?.toISOString() ?? null,
       };
 }
 
@@ -29,6 +29,7 @@ export function describeIdentity(id: Identity, now = Date.now()): string[] {
     return [
       `an access key of customer ${id.customerName !== undefined ? `${id.customerName} (${id.customerId})` : id.customerId}`,
       `permissions: ${permissionWords(id.permission).join(', ')} (access keys act as customer admin, without an agent)`,
+      expiryLine(id.expiresAt, now, 'expiry: unknown (the key list could not be read, or the key is not in it)'),
     ];
   }
   const who = id.name !== '' && id.name !== id.username ? `${id.name} (${id.username})` : id.username || id.agentId;
@@ -37,10 +38,14 @@ export function describeIdentity(id: Identity, now = Date.now()): string[] {
     `customer ${id.customerId}`,
     `permissions: ${permissionWords(id.permission).join(', ')}`,
   ];
-  if (id.expiresAt === undefined) lines.push('expiry: unknown (the token carries no expiry date)');
-  else if (id.expiresAt.getTime() <= now) lines.push(`expired at ${id.expiresAt.toISOString()}`);
-  else lines.push(`valid until ${id.expiresAt.toISOString()} (${formatDuration(id.expiresAt.getTime() - now)} left)`);
+  lines.push(expiryLine(id.expiresAt, now, 'expiry: unknown (the token carries no expiry date)'));
   return lines;
+}
+
+function expiryLine(expiresAt: Date | undefined, now: number, unknown: string): string {
+  if (expiresAt === undefined) return unknown;
+  if (expiresAt.getTime() <= now) return `expired at ${expiresAt.toISOString()}`;
+  return `valid until ${expiresAt.toISOString()} (${formatDuration(expiresAt.getTime() - now)} left)`;
 }
 
 /** The `token_expiry` line; also what `run` prints as the expiry approaches. */
@@ -56,7 +61,7 @@ export function tokenExpiryLine(n: ExpiryNotice): Line {
 
 /** If the token is within a day of expiring, say so (as `run` would). */
 export function reportExpiry(out: CommandOutput, id: Identity, now = Date.now()): void {
-  if (id.kind !== 'agent' || id.expiresAt === undefined) return;
-  const n = expiryNotice(id.expiresAt, now);
+  if (id.expiresAt === undefined) return;
+  const n = expiryNotice(id.expiresAt, now, undefined, expiringCredential(id));
   if (n !== undefined) out.notice(tokenExpiryLine(n), `${n.severity === 'warning' ? 'warning' : 'WARNING'}: ${n.message}`);
 }

@@ -3,7 +3,7 @@ import type { ResolvedCredentials } from '../core/credential-source.js';
 import { watchTokenExpiry, type ExpiryWatch } from '../core/token-lifecycle.js';
 import { commandCredentials } from './credentials-option.js';
 import { NotifierError, isNotifierError, describeError } from '../core/errors.js';
-import { resolveIdentity, type Identity } from '../core/identity.js';
+import { expiringCredential, resolveIdentity, type Identity } from '../core/identity.js';
 import type { Logger } from '../core/log.js';
 import { RestClient } from '../core/rest-client.js';
 import { resolveTopics } from '../core/subscriptions.js';
@@ -77,12 +77,12 @@ export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: 
     log.info(identity.kind === 'agent'
       ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
       : `using an access key for customer ${identity.customerName ?? identity.customerId}`);
-    if (identity.kind === 'agent' && identity.expiresAt !== undefined) {
-      // The open socket outlives the token; warn while there is still time to sign in again.
+    if (identity.expiresAt !== undefined) {
+      // The open socket outlives the token or key; warn while there is still time to renew it.
       expiryWatch = watchTokenExpiry(identity.expiresAt, (n) => {
         out.tokenExpiry(n);
         log.warn(n.message);
-      });
+      }, { what: expiringCredential(identity) });
     }
 
     const notifier = startHeadlessNotifier({

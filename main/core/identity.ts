@@ -37,6 +37,8 @@ export interface AccessKeyIdentity {
   customerName: string | undefined;
   /** Access keys act as customer admin (PROTOCOL.md §6). */
   permission: number;
+  /** From the customer's key list (matched by the key's prefix); undefined when it cannot be told. */
+  expiresAt: Date | undefined;
 }
 
 export type Identity = AgentIdentity | AccessKeyIdentity;
@@ -103,13 +105,19 @@ export function decodeAgentToken(token: string): AgentIdentity {
   };
 }
 
-export function accessKeyIdentity(customer: { id: string; name?: string | undefined }): AccessKeyIdentity {
+export function accessKeyIdentity(customer: { id: string; name?: string | undefined }, expiresAt?: Date): AccessKeyIdentity {
   return {
     kind: 'accesskey',
     customerId: customer.id.toLowerCase(),
     customerName: customer.name,
     permission: Permission.CustomerAdmin,
+    expiresAt,
   };
+}
+
+/** How the expiry of this identity's credential is worded (a new key vs signing in again). */
+export function expiringCredential(id: Identity): 'sign-in' | 'access key' {
+  return id.kind === 'agent' ? 'sign-in' : 'access key';
 }
 
 export function topicAuthority(id: Identity): TopicAuthority {
@@ -124,10 +132,41 @@ export function canSeeCustomerScope(id: Identity): boolean {
 
 const CustomerSchema = z.object({ id: z.string(), name: z.string().optional() });
 
-/** Who the credential belongs to; an access key needs one REST call to learn its customer. */
+const AccessKeyItemSchema = z.object({
+  token_prefix: z.string(),
+  tm_expire: z.string().nullish(),
+  tm_delete: z.string().nullish(),
+});
+
+/** The server keeps only a hash and the first 11 characters of a key (PROTOCOL.md §6). */
+const KEY_PREFIX_LENGTH = 11;
+
+/**
+ * When an access key stops working. The key itself says nothing, but the customer's key list shows
+ * each key's prefix and tm_expire. Unknown (undefined) when the list cannot be read, the prefix is
+ * not found, or two live keys share it with different expiries: a wrong date is worse than none.
+ */
+export async function accessKeyExpiry(key: string, rest: RestClient): Promise<Date | undefined> {
+  let items: z.infer<typeof AccessKeyItemSchema>[];
+  try {
+    items = await rest.list('/accesskeys', AccessKeyItemSchema, { pageSize: 100, maxPages: 10 });
+  } catch {
+    return undefined;
+  }
+  const prefix = key.slice(0, KEY_PREFIX_LENGTH);
+  const expiries = new Set(items
+    .filter((k) => k.token_prefix === prefix && parseVoipbinTime(k.tm_delete) === undefined)
+    .map((k) => parseVoipbinTime(k.tm_expire) ?? Infinity));
+  if (expiries.size !== 1) return undefined;
+  const [micros] = [...expiries];
+  // Year 9999 (or no date) means it does not expire.
+  return micros === undefined || micros === Infinity ? undefined : microsToDate(micros);
+}
+
+/** Who the credential belongs to; an access key needs REST calls to learn its customer and expiry. */
 export async function resolveIdentity(cred: Credential, rest: RestClient): Promise<Identity> {
   if (cred.kind === 'jwt') return decodeAgentToken(cred.token);
   const customer = await rest.get('/customer', CustomerSchema);
   if (!isUuid(customer.id)) throw new NotifierError('bad_response', 'VoIPBIN returned a customer without a valid id.');
-  return accessKeyIdentity(customer);
+  return accessKeyIdentity(customer, await accessKeyExpiry(cred.key, rest));
 }

@@ -54,14 +54,18 @@ export function formatDuration(ms: number): string {
   return h % 24 === 0 ? `${Math.floor(h / 24)} days` : `${Math.floor(h / 24)} days ${h % 24} h`;
 }
 
-export function expiryNotice(expiresAt: Date, now: number, t: ExpiryThresholds = DEFAULT_THRESHOLDS): ExpiryNotice | undefined {
+/** What runs out: an agent's sign-in (sign in again) or an access key (a new key is needed). */
+export type ExpiringCredential = 'sign-in' | 'access key';
+
+export function expiryNotice(expiresAt: Date, now: number, t: ExpiryThresholds = DEFAULT_THRESHOLDS, what: ExpiringCredential = 'sign-in'): ExpiryNotice | undefined {
   const stage = expiryStage(expiresAt, now, t);
   if (stage === 'ok') return undefined;
   const remainingMs = expiresAt.getTime() - now;
   const at = expiresAt.toISOString();
+  const renew = what === 'sign-in' ? 'sign in again' : 'create a new access key in the VoIPBIN console and sign in with it';
   const message = stage === 'expired'
-    ? `Your VoIPBIN sign-in expired at ${at}. The open connection keeps working for now, but the next reconnect will be refused: sign in again to keep receiving calls.`
-    : `Your VoIPBIN sign-in expires in ${formatDuration(remainingMs)} (${at}). Sign in again before then to keep receiving calls: after that, the next reconnect will be refused.`;
+    ? `Your VoIPBIN ${what} expired at ${at}. The open connection keeps working for now, but the next reconnect will be refused: ${renew} to keep receiving calls.`
+    : `Your VoIPBIN ${what} expires in ${formatDuration(remainingMs)} (${at}). ${renew.charAt(0).toUpperCase()}${renew.slice(1)} before then to keep receiving calls: after that, the next reconnect will be refused.`;
   return { severity: stage, expiresAt, remainingMs, message };
 }
 
@@ -90,6 +94,7 @@ export interface ExpiryWatchOptions {
    * so the watch re-reads the wall clock at least this often instead of trusting one long timer.
    */
   maxWaitMs?: number;
+  what?: ExpiringCredential;
 }
 
 export interface ExpiryWatch {
@@ -113,7 +118,7 @@ export function watchTokenExpiry(expiresAt: Date, onNotice: (n: ExpiryNotice) =>
     timer = undefined;
     if (stopped) return;
     const now = clock.now();
-    const notice = expiryNotice(expiresAt, now, thresholds);
+    const notice = expiryNotice(expiresAt, now, thresholds, opts.what);
     if (notice !== undefined && RANK[notice.severity] > RANK[reported]) {
       reported = notice.severity;
       onNotice(notice);

@@ -127,11 +127,13 @@ export class AccountPanel {
       }
     }));
     const expiryTone = a.expiry === 'expired' || a.expiry === 'critical' ? 'error' : a.expiry === 'warning' ? 'warn' : undefined;
+    // An access key cannot be signed in with again: a new one is needed.
+    const renew = a.kind === 'accesskey' ? 'create a new access key' : 'sign in again';
     const expiry = a.expiresAt === null
-      ? 'Never (access key)'
+      ? (a.kind === 'accesskey' ? 'Not known (the access key list could not be read)' : 'Not known (the token carries no date)')
       : a.expiry === 'expired'
-        ? `Expired ${when(a.expiresAt)} — sign in again`
-        : `${when(a.expiresAt)} (in ${inTime(a.expiresAt - now)})${a.expiry === 'ok' ? '' : ' — sign in again soon'}`;
+        ? `Expired ${when(a.expiresAt)} — ${renew}`
+        : `${when(a.expiresAt)} (in ${inTime(a.expiresAt - now)})${a.expiry === 'ok' ? '' : ` — ${renew} soon`}`;
     const fact = (term: string, value: string | HTMLElement, tone?: string, testId?: string): HTMLElement[] =>
       [h('dt', {}, term), h('dd', { 'data-tone': tone, 'data-testid': testId }, value)];
     replace(this.root,
@@ -143,7 +145,7 @@ export class AccountPanel {
         h('dl', { class: 'facts' },
           ...fact('Customer', a.customerName ?? a.customerId),
           ...fact('Permissions', h('span', { class: 'chips' }, ...a.permissions.map((p) => h('span', { class: 'chip' }, p)))),
-          ...fact('Sign-in expires', expiry, expiryTone, 'token-expiry'),
+          ...fact(a.kind === 'accesskey' ? 'Key expires' : 'Sign-in expires', expiry, expiryTone, 'token-expiry'),
           ...fact('Credential', a.credentialHint),
           ...fact('Server', a.apiUrl),
           ...fact('Stored', s.storage.protection === 'keychain' ? 'In the system keychain' : s.storage.protection === 'weak' ? 'Obfuscated only (no keyring)' : 'Unencrypted file (no keyring)', s.storage.protection === 'keychain' ? undefined : 'warn'),

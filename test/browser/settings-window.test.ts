@@ -115,9 +115,11 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect(readFile(join(d.dir, 'credentials.sealed'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('sign-in with an access key shows the customer and the webhook tab', async () => {
+  it('sign-in with an access key shows the customer, when the key runs out, and the webhook tab', async () => {
     const a = seed();
-    const key = d.emu.addAccessKey(a.customerId);
+    // Another key of the customer, listed alongside: only ours (matched by its prefix) counts.
+    d.emu.addAccessKey(a.customerId, { expire: new Date(Date.now() + 90 * 86_400_000) });
+    const key = d.emu.addAccessKey(a.customerId, { expire: new Date(Date.now() + 20 * 3_600_000) });
     const page = await d.open();
     await page.getByLabel('Access key', { exact: true }).check();
     await page.getByText('Self-hosted VoIPBIN').click();
@@ -127,7 +129,11 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Acme Support');
-    expect(await page.getByTestId('token-expiry').textContent()).toBe('Never (access key)');
+    const expiry = page.getByTestId('token-expiry');
+    expect(await expiry.textContent()).toMatch(/\(in (19|20) h( \d+ min)?\) — create a new access key soon$/);
+    expect(await expiry.getAttribute('data-tone')).toBe('warn');
+    expect(await page.getByText('Key expires').isVisible()).toBe(true);
+    expect(d.sink.shown.find((p) => p.resourceId === 'token-expiry')).toMatchObject({ title: 'Your access key expires tomorrow', body: expect.stringMatching(/^Your VoIPBIN access key expires in (19|20) h/) as unknown });
     expect(await page.getByRole('tab', { name: 'Webhook' }).isVisible()).toBe(true);
     expect(await page.content()).not.toContain(key);
   });

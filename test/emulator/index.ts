@@ -133,8 +133,9 @@ export class VoipbinEmulator {
     return issueAgentJwt(this.deps, agent, opts.expire);
   }
 
-  addAccessKey(customerId: string, opts: { expire?: Date } = {}): string {
-    return this.store.addAccessKey(customerId, opts.expire);
+  /** `token`: choose the key (e.g. two keys sharing a prefix); otherwise a random vb_ key. */
+  addAccessKey(customerId: string, opts: { expire?: Date; name?: string; token?: string } = {}): string {
+    return this.store.addAccessKey(customerId, opts.expire, { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) });
   }
 
   revokeAccessKey(key: string): void {

@@ -227,6 +227,14 @@ const V1_ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/v1\.0\/me$/, handler: getMe },
   { method: 'GET', pattern: /^\/v1\.0\/customer$/, handler: getCustomer },
   { method: 'PUT', pattern: /^\/v1\.0\/customer$/, handler: putCustomer },
+  {
+    method: 'GET',
+    pattern: /^\/v1\.0\/accesskeys$/,
+    // CustomerAdmin only (PROTOCOL.md §6): managers and agents are refused.
+    handler: (ctx) => (mayAccess(ctx.identity, ctx.identity.customerId, PERMISSION.CustomerAdmin)
+      ? listReply(ctx, ctx.deps.store.accessKeysOf(ctx.identity.customerId))
+      : permissionDeniedReply(ctx.requestId)),
+  },
   { method: 'GET', pattern: /^\/v1\.0\/calls$/, handler: listAdmin(calls) },
   { method: 'GET', pattern: /^\/v1\.0\/calls\/([^/]+)$/, handler: getAdmin(calls) },
   { method: 'GET', pattern: /^\/v1\.0\/groupcalls$/, handler: listAdmin(groupcalls) },

@@ -7,6 +7,10 @@ import { addDays, formatRfc3339 } from './time.js';
 export interface AccessKeyRecord {
   id: string;
   customer_id: string;
+  name: string;
+  /** The first 11 characters of the key ("vb_" + 8): all the server keeps besides the hash. */
+  token_prefix: string;
+  tm_create: Date;
   tm_expire: Date | null;
   tm_delete: Date | null;
 }
@@ -155,18 +159,36 @@ export class Store {
     return this.passwords.get(agentId) === password;
   }
 
-  addAccessKey(customerId: string, expire: Date | undefined): string {
+  addAccessKey(customerId: string, expire: Date | undefined, opts: { name?: string; token?: string } = {}): string {
     const customer = this.customer(customerId);
     if (customer === undefined) throw new Error(`emulator: addAccessKey for unknown customer ${customerId}`);
-    const token = `vb_${randomBytes(24).toString('base64url')}`;
+    const token = opts.token ?? `vb_${randomBytes(24).toString('base64url')}`;
     this.accessKeys.set(hashKey(token), {
       id: newUuid(),
       customer_id: customer.id,
+      name: opts.name ?? 'notifier',
+      token_prefix: token.slice(0, 11),
+      tm_create: this.now(),
       // Real keys always carry an expiry (POST requires ≥ 86400 s); a year is a plausible default.
       tm_expire: expire ?? addDays(this.now(), 365),
       tm_delete: null,
     });
     return token;
+  }
+
+  /** The customer's keys as GET /v1.0/accesskeys lists them: no token, only its prefix. */
+  accessKeysOf(customerId: string): Record<string, unknown>[] {
+    return [...this.accessKeys.values()].filter((k) => k.customer_id === customerId).map((k) => ({
+      id: k.id,
+      customer_id: k.customer_id,
+      name: k.name,
+      detail: '',
+      token_prefix: k.token_prefix,
+      tm_expire: k.tm_expire === null ? null : formatRfc3339(k.tm_expire),
+      tm_create: formatRfc3339(k.tm_create),
+      tm_update: formatRfc3339(k.tm_create),
+      tm_delete: k.tm_delete === null ? null : formatRfc3339(k.tm_delete),
+    }));
   }
 
   accessKey(token: string): AccessKeyRecord | undefined {

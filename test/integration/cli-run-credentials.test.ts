@@ -72,4 +72,20 @@ describe('voipbin-notifier run: saved credentials and token expiry', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'state', state: 'stopped', code: 'auth_failed' });
     expect(lines.filter((l) => l.type === 'token_expiry').map((l) => l.severity)).toEqual(['critical', 'expired']);
   });
+
+  it('an access key near its expiry is warned about in the words of keys (a new key is needed), and refused after it', async () => {
+    const expiresAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
+    const key = emu.addAccessKey(acct.customerId, { expire: expiresAt });
+    const p = run(['--api-url', emu.url], { VOIPBIN_ACCESSKEY: key });
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    expect(p.lines().find((l) => l.type === 'token_expiry')).toMatchObject({
+      severity: 'critical',
+      expires_at: expiresAt.toISOString(),
+      message: expect.stringMatching(/access key expires in \d s .*Create a new access key in the VoIPBIN console and sign in with it before then/) as unknown,
+    });
+    await p.until('expired notice', (ls) => ls.some((l) => l.type === 'token_expiry' && l.severity === 'expired'), 6_000);
+    emu.dropAll();
+    expect(await p.exited).toBe(3);
+    expect(p.stdout + p.stderr).not.toContain(key);
+  });
 });

@@ -55,7 +55,11 @@ describe('voipbin-notifier whoami: expiry, precedence, broken files', () => {
     expect(human.stdout).not.toMatch(/eyJ/);
 
     const r = await runCli(['whoami', '--json'], { ...env, VOIPBIN_ACCESSKEY: acct.accesskey, VOIPBIN_API_URL: emu.url });
-    expect(r.lines[0]).toMatchObject({ kind: 'accesskey', source: 'env' });
+    expect(r.lines[0]).toMatchObject({ kind: 'accesskey', source: 'env', expires_at: expect.stringMatching(/^\d{4}-.*Z$/) as unknown });
+    const soon = emu.addAccessKey(acct.customerId, { expire: new Date(Date.now() + 3 * 3_600_000 - 150_000) });
+    const key = await runCli(['whoami'], { ...env, VOIPBIN_ACCESSKEY: soon, VOIPBIN_API_URL: emu.url });
+    expect(key.stdout).toMatch(/^valid until \S+Z \(2 h 5[67] min left\)$/m);
+    expect(key.stdout + key.stderr).toMatch(/access key expires in 2 h 5[67] min .*Create a new access key/);
   });
 
   it('a corrupted credentials file is a clear error (exit 2), and logout clears it', async () => {
