@@ -50,15 +50,17 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
     .option('--privacy', 'hide phone numbers and message text in notifications')
     .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
+    .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
     .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
-    .action(async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean }) => {
+    .action(async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
       const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const out = flags.json === true ? new JsonOutput() : new HumanOutput();
       setExit(await runCommand(
         {
           apiUrl: flags.apiUrl, token: flags.token, accesskey: flags.accesskey, topics: flags.topics,
           notify: flags.notify, privacy: flags.privacy === true, customerCalls: flags.customerCalls === true,
+          waitForLogin: flags.waitForLogin === true,
         },
         process.env,
         out,

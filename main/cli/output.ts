@@ -21,6 +21,12 @@ export interface Output {
   tokenExpiry(n: ExpiryNotice): void;
   notification(n: DecidedNotification): void;
   withdrawn(w: Withdrawal): void;
+  /** `run --wait-for-login`: not listening until `login` saves a (new) sign-in; `reason` is the error code or "signed_out". */
+  waitingForLogin(reason: string, message: string): void;
+  /** `login` saved a new sign-in while `run` used the saved one: the next lines are its connection. */
+  signInChanged(message: string): void;
+  /** `logout` removed the saved sign-in `run` was using. */
+  signedOut(message: string): void;
 }
 
 type Line = Record<string, unknown> & { type: string };
@@ -102,6 +108,18 @@ export class JsonOutput implements Output {
     });
   }
 
+  waitingForLogin(reason: string, message: string): void {
+    jsonLine({ type: 'waiting_for_login', reason, message });
+  }
+
+  signInChanged(message: string): void {
+    jsonLine({ type: 'sign_in_changed', message });
+  }
+
+  signedOut(message: string): void {
+    jsonLine({ type: 'signed_out', message });
+  }
+
   withdrawn(w: Withdrawal): void {
     jsonLine({ type: 'notification_withdrawn', resource_id: w.resourceId, reason: w.reason });
   }
@@ -159,4 +177,16 @@ export class HumanOutput implements Output {
   withdrawn(w: Withdrawal): void {
     write(`${time(Date.now())}     ${w.reason === 'answered' ? 'answered' : w.reason === 'missed' ? 'not answered' : w.reason}`);
   }
+  waitingForLogin(_reason: string, message: string): void {
+    write(`${time(Date.now())}  ⏸ ${message}`);
+  }
+
+  signInChanged(message: string): void {
+    write(`${time(Date.now())}  ↻ ${message}`);
+  }
+
+  signedOut(message: string): void {
+    write(`${time(Date.now())}  ${message}`);
+  }
+
 }

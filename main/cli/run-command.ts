@@ -1,7 +1,9 @@
 import type { Credential } from '../core/credentials.js';
-import type { ResolvedCredentials } from '../core/credential-source.js';
+import { resolveCredentials, type CredentialSource, type ResolvedCredentials } from '../core/credential-source.js';
+import type { FileCredentialStore, StoredCredentials } from '../core/credential-store.js';
+import { SavedSignInWatch, nextSavedSignIn, type SavedSignInChange } from '../core/saved-sign-in-watch.js';
 import { watchTokenExpiry, type ExpiryWatch } from '../core/token-lifecycle.js';
-import { commandCredentials } from './credentials-option.js';
+import { credentialStore } from './credentials-option.js';
 import { NotifierError, isNotifierError, describeError } from '../core/errors.js';
 import { expiringCredential, resolveIdentity, type Identity } from '../core/identity.js';
 import type { Logger } from '../core/log.js';
@@ -22,6 +24,8 @@ export interface RunOptions {
   notify: 'native' | 'none';
   privacy: boolean;
   customerCalls: boolean;
+  /** A refused, expired or missing saved sign-in waits for the next `login` instead of exiting. */
+  waitForLogin: boolean;
 }
 
 const RETRYABLE = new Set(['network', 'server_error', 'rate_limited', 'bad_response']);
@@ -46,11 +50,6 @@ async function identityWithRetry(cred: Credential, rest: RestClient, log: Logger
   }
 }
 
-/** Flags > env > saved sign-in: the same helper every subcommand uses (cli/credentials-option.ts). */
-export async function credentialFromRunOptions(opts: Pick<RunOptions, 'apiUrl' | 'token' | 'accesskey'>, env: NodeJS.ProcessEnv): Promise<ResolvedCredentials> {
-  return commandCredentials(opts, env);
-}
-
 /** The headless command has no settings window: defaults, plus what its flags say. */
 function headlessSettings(opts: RunOptions, identity: Identity): NotificationSettings {
   return {
@@ -61,17 +60,57 @@ function headlessSettings(opts: RunOptions, identity: Identity): NotificationSet
   };
 }
 
-/** Runs the listener until a signal or a fatal error; resolves to the exit code. */
+/** Stops that a new sign-in can cure: the server refused this one, or it ran out. */
+const CURABLE_BY_LOGIN: ReadonlySet<string> = new Set(['auth_failed', 'account_frozen', 'unsupported_token', 'credentials_invalid', 'credentials_missing']);
+
+type SessionEnd = { kind: 'exit'; code: number } | { kind: 'again' };
+
+/**
+ * Runs the listener until a signal or a fatal error; resolves to the exit code. With the saved
+ * sign-in, a new `login` is picked up while running; with --wait-for-login, a refused, expired or
+ * missing sign-in waits for the next login instead of exiting.
+ */
 export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output, log: Logger): Promise<number> {
   const interrupted = new AbortController();
   const onSignal = (): void => interrupted.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let expiryWatch: ExpiryWatch | undefined;
+  const store = credentialStore(env);
   try {
-    const { endpoints, credential } = await credentialFromRunOptions(opts, env);
+    for (;;) {
+      const end = await runSession(opts, env, out, log, store, interrupted.signal);
+      if (end.kind === 'exit') return end.code;
+      if (interrupted.signal.aborted) return EXIT.ok;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Whether waiting for `login` can help: only when the saved sign-in is the one in use (flags and env win over it). */
+function mayWaitForLogin(opts: RunOptions, source: CredentialSource | undefined): boolean {
+  return opts.waitForLogin && (source === undefined || source === 'stored');
+}
+
+async function waitForLogin(store: FileCredentialStore, current: StoredCredentials | undefined, reason: string, message: string, out: Output, log: Logger, signal: AbortSignal): Promise<SessionEnd> {
+  out.waitingForLogin(reason, message);
+  log.warn(message);
+  const next = await nextSavedSignIn(store, current, signal);
+  if (next === undefined) return { kind: 'exit', code: EXIT.ok };
+  out.signInChanged('A new sign-in was saved by "voipbin-notifier login": using it.');
+  return { kind: 'again' };
+}
+
+async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output, log: Logger, store: FileCredentialStore, signal: AbortSignal): Promise<SessionEnd> {
+  let expiryWatch: ExpiryWatch | undefined;
+  let savedWatch: SavedSignInWatch | undefined;
+  let resolved: ResolvedCredentials | undefined;
+  try {
+    resolved = await resolveCredentials(opts, env, store);
+    const { endpoints, credential } = resolved;
     const rest = new RestClient({ endpoints, credential });
-    const identity = await identityWithRetry(credential, rest, log, interrupted.signal);
+    const identity = await identityWithRetry(credential, rest, log, signal);
     // --customer-calls needs the customer-wide call topic, or those calls would never arrive live.
     const topics = resolveTopics(identity, opts.topics, { customerCalls: opts.customerCalls });
     log.info(identity.kind === 'agent'
@@ -88,18 +127,52 @@ export async function runCommand(opts: RunOptions, env: NodeJS.ProcessEnv, out: 
     const notifier = startHeadlessNotifier({
       endpoints, credential, identity, topics, rest, log, out, notify: opts.notify, settings: headlessSettings(opts, identity),
     });
-    interrupted.signal.addEventListener('abort', () => notifier.listener.stop('interrupted'), { once: true });
+    const onAbort = (): void => notifier.listener.stop('interrupted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    let change: SavedSignInChange | undefined;
+    if (resolved.source === 'stored') {
+      savedWatch = new SavedSignInWatch(store, resolved.stored, (c) => {
+        if (c.kind === 'unreadable') {
+          // Half-written by hand, or unreadable for a moment: keep the sign-in in use, say why once.
+          log.warn(`the saved sign-in changed but cannot be read: ${c.error.userMessage}`);
+          return;
+        }
+        change ??= c;
+        notifier.listener.stop(c.kind === 'replaced' ? 'a new sign-in was saved' : 'the saved sign-in was removed (logout)');
+      });
+      savedWatch.start();
+    }
     const final = await notifier.stopped;
-    return interrupted.signal.aborted ? EXIT.ok : exitCodeFor(final.code ?? 'server_error');
+    savedWatch?.stop();
+    signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) return { kind: 'exit', code: EXIT.ok };
+    const changed = change;
+    if (changed?.kind === 'replaced') {
+      out.signInChanged('A new sign-in was saved by "voipbin-notifier login": switching to it.');
+      return { kind: 'again' };
+    }
+    if (changed?.kind === 'removed') {
+      if (mayWaitForLogin(opts, resolved.source)) {
+        return await waitForLogin(store, undefined, 'signed_out', 'Signed out ("voipbin-notifier logout"): not receiving calls until someone signs in with "voipbin-notifier login".', out, log, signal);
+      }
+      out.signedOut('The saved sign-in was removed ("voipbin-notifier logout"): stopped.');
+      return { kind: 'exit', code: EXIT.ok };
+    }
+    if (final.code !== undefined && CURABLE_BY_LOGIN.has(final.code) && mayWaitForLogin(opts, resolved.source)) {
+      return await waitForLogin(store, resolved.stored, final.code, `${final.reason} Waiting for a new sign-in ("voipbin-notifier login").`, out, log, signal);
+    }
+    return { kind: 'exit', code: exitCodeFor(final.code ?? 'server_error') };
   } catch (e) {
-    if (interrupted.signal.aborted) return EXIT.ok;
+    if (signal.aborted) return { kind: 'exit', code: EXIT.ok };
     const err = isNotifierError(e) ? e : new NotifierError('server_error', describeError(e));
     out.error(err);
     log.error(err.userMessage);
-    return exitCodeFor(err.code);
+    if (CURABLE_BY_LOGIN.has(err.code) && mayWaitForLogin(opts, resolved?.source)) {
+      return await waitForLogin(store, resolved?.stored, err.code, `${err.userMessage} Waiting for a new sign-in ("voipbin-notifier login").`, out, log, signal);
+    }
+    return { kind: 'exit', code: exitCodeFor(err.code) };
   } finally {
     expiryWatch?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    savedWatch?.stop();
   }
 }
