@@ -126,6 +126,7 @@ const LOCKED_LABELS: Readonly<Record<AppState['locked'][number], string>> = {
   'notifications.quietHours': 'quiet hours',
   'notifications.privacy': 'privacy mode',
   'notifications.customerCalls': 'customer-wide calls',
+  'notifications.callWindow': 'call window',
   'notifications.storm': 'burst limits',
 };
 

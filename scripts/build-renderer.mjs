@@ -1,4 +1,4 @@
-// Bundles the settings window and the preload with esbuild (tsc emits main/ and shared/).
+// Bundles the settings window, the call window and the preload with esbuild (tsc emits main/ and shared/).
 // The renderer becomes one IIFE script (its CSP allows only 'self' scripts); the preload must
 // be CommonJS, because a sandboxed preload can load neither ES modules nor node_modules.
 import { build } from 'esbuild';
@@ -11,9 +11,10 @@ const out = join(root, 'dist');
 
 await mkdir(join(out, 'renderer'), { recursive: true });
 await Promise.all([
-  build({
-    entryPoints: [join(root, 'renderer', 'app.ts')],
-    outfile: join(out, 'renderer', 'app.js'),
+  // The settings window and the call window: one IIFE script each.
+  ...['app', 'call'].map((page) => build({
+    entryPoints: [join(root, 'renderer', `${page}.ts`)],
+    outfile: join(out, 'renderer', `${page}.js`),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -22,7 +23,7 @@ await Promise.all([
     legalComments: 'none',
     minify: true,
     logLevel: 'warning',
-  }),
+  })),
   build({
     entryPoints: [join(root, 'main', 'electron', 'preload.ts')],
     outfile: join(out, 'preload', 'preload.cjs'),
@@ -37,4 +38,6 @@ await Promise.all([
   }),
   copyFile(join(root, 'renderer', 'index.html'), join(out, 'renderer', 'index.html')),
   copyFile(join(root, 'renderer', 'styles.css'), join(out, 'renderer', 'styles.css')),
+  copyFile(join(root, 'renderer', 'call.html'), join(out, 'renderer', 'call.html')),
+  copyFile(join(root, 'renderer', 'call.css'), join(out, 'renderer', 'call.css')),
 ]);

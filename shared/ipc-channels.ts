@@ -27,6 +27,8 @@ export const CHANNEL_NAMES = [
   'diagnostics:copy',
   'logs:open-folder',
   'app:quit',
+  'calls:open',
+  'calls:dismiss',
 ] as const;
 
 export type Channel = (typeof CHANNEL_NAMES)[number];

@@ -86,6 +86,17 @@ export const HistoryItemViewSchema = z.object({
 });
 export type HistoryItemView = z.infer<typeof HistoryItemViewSchema>;
 
+/** A call ringing for the agent right now, as the call window shows it. */
+export const RingingCallViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  /** Wall-clock ms it started ringing. */
+  startedAt: z.number(),
+  openable: z.boolean(),
+});
+export type RingingCallView = z.infer<typeof RingingCallViewSchema>;
+
 export const StorageViewSchema = z.object({
   protection: z.enum(['keychain', 'weak', 'plaintext']),
   /** Shown prominently whenever the OS keychain does not protect the sign-in. */
@@ -110,6 +121,11 @@ export const AppStateSchema = z.object({
   pausedUntil: PausedUntilSchema,
   unread: z.number().int().nonnegative(),
   recent: z.array(HistoryItemViewSchema),
+  /**
+   * Calls ringing for the agent that the call window should show: empty when it is turned off or
+   * the agent dismissed them (the OS pop-up and the tray still say it).
+   */
+  ringing: z.array(RingingCallViewSchema),
   storage: StorageViewSchema,
   desktop: DesktopViewSchema,
   /** One-off message, e.g. the settings file was unreadable and was reset. */
@@ -212,6 +228,10 @@ export const CHANNELS = {
   'app:set-preferences': { request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }), response: AppPreferencesSchema },
   'diagnostics:copy': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
+  /** From the call window: open the ringing call in the VoIPBIN console. */
+  'calls:open': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
+  /** From the call window: stop showing this call there (it keeps ringing; the OS pop-up stays). */
+  'calls:dismiss': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ ringing: z.number().int() }) },
   /** Without a tray icon the window is the only way to quit. */
   'app:quit': { request: Empty, response: z.object({ quitting: z.boolean() }) },
   // satisfies: every name has schemas, and (excess property check) every schema has a name.

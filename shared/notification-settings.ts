@@ -28,6 +28,11 @@ export const NotificationSettingsSchema = z.object({
   privacy: z.boolean(),
   /** Admins/managers/access keys: also pop up inbound calls for the whole customer. */
   customerCalls: z.boolean(),
+  /**
+   * Desktop: a small always-on-top window for each call ringing for this agent, beside the OS
+   * pop-up, which desktops hide under Do Not Disturb or let slide away (peer-notifiers §3.8, §4).
+   */
+  callWindow: z.boolean(),
   /** At most this many pop-ups per window; the rest become one summary. */
   storm: z.object({ maxPerWindow: z.number().int().min(1).max(50), windowMs: z.number().int().min(100).max(60_000) }),
 });
@@ -46,6 +51,7 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   quietHours: { enabled: false, start: '18:00', end: '08:00' },
   privacy: false,
   customerCalls: false,
+  callWindow: true,
   storm: { maxPerWindow: 3, windowMs: 2_000 },
 };
 

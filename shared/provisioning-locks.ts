@@ -12,6 +12,7 @@ export const LOCKABLE_SETTINGS = [
   'notifications.quietHours',
   'notifications.privacy',
   'notifications.customerCalls',
+  'notifications.callWindow',
   'notifications.storm',
 ] as const;
 

@@ -21,7 +21,7 @@ import { checkConsoleTemplate, consoleUrlFor, isAllowedConsoleUrl, type ConsoleR
 import { topicWarnings, validateTopic } from '../../shared/topics.js';
 import { describeTopic, topicPresets } from '../../shared/topic-labels.js';
 import type {
-  AccountView, AppPreferences, AppState, ConnectionStateName, ExpiryStageName, HistoryItemView, PauseChoiceName, SignInRequest,
+  AccountView, AppPreferences, AppState, ConnectionStateName, ExpiryStageName, HistoryItemView, PauseChoiceName, RingingCallView, SignInRequest,
   SubscriptionsView, WebhookTestResult, WebhookView,
 } from '../../shared/ipc-contract.js';
 import type { ProtectionDecision } from './credential-protection.js';
@@ -139,6 +139,8 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
   private notificationsBlocked: string | undefined;
   private tokenExpired = false;
   private notice: string | null = null;
+  /** Ringing calls the agent took out of the call window. */
+  private readonly dismissedCalls = new Set<string>();
   /** Until the desktop adapter has asked, assume the tray is there (macOS, Windows, most Linux desktops). */
   private trayHost: TrayHost = { status: 'available', why: 'not asked yet', advice: null };
   private readonly recentErrors: { at: number; code: string; message: string }[] = [];
@@ -266,6 +268,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       pausedUntil: settings.notifications.pausedUntil,
       unread: s?.center.history.unreadCount() ?? 0,
       recent: (s?.center.history.list(RECENT_IN_STATE * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT_IN_STATE).map((h) => this.historyView(h)),
+      ringing: this.ringingViews(),
       storage: { protection: this.o.protection.protection, warning: this.o.protection.warning ?? null },
       desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
       notice: this.notice,
@@ -303,6 +306,35 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       customerAdmin, customerScope: canSeeCustomerScope(id), expiresAt: id.expiresAt?.getTime() ?? null,
       expiry: id.expiresAt === undefined ? 'never' : s.expiryStage, apiUrl: s.endpoints.root, credentialHint: hint,
     };
+  }
+
+  private ringingViews(): RingingCallView[] {
+    const s = this.session;
+    const settings = this.o.settings.settings.notifications;
+    if (s === undefined || !settings.callWindow || !settings.kinds.incoming_call.enabled) return [];
+    const ringing = s.center.ringingForMe();
+    // Forget dismissals of calls that stopped ringing, so the set stays as small as what rings.
+    for (const id of this.dismissedCalls) if (!ringing.some((r) => r.resourceId === id)) this.dismissedCalls.delete(id);
+    return ringing.filter((r) => !this.dismissedCalls.has(r.resourceId)).map((r) => {
+      const text = settings.privacy ? r.private : r;
+      const resource = this.resourceKinds.get(r.resourceId);
+      return {
+        id: r.resourceId, title: text.title, body: text.body, startedAt: r.at,
+        openable: resource !== undefined && consoleUrlFor(this.o.settings.settings.consoleUrlTemplate, resource, r.resourceId) !== undefined,
+      };
+    });
+  }
+
+  async openRingingCall(id: string): Promise<{ opened: boolean; message: string }> {
+    const resource = this.resourceKinds.get(id);
+    if (resource === undefined || !this.ringingViews().some((r) => r.id === id)) return { opened: false, message: 'That call is no longer ringing.' };
+    return this.open(consoleUrlFor(this.o.settings.settings.consoleUrlTemplate, resource, id));
+  }
+
+  dismissRingingCall(id: string): { ringing: number } {
+    this.dismissedCalls.add(id);
+    this.publishNow();
+    return { ringing: this.ringingViews().length };
   }
 
   private historyView(h: HistoryItem): HistoryItemView {

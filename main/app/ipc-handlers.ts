@@ -51,6 +51,8 @@ export function createIpcHandlers(app: AppController, logger: Logger): IpcHandle
     'diagnostics:copy': () => app.copyDiagnostics(),
     'logs:open-folder': () => app.openLogFolder(),
     'app:quit': () => app.quit(),
+    'calls:open': (req) => app.openRingingCall(req.id),
+    'calls:dismiss': (req) => app.dismissRingingCall(req.id),
   };
   const wrap = (channel: Channel): IpcHandler => async (payload) => {
     // The map above is checked channel by channel; here every request has passed its own schema.
@@ -70,7 +72,7 @@ export function createIpcHandlers(app: AppController, logger: Logger): IpcHandle
   return handlers;
 }
 
-/** Who may call: only our settings window's own frame, showing our own page. */
+/** Who may call: only one of our windows' own frame, showing its own page. */
 export interface SenderInfo {
   webContentsId: number;
   /** URL of the frame that sent the message. */
@@ -81,6 +83,16 @@ export interface SenderInfo {
 export interface TrustedWindow {
   webContentsId: number | undefined;
   pageUrl: string;
+  /** The channels this window may use; every channel when absent (the settings window). */
+  channels?: readonly Channel[];
+}
+
+/** The call window needs its state and its two buttons, nothing that reads or changes the account. */
+export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:dismiss'];
+
+/** A channel is answered only for a trusted window that may use it. */
+export function mayInvoke(channel: Channel, sender: SenderInfo, windows: readonly TrustedWindow[]): boolean {
+  return windows.some((w) => isTrustedSender(sender, w) && (w.channels === undefined || w.channels.includes(channel)));
 }
 
 export function isTrustedSender(sender: SenderInfo, trusted: TrustedWindow): boolean {

@@ -47,6 +47,8 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
       version: 1,
     };
   },
+  // Version 2 added the call window: on, as for everyone who installs now.
+  1: (old) => ({ ...old, notifications: { ...record(old.notifications), callWindow: true }, version: 2 }),
 };
 
 /** What the store needs of a conf (or electron-store) instance: the file, and its whole content through `store` (read and validated; written atomically). */

@@ -130,6 +130,12 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     }
   }
 
+  /** Calls ringing for this agent right now, worded as their pop-ups (the desktop's call window shows them). */
+  ringingForMe(): NotificationText[] {
+    // Answered (here or on another device) is no longer ringing, though the call goes on.
+    return this.offers.ringing().filter((o) => o.scope === 'me' && !o.answered).map((offer) => callText({ type: 'ring', offer }));
+  }
+
   /** Stop timers (storm summaries); pop-ups already shown stay. */
   dispose(): void {
     this.storm.flush();

@@ -7,7 +7,7 @@ import { FileCredentialStore } from '../core/credential-store.js';
 import { describeError } from '../core/errors.js';
 import { AppController } from '../app/app-controller.js';
 import { startsHidden } from '../app/autostart.js';
-import { createIpcHandlers } from '../app/ipc-handlers.js';
+import { CALL_WINDOW_CHANNELS, createIpcHandlers } from '../app/ipc-handlers.js';
 import { createFileLog } from '../app/log-file.js';
 import { electronSettingsStore } from './electron-settings-store.js';
 import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
@@ -18,6 +18,7 @@ import { autostartPort } from './autostart-port.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
 import { registerIpc } from './ipc.js';
 import { credentialProtection } from './safe-storage-sealer.js';
+import { CallWindow } from './call-window.js';
 import { TrayView } from './tray.js';
 import { settingsWindowOptions } from './window-security.js';
 
@@ -30,6 +31,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PAGE = join(HERE, '..', '..', 'renderer', 'index.html');
 const PAGE_URL = pathToFileURL(PAGE).href;
 const PRELOAD = join(HERE, '..', '..', 'preload', 'preload.cjs');
+const CALL_PAGE = join(HERE, '..', '..', 'renderer', 'call.html');
+const CALL_PAGE_URL = pathToFileURL(CALL_PAGE).href;
 const APP_ID = 'net.voipbin.notifier';
 const { version } = JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -179,7 +182,17 @@ async function ready(): Promise<void> {
     },
   });
   controller = c;
-  registerIpc(ipcMain, createIpcHandlers(c, log), () => ({ webContentsId: window?.webContents.id, pageUrl: PAGE_URL }), log);
+  const callWindow = new CallWindow({
+    preload: PRELOAD,
+    page: CALL_PAGE,
+    onClosed: (ids) => {
+      for (const id of ids) c.dismissRingingCall(id);
+    },
+  });
+  registerIpc(ipcMain, createIpcHandlers(c, log), () => [
+    { webContentsId: window?.webContents.id, pageUrl: PAGE_URL },
+    { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
+  ], log);
 
   tray = createTray(log);
   const trayHost = new TrayHostMonitor(
@@ -203,6 +216,7 @@ async function ready(): Promise<void> {
   c.on('state', (s) => {
     const now = Date.now();
     tray?.update(s, now);
+    callWindow.update(s);
     if (window !== undefined && !window.isDestroyed()) {
       window.setTitle(trayModel(s, now).windowTitle);
       window.webContents.send(STATE_EVENT, s);
@@ -242,6 +256,7 @@ async function ready(): Promise<void> {
     quitting = true;
     c.stop();
     trayHost.stop();
+    callWindow.destroy();
     tray?.destroy();
     void fileLog.close();
   });

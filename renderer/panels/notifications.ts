@@ -112,6 +112,8 @@ export class NotificationsPanel {
         ),
         toggle('Calls break through Do Not Disturb', s.callsBreakThroughDnd, (on) => void this.change({ ...this.current(), callsBreakThroughDnd: on }, `calls ${on ? 'break through' : 'respect'} Do Not Disturb`),
           { help: 'Incoming calls still pop up while paused, in quiet hours and under the system’s Do Not Disturb.', testId: 'calls-break-through' }),
+        toggle('Call window', s.callWindow, (on) => void this.change({ ...this.current(), callWindow: on }, `call window ${on ? 'on' : 'off'}`),
+          { help: 'While a call rings for you, a small window stays on top of everything with the caller and “Open in console”, even if the system hides pop-ups.', testId: 'call-window' }),
         toggle('Privacy mode', s.privacy, (on) => void this.change({ ...this.current(), privacy: on }, `privacy mode ${on ? 'on' : 'off'}`),
           { help: 'Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks).', testId: 'privacy' }),
         this.customerScope

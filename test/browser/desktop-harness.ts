@@ -102,7 +102,7 @@ export interface DesktopHarness {
   quits: { count: number };
   pageUrl: string;
   /** A fresh page at the given width and colour scheme, bridged to the controller. */
-  open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number }): Promise<Page>;
+  open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; page?: 'index.html' | 'call.html' }): Promise<Page>;
   /** Waits until the controller's state satisfies `pred`. */
   until(what: string, pred: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -174,7 +174,7 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
       await page.addInitScript({ content: await shim() });
       pages.add(page);
       page.on('close', () => pages.delete(page));
-      await page.goto(pageUrl);
+      await page.goto(o.page === undefined ? pageUrl : new URL(o.page, pageUrl).href);
       (page as Page & { errors: string[] }).errors = errors;
       return page;
     },

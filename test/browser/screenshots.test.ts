@@ -9,7 +9,7 @@ import { browserAvailable, launchChromium, pageErrors, startDesktop, type Deskto
 
 /**
  * The settings window as an agent sees it, every tab in light and dark at 480 px, on a realistic
- * day (calls, a missed one, an SMS, team chat). `npm run screenshots` writes them to
+ * day (calls, a missed one, an SMS, team chat), and the call window while a call rings. `npm run screenshots` writes them to
  * docs/screenshots for the README; a plain test run writes them to test-results/ so the
  * committed pictures only change on purpose.
  */
@@ -101,6 +101,19 @@ describe.skipIf(!RUN)('screenshots', () => {
       expect(pageErrors(page)).toEqual([]);
       await page.close();
     }
+
+    // The call window while a call rings for the agent.
+    const priya = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550177', target_name: 'Priya Natarajan' }, legTo: desk });
+    publishAll(d.emu, priya.start());
+    await d.until('ringing', () => d.controller.state.ringing.length === 1);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme, page: 'call.html', width: 380, height: 162 });
+      await page.locator('.call').waitFor();
+      await shoot(page, `call-window-${colorScheme}`);
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
+    publishAll(d.emu, priya.giveUp('noanswer'));
 
     // Not receiving calls: the alert as the agent would see it.
     await d.emu.refuseConnections(true);

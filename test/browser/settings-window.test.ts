@@ -307,6 +307,55 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.controller.state.connection.reconnects).toBeGreaterThan(0);
   });
 
+  it('call window: the ringing call with its caller and ring time, Open in console, Dismiss; gone when answered; off when turned off', async () => {
+    const a = seed();
+    const settings = await d.open();
+    await signedInAndSubscribed(settings, a);
+    const pop = await d.open({ page: 'call.html', width: 380, height: 200 });
+    await expect.poll(() => pop.title()).toBe('No call ringing');
+    expect(await pop.locator('.call').count()).toBe(0);
+
+    const jane = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(d.emu, jane.start());
+    const card = pop.locator('.call');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.locator('.call-title').textContent()).toBe('Incoming call from Jane Cooper');
+    expect(await card.locator('.call-body').textContent()).toBe('Ringing on extension 2001');
+    expect(await pop.title()).toBe('Incoming call from Jane Cooper');
+    // The ring time counts up by itself.
+    const first = await card.locator('.call-ringing').textContent();
+    expect(first).toMatch(/^0:0\d$/);
+    await expect.poll(() => card.locator('.call-ringing').textContent(), { timeout: 3_000 }).not.toBe(first);
+
+    await card.getByRole('button', { name: 'Open in console' }).click();
+    await expect.poll(() => d.opened.length).toBe(1);
+    expect(d.opened[0]).toMatch(/^https:\/\/admin\.voipbin\.net\/#\/resources\/calls\/(groupcalls|calls)_detail\/[0-9a-f-]{36}$/);
+
+    // Dismiss takes it out of the window only: the OS pop-up and the history keep it.
+    await card.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    expect(d.controller.state.ringing).toEqual([]);
+    expect(d.sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper')).toBe(true);
+
+    // Another call: shown; answered on the desk phone: gone by itself.
+    const ravi = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550199', target_name: 'Ravi Shah' }, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(d.emu, ravi.start());
+    await expect.poll(() => card.locator('.call-title').allTextContents()).toEqual(['Incoming call from Ravi Shah']);
+    publishAll(d.emu, ravi.answer());
+    await expect.poll(() => card.count()).toBe(0);
+
+    // Turned off in the settings: calls still pop up natively, the window stays empty.
+    await settings.getByRole('tab', { name: 'Notifications' }).click();
+    await settings.getByRole('switch', { name: 'Call window' }).uncheck({ force: true });
+    await expect.poll(() => d.controller.notificationSettings.callWindow).toBe(false);
+    const sam = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' }, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(d.emu, sam.start());
+    await expect.poll(() => d.sink.shown.some((p) => p.title === 'Incoming call from Sam Lee')).toBe(true);
+    expect(d.controller.state.ringing).toEqual([]);
+    expect(await card.count()).toBe(0);
+    expect(pageErrors(pop)).toEqual([]);
+  });
+
   it('no tray icon on this desktop: the window says so and how to fix it, offers Quit, and the banner goes once a tray appears', async () => {
     const page = await d.open();
     await expect.poll(() => page.locator('#tray-missing').count()).toBe(0);

@@ -228,4 +228,93 @@ export const shell = {
   },
 };
 
-export default { app, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell };
+// ---------- windows and screens ----------
+interface Bounds { x: number; y: number; width: number; height: number }
+
+export class BrowserWindow extends EventEmitter {
+  static created: BrowserWindow[] = [];
+  private static nextId = 100;
+  readonly webContents: { id: number; sent: [string, unknown][]; send(channel: string, payload: unknown): void };
+  visible = false;
+  focused = false;
+  destroyed = false;
+  shownInactive = 0;
+  movedTop = 0;
+  bounds: Bounds = { x: 0, y: 0, width: 0, height: 0 };
+  alwaysOnTop: { flag: boolean; level: string | undefined } | undefined;
+  allWorkspaces = false;
+  loaded: string | undefined;
+
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    const sent: [string, unknown][] = [];
+    this.webContents = { id: BrowserWindow.nextId++, sent, send: (channel, payload) => sent.push([channel, payload]) };
+    BrowserWindow.created.push(this);
+  }
+
+  /** The page "loads" on the next turn and the window is then ready to show, as in Electron. */
+  loadFile(path: string): Promise<void> {
+    this.loaded = path;
+    setImmediate(() => this.emit('ready-to-show'));
+    return Promise.resolve();
+  }
+
+  show(): void {
+    this.visible = true;
+    this.focused = true;
+  }
+
+  showInactive(): void {
+    this.visible = true;
+    this.shownInactive++;
+  }
+
+  hide(): void {
+    this.visible = false;
+  }
+
+  isVisible(): boolean {
+    return this.visible;
+  }
+
+  moveTop(): void {
+    this.movedTop++;
+  }
+
+  setBounds(b: Bounds): void {
+    this.bounds = b;
+  }
+
+  setAlwaysOnTop(flag: boolean, level?: string): void {
+    this.alwaysOnTop = { flag, level };
+  }
+
+  setVisibleOnAllWorkspaces(flag: boolean): void {
+    this.allWorkspaces = flag;
+  }
+
+  /** The user clicks the close button: listeners may prevent it. */
+  close(): void {
+    const e = { defaultPrevented: false, preventDefault(): void { this.defaultPrevented = true; } };
+    this.emit('close', e);
+    if (!e.defaultPrevented) this.destroy();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.visible = false;
+    this.emit('closed');
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+/** One 1440×900 screen with a 25 px menu bar; the cursor is on it. */
+export const screen = {
+  getCursorScreenPoint: (): { x: number; y: number } => ({ x: 700, y: 400 }),
+  getDisplayNearestPoint: (): { workArea: Bounds } => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
+};
+
+export default { app, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell, BrowserWindow, screen };

@@ -20,6 +20,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     pausedUntil: null,
     unread: 0,
     recent: [],
+    ringing: [],
     storage: { protection: 'keychain', warning: null },
     desktop: { tray: 'available', advice: null },
     locked: [],

@@ -13,12 +13,14 @@ const { TrayView, menuTemplate } = await import('../../main/electron/tray.js');
 const { ElectronNotificationSink } = await import('../../main/electron/electron-notification-sink.js');
 const { autostartPort } = await import('../../main/electron/autostart-port.js');
 const { FileCredentialStore } = await import('../../main/core/credential-store.js');
-const { createIpcHandlers } = await import('../../main/app/ipc-handlers.js');
+const { CALL_WINDOW_CHANNELS, createIpcHandlers } = await import('../../main/app/ipc-handlers.js');
 const { AppController } = await import('../../main/app/app-controller.js');
 const { electronSettingsStore } = await import('../../main/electron/electron-settings-store.js');
 const { silentLogger } = await import('../../main/core/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
 const { baseState } = await import('../support/app-state.js');
+const { CallWindow } = await import('../../main/electron/call-window.js');
+const { SECURE_WEB_PREFERENCES } = await import('../../main/electron/window-security.js');
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoiYWdlbnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
@@ -91,6 +93,7 @@ function controller(): InstanceType<typeof AppController> {
 
 describe('IPC registration', () => {
   const PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/index.html';
+  const CALL_PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/call.html';
   const mainFrame = { url: PAGE };
   const event = (over: { id?: number; url?: string; subframe?: boolean } = {}): unknown => {
     const frame = over.url === undefined ? mainFrame : { url: over.url };
@@ -101,7 +104,7 @@ describe('IPC registration', () => {
   async function registered(): Promise<(channel: string, ev: unknown, payload?: unknown) => Promise<unknown>> {
     const c = controller();
     await c.start();
-    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => ({ webContentsId: 7, pageUrl: PAGE }), silentLogger());
+    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: 7, pageUrl: PAGE }, { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS }], silentLogger());
     return (channel, ev, payload) => {
       const h = fake.ipcMain.handlers.get(channel);
       if (h === undefined) throw new Error(`no handler for ${channel}`);
@@ -131,6 +134,22 @@ describe('IPC registration', () => {
     expect(await call('state:get', event(over))).toEqual(REFUSED);
   });
 
+  it('the call window may read the state and use its two buttons, and nothing else', async () => {
+    const call = await registered();
+    const fromCallWindow = (): unknown => {
+      const frame = { url: CALL_PAGE };
+      return { sender: { id: 9, mainFrame: frame }, senderFrame: frame };
+    };
+    expect(await call('state:get', fromCallWindow())).toMatchObject({ ok: true });
+    expect(await call('calls:dismiss', fromCallWindow(), { id: 'c0ffee00-0000-4000-8000-000000000001' })).toMatchObject({ ok: true, value: { ringing: 0 } });
+    for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:set-settings']) {
+      expect(await call(channel, fromCallWindow())).toEqual(REFUSED);
+    }
+    // Nor may the call window's page borrow the settings window's rights from another webContents.
+    const callPageInSettingsWebContents = { url: CALL_PAGE };
+    expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(REFUSED);
+  });
+
   it('refuses malformed payloads with the schema\'s reason, and never reaches the controller', async () => {
     const call = await registered();
     expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown } });
@@ -143,7 +162,7 @@ describe('IPC registration', () => {
   it('refuses when there is no settings window at all', async () => {
     const c = controller();
     await c.start();
-    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => ({ webContentsId: undefined, pageUrl: PAGE }), silentLogger());
+    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: undefined, pageUrl: PAGE }], silentLogger());
     expect(await fake.ipcMain.handlers.get('state:get')?.(event(), undefined)).toEqual(REFUSED);
   });
 });
@@ -219,6 +238,80 @@ describe('tray', () => {
     (t[1]?.submenu as { click?: () => void }[])[0]?.click?.();
     (t[3] as { click?: () => void }).click?.();
     expect(acts).toEqual([{ type: 'pause', choice: '1h' }, { type: 'quit' }]);
+  });
+});
+
+describe('call window', () => {
+  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({ id, title, body: 'Ringing on extension 2001', startedAt: Date.now(), openable: true });
+  const A = ring('a0000000-0000-4000-8000-0000000000aa', 'Incoming call from Jane Cooper');
+  const B = ring('b0000000-0000-4000-8000-0000000000bb', 'Incoming call from Ravi Shah');
+  const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('appears for a ringing call without taking the keyboard, on top, on every workspace, top-right; goes when the calls end', async () => {
+    const closed: (readonly string[])[] = [];
+    const view = new CallWindow({ preload: '/app/preload.cjs', page: '/app/renderer/call.html', onClosed: (ids) => closed.push(ids) });
+    const before = fake.BrowserWindow.created.length;
+    view.update(baseState());
+    expect(fake.BrowserWindow.created.length).toBe(before);
+
+    view.update(baseState({ ringing: [A] }));
+    const win = fake.BrowserWindow.created.at(-1)!;
+    expect(fake.BrowserWindow.created.length).toBe(before + 1);
+    expect(win.options).toMatchObject({ show: false, alwaysOnTop: true, webPreferences: { ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' } });
+    expect(win.loaded).toBe('/app/renderer/call.html');
+    expect(win.alwaysOnTop).toEqual({ flag: true, level: 'pop-up-menu' });
+    expect(win.allWorkspaces).toBe(true);
+    await settle();
+    expect(win.visible).toBe(true);
+    expect(win.focused).toBe(false);
+    expect(win.shownInactive).toBe(1);
+    expect(win.bounds).toMatchObject({ x: 1440 - 380 - 16, y: 25 + 16, width: 380 });
+    expect(view.webContentsId).toBe(win.webContents.id);
+    expect(win.webContents.sent.at(-1)).toEqual([STATE_EVENT, expect.objectContaining({ ringing: [A] })]);
+
+    // The same call again (another leg, a ring-time update): no new jump to the front.
+    view.update(baseState({ ringing: [A] }));
+    expect(win.shownInactive).toBe(1);
+    // A second call: to the front again, and taller.
+    const oneHigh = win.bounds.height;
+    view.update(baseState({ ringing: [A, B] }));
+    expect(win.shownInactive).toBe(2);
+    expect(win.bounds.height).toBeGreaterThan(oneHigh);
+
+    // The agent closes it: both calls leave the window, the window only hides.
+    win.close();
+    expect(closed).toEqual([[A.id, B.id]]);
+    expect(win.destroyed).toBe(false);
+    expect(win.visible).toBe(false);
+
+    view.update(baseState({ ringing: [B] }));
+    expect(win.visible).toBe(true);
+    view.update(baseState({ ringing: [] }));
+    expect(win.visible).toBe(false);
+    view.destroy();
+    expect(win.destroyed).toBe(true);
+  });
+
+  it('a quiet minute after the last call, the window is destroyed: no renderer idles all day', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const view = new CallWindow({ preload: '/p.cjs', page: '/call.html', onClosed: () => undefined });
+      view.update(baseState({ ringing: [A] }));
+      const win = fake.BrowserWindow.created.at(-1)!;
+      view.update(baseState({ ringing: [] }));
+      vi.advanceTimersByTime(59_000);
+      expect(win.destroyed).toBe(false);
+      // Another call inside the minute keeps the same window.
+      view.update(baseState({ ringing: [B] }));
+      view.update(baseState({ ringing: [] }));
+      vi.advanceTimersByTime(59_000);
+      expect(win.destroyed).toBe(false);
+      vi.advanceTimersByTime(2_000);
+      expect(win.destroyed).toBe(true);
+      expect(view.webContentsId).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

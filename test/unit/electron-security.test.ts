@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SECURE_WEB_PREFERENCES, settingsWindowOptions } from '../../main/electron/window-security.js';
+import { SECURE_WEB_PREFERENCES, callWindowOptions, settingsWindowOptions } from '../../main/electron/window-security.js';
 import { AppController } from '../../main/app/app-controller.js';
 import { createIpcHandlers } from '../../main/app/ipc-handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
@@ -43,13 +43,14 @@ describe('Electron security checklist', () => {
     });
     const opts = settingsWindowOptions('/app/dist/preload/preload.cjs', 't');
     expect(opts.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/preload.cjs' });
+    expect(callWindowOptions('/app/dist/preload/preload.cjs').webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/preload.cjs' });
     expect(opts.minWidth).toBeLessThanOrEqual(480);
   });
 
   it('every window is created with those options, and the sandbox is on for all renderers', () => {
     const created = electronSources.flatMap(([f, s]) => [...s.matchAll(/new BrowserWindow\(([^)]*)\)/g)].map((m) => `${f}: ${m[1] ?? ''}`));
     expect(created.length).toBeGreaterThan(0);
-    for (const c of created) expect(c).toMatch(/settingsWindowOptions\(/);
+    for (const c of created) expect(c).toMatch(/(settings|call)WindowOptions\(/);
     expect(mainTs).toMatch(/app\.enableSandbox\(\)/);
     expect(mainSources.filter(([, s]) => /webPreferences\s*:/.test(s)).map(([f]) => f)).toEqual(['main/electron/window-security.ts']);
   });
@@ -86,7 +87,7 @@ describe('Electron security checklist', () => {
     expect(mainSources.filter(([, s]) => /ipcMain\.on\(|ipcMain\.once\(/.test(s))).toEqual([]);
     expect(mainSources.filter(([, s]) => /ipcMain\.handle\(/.test(s)).map(([f]) => f)).toEqual(['main/electron/ipc.ts']);
     const ipc = read('main/electron/ipc.ts');
-    expect(ipc.indexOf('isTrustedSender(')).toBeLessThan(ipc.indexOf('handlers[channel](payload)'));
+    expect(ipc.indexOf('mayInvoke(')).toBeLessThan(ipc.indexOf('handlers[channel](payload)'));
   });
 
   it('every IPC handler validates its payload', async () => {

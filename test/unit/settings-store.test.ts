@@ -59,7 +59,7 @@ describe.each<[string, OpenSettingsFile]>([
     await expect(s.save({ ...DEFAULT_APP_SETTINGS, notifications: { ...DEFAULT_APP_SETTINGS.notifications, quietHours: { enabled: true, start: '25:00', end: '08:00' } } })).rejects.toMatchObject({ code: 'config_invalid' });
   });
 
-  it('migrates an unversioned file: keeps what is valid, fills the rest, writes version 1 back', async () => {
+  it('migrates an unversioned file: keeps what is valid, fills the rest, writes the current version back', async () => {
     await writeFile(file, JSON.stringify({
       apiUrl: 'https://voipbin.example.com',
       topics: 'agent_id:not-a-list',
@@ -69,20 +69,41 @@ describe.each<[string, OpenSettingsFile]>([
     const r = await store().load();
     expect(r.notice).toBeUndefined();
     expect(r.migratedFrom).toBe(0);
-    expect(r.settings).toMatchObject({ version: 1, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
-    expect(r.settings.notifications).toMatchObject({ privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' }, callsBreakThroughDnd: true });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1 });
+    expect(r.settings).toMatchObject({ version: 2, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
+    expect(r.settings.notifications).toMatchObject({ privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' }, callsBreakThroughDnd: true, callWindow: true });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 2 });
+  });
+
+  it('a version 1 file (the previous release) keeps every setting and gains the call window, on', async () => {
+    const v1Notifications: Partial<typeof DEFAULT_APP_SETTINGS.notifications> = { ...DEFAULT_APP_SETTINGS.notifications };
+    delete v1Notifications.callWindow;
+    const v1 = {
+      ...DEFAULT_APP_SETTINGS,
+      version: 1,
+      apiUrl: 'https://voipbin.example.com',
+      topics: ['agent_id:a0000000-0000-4000-8000-000000000001:call:call_'],
+      autostart: false,
+      notifications: { ...v1Notifications, privacy: true, customerCalls: true, kinds: { ...DEFAULT_APP_SETTINGS.notifications.kinds, chat_message: { enabled: false, sound: false } } },
+    };
+    await writeFile(file, JSON.stringify(v1));
+    const r = await store().load();
+    expect(r.notice).toBeUndefined();
+    expect(r.migratedFrom).toBe(1);
+    expect(r.settings).toEqual({ ...v1, version: 2, notifications: { ...v1.notifications, callWindow: true } });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(r.settings);
   });
 
   it('runs a chain of migrations in order', async () => {
-    await writeFile(file, JSON.stringify({ ...DEFAULT_APP_SETTINGS, version: 1, apiUrl: 'https://one.example' }));
+    const unversioned: Partial<typeof DEFAULT_APP_SETTINGS> = { ...DEFAULT_APP_SETTINGS, apiUrl: 'https://one.example' };
+    delete unversioned.version;
+    await writeFile(file, JSON.stringify(unversioned));
     const seen: number[] = [];
     const migrations: Record<number, Migration> = {
-      1: (o) => { seen.push(1); return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/two` }; },
-      2: (o) => { seen.push(2); return { ...o, version: 1, apiUrl: `${String(o.apiUrl)}/three` }; },
+      0: (o) => { seen.push(0); return { ...o, version: 1, apiUrl: `${String(o.apiUrl)}/two` }; },
+      1: (o) => { seen.push(1); return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/three` }; },
     };
-    const r = await store({ migrations, currentVersion: 3 }).load();
-    expect(seen).toEqual([1, 2]);
+    const r = await store({ migrations, currentVersion: 2 }).load();
+    expect(seen).toEqual([0, 1]);
     expect(r.settings.apiUrl).toBe('https://one.example/two/three');
   });
 

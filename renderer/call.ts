@@ -1,0 +1,63 @@
+import type { AppState, RingingCallView } from '../shared/ipc-contract.js';
+import { api } from './bridge.js';
+import { busy, byId, errorText, h, replace, say } from './dom.js';
+
+/**
+ * The call window: each call ringing for the agent, who is calling and where, how long it has
+ * rung, "Open in console" and "Dismiss". It talks only to the three channels it needs (the main
+ * process refuses the rest), and the main process shows and hides the window itself.
+ */
+/** What is on screen; undefined until the first state arrives. */
+let ringing: readonly RingingCallView[] | undefined;
+
+function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function callItem(c: RingingCallView, now: number): HTMLElement {
+  const line = byId('call-line');
+  const open = h('button', { type: 'button', class: 'primary' }, 'Open in console');
+  open.addEventListener('click', () => void busy(open, 'Opening…', async () => {
+    try {
+      const r = await api.invoke('calls:open', { id: c.id });
+      say(line, r.opened ? '' : r.message, r.opened ? 'ok' : 'error');
+    } catch (e) {
+      say(line, errorText(e), 'error');
+    }
+  }));
+  const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
+  dismiss.addEventListener('click', () => void api.invoke('calls:dismiss', { id: c.id }).catch((e: unknown) => say(line, errorText(e), 'error')));
+  return h('li', { class: 'call', 'data-call': c.id },
+    h('p', { class: 'call-title' }, c.title),
+    h('span', { class: 'call-ringing', 'aria-label': 'ringing for', 'data-started': String(c.startedAt) }, elapsed(now - c.startedAt)),
+    h('p', { class: 'call-body' }, c.body),
+    h('div', { class: 'call-actions' }, c.openable ? open : null, dismiss));
+}
+
+function render(s: AppState): void {
+  // Re-render only when the calls change, so a button being pressed is not replaced under the pointer.
+  if (ringing !== undefined && JSON.stringify(s.ringing) === JSON.stringify(ringing)) return;
+  const calls = s.ringing;
+  ringing = calls;
+  const now = Date.now();
+  replace(byId('calls'), ...calls.map((c) => callItem(c, now)));
+  document.title = calls.length === 0 ? 'No call ringing' : calls.length === 1 ? calls[0]?.title ?? 'Incoming call' : `${calls.length} calls ringing`;
+}
+
+function tick(): void {
+  const now = Date.now();
+  for (const el of document.querySelectorAll<HTMLElement>('.call-ringing')) el.textContent = elapsed(now - Number(el.dataset.started));
+}
+
+async function boot(): Promise<void> {
+  api.onState(render);
+  try {
+    render(await api.invoke('state:get'));
+  } catch (e) {
+    say(byId('call-line'), `Cannot reach the notifier: ${errorText(e)}`, 'error');
+  }
+  setInterval(tick, 1_000);
+}
+
+void boot();
