@@ -17,7 +17,8 @@ import { markdown, printTable, type BenchResult } from './report.js';
  *   BENCH_ONLY=throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
  *   BENCH_FRAMES (200000) BENCH_PASSES (3)          throughput: frames per pass, passes
  *   BENCH_LATENCY_RATE (1000) BENCH_LATENCY_SECONDS (10)
- *   BENCH_MINUTES (10) BENCH_FPM (120000) BENCH_FPS (0 = as fast as it takes them; 2000 = real time)
+ *   BENCH_MINUTES (10) BENCH_FPM (120000) BENCH_FPS (2000 = real time; 0 = as fast as it takes them)
+ *   BENCH_FIREHOSE (1: after a paced memory run, the same frames as fast as it takes them; 0: not)
  *   BENCH_DROPS (50) BENCH_HERD (200) BENCH_HERD_DOWN_MS (3000) BENCH_STORM (500) BENCH_STARTUPS (5)
  */
 const env = (name: string, def: number): number => {
@@ -32,7 +33,8 @@ const settings = {
   BENCH_LATENCY_SECONDS: env('BENCH_LATENCY_SECONDS', 10),
   BENCH_MINUTES: Math.max(2, env('BENCH_MINUTES', 10)),
   BENCH_FPM: env('BENCH_FPM', 120_000),
-  BENCH_FPS: env('BENCH_FPS', 0),
+  BENCH_FPS: env('BENCH_FPS', 2_000),
+  BENCH_FIREHOSE: env('BENCH_FIREHOSE', 1),
   BENCH_DROPS: Math.max(1, env('BENCH_DROPS', 50)),
   BENCH_HERD: Math.max(1, env('BENCH_HERD', 200)),
   BENCH_HERD_DOWN_MS: env('BENCH_HERD_DOWN_MS', 3_000),
@@ -61,7 +63,7 @@ const step = async (name: string, run: () => Promise<BenchResult>): Promise<void
 // CPU-bound measurements first, each alone on the machine.
 await step('throughput', () => throughput({ frames: settings.BENCH_FRAMES, passes: settings.BENCH_PASSES }));
 await step('latency', () => latency({ ratePerSec: settings.BENCH_LATENCY_RATE, seconds: settings.BENCH_LATENCY_SECONDS }));
-await step('memory', () => memory({ minutes: settings.BENCH_MINUTES, framesPerMinute: settings.BENCH_FPM, framesPerSecond: settings.BENCH_FPS }));
+await step('memory', () => memory({ minutes: settings.BENCH_MINUTES, framesPerMinute: settings.BENCH_FPM, framesPerSecond: settings.BENCH_FPS, firehose: settings.BENCH_FIREHOSE !== 0 }));
 // The dead-socket measurement is 25 s of an idle socket: it waits alongside the light ones.
 const dead = want('dead') ? deadSocket() : undefined;
 await step('reconnect', () => reconnect({ drops: settings.BENCH_DROPS }));
