@@ -70,7 +70,8 @@ export class CallWindow {
     this.win = win;
     this.ready = false;
     win.setAlwaysOnTop(true, 'pop-up-menu');
-    win.setVisibleOnAllWorkspaces(true);
+    // Over a full-screen CRM on macOS too, without turning the app into a dock-less process.
+    win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true, skipTransformProcessType: true });
     win.once('ready-to-show', () => {
       this.ready = true;
       if (this.calls.length === 0) return;

@@ -242,7 +242,7 @@ export class BrowserWindow extends EventEmitter {
   movedTop = 0;
   bounds: Bounds = { x: 0, y: 0, width: 0, height: 0 };
   alwaysOnTop: { flag: boolean; level: string | undefined } | undefined;
-  allWorkspaces = false;
+  allWorkspaces: { flag: boolean; options: Record<string, unknown> | undefined } | undefined;
   loaded: string | undefined;
 
   constructor(readonly options: Record<string, unknown>) {
@@ -289,8 +289,8 @@ export class BrowserWindow extends EventEmitter {
     this.alwaysOnTop = { flag, level };
   }
 
-  setVisibleOnAllWorkspaces(flag: boolean): void {
-    this.allWorkspaces = flag;
+  setVisibleOnAllWorkspaces(flag: boolean, options?: Record<string, unknown>): void {
+    this.allWorkspaces = { flag, options };
   }
 
   /** The user clicks the close button: listeners may prevent it. */

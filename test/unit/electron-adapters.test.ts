@@ -260,7 +260,7 @@ describe('call window', () => {
     expect(win.options).toMatchObject({ show: false, alwaysOnTop: true, webPreferences: { ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' } });
     expect(win.loaded).toBe('/app/renderer/call.html');
     expect(win.alwaysOnTop).toEqual({ flag: true, level: 'pop-up-menu' });
-    expect(win.allWorkspaces).toBe(true);
+    expect(win.allWorkspaces).toEqual({ flag: true, options: { visibleOnFullScreen: true, skipTransformProcessType: true } });
     await settle();
     expect(win.visible).toBe(true);
     expect(win.focused).toBe(false);
