@@ -24,6 +24,8 @@ export class CallWindow {
   private ready = false;
   private shownIds = '';
   private calls: readonly string[] = [];
+  /** How many calls the window's height was last set for. */
+  private sizedFor = 0;
   private destroyTimer: NodeJS.Timeout | undefined;
   private ending = false;
 
@@ -44,8 +46,16 @@ export class CallWindow {
     }
     clearTimeout(this.destroyTimer);
     this.destroyTimer = undefined;
+    const fresh = this.win === undefined;
     const win = this.win ?? this.create();
-    win.setBounds(callWindowBounds(screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea, this.calls.length));
+    if (fresh) {
+      win.setBounds(callWindowBounds(screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea, this.calls.length));
+    } else if (this.calls.length !== this.sizedFor) {
+      // More or fewer calls: only the height changes, so a window the agent moved stays where they put it.
+      const { height } = callWindowBounds(screen.getDisplayMatching(win.getBounds()).workArea, this.calls.length);
+      win.setBounds({ ...win.getBounds(), height });
+    }
+    this.sizedFor = this.calls.length;
     win.webContents.send(STATE_EVENT, state);
     const ids = this.calls.join(',');
     // A new call comes to the front; an update of the same calls (ring time, another leg) does not.

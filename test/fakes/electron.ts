@@ -285,6 +285,10 @@ export class BrowserWindow extends EventEmitter {
     this.bounds = b;
   }
 
+  getBounds(): Bounds {
+    return { ...this.bounds };
+  }
+
   setAlwaysOnTop(flag: boolean, level?: string): void {
     this.alwaysOnTop = { flag, level };
   }
@@ -315,6 +319,7 @@ export class BrowserWindow extends EventEmitter {
 export const screen = {
   getCursorScreenPoint: (): { x: number; y: number } => ({ x: 700, y: 400 }),
   getDisplayNearestPoint: (): { workArea: Bounds } => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
+  getDisplayMatching: (): { workArea: Bounds } => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
 };
 
 export default { app, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell, BrowserWindow, screen };

@@ -272,10 +272,15 @@ describe('call window', () => {
     // The same call again (another leg, a ring-time update): no new jump to the front.
     view.update(baseState({ ringing: [A] }));
     expect(win.shownInactive).toBe(1);
-    // A second call: to the front again, and taller.
+    // The agent drags it elsewhere; updates leave it there. A second call: to the front again, and
+    // taller, where the agent put it.
+    win.setBounds({ ...win.bounds, x: 200, y: 300 });
+    view.update(baseState({ ringing: [A] }));
+    expect(win.bounds).toMatchObject({ x: 200, y: 300 });
     const oneHigh = win.bounds.height;
     view.update(baseState({ ringing: [A, B] }));
     expect(win.shownInactive).toBe(2);
+    expect(win.bounds).toMatchObject({ x: 200, y: 300 });
     expect(win.bounds.height).toBeGreaterThan(oneHigh);
 
     // The agent closes it: both calls leave the window, the window only hides.
