@@ -114,8 +114,14 @@ describe('Electron security checklist', () => {
     expect(preload).not.toMatch(/ipcRenderer\.send(Sync)?\(/);
   });
 
-  it('a strict Content-Security-Policy, and no inline script or style to need exceptions', () => {
-    const html = read('renderer/index.html');
+  // Every page the app loads: the settings window and the call window.
+  const pages = readdirSync(join(root, 'renderer')).filter((f) => f.endsWith('.html'));
+  it('both windows have a page', () => {
+    expect(pages.sort()).toEqual(['call.html', 'index.html']);
+  });
+
+  it.each(pages)('%s: a strict Content-Security-Policy, and no inline script or style to need exceptions', (page) => {
+    const html = read(`renderer/${page}`);
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
     expect(csp).toBeDefined();
     const directives = new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? '', v]));
