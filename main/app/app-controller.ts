@@ -11,7 +11,7 @@ import type { Logger } from '../core/log.js';
 import { NotificationCenter, type NotificationSink, type PopUp } from '../core/notification-center.js';
 import { RestClient } from '../core/rest-client.js';
 import { defaultTopics, resolveTopics } from '../core/subscriptions.js';
-import { expiryStage, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch } from '../core/token-lifecycle.js';
+import { expiryStage, systemClock, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch } from '../core/token-lifecycle.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Lookup } from '../core/webhook-url-policy.js';
 import { redactor } from '../core/redact.js';
@@ -100,16 +100,6 @@ const RESOURCE_KINDS_KEPT = 5_000;
 const RECENT_IN_STATE = 10;
 const ERRORS_KEPT = 20;
 const RETRYABLE = new Set(['network', 'server_error', 'rate_limited', 'bad_response']);
-
-const systemClock: GuardClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 function sameWho(a: Identity, b: Identity): boolean {
   if (a.kind !== b.kind || a.customerId !== b.customerId) return false;

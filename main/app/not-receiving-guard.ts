@@ -1,5 +1,5 @@
 import type { AlertView } from '../../shared/ipc-contract.js';
-import { formatDuration } from '../core/token-lifecycle.js';
+import { formatDuration, type Clock } from '../core/token-lifecycle.js';
 
 /**
  * "You are not receiving calls": the one alert that must never be quiet. A stream that stays down
@@ -47,11 +47,8 @@ export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRAC
   return { reason: 'stream_down', title: 'Not receiving calls', message: `Disconnected for ${formatDuration(down)}: ${why}. The notifier keeps retrying.` };
 }
 
-export interface GuardClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The core's injectable clock (core/token-lifecycle.ts), so the guard and the expiry watch share one. */
+export type GuardClock = Clock;
 
 export interface GuardEvents {
   /** The alert changed (or cleared: null). */

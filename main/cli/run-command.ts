@@ -146,12 +146,11 @@ async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output,
     savedWatch?.stop();
     signal.removeEventListener('abort', onAbort);
     if (signal.aborted) return { kind: 'exit', code: EXIT.ok };
-    const changed = change;
-    if (changed?.kind === 'replaced') {
+    if (change?.kind === 'replaced') {
       out.signInChanged('A new sign-in was saved by "voipbin-notifier login": switching to it.');
       return { kind: 'again' };
     }
-    if (changed?.kind === 'removed') {
+    if (change?.kind === 'removed') {
       if (mayWaitForLogin(opts, resolved.source)) {
         return await waitForLogin(store, undefined, 'signed_out', 'Signed out ("voipbin-notifier logout"): not receiving calls until someone signs in with "voipbin-notifier login".', out, log, signal);
       }
