@@ -38,11 +38,13 @@ describe('access key expiry', () => {
     const prefix = 'vb_AbCdEfGh';
     const ours = `${prefix}-ours-${'x'.repeat(20)}`;
     const twin = `${prefix}-twin-${'y'.repeat(20)}`;
-    emu.addAccessKey(acct.customerId, { token: ours, expire: inDays(5) });
+    // Computed once: two calls a second apart would name different instants.
+    const five = inDays(5);
+    emu.addAccessKey(acct.customerId, { token: ours, expire: five });
     emu.addAccessKey(acct.customerId, { token: twin, expire: inDays(9) });
     expect(await accessKeyExpiry(ours, restWith(ours))).toBeUndefined();
     emu.revokeAccessKey(twin);
-    expect(await accessKeyExpiry(ours, restWith(ours))).toEqual(inDays(5));
+    expect(await accessKeyExpiry(ours, restWith(ours))).toEqual(five);
   });
 
   it('keys of other customers are not listed, and an unreadable list means "not known", not a failure', async () => {
