@@ -115,7 +115,7 @@ async function runPipeline(): Promise<void> {
     } else if (m.cmd === 'exit') {
       exiting = true;
       listener.stop('benchmark over');
-      center.dispose();
+      void center.dispose();
       setTimeout(() => process.exit(0), 50);
     }
   });

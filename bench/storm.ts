@@ -74,7 +74,7 @@ export async function storm(o: { calls: number }): Promise<BenchResult> {
     };
   } finally {
     listener.stop();
-    center.dispose();
+    void center.dispose();
     await cc.emu.stop();
   }
 }

@@ -435,7 +435,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
       const identity = await resolveIdentity(session.credential, session.rest);
       if (session.ended) return;
       session.identity = identity;
-      session.center.dispose();
+      void session.center.dispose();
       session.center = this.newCenter(identity);
       this.connect(session);
     } catch (e) {
@@ -503,7 +503,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
         if (was === 'subscribed' && s.to.state !== 'subscribed') this.downSince = s.at;
         if (s.to.state === 'stopped' && !session.ended) {
           this.stopped = { code: s.to.code ?? 'stopped', message: s.to.reason };
-          center.dispose();
+          void center.dispose();
         }
         this.schedulePublish();
       }),
@@ -554,7 +554,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     s.expiry?.stop();
     s.listener?.stop(reason);
     for (const off of s.offs) off();
-    s.center.dispose();
+    void s.center.dispose();
     this.session = undefined;
     this.resetConnection('signed_out');
   }

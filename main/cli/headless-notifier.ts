@@ -4,7 +4,10 @@ import type { Identity } from '../core/identity.js';
 import { Listener, type ListenerOptions } from '../core/listener.js';
 import type { Logger } from '../core/log.js';
 import type { RestClient } from '../core/rest-client.js';
-import { NotificationCenter } from '../core/notification-center.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NotificationCenter, type NotificationSink } from '../core/notification-center.js';
+import { FreedesktopSink } from '../core/freedesktop-sink.js';
 import { NodeNotifierSink } from '../core/node-notifier-sink.js';
 import type { StateDetail } from '../core/connection-state.js';
 import type { NotificationSettings } from '../../shared/notification-settings.js';
@@ -34,14 +37,29 @@ export interface HeadlessNotifier {
   stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
 }
 
+/** The app icon beside the built command (dist/main/cli → assets/), if the package has it. */
+const ICON = fileURLToPath(new URL('../../../assets/icons/128x128.png', import.meta.url));
+
+type OwnedSink = NotificationSink & { dispose?(): Promise<void> };
+
+/** Linux desktops: the freedesktop service itself; macOS and Windows: node-notifier's helpers. */
+function nativeSink(): OwnedSink {
+  if (process.platform === 'darwin' || process.platform === 'win32') return new NodeNotifierSink();
+  return new FreedesktopSink({ icon: existsSync(ICON) ? ICON : undefined });
+}
+
+/** Stopping must not hang on a desktop that stopped answering. */
+const SINK_CLOSE_MS = 2_000;
+
 export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
+  const sink = o.notify === 'native' ? nativeSink() : undefined;
   const listener = new Listener({
     endpoints: o.endpoints, credential: o.credential, identity: o.identity, topics: o.topics, logger: o.log, rest: o.rest, stream: o.stream,
   });
   const center = new NotificationCenter({
     identity: o.identity,
     settings: o.settings,
-    sink: o.notify === 'native' ? new NodeNotifierSink() : undefined,
+    sink,
     logger: o.log,
   });
   listener.on('state', (s) => o.out.state(s.to, s.at));
@@ -61,8 +79,11 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   const stopped = new Promise<Extract<StateDetail, { state: 'stopped' }>>((resolve) => {
     listener.on('state', (s) => {
       if (s.to.state !== 'stopped') return;
-      center.dispose();
-      resolve(s.to);
+      const final = s.to;
+      // The last lines are out and no ringing pop-up outlives the notifier that could close it.
+      const closing = center.dispose().then(() => sink?.dispose?.());
+      const bounded = new Promise<void>((r) => setTimeout(r, SINK_CLOSE_MS).unref());
+      void Promise.race([closing, bounded]).catch(() => undefined).then(() => resolve(final));
     });
   });
   listener.start();

@@ -2,6 +2,7 @@ import type { Identity, Address } from './identity.js';
 import { canSeeCustomerScope } from './identity.js';
 import type { ResourceEvent } from './listener.js';
 import { parseVoipbinTime } from './timestamps.js';
+import { readAddress } from './frames.js';
 import { NIL_UUID } from '../../shared/topics.js';
 
 /**
@@ -54,13 +55,6 @@ const MAX_OFFERS = 2_000;
 const SWEEP_EVERY_MS = 1_000;
 const RINGING_LEG = new Set(['dialing', 'ringing']);
 const ENDED_LEG = new Set(['canceling', 'terminating', 'hangup']);
-
-function address(v: unknown): Address | undefined {
-  if (v === null || typeof v !== 'object') return undefined;
-  const a = v as Record<string, unknown>;
-  const s = (k: string): string | undefined => (typeof a[k] === 'string' && a[k] !== '' ? a[k] : undefined);
-  return { type: s('type'), target: s('target'), target_name: s('target_name'), name: s('name') };
-}
 
 const isSet = (id: unknown): id is string => typeof id === 'string' && id !== '' && id !== NIL_UUID;
 
@@ -127,7 +121,7 @@ export class CallOffers {
     const me = this.identity;
     if (me.kind !== 'agent') return false;
     if (d.owner_id === me.agentId) return true;
-    const dests = Array.isArray(d.destinations) ? d.destinations.map(address) : [];
+    const dests = Array.isArray(d.destinations) ? d.destinations.map(readAddress) : [];
     return dests.some((a) => a?.type === 'agent' && a.target === me.agentId);
   }
 
@@ -135,7 +129,7 @@ export class CallOffers {
     if (this.identity.kind !== 'agent') return false;
     if (d.owner_id === this.identity.agentId) return true;
     // Extension legs target the registered contact and may carry no owner (PROTOCOL.md §3.12).
-    const dest = address(d.destination);
+    const dest = readAddress(d.destination);
     return this.identity.addresses.some((mine) => sameAddress(mine, dest));
   }
 
@@ -146,7 +140,7 @@ export class CallOffers {
 
   private create(id: string, scope: OfferScope, d: Record<string, unknown>, via: Address | undefined): Offer {
     const offer: Offer = {
-      view: { id, scope, caller: address(d.source), via, startedAt: this.startedAt(d), answered: false },
+      view: { id, scope, caller: readAddress(d.source), via, startedAt: this.startedAt(d), answered: false },
       groupcallId: undefined,
       legs: new Map(),
       rang: false,
@@ -185,11 +179,11 @@ export class CallOffers {
     const answered = isSet(d.answer_call_id);
     const over = status === 'hangingup' || status === 'hangup';
     if (offer === undefined) {
-      offer = this.matchByCaller(address(d.source), this.startedAt(d), id, mode);
+      offer = this.matchByCaller(readAddress(d.source), this.startedAt(d), id, mode);
       if (offer === undefined) {
         if (mode === 'startup' && over) return [];
         // A destination of type agent is me; only a concrete address says where it rings.
-        const dests = Array.isArray(d.destinations) ? d.destinations.map(address) : [];
+        const dests = Array.isArray(d.destinations) ? d.destinations.map(readAddress) : [];
         offer = this.create(id, 'me', d, dests.find((a) => a !== undefined && a.type !== 'agent'));
       }
     }
@@ -205,13 +199,13 @@ export class CallOffers {
 
   private onLeg(id: string, d: Record<string, unknown>, mode: OfferMode): CallDecision[] {
     const status = typeof d.status === 'string' ? d.status : '';
-    let offer = this.find(id) ?? this.matchByCaller(address(d.source), this.startedAt(d), undefined, mode);
+    let offer = this.find(id) ?? this.matchByCaller(readAddress(d.source), this.startedAt(d), undefined, mode);
     if (offer === undefined) {
       if (!RINGING_LEG.has(status) && mode !== 'gap') return [];
-      offer = this.create(id, 'me', d, address(d.destination));
+      offer = this.create(id, 'me', d, readAddress(d.destination));
     }
     this.byResource.set(id, offer.view.id);
-    offer.view.via ??= address(d.destination);
+    offer.view.via ??= readAddress(d.destination);
     offer.legs.set(id, status);
     const out = this.routedAway(offer);
     if (status === 'ringing') out.push(...this.ring(offer));
@@ -229,7 +223,7 @@ export class CallOffers {
     let offer = this.find(id);
     if (offer === undefined) {
       if (status !== 'ringing') return [];
-      offer = this.create(id, 'customer', d, address(d.destination));
+      offer = this.create(id, 'customer', d, readAddress(d.destination));
     }
     if (status === 'ringing') return this.ring(offer);
     if (status === 'progressing') return this.answer(offer);

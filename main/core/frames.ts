@@ -1,3 +1,4 @@
+import type { Address } from './identity.js';
 import { parseVoipbinTime } from './timestamps.js';
 
 /**
@@ -41,6 +42,16 @@ function isObject(v: unknown): v is Resource {
 
 const has = (d: Resource, key: string): boolean => d[key] !== undefined;
 const str = (d: Resource, key: string): string | undefined => (typeof d[key] === 'string' ? d[key] : undefined);
+
+/**
+ * An address field as the frame has it, keeping only string parts: a caller can choose their
+ * name, and a number or an object in its place must read as "no name", never break the reader.
+ */
+export function readAddress(v: unknown): Address | undefined {
+  if (!isObject(v)) return undefined;
+  const s = (k: string): string | undefined => (typeof v[k] === 'string' && v[k] !== '' ? v[k] : undefined);
+  return { type: s('type'), target: s('target'), target_name: s('target_name'), name: s('name') };
+}
 
 /** Order matters: the most specific shapes first. */
 export function classifyResource(d: Resource): ResourceKind {

@@ -1,16 +1,13 @@
 import nodeNotifier from 'node-notifier';
 import type { NotificationSink, PopUp } from './notification-center.js';
-import type { WithdrawReason } from './call-offers.js';
 
 /**
- * OS notifications through node-notifier: notify-send on Linux, terminal-notifier on macOS,
- * SnoreToast on Windows (with the app's AppUserModelID, without which Windows drops toasts).
- * Used by the headless command; the GUI uses Electron's Notification instead.
- *
- * Withdrawing: macOS and Windows can remove a notification by id. notify-send cannot close one,
- * so on Linux the pop-up is replaced in place (same stack tag) by a short-lived outcome.
+ * OS notifications through node-notifier on macOS (terminal-notifier) and Windows (SnoreToast,
+ * with the app's AppUserModelID, without which Windows drops toasts), for the headless command;
+ * Linux desktops get freedesktop-sink.ts, which can close what it showed. Both helpers are run
+ * with an argument vector (no shell), and no text may start with "-", where their own argument
+ * parsers would take it for an option.
  */
-export const APP_NAME = 'VoIPBIN Notifier';
 export const APP_ID = 'net.voipbin.notifier';
 
 export interface NodeNotifierSinkOptions {
@@ -18,12 +15,10 @@ export interface NodeNotifierSinkOptions {
   appId?: string;
 }
 
-const OUTCOME: Record<WithdrawReason, string> = {
-  answered: 'Call answered',
-  missed: 'Call missed',
-  ended: 'Call ended',
-  routed: 'Call routed to an agent',
-};
+/** U+2060 WORD JOINER: invisible, and keeps a leading "-" from being read as an option. */
+export function notOption(text: string): string {
+  return text.startsWith('-') ? `\u2060${text}` : text;
+}
 
 type Send = (options: Record<string, unknown>) => Promise<void>;
 
@@ -54,8 +49,7 @@ export class NodeNotifierSink implements NotificationSink {
     this.platform = opts.platform ?? process.platform;
     this.appId = opts.appId ?? APP_ID;
     const backend =
-      this.platform === 'linux' ? new nodeNotifier.NotifySend()
-      : this.platform === 'darwin' ? new nodeNotifier.NotificationCenter()
+      this.platform === 'darwin' ? new nodeNotifier.NotificationCenter()
       : this.platform === 'win32' ? new nodeNotifier.WindowsToaster()
       : undefined;
     this.send = backend === undefined
@@ -64,44 +58,31 @@ export class NodeNotifierSink implements NotificationSink {
   }
 
   async show(p: PopUp): Promise<void> {
+    // SnoreToast cannot update a toast: take the old one of this resource away first.
+    if (this.platform === 'win32' && this.numericIds.has(p.resourceId)) await this.withdraw(p.resourceId);
     await this.send(this.options(p));
   }
 
-  async withdraw(resourceId: string, reason: WithdrawReason): Promise<void> {
+  async withdraw(resourceId: string): Promise<void> {
     if (this.platform === 'darwin') {
       await this.send({ remove: resourceId });
-    } else if (this.platform === 'win32') {
+    } else {
       const id = this.numericIds.get(resourceId);
       if (id !== undefined) await this.send({ remove: id, appID: this.appId });
-    } else if (reason !== 'missed') {
-      // A missed call replaces the pop-up itself with its own notification.
-      await this.send({
-        title: OUTCOME[reason], message: ' ', 'app-name': APP_NAME, urgency: 'low', 'expire-time': 3,
-        hint: `string:x-dunst-stack-tag:${resourceId}`,
-      });
     }
     this.numericIds.delete(resourceId);
   }
 
-  private options(p: PopUp): Record<string, unknown> {
-    const isCall = p.kind === 'incoming_call';
+  /** Exactly what each helper is given for a pop-up (exported for the tests of what cannot run here). */
+  options(p: PopUp): Record<string, unknown> {
+    const title = notOption(p.title);
+    const message = notOption(p.body);
     if (this.platform === 'darwin') {
-      return { title: p.title, message: p.body, group: p.resourceId, sound: p.sound, timeout: isCall ? 60 : 10 };
+      // The same group replaces the earlier pop-up of the resource in place.
+      return { title, message, group: p.resourceId, sound: p.sound, timeout: p.kind === 'incoming_call' ? 60 : 10 };
     }
-    if (this.platform === 'win32') {
-      const id = this.nextId++;
-      this.numericIds.set(p.resourceId, id);
-      return { title: p.title, message: p.body, appID: this.appId, id, sound: p.sound };
-    }
-    return {
-      title: p.title,
-      message: p.body,
-      'app-name': APP_NAME,
-      urgency: p.urgent ? 'critical' : 'normal',
-      category: isCall ? 'call.incoming' : p.kind === 'missed_call' ? 'call.unanswered' : 'im.received',
-      // 0 = until dismissed: a ringing call stays until it is answered or ends.
-      'expire-time': isCall ? 0 : 10,
-      hint: `string:x-dunst-stack-tag:${p.resourceId}`,
-    };
+    const id = this.nextId++;
+    this.numericIds.set(p.resourceId, id);
+    return { title, message, appID: this.appId, id, sound: p.sound };
   }
 }

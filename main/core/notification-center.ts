@@ -26,14 +26,22 @@ export interface PopUp {
   at: number;
 }
 
-/** A way to show pop-ups: node-notifier (headless), Electron Notification (GUI), or none. */
+/**
+ * A way to show pop-ups: the freedesktop service or node-notifier (headless), Electron
+ * Notification (GUI), or none. A pop-up's title and body are plain text, bounded and without
+ * control characters (notification-content.ts): a sink shows them as text, escaping whatever its
+ * OS would otherwise read as markup or options.
+ */
 export interface NotificationSink {
   readonly name: string;
-  /** Resolves when shown; rejects when the OS refuses (no daemon, permission denied). */
+  /** Resolves when shown; rejects when the OS refuses (no daemon, permission denied). A resource already on screen is replaced in place. */
   show(p: PopUp): Promise<void>;
-  /** Takes back the pop-up for a resource (or replaces it with the outcome where closing isn't possible). */
+  /** Takes back the pop-up for a resource. */
   withdraw(resourceId: string, reason: WithdrawReason): Promise<void>;
 }
+
+/** A sink call the OS never answers must not hold up every later pop-up. */
+const SINK_TIMEOUT_MS = 6_000;
 
 export interface DecidedNotification extends NotificationText {
   shown: boolean;
@@ -60,6 +68,8 @@ export interface NotificationCenterOptions {
   now?: () => number;
   historySize?: number;
   agentName?: (agentId: string) => string | undefined;
+  /** How long a sink call may take before the pop-up counts as refused (default 6 s). */
+  sinkTimeoutMs?: number;
 }
 
 export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
@@ -73,6 +83,14 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private readonly agentName: (agentId: string) => string | undefined;
   /** Pop-ups actually on screen, so a withdrawal only touches what was shown. */
   private readonly onScreen = new Set<string>();
+  /** Ringing pop-ups taken back as missed: the missed-call pop-up that follows replaces them in place. */
+  private readonly becomingMissed = new Set<string>();
+  /**
+   * With a sink, every decision and withdrawal is announced in order, each after the sink calls
+   * before it: a `notification` says shown:true only once the OS took the pop-up, and a
+   * withdrawal reaches the sink after the show it takes back.
+   */
+  private delivery: Promise<void> = Promise.resolve();
   private sinkBroken = false;
   private summarySeq = 0;
 
@@ -136,10 +154,16 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     return this.offers.ringing().filter((o) => o.scope === 'me' && !o.answered).map((offer) => callText({ type: 'ring', offer }));
   }
 
-  /** Stop timers (storm summaries); pop-ups already shown stay. */
-  dispose(): void {
+  /** Resolves once every decision so far has been announced and handed to the sink. */
+  settled(): Promise<void> {
+    return this.delivery;
+  }
+
+  /** Stop timers (storm summaries); pop-ups already shown stay. Resolves when the last delivery is done. */
+  dispose(): Promise<void> {
     this.storm.flush();
     this.storm.dispose();
+    return this.delivery;
   }
 
   private process(e: ResourceEvent, mode: OfferMode): void {
@@ -176,6 +200,38 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       shown = false;
       held = 'storm';
     }
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.announce(text, shown, held);
+      return;
+    }
+    const replacing = this.becomingMissed.delete(text.resourceId);
+    if (!shown) {
+      this.enqueue(async () => {
+        this.announce(text, false, held);
+        if (replacing && this.onScreen.delete(text.resourceId)) await this.sinkCall('withdraw', () => sink.withdraw(text.resourceId, 'missed'));
+      });
+      return;
+    }
+    const visible = this.settings.privacy ? text.private : text;
+    const popUp: PopUp = { kind: text.kind, resourceId: text.resourceId, title: visible.title, body: visible.body, sound: p.sound, urgent: p.urgent, at: text.at };
+    this.enqueue(async () => {
+      const failure = await this.sinkCall('show', () => sink.show(popUp));
+      if (failure === undefined) {
+        this.onScreen.add(text.resourceId);
+        if (this.sinkBroken) {
+          this.sinkBroken = false;
+          this.log.info('notifications are being shown again');
+        }
+        this.announce(text, true, held);
+        return;
+      }
+      this.announce(text, false, 'notifications unavailable');
+      this.reportUnavailable(failure);
+    });
+  }
+
+  private announce(text: NotificationText, shown: boolean, held: string | undefined): void {
     this.record(text, shown, held);
     // Field by field, not `{ ...text, shown, heldBecause }`: spreading and then adding properties is a
     // V8 slow path (≈2 µs in Node 20), paid by every decision of a busy customer-wide view.
@@ -184,16 +240,58 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     };
     if (text.personal !== undefined) decided.personal = text.personal;
     this.emit('notification', decided);
-    if (!shown || this.sink === undefined) return;
-    const visible = this.settings.privacy ? text.private : text;
-    this.onScreen.add(text.resourceId);
-    this.deliver(() => this.sink?.show({ kind: text.kind, resourceId: text.resourceId, title: visible.title, body: visible.body, sound: p.sound, urgent: p.urgent, at: text.at }));
   }
 
   private withdraw(resourceId: string, reason: WithdrawReason): void {
-    this.emit('withdrawn', { resourceId, reason });
-    if (!this.onScreen.delete(resourceId) || this.sink === undefined) return;
-    this.deliver(() => this.sink?.withdraw(resourceId, reason));
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.emit('withdrawn', { resourceId, reason });
+      return;
+    }
+    // The missed-call decision comes right after this one, in the same turn: it replaces or closes the pop-up.
+    if (reason === 'missed') this.becomingMissed.add(resourceId);
+    this.enqueue(async () => {
+      this.emit('withdrawn', { resourceId, reason });
+      // A missed call whose decision never came (it always does today) still must not stay on screen as ringing.
+      const close = reason !== 'missed' || this.becomingMissed.delete(resourceId);
+      if (close && this.onScreen.delete(resourceId)) await this.sinkCall('withdraw', () => sink.withdraw(resourceId, reason));
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.delivery = this.delivery.then(task).catch((e: unknown) => this.log.error('notification delivery failed', { error: describeError(e) }));
+  }
+
+  /** Runs one sink call, bounded in time; resolves with the failure, or undefined when it worked. */
+  private async sinkCall(what: 'show' | 'withdraw', call: () => Promise<void>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(call),
+        new Promise<never>((_, reject) => {
+          const ms = this.opts.sinkTimeoutMs ?? SINK_TIMEOUT_MS;
+          timer = setTimeout(() => reject(new Error(`the system did not answer within ${ms / 1000} s`)), ms);
+        }),
+      ]);
+      return undefined;
+    } catch (e) {
+      if (what === 'withdraw') this.log.warn('a pop-up could not be taken back', { error: describeError(e) });
+      return e ?? new Error('unknown failure');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A refusing OS is said loudly once per outage (until a pop-up shows again); history keeps everything and nothing crashes. */
+  private reportUnavailable(e: unknown): void {
+    if (this.sinkBroken) return;
+    this.sinkBroken = true;
+    const err = new NotifierError(
+      'notifications_unavailable',
+      `The system refused to show notifications (${describeError(e)}). Calls and messages are still recorded, but you will not see pop-ups until this is fixed.`,
+    );
+    this.log.error(err.userMessage);
+    this.emit('error', err);
   }
 
   private record(text: NotificationText, shown: boolean, heldBecause: string | undefined): HistoryItem {
@@ -211,33 +309,5 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       private: { title: words, body: 'All of them are in the notification history' },
       at: this.now(),
     });
-  }
-
-  /** A refusing OS is said loudly once; history keeps everything and nothing crashes. */
-  private deliver(action: () => Promise<void> | undefined): void {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = action();
-    } catch (e) {
-      pending = Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    void pending?.then(
-      () => {
-        if (this.sinkBroken) {
-          this.sinkBroken = false;
-          this.log.info('notifications are being shown again');
-        }
-      },
-      (e: unknown) => {
-        if (this.sinkBroken) return;
-        this.sinkBroken = true;
-        const err = new NotifierError(
-          'notifications_unavailable',
-          `The system refused to show notifications (${describeError(e)}). Calls and messages are still recorded, but you will not see pop-ups until this is fixed.`,
-        );
-        this.log.error(err.userMessage);
-        this.emit('error', err);
-      },
-    );
   }
 }

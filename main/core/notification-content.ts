@@ -1,11 +1,17 @@
 import type { Address, Identity } from './identity.js';
 import type { ResourceEvent } from './listener.js';
 import type { CallDecision, OfferView } from './call-offers.js';
+import { readAddress } from './frames.js';
+import { displayText } from './untrusted-text.js';
 import type { NotificationKind } from '../../shared/notification-settings.js';
 
 /**
  * What a notification says. Pure: the same decision always reads the same, and every pop-up has a
  * privacy twin that shows no phone number and no message text (screen sharing, open-plan desks).
+ *
+ * Names, numbers and texts come from callers and customers: each is read type-checked, made one
+ * plain line (displayText) and bounded, so a pop-up, a history entry and a `--json` line all show
+ * the same harmless text, and odd input reads as "unknown", never as no notification.
  */
 export interface NotificationText {
   kind: NotificationKind;
@@ -21,32 +27,37 @@ export interface NotificationText {
   personal?: boolean;
 }
 
+export const TITLE_MAX = 120;
+export const BODY_MAX = 400;
 const PREVIEW_CHARS = 140;
+/** A name or number inside a title, leaving room for the words around it. */
+const PARTY_MAX = 80;
 const looksLikeNumber = (s: string): boolean => /^[+\d][\d\s().-]{2,}$/.test(s) || s.startsWith('sip:');
 
 export function preview(text: unknown): string {
-  if (typeof text !== 'string') return '';
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS - 1)}…` : oneLine;
+  return displayText(text, PREVIEW_CHARS);
 }
 
 /** A name if the address has one, else its number or URI. */
 export function partyName(a: Address | undefined): string {
-  const name = a?.name ?? a?.target_name;
-  if (name !== undefined && name !== '' && !(a?.target_name === name && name === a.target)) return name;
-  return a?.target ?? 'Unknown caller';
+  const name = displayText(a?.name ?? a?.target_name, PARTY_MAX);
+  if (name !== '') return name;
+  const target = displayText(a?.target, PARTY_MAX);
+  return target !== '' ? target : 'Unknown caller';
 }
 
 /** The same, without numbers: a name only if it is not itself a number. */
 function privateParty(a: Address | undefined, fallback: string): string {
-  const name = a?.name ?? a?.target_name;
-  return name !== undefined && name !== '' && !looksLikeNumber(name) ? name : fallback;
+  const name = displayText(a?.name ?? a?.target_name, PARTY_MAX);
+  return name !== '' && !looksLikeNumber(name) ? name : fallback;
 }
 
 function describeVia(via: Address | undefined, scope: OfferView['scope']): string {
-  if (via?.target === undefined) return scope === 'customer' ? 'Inbound call' : 'Ringing for you';
-  const label = via.name ?? (via.target_name !== via.target ? via.target_name : undefined);
-  const where = via.type === 'extension' ? `extension ${via.target}` : via.target;
+  const target = displayText(via?.target, PARTY_MAX);
+  if (target === '') return scope === 'customer' ? 'Inbound call' : 'Ringing for you';
+  const named = displayText(via?.name ?? (via?.target_name !== via?.target ? via?.target_name : undefined), PARTY_MAX);
+  const label = named !== '' ? named : undefined;
+  const where = via?.type === 'extension' ? `extension ${target}` : target;
   return scope === 'customer' ? `To ${label ?? where}` : `Ringing on ${label !== undefined ? `${label} (${where})` : where}`;
 }
 
@@ -55,11 +66,19 @@ function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** Every text leaves here bounded: a 200 KB caller name must not cost the pop-up. */
+function bounded(t: NotificationText): NotificationText {
+  t.title = displayText(t.title, TITLE_MAX);
+  t.body = displayText(t.body, BODY_MAX);
+  t.private = { title: displayText(t.private.title, TITLE_MAX), body: displayText(t.private.body, BODY_MAX) };
+  return t;
+}
+
 export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>): NotificationText {
   const o = d.offer;
   const caller = partyName(o.caller);
   if (d.type === 'ring') {
-    return {
+    return bounded({
       kind: 'incoming_call',
       resourceId: o.id,
       title: `Incoming call from ${caller}`,
@@ -67,55 +86,54 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
       private: { title: `Incoming call from ${privateParty(o.caller, 'a caller')}`, body: o.scope === 'customer' ? 'Inbound call' : 'Ringing for you' },
       at: o.startedAt,
       personal: o.scope === 'me',
-    };
+    });
   }
-  return {
+  return bounded({
     kind: 'missed_call',
     resourceId: o.id,
     title: `Missed call from ${caller}`,
     body: `at ${clock(o.startedAt)}`,
     private: { title: `Missed call from ${privateParty(o.caller, 'a caller')}`, body: `at ${clock(o.startedAt)}` },
     at: o.startedAt,
-  };
+  });
 }
 
 const msgTime = (e: ResourceEvent): number => (e.updatedAt !== undefined ? Math.floor(e.updatedAt / 1000) : e.receivedAt);
-const addr = (v: unknown): Address | undefined => (v !== null && typeof v === 'object' ? (v) : undefined);
 
 /** Inbound SMS, incoming conversation messages and team chat from others; undefined for the rest. */
 export function messageText(e: ResourceEvent, me: Identity, agentName: (id: string) => string | undefined = () => undefined): NotificationText | undefined {
   if (e.id === undefined) return undefined;
   const d = e.data;
   if (e.kind === 'sms' && d.direction === 'inbound') {
-    const from = addr(d.source);
-    const targets = Array.isArray(d.targets) ? (d.targets as { destination?: Address }[]) : [];
-    const to = targets[0]?.destination?.target;
-    return {
+    const from = readAddress(d.source);
+    const first: unknown = Array.isArray(d.targets) ? d.targets[0] : undefined;
+    const to = displayText(first !== null && typeof first === 'object' && 'destination' in first ? readAddress(first.destination)?.target : undefined, PARTY_MAX);
+    return bounded({
       kind: 'inbound_message', resourceId: e.id, at: msgTime(e),
-      title: `SMS from ${partyName(from)}${to !== undefined ? ` to ${to}` : ''}`,
+      title: `SMS from ${partyName(from)}${to !== '' ? ` to ${to}` : ''}`,
       body: preview(d.text) || '(no text)',
       private: { title: `SMS from ${privateParty(from, 'a customer')}`, body: 'Message hidden (privacy mode)' },
-    };
+    });
   }
   if (e.kind === 'conversation_message' && d.direction === 'incoming') {
-    const from = addr(d.source);
+    const from = readAddress(d.source);
     const medias = Array.isArray(d.medias) ? d.medias.length : 0;
-    return {
+    return bounded({
       kind: 'inbound_message', resourceId: e.id, at: msgTime(e),
       title: `Message from ${partyName(from)}`,
       body: preview(d.text) || (medias > 0 ? `${medias} attachment${medias === 1 ? '' : 's'}` : '(no text)'),
       private: { title: `Message from ${privateParty(from, 'a customer')}`, body: 'Message hidden (privacy mode)' },
-    };
+    });
   }
   if (e.kind === 'chat_message' && d.type !== 'system' && (me.kind !== 'agent' || d.owner_id !== me.agentId)) {
     // Chat messages carry only the sender's agent id.
-    const sender = (typeof d.owner_id === 'string' ? agentName(d.owner_id) : undefined) ?? 'a teammate';
-    return {
+    const sender = displayText(typeof d.owner_id === 'string' ? agentName(d.owner_id) : undefined, PARTY_MAX) || 'a teammate';
+    return bounded({
       kind: 'chat_message', resourceId: e.id, at: msgTime(e),
       title: `Team chat from ${sender}`,
       body: preview(d.text) || '(attachment)',
       private: { title: `Team chat from ${sender}`, body: 'Message hidden (privacy mode)' },
-    };
+    });
   }
   return undefined;
 }

@@ -1,17 +1,23 @@
 import { Notification } from 'electron';
 import type { NotificationSink, PopUp } from '../core/notification-center.js';
+import { escapeMarkup } from '../core/untrusted-text.js';
 
 /**
  * OS pop-ups through Electron's Notification. One live notification per resource: a newer one
  * for the same call replaces it, a withdrawal closes it. Calls stay until dealt with
  * (timeoutType 'never': GNOME otherwise removes them after a few seconds) and are critical
  * while breaking through Do Not Disturb. A click is handed to `onClick` (deep link).
+ *
+ * On Linux, Electron hands the body to libnotify as it is, and most notification servers read it
+ * as markup: there it is escaped, so a caller's "<b>" or "<a href>" shows as typed.
  */
 export interface ElectronNotificationSinkOptions {
   onClick(resourceId: string): void;
   /** Windows reports failures; elsewhere silence means shown. */
   shownTimeoutMs?: number;
   icon?: string | undefined;
+  /** Whether the desktop's notification server renders body markup (Linux; asked over D-Bus at start). */
+  bodyMarkup?: () => boolean;
 }
 
 export class ElectronNotificationSink implements NotificationSink {
@@ -24,7 +30,7 @@ export class ElectronNotificationSink implements NotificationSink {
     if (!Notification.isSupported()) return Promise.reject(new Error('this system does not support notifications'));
     const n = new Notification({
       title: p.title,
-      body: p.body,
+      body: this.opts.bodyMarkup?.() === true ? escapeMarkup(p.body) : p.body,
       silent: !p.sound,
       urgency: p.urgent ? 'critical' : 'normal',
       timeoutType: p.kind === 'incoming_call' ? 'never' : 'default',

@@ -16,6 +16,7 @@ import { trayModel, type TrayAction } from '../app/tray-model.js';
 import { TrayHostMonitor, probeTrayHost } from '../app/tray-host.js';
 import { autostartPort } from './autostart-port.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
+import { serverRendersMarkup } from '../core/freedesktop-notifications.js';
 import { registerIpc } from './ipc.js';
 import { credentialProtection } from './safe-storage-sealer.js';
 import { CallWindow } from './call-window.js';
@@ -151,7 +152,11 @@ async function ready(): Promise<void> {
   const protection = await credentialProtection();
   if (protection.warning !== undefined) log.warn(protection.warning);
   const autostart = autostartPort();
+  // Assume markup until the server says otherwise: "&amp;" is a blemish, a planted link is not.
+  let bodyMarkup = process.platform === 'linux';
+  if (bodyMarkup) void serverRendersMarkup(process.env).then((m) => (bodyMarkup = m ?? true));
   const sink = new ElectronNotificationSink({
+    bodyMarkup: () => bodyMarkup,
     onClick: (resourceId) => {
       void controller?.openResource(resourceId).then((r) => {
         if (!r.opened) showSettings();

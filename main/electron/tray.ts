@@ -2,6 +2,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeIm
 import type { AppState } from '../../shared/ipc-contract.js';
 import { badgeStyle, paintUnreadDot, trayIconPath } from '../app/tray-icons.js';
 import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type TrayModel } from '../app/tray-model.js';
+import { menuLabel } from '../core/untrusted-text.js';
 
 /**
  * The tray: renders the pure tray model (main/app/tray-model.ts) with Electron's Tray and Menu,
@@ -13,7 +14,8 @@ export function menuTemplate(items: readonly TrayMenuItem[], act: (a: TrayAction
     if (item.separatorBefore === true && out.length > 0) out.push({ type: 'separator' });
     const action = item.action;
     out.push({
-      label: item.label,
+      // Recent items carry callers' names: an "&" there is text, not Electron's mnemonic marker.
+      label: menuLabel(item.label),
       enabled: item.enabled,
       ...(item.submenu !== undefined ? { submenu: menuTemplate(item.submenu, act) } : {}),
       ...(action !== undefined ? { click: () => act(action) } : {}),

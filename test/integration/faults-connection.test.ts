@@ -22,7 +22,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const d of desks.splice(0)) {
     d.listener.stop();
-    d.center.dispose();
+    await d.center.dispose();
   }
   await emu.stop();
 });

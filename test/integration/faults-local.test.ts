@@ -31,7 +31,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const d of desks.splice(0)) {
     d.listener.stop();
-    d.center.dispose();
+    await d.center.dispose();
   }
   for (const p of procs.splice(0)) {
     p.kill('SIGKILL');

@@ -5,7 +5,7 @@ import { seedAccount, startEmulator, type Account } from '../support/harness.js'
 import { CliProcess } from '../support/cli-process.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
 
-/** Real OS notifications: the headless command → node-notifier → notify-send → D-Bus → dunst. */
+/** Real OS notifications: the headless command → the freedesktop service over D-Bus → dunst. */
 const missing = missingDesktopTools();
 if (missing.length > 0 && process.env.CI === 'true') {
   throw new Error(`the notification suite needs ${missing.join(', ')} (installed by .ci/run)`);
@@ -39,39 +39,56 @@ function runNotifier(env: Record<string, string>): CliProcess {
 const jane = { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' };
 
 describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
-  it('an incoming call reaches the notification daemon as a critical, persistent pop-up, and a missed call replaces it', async () => {
+  it('an incoming call reaches the notification daemon as a critical, persistent pop-up, and a missed call replaces it in place', async () => {
     desktop = await DesktopSession.start();
     const p = runNotifier(desktop.env);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
     const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
     publishAll(emu, ring.start());
 
-    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper');
+    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
     expect(call.body).toBe('Ringing for you');
     expect(call.appName).toBe('VoIPBIN Notifier');
+    expect(call.appIcon).toMatch(/assets\/icons\/128x128\.png$/);
     expect(call.expireTimeout).toBe(0);
     expect(call.hints).toMatch(/"urgency"\s+variant\s+byte 2/);
-    expect(call.hints).toContain(`x-dunst-stack-tag`);
-    expect(call.hints).toContain(ring.groupcall.id);
+    expect(call.hints).toMatch(/"category"\s+variant\s+string "call.incoming"/);
 
     publishAll(emu, ring.giveUp('noanswer'));
     const missed = await desktop.waitForNotify((c) => c.summary === 'Missed call from Jane Cooper');
     expect(missed.body).toMatch(/^at \d\d:\d\d$/);
-    expect(missed.hints).toContain(ring.groupcall.id);
+    expect(missed.replacesId).toBe(call.id);
     await p.until('withdrawn', (ls) => ls.some((l) => l.type === 'notification_withdrawn'));
+    await desktop.waitForDisplayed(1);
+    expect(desktop.closeCalls()).toEqual([]);
     expect(JSON.stringify(p.lines().filter((l) => l.type === 'error'))).toBe('[]');
   });
 
-  it('an answered call is replaced in place by its outcome', async () => {
+  it('a call answered elsewhere is closed by the id the daemon gave it: no ringing pop-up stays on screen', async () => {
     desktop = await DesktopSession.start();
     const p = runNotifier(desktop.env);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
-    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
+    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }] });
     publishAll(emu, ring.start());
-    await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper');
-    publishAll(emu, ring.answer(0));
-    const outcome = await desktop.waitForNotify((c) => c.summary === 'Call answered');
-    expect(outcome.hints).toContain(ring.groupcall.id);
+    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
+    await desktop.waitForDisplayed(1);
+    publishAll(emu, ring.answer(1));
+    await p.until('withdrawn', (ls) => ls.some((l) => l.type === 'notification_withdrawn' && l.reason === 'answered'));
+    await desktop.waitForDisplayed(0);
+    expect(desktop.closeCalls()).toEqual([call.id]);
+  });
+
+  it('stopping the notifier while a call rings closes the ringing pop-up: nobody could close it later', async () => {
+    desktop = await DesktopSession.start();
+    const p = runNotifier(desktop.env);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    publishAll(emu, new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] }).start());
+    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
+    await desktop.waitForDisplayed(1);
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    expect(desktop.closeCalls()).toEqual([call.id]);
+    expect(desktop.displayed()).toBe(0);
   });
 
   it('with no notification daemon it says so once, loudly, and keeps recording', async () => {
@@ -85,7 +102,11 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     await new Promise((r) => setTimeout(r, 300));
     const errors = p.lines().filter((l) => l.type === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'notifications_unavailable', message: expect.stringMatching(/still recorded/) as unknown });
+    expect(errors[0]).toMatchObject({ code: 'notifications_unavailable', message: expect.stringMatching(/no notification daemon is running.*still recorded/) as unknown });
+    // The lines say what happened: nothing reached the screen.
+    expect(p.lines().filter((l) => l.type === 'notification').map((l) => [l.shown, l.held_because])).toEqual([
+      [false, 'notifications unavailable'], [false, 'notifications unavailable'], [false, 'notifications unavailable'],
+    ]);
     expect(p.lines().at(-1)?.type).not.toBe('state');
     p.kill('SIGINT');
     expect(await p.exited).toBe(0);

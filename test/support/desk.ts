@@ -53,7 +53,7 @@ export async function startDesk(emu: VoipbinEmulator, secret: string, o: DeskOpt
   listener.on('event', (e) => center.handleEvent(e));
   listener.on('catchup', (r) => center.handleCatchup(r));
   listener.on('state', (s) => {
-    if (s.to.state === 'stopped') center.dispose();
+    if (s.to.state === 'stopped') void center.dispose();
   });
   center.on('notification', (n) => desk.notes.push(n));
   center.on('withdrawn', (w) => desk.withdrawn.push(w));

@@ -239,6 +239,11 @@ describe('tray', () => {
     (t[3] as { click?: () => void }).click?.();
     expect(acts).toEqual([{ type: 'pause', choice: '1h' }, { type: 'quit' }]);
   });
+
+  it("a caller's & is shown as written, not taken as a keyboard mnemonic", () => {
+    const t = menuTemplate([{ label: 'Recent', enabled: true, submenu: [{ label: '● 09:02  Missed call from Tom & Jerry', enabled: true }] }], () => undefined);
+    expect((t[0]?.submenu as { label?: string }[])[0]?.label).toBe('● 09:02  Missed call from Tom && Jerry');
+  });
 });
 
 describe('call window', () => {
@@ -352,6 +357,18 @@ describe('Electron notification sink', () => {
     await expect(sink.show(popup)).rejects.toThrow(/turned off for this app/);
     fake.Notification.supported = false;
     await expect(sink.show(popup)).rejects.toThrow(/does not support notifications/);
+  });
+
+  it('where the notification server renders markup (Linux), the body is escaped; elsewhere it is passed as it is', async () => {
+    const hostile = { ...popup, kind: 'inbound_message' as const, resourceId: 'sms-1', title: 'SMS from Tom & Jerry', body: 'Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>' };
+    await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => true }).show(hostile);
+    expect(fake.Notification.created.at(-1)!.options).toMatchObject({
+      title: 'SMS from Tom & Jerry', body: 'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+    });
+    await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => false }).show(hostile);
+    expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);
+    await new ElectronNotificationSink({ onClick: () => undefined }).show(hostile);
+    expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);
   });
 
   it('an OS that never confirms still counts as shown after the timeout', async () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notification-center.js';
-import { EventOrdering } from '../../main/core/event-ordering.js';
-import { parseFrame } from '../../main/core/frames.js';
-import { decodeAgentToken, accessKeyIdentity, type Identity } from '../../main/core/identity.js';
-import type { ResourceEvent } from '../../main/core/listener.js';
-import { createLogger } from '../../main/core/log.js';
-import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil, type NotificationSettings } from '../../shared/notification-settings.js';
+import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil } from '../../shared/notification-settings.js';
+import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
 import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../emulator/fixtures.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
@@ -15,49 +12,6 @@ const admin = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x30 })))
 const JANE: { type: string; target: string; target_name?: string } = { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' };
 const DESK = { type: 'extension', target: '2001' };
 const MOBILE = { type: 'tel', target: '+15550002001' };
-
-/** The real pipeline after the socket: parse, dedupe/order, then the notification center. */
-class Desk {
-  readonly notes: DecidedNotification[] = [];
-  readonly withdrawn: Withdrawal[] = [];
-  readonly popups: PopUp[] = [];
-  readonly center: NotificationCenter;
-  private readonly ordering = new EventOrdering();
-  clock = new Date('2026-11-23T10:00:00').getTime();
-
-  constructor(identity: Identity = agent, settings: Partial<NotificationSettings> = {}, sink?: NotificationSink) {
-    this.center = new NotificationCenter({
-      identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings }, sink, logger: createLogger({ level: 'silent' }), now: () => this.clock,
-    });
-    this.center.on('notification', (n) => this.notes.push(n));
-    this.center.on('withdrawn', (w) => this.withdrawn.push(w));
-  }
-
-  toEvent(f: Frame, source: ResourceEvent['source'] = 'stream'): ResourceEvent | undefined {
-    const raw = JSON.stringify(f.data);
-    const p = parseFrame(raw);
-    if (!p.ok || this.ordering.judge(p.frame, raw) !== 'accepted') return undefined;
-    return { ...p.frame, source, receivedAt: this.clock };
-  }
-
-  feed(frames: Frame[]): this {
-    for (const f of frames) {
-      const e = this.toEvent(f);
-      if (e !== undefined) this.center.handleEvent(e);
-    }
-    return this;
-  }
-
-  catchup(frames: Frame[], since: number | undefined, connection = 2): this {
-    const accepted = frames.map((f) => this.toEvent(f, 'catchup')).filter((e): e is ResourceEvent => e !== undefined);
-    this.center.handleCatchup({ connection, since, fetched: frames.length, accepted, missing: [] });
-    return this;
-  }
-
-  kinds(): string[] {
-    return this.notes.map((n) => n.kind);
-  }
-}
 
 const ring = (legTo = [DESK, MOBILE], caller = JANE): AgentRing => new AgentRing({ customerId: CUSTOMER_ID, agentId: AGENT_ID, caller, legTo });
 const shuffle = <T>(xs: T[], seed: number): T[] => xs.map((x, i) => [((i + 1) * seed) % 97, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
@@ -240,13 +194,15 @@ describe('interruption policy', () => {
     expect(pauseUntil('tomorrow', start)).toBe(new Date('2026-11-24T08:00:00').getTime());
   });
 
-  it('per-kind off keeps history only; sound follows the per-kind setting', () => {
+  it('per-kind off keeps history only; sound follows the per-kind setting', async () => {
     const popups: PopUp[] = [];
     const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
     const desk = new Desk(admin, {
       kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, inbound_message: { enabled: false, sound: true }, incoming_call: { enabled: true, sound: false } },
     }, sink);
     desk.feed([sms()]).feed(ring().start());
+    // With a sink, each line waits for the OS to take (or refuse) the pop-up.
+    await desk.center.settled();
     expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([['inbound_message', false, 'turned off'], ['incoming_call', true, undefined]]);
     expect(popups.map((p) => [p.kind, p.sound, p.urgent])).toEqual([['incoming_call', false, true]]);
     expect(desk.center.history.size).toBe(2);
@@ -257,7 +213,7 @@ describe('interruption policy', () => {
     const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
     const desk = new Desk(admin, { privacy: true }, sink);
     desk.feed(ring([DESK], { type: 'tel', target: '+15559876' }).start()).feed(ring([DESK]).start()).feed([sms()]);
-    await Promise.resolve();
+    await desk.center.settled();
     const text = JSON.stringify(popups);
     expect(text).not.toMatch(/\+1555|2001|Hello from VoIPBIN/);
     expect(popups.map((p) => p.title)).toEqual(['Incoming call from a caller', 'Incoming call from Jane Cooper', 'SMS from a customer']);
@@ -276,7 +232,7 @@ describe('storms', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(desk.notes.at(-1)).toMatchObject({ kind: 'summary', title: '9 more calls', shown: true });
     expect(desk.center.history.list().filter((h) => h.kind === 'incoming_call')).toHaveLength(12);
-    desk.center.dispose();
+    await desk.center.dispose();
   });
 });
 
