@@ -1,14 +1,15 @@
 import { createLogger, type Logger, type LogLevel } from '../core/log.js';
 import { NotifierError, describeError, isNotifierError } from '../core/errors.js';
-import { redactor } from '../core/redact.js';
 import { errorLine, jsonLine } from './output.js';
+import { printJsonRevealing, printText, printTextRevealing } from './terminal.js';
 import { exitCodeFor } from './exit-codes.js';
 
 /**
  * Output of the one-shot commands (login, logout, whoami, webhook …). With --json: one JSON
  * object per line on stdout, each with a `type` (public interface: fields are only added).
- * Without: results on stdout, warnings and errors on stderr. Everything passes the redactor,
- * except the one value a user explicitly asked to see (`webhook show --show-secret`).
+ * Without: results on stdout, warnings and errors on stderr. Everything goes out through
+ * ./terminal.ts (redacted, no control sequences), except the one value a user explicitly asked
+ * to see (`webhook show --show-secret`).
  */
 export type Line = Record<string, unknown> & { type: string };
 
@@ -24,7 +25,7 @@ export class CommandOutput {
   /** The command's result: a JSON line, or human text on stdout. */
   result(line: Line, human: string): void {
     if (this.json) jsonLine(line);
-    else process.stdout.write(redactor.redact(human) + '\n');
+    else printText(human);
   }
 
   /** Something to know that is not a failure: a `warning` line, or a note on stderr. */
@@ -35,14 +36,14 @@ export class CommandOutput {
   /** Any other non-result line (e.g. `token_expiry`): stdout with --json, stderr for people. */
   notice(line: Line, human: string): void {
     if (this.json) jsonLine(line);
-    else process.stderr.write(redactor.redact(human) + '\n');
+    else printText(human, 'stderr');
   }
 
   error(e: NotifierError): void {
     if (this.json) jsonLine(errorLine(e));
     else {
       const hint = e.code === 'auth_failed' ? '\nSign in with: voipbin-notifier login --username <name> --password-stdin' : '';
-      process.stderr.write(redactor.redact(`error: ${e.userMessage}${hint}`) + '\n');
+      printText(`error: ${e.userMessage}${hint}`, 'stderr');
     }
   }
 
@@ -52,11 +53,11 @@ export class CommandOutput {
    */
   revealing(line: Line, secretField: string, secret: string, human: (secret: string) => string): void {
     if (this.json) {
-      const safe = redactor.redactValue(line) as Record<string, unknown>;
-      process.stdout.write(JSON.stringify({ ...safe, [secretField]: secret }) + '\n');
+      printJsonRevealing(line, secretField, secret);
     } else {
-      const marker = '\u0000SECRET\u0000';
-      process.stdout.write(redactor.redact(human(marker)).split(marker).join(secret) + '\n');
+      // Printable, so the control-character filter leaves it in place for the secret to replace.
+      const marker = '\u2063SECRET\u2063';
+      printTextRevealing(human(marker), marker, secret);
     }
   }
 }

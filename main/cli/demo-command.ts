@@ -12,6 +12,7 @@ import { AgentRing, publishAll } from '../../test/emulator/scenarios.js';
 import { HumanOutput, JsonOutput, jsonLine, type Output } from './output.js';
 import { startHeadlessNotifier } from './headless-notifier.js';
 import { EXIT } from './exit-codes.js';
+import { printText } from './terminal.js';
 
 /**
  * `voipbin-notifier demo`: a VoIPBIN emulator on loopback, the real headless notifier against it,
@@ -39,7 +40,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
   const narrate = (step: string): void => {
     if (stop.signal.aborted) return;
     if (opts.json) jsonLine({ type: 'demo', step });
-    else process.stdout.write(`\n▶ ${step}\n`);
+    else printText(`\n▶ ${step}`);
   };
   const pause = (seconds: number): Promise<void> =>
     new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import { expiringCredential, type Identity } from '../core/identity.js';
 import { expiryNotice, formatDuration, type ExpiryNotice } from '../core/token-lifecycle.js';
+import { oneLine } from '../core/untrusted-text.js';
 import { permissionWords } from '../../shared/permissions.js';
 import type { CommandOutput, Line } from './command-output.js';
 
@@ -27,15 +28,17 @@ export function identityFields(id: Identity): Record<string, unknown> {
 export function describeIdentity(id: Identity, now = Date.now()): string[] {
   if (id.kind === 'accesskey') {
     return [
-      `an access key of customer ${id.customerName !== undefined ? `${id.customerName} (${id.customerId})` : id.customerId}`,
+      `an access key of customer ${id.customerName !== undefined ? `${oneLine(id.customerName, 200)} (${oneLine(id.customerId, 100)})` : oneLine(id.customerId, 100)}`,
       `permissions: ${permissionWords(id.permission).join(', ')} (access keys act as customer admin, without an agent)`,
       expiryLine(id.expiresAt, now, 'expiry: unknown (the key list could not be read, or the key is not in it)'),
     ];
   }
-  const who = id.name !== '' && id.name !== id.username ? `${id.name} (${id.username})` : id.username || id.agentId;
+  const name = oneLine(id.name, 200);
+  const username = oneLine(id.username, 200);
+  const who = name !== '' && name !== username ? `${name} (${username})` : username || oneLine(id.agentId, 100);
   const lines = [
-    `agent ${who}, id ${id.agentId}`,
-    `customer ${id.customerId}`,
+    `agent ${who}, id ${oneLine(id.agentId, 100)}`,
+    `customer ${oneLine(id.customerId, 100)}`,
     `permissions: ${permissionWords(id.permission).join(', ')}`,
   ];
   lines.push(expiryLine(id.expiresAt, now, 'expiry: unknown (the token carries no expiry date)'));

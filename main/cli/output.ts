@@ -1,15 +1,16 @@
 import type { StateDetail } from '../core/connection-state.js';
 import type { NotifierError } from '../core/errors.js';
 import type { CatchupReport, ResourceEvent } from '../core/listener.js';
-import { redactor } from '../core/redact.js';
 import type { ExpiryNotice } from '../core/token-lifecycle.js';
 import { tokenExpiryLine } from './identity-output.js';
 import type { DecidedNotification, Withdrawal } from '../core/notification-center.js';
+import { printJson, printOneLine } from './terminal.js';
 
 /**
  * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
  * interface that scripts and tests parse, so fields are only ever added, never renamed or removed.
- * Without --json: one short human line per happening. Everything passes the redactor.
+ * Without --json: one short human line per happening. Everything goes out through ./terminal.ts
+ * (redacted, no control sequences).
  */
 export interface Output {
   state(detail: StateDetail, at: number): void;
@@ -31,15 +32,13 @@ export interface Output {
 
 type Line = Record<string, unknown> & { type: string };
 
-function write(text: string): void {
-  process.stdout.write(redactor.redact(text) + '\n');
-}
-
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 export function jsonLine(line: Line): void {
-  write(JSON.stringify(line));
+  printJson(line);
 }
+
+const write = printOneLine;
 
 export function errorLine(e: NotifierError): Line {
   return {

@@ -4,6 +4,7 @@ import { authorityOf, readWebhook } from '../core/customer-webhook.js';
 import { runOneShot, type OutputFlags } from './command-output.js';
 import { addCredentialOptions, addOutputOptions, commandRestClient } from './credentials-option.js';
 import { EXIT } from './exit-codes.js';
+import { oneLine } from '../core/untrusted-text.js';
 
 /** `voipbin-notifier webhook show`: method, URI and whether a signing secret exists (the secret only on request). */
 export function addWebhookShowCommand(webhook: Command, setExit: (code: number) => void): void {
@@ -17,8 +18,9 @@ export function addWebhookShowCommand(webhook: Command, setExit: (code: number) 
       const w = await readWebhook(rest, authorityOf(credential));
       const line = { type: 'webhook', method: w.method, uri: w.uri, enabled: w.uri !== '', secret_set: w.secret !== undefined };
       const human = (secretText: string): string => [
-        `method: ${w.method !== '' ? w.method : '(not set: VoIPBIN sends GET)'}`,
-        `uri:    ${w.uri !== '' ? w.uri : '(none: webhook disabled)'}`,
+        // Any admin of the account can set these: shown as one line of plain text each.
+        `method: ${w.method !== '' ? oneLine(w.method, 20) : '(not set: VoIPBIN sends GET)'}`,
+        `uri:    ${w.uri !== '' ? oneLine(w.uri) : '(none: webhook disabled)'}`,
         `signing secret: ${secretText}`,
       ].join('\n');
       if (flags.showSecret === true && w.secret !== undefined) {

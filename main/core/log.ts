@@ -1,11 +1,13 @@
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 import { redactor, type Redactor } from './redact.js';
+import { terminalSafe } from './untrusted-text.js';
 
 /**
  * The logging surface the core depends on. pino does the work (levels, serialisation, speed);
  * this wrapper guarantees every message and field passes the redactor first, because tokens
- * can hide in error messages and URLs, not only in known field names.
+ * can hide in error messages and URLs, not only in known field names — and loses every control
+ * character, because messages quote servers and callers and the human format goes to a terminal.
  */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -30,9 +32,9 @@ class RedactingLogger implements Logger {
 
   private emit(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
     if (!this.inner.isLevelEnabled(level)) return;
-    const safeMsg = this.r.redact(msg);
+    const safeMsg = this.r.redact(terminalSafe(msg));
     if (fields === undefined) this.inner[level](safeMsg);
-    else this.inner[level](this.r.redactValue(fields) as Record<string, unknown>, safeMsg);
+    else this.inner[level](this.r.redactValue(fields, terminalSafe) as Record<string, unknown>, safeMsg);
   }
 
   debug(msg: string, fields?: Record<string, unknown>): void { this.emit('debug', msg, fields); }
@@ -41,7 +43,7 @@ class RedactingLogger implements Logger {
   error(msg: string, fields?: Record<string, unknown>): void { this.emit('error', msg, fields); }
 
   child(bindings: Record<string, unknown>): Logger {
-    return new RedactingLogger(this.inner.child(this.r.redactValue(bindings) as Record<string, unknown>), this.r);
+    return new RedactingLogger(this.inner.child(this.r.redactValue(bindings, terminalSafe) as Record<string, unknown>), this.r);
   }
 }
 

@@ -38,14 +38,14 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy with every string redacted: for structured log fields. */
-  redactValue(value: unknown, depth = 0): unknown {
-    if (typeof value === 'string') return this.redact(value);
+  /** Deep copy with every string redacted (after `clean`, when given): for structured log fields. */
+  redactValue(value: unknown, clean: (s: string) => string = (s) => s, depth = 0): unknown {
+    if (typeof value === 'string') return this.redact(clean(value));
     if (depth > 6 || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, depth + 1));
-    if (value instanceof Error) return this.redact(value.message);
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, clean, depth + 1));
+    if (value instanceof Error) return this.redact(clean(value.message));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = this.redactValue(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) out[k] = this.redactValue(v, clean, depth + 1);
     return out;
   }
 }
