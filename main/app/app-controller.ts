@@ -14,6 +14,7 @@ import { defaultTopics, resolveTopics } from '../core/subscriptions.js';
 import { expiryStage, systemClock, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch } from '../core/token-lifecycle.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Lookup } from '../core/webhook-url-policy.js';
+import type { CustomerSnapshot } from '../core/customer-webhook.js';
 import { redactor } from '../core/redact.js';
 import { Permission, hasCustomerScope, permissionWords } from '../../shared/permissions.js';
 import { pauseUntil, type NotificationSettings } from '../../shared/notification-settings.js';
@@ -94,6 +95,8 @@ interface Session {
   offs: (() => void)[];
   retryTimer: unknown;
   ended: boolean;
+  /** The account as the webhook panel last showed it (the basis of its next edit). */
+  webhookShown: { snapshot: CustomerSnapshot | undefined };
 }
 
 const RESOURCE_KINDS_KEPT = 5_000;
@@ -419,7 +422,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     const initial: Identity = identity ?? { kind: 'accesskey', customerId: '', customerName: undefined, permission: Permission.CustomerAdmin, expiresAt: undefined };
     const session: Session = {
       endpoints, credential, username, rest, identity: initial, center: this.newCenter(initial),
-      listener: undefined, expiry: undefined, expiryStage: 'never', offs: [], retryTimer: undefined, ended: false,
+      listener: undefined, expiry: undefined, expiryStage: 'never', offs: [], retryTimer: undefined, ended: false, webhookShown: { snapshot: undefined },
     };
     this.session = session;
     this.resetConnection('starting');
@@ -762,7 +765,7 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     if (!view.signedIn || !view.customerAdmin) {
       throw new NotifierError('forbidden', `The account webhook needs the customer admin permission; this sign-in has: ${view.signedIn ? view.permissions.join(', ') : 'none'}.`);
     }
-    return { rest: s.rest, credential: s.credential, canEdit: true, agentId: s.identity.kind === 'agent' ? s.identity.agentId : undefined, lookup: this.o.lookup };
+    return { rest: s.rest, credential: s.credential, canEdit: true, agentId: s.identity.kind === 'agent' ? s.identity.agentId : undefined, lookup: this.o.lookup, shown: s.webhookShown };
   }
 
   async webhook(): Promise<WebhookView> {

@@ -1,15 +1,16 @@
 import type { WebhookTestResult, WebhookView } from '../../shared/ipc-contract.js';
 import type { Credential } from '../core/credentials.js';
-import { authorityOf, readWebhook, updateWebhook, type WebhookMethod, type WebhookSettings } from '../core/customer-webhook.js';
-import { NotifierError } from '../core/errors.js';
+import { authorityOf, readWebhook, type CustomerSnapshot, type WebhookMethod, type WebhookSettings } from '../core/customer-webhook.js';
 import type { RestClient } from '../core/rest-client.js';
-import { SAMPLE_EVENT_TYPES, isSampleEventType, sampleEventData, webhookBody } from '../core/webhook-sample-events.js';
-import { SIGNATURE_HEADER, deliverTestWebhook } from '../core/webhook-test-delivery.js';
-import { checkWebhookUrl, type Lookup } from '../core/webhook-url-policy.js';
+import { SAMPLE_EVENT_TYPES } from '../core/webhook-sample-events.js';
+import * as actions from '../core/webhook-actions.js';
+import type { Lookup } from '../core/webhook-url-policy.js';
 
 /**
- * The settings window's webhook panel, on top of the core's webhook modules: every write goes
- * through updateWebhook (GET → merge → full PUT), and the secret is only ever shown masked.
+ * The settings window's webhook panel, on top of the core's webhook actions (the same flows as
+ * the command). The account as the panel last showed it is the basis of the next edit, so a
+ * change another admin made while the panel was open is a conflict, never silently reverted; the
+ * secret is only ever shown masked.
  */
 export interface WebhookContext {
   rest: RestClient;
@@ -17,41 +18,42 @@ export interface WebhookContext {
   canEdit: boolean;
   agentId: string | undefined;
   lookup?: Lookup | undefined;
+  /** What the panel last showed, per sign-in: the basis of the next edit. */
+  shown: { snapshot: CustomerSnapshot | undefined };
 }
 
 export function maskSecret(secret: string): string {
   return `••••••••${secret.length > 12 ? secret.slice(-4) : ''}`;
 }
 
-function view(w: WebhookSettings, canEdit: boolean, warnings: string[]): WebhookView {
+function view(c: WebhookContext, w: WebhookSettings, warnings: string[]): WebhookView {
+  c.shown.snapshot = w.snapshot;
   return {
     method: w.method,
     uri: w.uri,
     enabled: w.uri !== '',
     secretSet: w.secret !== undefined,
     secretMasked: w.secret === undefined ? null : maskSecret(w.secret),
-    canEdit,
+    canEdit: c.canEdit,
     sampleEvents: [...SAMPLE_EVENT_TYPES],
     warnings,
   };
 }
 
+const context = (c: WebhookContext): actions.WebhookActionContext => ({ rest: c.rest, authority: authorityOf(c.credential), lookup: c.lookup });
+
 export async function getWebhook(c: WebhookContext): Promise<WebhookView> {
-  return view(await readWebhook(c.rest, authorityOf(c.credential)), c.canEdit, []);
+  return view(c, await readWebhook(c.rest, authorityOf(c.credential)), []);
 }
 
 export async function setWebhook(c: WebhookContext, change: { method: WebhookMethod; uri: string }): Promise<WebhookView> {
-  const checked = await checkWebhookUrl(change.uri, { lookup: c.lookup });
-  const authority = authorityOf(c.credential);
-  // Saved as typed (trimmed): the URL parser's normalised form could differ from what the receiver expects.
-  await updateWebhook(c.rest, { uri: change.uri.trim(), method: change.method }, authority);
-  return view(await readWebhook(c.rest, authority), c.canEdit, checked.warnings.map((w) => w.message));
+  const done = await actions.setWebhook(context(c), change, c.shown.snapshot);
+  return view(c, await readWebhook(c.rest, authorityOf(c.credential)), done.warnings.map((w) => w.message));
 }
 
 export async function disableWebhook(c: WebhookContext): Promise<WebhookView> {
-  const authority = authorityOf(c.credential);
-  await updateWebhook(c.rest, { uri: '' }, authority);
-  return view(await readWebhook(c.rest, authority), c.canEdit, []);
+  const done = await actions.disableWebhook(context(c), c.shown.snapshot);
+  return view(c, await readWebhook(c.rest, authorityOf(c.credential)), done.warnings.map((w) => w.message));
 }
 
 export async function webhookSecret(c: WebhookContext): Promise<string | undefined> {
@@ -59,37 +61,18 @@ export async function webhookSecret(c: WebhookContext): Promise<string | undefin
 }
 
 export async function testWebhook(c: WebhookContext, req: { event: string; uri?: string | undefined }): Promise<WebhookTestResult> {
-  const event = req.event.trim() || 'call_hangup';
-  if (!isSampleEventType(event)) {
-    throw new NotifierError('bad_usage', `Unknown sample event "${event}"; choose one of ${SAMPLE_EVENT_TYPES.join(', ')}.`);
-  }
-  const override = req.uri !== undefined && req.uri.trim() !== '' ? req.uri.trim() : undefined;
-  // A receiver on this machine is worth testing before it is exposed, so loopback is allowed here only.
-  const given = override === undefined ? undefined : await checkWebhookUrl(override, { allowLoopback: true, lookup: c.lookup });
-  const settings = await readWebhook(c.rest, authorityOf(c.credential));
-  const checked = given ?? (settings.uri !== '' ? await checkWebhookUrl(settings.uri, { allowLoopback: true, lookup: c.lookup }) : undefined);
-  if (checked === undefined) {
-    throw new NotifierError('bad_usage', 'The account has no webhook URL yet: enter one to test, or save one first.');
-  }
-  const warnings = checked.warnings.map((w) => w.message);
-  let method = settings.method;
-  if (method === '') {
-    method = 'GET';
-    warnings.push('The account has no webhook method, so VoIPBIN sends GET (with the body). Choose POST and save.');
-  }
-  if (settings.secret === undefined) warnings.push(`The account has no signing secret, so VoIPBIN sends no ${SIGNATURE_HEADER} header; this test is unsigned too.`);
-  const body = webhookBody(event, sampleEventData(event, { customerId: settings.customerId, agentId: c.agentId }));
-  const r = await deliverTestWebhook({ url: checked.url, method, body, secret: settings.secret, allowLoopback: true, lookup: c.lookup });
+  const t = await actions.testWebhook(context(c), { event: req.event, uri: req.uri, agentId: c.agentId });
+  const r = t.result;
   return {
-    event,
-    method,
-    uri: override ?? settings.uri,
+    event: t.event,
+    method: t.method,
+    uri: t.uri,
     status: r.status ?? null,
     latencyMs: r.latencyMs,
     verdict: r.verdict,
     signed: r.signed,
     message: r.explanation,
-    warnings,
+    warnings: t.warnings.map((w) => w.message),
     responseExcerpt: r.responseExcerpt ?? null,
   };
 }

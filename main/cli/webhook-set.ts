@@ -1,18 +1,23 @@
 import type { Command } from 'commander';
 import type { CredentialFlags } from '../core/credential-source.js';
-import { authorityOf, parseWebhookMethod, updateWebhook, type WebhookUpdate } from '../core/customer-webhook.js';
-import { checkWebhookUrl } from '../core/webhook-url-policy.js';
+import { authorityOf, parseWebhookMethod } from '../core/customer-webhook.js';
+import { oneLine } from '../core/untrusted-text.js';
+import { disableWebhook, setWebhook, type WebhookChange } from '../core/webhook-actions.js';
+import { parseWebhookUrl } from '../core/webhook-url-policy.js';
 import { runOneShot, type CommandOutput, type OutputFlags } from './command-output.js';
 import { addCredentialOptions, addOutputOptions, commandRestClient } from './credentials-option.js';
 import { EXIT } from './exit-codes.js';
 
 /**
  * `webhook set` and `webhook disable`. Both rewrite the whole customer record (VoIPBIN has no
- * partial update), carrying the other five fields through unchanged: see core/customer-webhook.ts.
+ * partial update), carrying the other five fields through unchanged, and refuse with `conflict`
+ * (exit 1) when someone else changed the account meanwhile: see core/customer-webhook.ts.
  */
 type Flags = CredentialFlags & OutputFlags;
 
-function report(out: CommandOutput, u: WebhookUpdate, human: string): void {
+function report(out: CommandOutput, c: WebhookChange, human: string): void {
+  for (const w of c.warnings) out.warning(w.code, w.message);
+  const u = c.update;
   out.result(
     { type: 'webhook_updated', method: u.method, uri: u.uri, enabled: u.uri !== '', preserved: [...u.preserved] },
     `${human}\nUnchanged: ${u.preserved.join(', ')}.`,
@@ -28,12 +33,11 @@ export function addWebhookSetCommands(webhook: Command, setExit: (code: number) 
   addOutputOptions(addCredentialOptions(set)).action(async (flags: Flags & { uri: string; method?: string }) => {
     setExit(await runOneShot(flags, async (out) => {
       const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
-      const checked = await checkWebhookUrl(flags.uri);
-      for (const w of checked.warnings) out.warning(w.code, w.message);
+      // Bad input is told before anything goes over the network.
+      parseWebhookUrl(flags.uri);
       const { rest, credential } = await commandRestClient(flags, process.env);
-      // Saved as typed (trimmed): the URL parser's normalised form could differ from what the receiver expects.
-      const u = await updateWebhook(rest, { uri: flags.uri.trim(), method }, authorityOf(credential));
-      report(out, u, `Webhook set: ${u.method} ${u.uri}\nCheck it with: voipbin-notifier webhook test`);
+      const c = await setWebhook({ rest, authority: authorityOf(credential) }, { uri: flags.uri, method });
+      report(out, c, `Webhook set: ${c.update.method} ${oneLine(c.update.uri)}\nCheck it with: voipbin-notifier webhook test`);
       return EXIT.ok;
     }));
   });
@@ -44,9 +48,9 @@ export function addWebhookSetCommands(webhook: Command, setExit: (code: number) 
   addOutputOptions(addCredentialOptions(disable)).action(async (flags: Flags) => {
     setExit(await runOneShot(flags, async (out) => {
       const { rest, credential } = await commandRestClient(flags, process.env);
-      const u = await updateWebhook(rest, { uri: '' }, authorityOf(credential));
-      const kept = u.method !== '' ? ` The method (${u.method}) is kept, so "webhook set --uri …" re-enables it as it was.` : '';
-      report(out, u, `Webhook disabled: VoIPBIN no longer sends events to a URL.${kept}`);
+      const c = await disableWebhook({ rest, authority: authorityOf(credential) });
+      const kept = c.update.method !== '' ? ` The method (${oneLine(c.update.method, 20)}) is kept, so "webhook set --uri …" re-enables it as it was.` : '';
+      report(out, c, `Webhook disabled: VoIPBIN no longer sends events to a URL.${kept}`);
       return EXIT.ok;
     }));
   });

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { CredentialFlags } from '../core/credential-source.js';
-import { authorityOf, parseWebhookMethod, readWebhook } from '../core/customer-webhook.js';
-import { NotifierError } from '../core/errors.js';
-import { checkWebhookUrl } from '../core/webhook-url-policy.js';
-import { SAMPLE_EVENT_TYPES, isSampleEventType, sampleEventData, webhookBody } from '../core/webhook-sample-events.js';
-import { SIGNATURE_HEADER, deliverTestWebhook } from '../core/webhook-test-delivery.js';
+import { authorityOf, parseWebhookMethod } from '../core/customer-webhook.js';
+import { oneLine } from '../core/untrusted-text.js';
+import { SAMPLE_EVENT_TYPES } from '../core/webhook-sample-events.js';
+import { SIGNATURE_HEADER } from '../core/webhook-test-delivery.js';
+import { testWebhook } from '../core/webhook-actions.js';
 import { runOneShot, type OutputFlags } from './command-output.js';
 import { addCredentialOptions, addOutputOptions, commandRestClient } from './credentials-option.js';
 import { EXIT } from './exit-codes.js';
@@ -12,8 +12,8 @@ import { EXIT } from './exit-codes.js';
 /**
  * `voipbin-notifier webhook test`: one sample event, delivered the way VoIPBIN delivers (signed
  * with the account's secret, same method, headers and timeouts), and what VoIPBIN would make of
- * the answer. Loopback targets are allowed here — and only here — so a receiver under
- * development can be checked before it is exposed.
+ * the answer (core/webhook-actions.ts). Only a --uri typed here may be this machine, so a
+ * receiver under development can be checked before it is exposed.
  */
 interface TestFlags extends CredentialFlags, OutputFlags {
   uri?: string;
@@ -30,42 +30,19 @@ export function addWebhookTestCommand(webhook: Command, setExit: (code: number) 
     .option('--event <type>', `sample event: ${SAMPLE_EVENT_TYPES.join(', ')}`, 'call_hangup');
   addOutputOptions(addCredentialOptions(cmd)).action(async (flags: TestFlags) => {
     setExit(await runOneShot(flags, async (out, log) => {
-      const event = flags.event.trim();
-      if (!isSampleEventType(event)) {
-        throw new NotifierError('bad_usage', `Unknown sample event "${event}"; choose one of ${SAMPLE_EVENT_TYPES.join(', ')}.`);
-      }
-      const methodOverride = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
-      // Vet a given URL before anything goes over the network.
-      const given = flags.uri === undefined ? undefined : await checkWebhookUrl(flags.uri, { allowLoopback: true });
-
+      const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
       const { rest, credential } = await commandRestClient(flags, process.env);
-      const settings = await readWebhook(rest, authorityOf(credential));
-      const checked = given ?? (settings.uri !== '' ? await checkWebhookUrl(settings.uri, { allowLoopback: true }) : undefined);
-      if (checked === undefined) {
-        throw new NotifierError('bad_usage', 'The account has no webhook URI: pass --uri, or set one with "voipbin-notifier webhook set --uri …".');
-      }
-      for (const w of checked.warnings) out.warning(w.code, w.message);
-      let method = methodOverride ?? settings.method;
-      if (method === '') {
-        method = 'GET';
-        out.warning('method_unset', 'The account has no webhook method; VoIPBIN then sends GET (with the body). Set one with "webhook set --method POST".');
-      }
-      if (settings.secret === undefined) {
-        out.warning('unsigned', `The account has no signing secret, so VoIPBIN sends no ${SIGNATURE_HEADER} header; this test is unsigned too.`);
-      }
-
       const authority = authorityOf(credential);
       const agentId = authority !== undefined && 'agentId' in authority && typeof authority.agentId === 'string' ? authority.agentId : undefined;
-      const body = webhookBody(event, sampleEventData(event, { customerId: settings.customerId, agentId }));
-      const uri = flags.uri?.trim() ?? settings.uri;
-      log.info(`sending ${event} to ${uri}`);
-      const r = await deliverTestWebhook({ url: checked.url, method, body, secret: settings.secret, allowLoopback: true });
-
+      log.info(`sending ${flags.event} to ${flags.uri ?? "the account's webhook"}`);
+      const t = await testWebhook({ rest, authority }, { event: flags.event, uri: flags.uri, method, agentId });
+      for (const w of t.warnings) out.warning(w.code, w.message);
+      const r = t.result;
       const line = {
         type: 'webhook_test',
-        event,
-        method,
-        uri,
+        event: t.event,
+        method: t.method,
+        uri: t.uri,
         status: r.status ?? null,
         latency_ms: r.latencyMs,
         verdict: r.verdict,
@@ -75,11 +52,12 @@ export function addWebhookTestCommand(webhook: Command, setExit: (code: number) 
         ...(r.error !== undefined ? { error: r.error } : {}),
         ...(r.responseExcerpt !== undefined ? { response_excerpt: r.responseExcerpt } : {}),
       };
+      // The URI (any admin may set it) and the receiver's reply are someone else's text: one plain line each.
       const human = [
-        `${method} ${uri} → ${r.status ?? 'no response'} in ${r.latencyMs} ms: ${r.verdict.replace('_', ' ')}`,
-        r.explanation,
+        `${oneLine(t.method, 20)} ${oneLine(t.uri)} → ${r.status ?? 'no response'} in ${r.latencyMs} ms: ${r.verdict.replace('_', ' ')}`,
+        oneLine(r.explanation),
         r.signed ? `Signed with ${SIGNATURE_HEADER} using the account's signing secret.` : 'Sent unsigned.',
-        ...(r.responseExcerpt !== undefined ? [`Receiver said: ${r.responseExcerpt}`] : []),
+        ...(r.responseExcerpt !== undefined ? [`Receiver said: ${oneLine(r.responseExcerpt, 300)}`] : []),
       ].join('\n');
       out.result(line, human);
       return r.verdict === 'delivered' ? EXIT.ok : EXIT.failure;

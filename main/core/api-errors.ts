@@ -68,7 +68,7 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
     case f.status === 404:
       return make('not_found', `${what}: not found on this VoIPBIN server (is the API URL right?).`);
     case f.status >= 500:
-      return make('server_error', `VoIPBIN had a server error (${f.status}) during ${what}; it will be retried.`);
+      return make('server_error', `VoIPBIN had a server error (${f.status}) during ${what}.`);
     case f.status === 400:
       return make('invalid_request', `VoIPBIN refused ${what} as invalid${envelope?.message !== undefined ? `: ${envelope.message}` : ''}.`);
     default:

@@ -9,6 +9,9 @@ export type ErrorCode =
   | 'credentials_invalid'
   | 'auth_failed'
   | 'account_frozen'
+  | 'account_expired'
+  | 'account_deleted'
+  | 'conflict'
   | 'forbidden'
   | 'rate_limited'
   | 'invalid_topic'
@@ -22,6 +25,7 @@ export type ErrorCode =
   | 'wrong_password'
   | 'invalid_webhook_url'
   | 'webhook_url_refused'
+  | 'webhook_url_unresolvable'
   | 'notifications_unavailable'
   | 'setting_locked';
 

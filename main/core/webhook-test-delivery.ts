@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describeError } from './errors.js';
 import { redactor } from './redact.js';
-import { checkWebhookUrl, type Lookup } from './webhook-url-policy.js';
+import { checkWebhookUrl, reservedAddress, type CheckedWebhookUrl, type Lookup } from './webhook-url-policy.js';
 
 /**
  * One webhook delivery made exactly as VoIPBIN's webhook sender makes it (bin-webhook-manager
@@ -13,6 +14,12 @@ import { checkWebhookUrl, type Lookup } from './webhook-url-policy.js';
  * the raw body>` when the customer has a secret, no other custom headers, at most 2 redirects,
  * 15 s to response headers and 30 s in all. Then the verdict VoIPBIN would reach: it retries
  * (3 attempts, 1 s apart) only on transport errors and 5xx; 2xx, 3xx and 4xx end delivery.
+ *
+ * The URL may have been set by any admin of the account, and the receiver's answers are its
+ * own: every hop connects only to the addresses the URL policy checked for it (no second DNS
+ * lookup that a rebinding name could answer differently), a redirect to another origin is
+ * checked like a first hop, and a receiver on this machine (a typed --uri) may redirect only
+ * within its own origin.
  */
 export const SIGNATURE_HEADER = 'X-VoIPBIN-Signature';
 export const VOIPBIN_ATTEMPTS = 3;
@@ -40,15 +47,29 @@ export interface DeliveryResult {
 }
 
 export interface DeliveryRequest {
-  url: URL;
+  /** The URL as the policy checked it (checkWebhookUrl with requireAddress), with the addresses it may connect to. */
+  target: CheckedWebhookUrl;
   method: string;
   body: string;
   secret: string | undefined;
   totalTimeoutMs?: number;
   headersTimeoutMs?: number;
-  /** Redirect targets are vetted like the first URL; loopback only where the first URL was allowed it. */
-  allowLoopback?: boolean;
+  /** For vetting redirect targets. */
   lookup?: Lookup;
+}
+
+/** Connects to the checked addresses only, whatever DNS would say now. */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const list = addresses.map((address) => ({ address, family: isIP(address) }));
+  return (_hostname, options, callback) => {
+    if (options.all === true) {
+      callback(null, list);
+      return;
+    }
+    const pick = list.find((a) => options.family === undefined || options.family === 0 || a.family === options.family) ?? list[0];
+    if (pick === undefined) callback(Object.assign(new Error('no checked address to connect to'), { code: 'ENOTFOUND' }), '', 0);
+    else callback(null, pick.address, pick.family);
+  };
 }
 
 const MAX_REDIRECTS = 2;
@@ -68,8 +89,9 @@ interface Hop {
   excerpt: string;
 }
 
-function send(url: URL, method: string, body: Buffer | undefined, headers: Record<string, string>, deadline: { signal: AbortSignal; headersTimeoutMs: number }): Promise<Hop> {
+function send(target: CheckedWebhookUrl, method: string, body: Buffer | undefined, headers: Record<string, string>, deadline: { signal: AbortSignal; headersTimeoutMs: number }): Promise<Hop> {
   return new Promise((resolve, reject) => {
+    const url = target.url;
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = requester(url, {
       method,
@@ -77,6 +99,7 @@ function send(url: URL, method: string, body: Buffer | undefined, headers: Recor
       signal: deadline.signal,
       // A fresh connection per attempt, as a first delivery would have.
       agent: false,
+      lookup: pinnedLookup(target.addresses),
     });
     const headersTimer = setTimeout(() => req.destroy(new DeliveryTimeout('headers', deadline.headersTimeoutMs)), deadline.headersTimeoutMs);
     req.on('error', (e) => {
@@ -156,7 +179,9 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
   const totalTimer = setTimeout(() => controller.abort(new DeliveryTimeout('total', totalTimeoutMs)), totalTimeoutMs);
   const started = performance.now();
   const redirects: string[] = [];
-  let url = req.url;
+  let target = req.target;
+  // A typed --uri on this machine: the only hop that was allowed to be local.
+  const local = target.addresses.length > 0 && target.addresses.every((ip) => reservedAddress(ip)?.loopback === true);
   let method = req.method;
   let body: Buffer | undefined = raw;
   const result = (verdict: DeliveryVerdict, status: number | undefined, excerpt: string | undefined, error: string | undefined, at = performance.now()): DeliveryResult => ({
@@ -171,10 +196,11 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
   });
 
   try {
+    if (target.addresses.length === 0) return result('unreachable', undefined, undefined, `${target.url.hostname} does not resolve from here; nothing was sent`);
     for (let hop = 0; ; hop++) {
       let reply: Hop;
       try {
-        reply = await send(url, method, body, baseHeaders, {
+        reply = await send(target, method, body, baseHeaders, {
           signal: controller.signal,
           headersTimeoutMs,
         });
@@ -188,17 +214,28 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
         // Go's CheckRedirect error surfaces as a transport error, which VoIPBIN retries.
         return result('unreachable', reply.status, undefined, `stopped after ${MAX_REDIRECTS} redirects (VoIPBIN follows at most ${MAX_REDIRECTS})`);
       }
-      const next = new URL(reply.location ?? '', url);
+      let next: URL;
       try {
-        await checkWebhookUrl(next.href, { allowLoopback: req.allowLoopback, lookup: req.lookup });
-      } catch (e) {
-        return result('unreachable', reply.status, undefined, `redirect to ${next.href} refused: ${describeError(e)}`);
+        next = new URL(reply.location ?? '', target.url);
+      } catch {
+        return result('unreachable', reply.status, undefined, 'the receiver redirected to something that is not a URL');
+      }
+      if (next.origin === target.url.origin) {
+        // Same scheme, host and port: the addresses already checked.
+        target = { url: next, addresses: target.addresses, warnings: [] };
+      } else if (local) {
+        return result('unreachable', reply.status, undefined, `the receiver on this machine redirected to another origin (${next.origin}); a local test never leaves its own receiver, so the redirect was refused`);
+      } else {
+        try {
+          target = await checkWebhookUrl(next.href, { requireAddress: true, lookup: req.lookup });
+        } catch (e) {
+          return result('unreachable', reply.status, undefined, `redirect to ${next.href} refused: ${describeError(e)}`);
+        }
       }
       redirects.push(next.href);
       const after = methodAfterRedirect(reply.status, method);
       method = after.method;
       if (!after.keepBody) body = undefined;
-      url = next;
     }
   } finally {
     clearTimeout(totalTimer);

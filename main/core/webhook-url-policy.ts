@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { NotifierError, describeError } from './errors.js';
+import { oneLine } from './untrusted-text.js';
 
 /**
  * Which webhook URLs VoIPBIN can deliver to. Its webhook sender refuses any host that resolves
@@ -37,8 +38,47 @@ const RANGES: readonly Range[] = [
   { net: '::1', prefix: 128, family: 'ipv6', what: 'the IPv6 loopback address (this machine)', loopback: true },
   { net: 'fc00::', prefix: 7, family: 'ipv6', what: 'an IPv6 unique local address (fc00::/7)' },
   { net: 'fe80::', prefix: 10, family: 'ipv6', what: 'an IPv6 link-local address (fe80::/10)' },
+  // Deprecated, but still routed inside many sites.
+  { net: 'fec0::', prefix: 10, family: 'ipv6', what: 'an IPv6 site-local address (fec0::/10)' },
   { net: '2001:db8::', prefix: 32, family: 'ipv6', what: 'an IPv6 documentation address (2001:db8::/32)' },
+  { net: '64:ff9b:1::', prefix: 48, family: 'ipv6', what: 'a local-use NAT64 address (64:ff9b:1::/48)' },
+  { net: '100::', prefix: 64, family: 'ipv6', what: 'an IPv6 discard address (100::/64)' },
+  { net: 'ff00::', prefix: 8, family: 'ipv6', what: 'an IPv6 multicast address' },
 ];
+
+/** 8 groups of 16 bits, or undefined for a malformed address (zone ids are dropped). */
+function ipv6Groups(ip: string): number[] | undefined {
+  let text = ip.split('%')[0] ?? '';
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted !== null) {
+    const b = (dotted[1] ?? '').split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${(((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16)}:${(((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16)}`;
+  }
+  const [head = '', tail, extra] = text.split('::');
+  if (extra !== undefined) return undefined;
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+const v4 = (hi: number, lo: number): string => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+
+/**
+ * The IPv4 address an IPv6 address carries to an IPv4 host: IPv4-compatible (::a.b.c.d), NAT64
+ * (64:ff9b::/96) and 6to4 (2002::/16) addresses reach that IPv4 host, so they are judged by it.
+ * (IPv4-mapped ::ffff:a.b.c.d is matched by BlockList itself.)
+ */
+export function embeddedIpv4(ip: string): string | undefined {
+  const g = ipv6Groups(ip);
+  if (g === undefined) return undefined;
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && (g6 !== 0 || g7 > 1)) return v4(g6, g7);
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return v4(g6, g7);
+  if (g0 === 0x2002) return v4(g1, g2);
+  return undefined;
+}
 
 // One BlockList per range so a match can say which range it was; BlockList also matches
 // IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 ranges, as Go's IPNet.Contains does.
@@ -60,7 +100,9 @@ export function reservedAddress(ip: string): ReservedAddress | undefined {
   for (const { range, list } of CHECKERS) {
     if (list.check(ip, family === 4 ? 'ipv4' : 'ipv6')) return { what: range.what, loopback: range.loopback === true };
   }
-  return undefined;
+  const inner = family === 6 ? embeddedIpv4(ip) : undefined;
+  const carried = inner === undefined ? undefined : reservedAddress(inner);
+  return carried === undefined ? undefined : { what: `an IPv6 address that reaches ${inner ?? ''}, ${carried.what}`, loopback: carried.loopback };
 }
 
 export type Lookup = (hostname: string) => Promise<string[]>;
@@ -80,8 +122,14 @@ export interface CheckedWebhookUrl {
 }
 
 export interface WebhookUrlPolicyOptions {
-  /** Only `webhook test` may target this machine: a local receiver is useful to test against, never to save. */
+  /**
+   * Only a URL the user typed for `webhook test` may be this machine (a receiver under
+   * development), and only when every address of it is: never a stored URL, which any admin of the
+   * account can set, and never a redirect.
+   */
   allowLoopback?: boolean;
+  /** For a delivery: a host that does not resolve here is refused (nothing to connect to that was checked). */
+  requireAddress?: boolean;
   lookup?: Lookup;
   lookupTimeoutMs?: number;
 }
@@ -108,25 +156,30 @@ async function resolveHost(host: string, lookup: Lookup, timeoutMs: number): Pro
 const ADVICE = 'VoIPBIN delivers webhooks from its own servers over the internet and refuses private, loopback and link-local targets. '
   + 'Use a public https:// URL; to receive on your own machine or LAN, expose the receiver through a tunnel or a public reverse proxy.';
 
+/** The syntax half of the check, with no network: throws `invalid_webhook_url` for what is not an http(s) URL with a host. */
+export function parseWebhookUrl(raw: string): URL {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new NotifierError('invalid_webhook_url', `"${oneLine(text, 200)}" is not an absolute URL; expected something like https://hooks.example.com/voipbin.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new NotifierError('invalid_webhook_url', `The webhook URL must start with https:// (or http://), not ${oneLine(url.protocol, 40)}//.`);
+  }
+  if (hostOf(url) === '') throw new NotifierError('invalid_webhook_url', 'The webhook URL has no host name.');
+  return url;
+}
+
 /**
  * Parses and vets a webhook URL. Throws `invalid_webhook_url` for malformed ones and
  * `webhook_url_refused` for hosts VoIPBIN will never deliver to; returns warnings for
  * ones that work but deserve a second look.
  */
 export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions = {}): Promise<CheckedWebhookUrl> {
-  const text = raw.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new NotifierError('invalid_webhook_url', `"${text}" is not an absolute URL; expected something like https://hooks.example.com/voipbin.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new NotifierError('invalid_webhook_url', `The webhook URL must start with https:// (or http://), not ${url.protocol}//.`);
-  }
+  const url = parseWebhookUrl(raw);
   const host = hostOf(url);
-  if (host === '') throw new NotifierError('invalid_webhook_url', 'The webhook URL has no host name.');
-
   const warnings: UrlWarning[] = [];
   if (url.protocol === 'http:') {
     warnings.push({ code: 'insecure_http', message: 'The webhook URL uses plain http: event data (caller numbers, message texts) would cross the internet unencrypted. Prefer https://.' });
@@ -138,21 +191,26 @@ export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions
   let addresses: string[];
   try {
     addresses = await resolveHost(host, opts.lookup ?? systemLookup, opts.lookupTimeoutMs ?? 5_000);
+    if (addresses.length === 0) throw new Error('no addresses');
   } catch (e) {
-    warnings.push({ code: 'unresolvable_host', message: `${host} does not resolve from here (${describeError(e)}); VoIPBIN cannot deliver unless it resolves on the public internet.` });
+    const why = `${host} does not resolve from here (${describeError(e)})`;
+    if (opts.requireAddress === true) throw new NotifierError('webhook_url_unresolvable', `${why}, so nothing was sent: no address could be checked before connecting.`, { host });
+    warnings.push({ code: 'unresolvable_host', message: `${why}; VoIPBIN cannot deliver unless it resolves on the public internet.` });
     return { url, addresses: [], warnings };
   }
+  // This machine only as a whole: a name that is partly local and partly not could be either.
+  const local = addresses.every((ip) => reservedAddress(ip)?.loopback === true);
   for (const ip of addresses) {
     const reserved = reservedAddress(ip);
-    if (reserved === undefined) continue;
-    if (reserved.loopback && opts.allowLoopback === true) {
-      warnings.push({ code: 'loopback_target', message: `${host} is this machine (${ip}); VoIPBIN itself could never deliver here, so this only tests your receiver.` });
-      continue;
-    }
+    if (reserved === undefined || (reserved.loopback && local && opts.allowLoopback === true)) continue;
     const via = ip === host ? `${host} is ${reserved.what}` : `${host} resolves to ${ip}, ${reserved.what}`;
-    throw new NotifierError('webhook_url_refused', `VoIPBIN will never deliver to this URL: ${via}. ${ADVICE}`, { address: ip });
+    const advice = reserved.loopback && opts.allowLoopback !== true ? `${ADVICE} Only a --uri you type yourself may point at this machine, to test a receiver there.` : ADVICE;
+    throw new NotifierError('webhook_url_refused', `VoIPBIN will never deliver to this URL: ${via}. ${advice}`, { address: ip });
   }
-  // Plain http to this machine crosses no network: the warning would only be noise.
-  const local = addresses.length > 0 && addresses.every((ip) => reservedAddress(ip)?.loopback === true);
-  return { url, addresses, warnings: local ? warnings.filter((w) => w.code !== 'insecure_http') : warnings };
+  if (local) {
+    warnings.push({ code: 'loopback_target', message: `${host} is this machine (${addresses.join(', ')}); VoIPBIN itself could never deliver here, so this only tests your receiver.` });
+    // Plain http to this machine crosses no network: the warning would only be noise.
+    return { url, addresses, warnings: warnings.filter((w) => w.code !== 'insecure_http') };
+  }
+  return { url, addresses, warnings };
 }

@@ -232,6 +232,35 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     }
   });
 
+  it("webhook: another admin's edit while the panel is open is a conflict, and a stored URI on this machine is never tested", async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
+    const local = await WebhookReceiver.start();
+    try {
+      const page = await d.open();
+      await signedInAndSubscribed(page, a);
+      await page.getByRole('tab', { name: 'Webhook' }).click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toBe('Enabled — POST https://93.184.215.14/old-hook');
+
+      // Meanwhile, in the VoIPBIN console, a co-admin renames the account.
+      d.emu.editCustomer(a.customerId, { name: 'Acme Support EMEA' });
+      await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/Someone else changed the account .*\(name\)\. Nothing was written/);
+      expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+      expect(d.emu.getCustomer(a.customerId)).toMatchObject({ name: 'Acme Support EMEA', webhook_uri: 'https://93.184.215.14/old-hook' });
+
+      // A co-admin points the stored URI at this machine: the window's test refuses to send it anywhere.
+      d.emu.editCustomer(a.customerId, { webhook_uri: `${local.url}/steal` });
+      expect(await d.handlers['webhook:test']({ event: 'call_hangup' })).toMatchObject({
+        ok: false, error: { code: 'webhook_url_refused', message: expect.stringMatching(/will never deliver to this URL: 127\.0\.0\.1 is a loopback address/) as unknown },
+      });
+      expect(local.received).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('agents without customer admin see no webhook tab, and the channel refuses them anyway', async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerManager);
     const page = await d.open();

@@ -36,15 +36,25 @@ export function runV1Gate(deps: GateDeps, req: IncomingMessage, query: URLSearch
   const byCustomer = deps.limits.perCustomer.take(identity.customerId);
   if (!byCustomer.allowed) return { ok: false, reply: rateLimitedReply(byCustomer.retryAfterSec, 'customer', requestId) };
 
-  const frozen = frozenReply(deps, identity, requestId);
-  if (frozen !== null) return { ok: false, reply: frozen };
+  const blocked = blockedAccountReply(deps, identity, requestId);
+  if (blocked !== null) return { ok: false, reply: blocked };
   return { ok: true, identity };
 }
 
-/** isFrozenAccountBlocked: super admins pass; an unknown customer fails open. */
-function frozenReply(deps: GateDeps, identity: AuthIdentity, requestId: string): HttpReply | null {
-  if (isSuperAdmin(identity)) return null;
-  const customer = deps.store.customer(identity.customerId);
+/**
+ * isBlockedAccountStatus (PROTOCOL.md §11.1): frozen, expired and deleted accounts are refused
+ * with 403 on every /v1.0 route, the WS upgrade included; super admins pass; an unknown customer
+ * fails open. Login refuses expired and deleted accounts the same way (rest.ts).
+ */
+export function blockedAccountReply(deps: Pick<GateDeps, 'store'>, identity: AuthIdentity | undefined, requestId: string, customerId = identity?.customerId): HttpReply | null {
+  if (identity !== undefined && isSuperAdmin(identity)) return null;
+  const customer = customerId === undefined ? undefined : deps.store.customer(customerId);
+  if (customer?.status === 'expired') {
+    return errorReply(403, 'ACCOUNT_EXPIRED', 'This account has expired because its email address was never verified.', requestId, {
+      details: [{ recovery_endpoint: 'POST /auth/email-verify-resend' }],
+    });
+  }
+  if (customer?.status === 'deleted') return errorReply(403, 'ACCOUNT_DELETED', 'This account has been deleted.', requestId);
   if (customer === undefined || customer.status !== 'frozen') return null;
   const scheduled = customer.tm_deletion_scheduled;
   const effective = scheduled === null ? null : formatRfc3339(addDays(new Date(scheduled), 30));

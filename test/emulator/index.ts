@@ -55,6 +55,8 @@ export class VoipbinEmulator {
 
   private readonly store: Store;
   private readonly faults = new Faults();
+  private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void }[] = [];
+  private readonly resets: { method: string; path: string; afterHandling: boolean; remaining: number }[] = [];
   private readonly deps: RestDeps & HubDeps;
   private readonly hub: WsHub;
   private readonly server: Server;
@@ -142,8 +144,19 @@ export class VoipbinEmulator {
     if (!this.store.revokeAccessKey(key)) this.deps.log('emulator: revokeAccessKey for an unknown key');
   }
 
-  setCustomerStatus(customerId: string, status: 'active' | 'frozen'): void {
+  /** frozen, expired and deleted accounts are refused with 403 ACCOUNT_FROZEN / _EXPIRED / _DELETED (§11.1). */
+  setCustomerStatus(customerId: string, status: 'active' | 'frozen' | 'expired' | 'deleted'): void {
     this.store.setCustomerStatus(customerId, status);
+  }
+
+  /** What another admin's edit in the console does: some of the seven basic fields change, tm_update moves. */
+  editCustomer(customerId: string, fields: Partial<Record<'name' | 'detail' | 'email' | 'phone_number' | 'address' | 'webhook_method' | 'webhook_uri', string>>): void {
+    const c = this.store.customer(customerId);
+    if (c === undefined) throw new Error(`emulator: unknown customer ${customerId}`);
+    this.store.updateCustomerBasicInfo(customerId, {
+      name: c.name, detail: c.detail, email: c.email, phone_number: c.phone_number, address: c.address,
+      webhook_method: c.webhook_method, webhook_uri: c.webhook_uri, ...fields,
+    });
   }
 
   getCustomer(id: string): CustomerRecord | undefined {
@@ -159,6 +172,27 @@ export class VoipbinEmulator {
 
   failNextRest(pathPrefix: string, n: number, status: number): void {
     this.faults.failNextRest(pathPrefix, n, status);
+  }
+
+  /**
+   * Runs `fn(n)` after the n-th matching REST request was handled and before its reply is sent:
+   * the moment another client's request could land in between two of ours. Returns an unhook.
+   */
+  afterRest(method: string, path: string, fn: (n: number) => void): () => void {
+    const hook = { method, path, seen: 0, fn };
+    this.restHooks.push(hook);
+    return () => {
+      const i = this.restHooks.indexOf(hook);
+      if (i >= 0) this.restHooks.splice(i, 1);
+    };
+  }
+
+  /**
+   * The next `times` matching requests end with a TCP reset instead of an answer — after being
+   * carried out (`afterHandling`) or before. Either way the client cannot know which it was.
+   */
+  resetRest(method: string, path: string, opts: { afterHandling: boolean; times?: number }): void {
+    this.resets.push({ method, path, afterHandling: opts.afterHandling, remaining: opts.times ?? 1 });
   }
 
   /** Destroys every WS TCP socket without a close frame, like a deploy (§1.6, §8). */
@@ -265,6 +299,13 @@ export class VoipbinEmulator {
     const requestId = requestIdFor(req.headers['x-request-id']);
     readBody(req)
       .then((body) => {
+        const reset = this.resets.find((r) => r.method === req.method && r.path === url.path && r.remaining > 0);
+        if (reset !== undefined) reset.remaining--;
+        if (reset !== undefined && !reset.afterHandling) {
+          this.deps.log(`rest: ${req.method ?? ''} ${url.path} reset before handling`);
+          req.socket.resetAndDestroy();
+          return;
+        }
         const reply = handleRest(this.deps, req, url, body, requestId);
         this.requests.push({
           method: req.method ?? '',
@@ -275,6 +316,12 @@ export class VoipbinEmulator {
           status: reply.status,
         });
         this.deps.log(`rest: ${req.method ?? ''} ${url.path} → ${reply.status}`);
+        for (const h of this.restHooks) if (h.method === req.method && h.path === url.path) h.fn(++h.seen);
+        if (reset !== undefined) {
+          this.deps.log(`rest: ${req.method ?? ''} ${url.path} handled, connection reset instead of the reply`);
+          req.socket.resetAndDestroy();
+          return;
+        }
         sendReply(res, reply);
       })
       .catch((err: unknown) => {

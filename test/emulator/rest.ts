@@ -5,7 +5,7 @@ import type { AuthIdentity } from './auth.js';
 import { agentClaims, issueAgentJwt, mayAccess, TOKEN_LIFETIME_DAYS } from './auth.js';
 import type { Faults } from './faults.js';
 import type { GateDeps } from './gate.js';
-import { clientIp, runV1Gate } from './gate.js';
+import { blockedAccountReply, clientIp, runV1Gate } from './gate.js';
 import type { ParsedUrl } from './httpio.js';
 import type { HttpReply } from './reply.js';
 import {
@@ -299,6 +299,12 @@ function login(deps: RestDeps, body: string, requestId: string): HttpReply {
   if (agent === undefined || !deps.store.checkPassword(agent.id, password)) {
     deps.log(`rest: login failed for ${username}`);
     return emptyReply(400, requestId);
+  }
+  // AuthLogin refuses expired and deleted accounts with the gate's 403s (§11.1); frozen ones may still sign in.
+  const customer = deps.store.customer(agent.customer_id);
+  if (customer?.status === 'expired' || customer?.status === 'deleted') {
+    const blocked = blockedAccountReply(deps, undefined, requestId, agent.customer_id);
+    if (blocked !== null) return blocked;
   }
   const token = issueAgentJwt(deps, agent);
   const maxAge = TOKEN_LIFETIME_DAYS * 86_400;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deliverTestWebhook } from '../../main/core/webhook-test-delivery.js';
+import { deliverTestWebhook, type DeliveryRequest } from '../../main/core/webhook-test-delivery.js';
+import { checkWebhookUrl, type Lookup } from '../../main/core/webhook-url-policy.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let rx: WebhookReceiver;
@@ -22,8 +23,11 @@ function verifies(signature: string | string[] | undefined, body: Buffer, secret
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-const send = (over: Partial<Parameters<typeof deliverTestWebhook>[0]> = {}): ReturnType<typeof deliverTestWebhook> =>
-  deliverTestWebhook({ url: new URL(`${rx.url}/hook?src=voipbin`), method: 'POST', body: BODY, secret: SECRET, allowLoopback: true, ...over });
+/** A typed --uri on this machine, checked as `webhook test` checks it, then delivered. */
+async function send(over: Partial<DeliveryRequest> = {}, uri = `${rx.url}/hook?src=voipbin`): Promise<Awaited<ReturnType<typeof deliverTestWebhook>>> {
+  const target = await checkWebhookUrl(uri, { allowLoopback: true });
+  return deliverTestWebhook({ target, method: 'POST', body: BODY, secret: SECRET, ...over });
+}
 
 describe('deliverTestWebhook over real loopback HTTP', () => {
   it('sends the body byte for byte with the headers VoIPBIN sends, signed with the secret', async () => {
@@ -75,10 +79,10 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
   });
 
   it('no listener: unreachable', async () => {
-    const url = new URL(`${rx.url}/hook`);
+    const uri = `${rx.url}/hook`;
     await rx.stop();
     rx = await WebhookReceiver.start();
-    const r = await deliverTestWebhook({ url, method: 'POST', body: BODY, secret: SECRET, allowLoopback: true });
+    const r = await send({}, uri);
     // The old port is closed (the new receiver got another one).
     expect(r).toMatchObject({ verdict: 'unreachable', status: undefined });
     expect(r.error).toMatch(/ECONNREFUSED/);
@@ -108,7 +112,7 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
       else res.writeHead(204);
       res.end();
     };
-    const r = await send({ url: new URL(`${rx.url}/a`) });
+    const r = await send({}, `${rx.url}/a`);
     expect(r).toMatchObject({ verdict: 'delivered', status: 204, redirects: [`${rx.url}/b`, `${rx.url}/c`] });
     expect(rx.received.map((x) => [x.path, x.method, x.body.length > 0])).toEqual([['/a', 'POST', true], ['/b', 'POST', true], ['/c', 'GET', false]]);
     expect(verifies(rx.received[1]!.headers['x-voipbin-signature'], rx.received[1]!.body, SECRET)).toBe(true);
@@ -118,20 +122,51 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
       res.writeHead(308, { Location: `/loop${rx.received.length}` });
       res.end();
     };
-    const loop = await send({ url: new URL(`${rx.url}/loop`) });
+    const loop = await send({}, `${rx.url}/loop`);
     expect(loop.verdict).toBe('unreachable');
     expect(loop.error).toMatch(/2 redirects/);
     expect(rx.received).toHaveLength(3);
   });
 
-  it('refuses to follow a redirect to a private address', async () => {
-    rx.respond = (_q, res) => {
-      res.writeHead(307, { Location: 'http://10.0.0.5/internal' });
-      res.end();
+  it('a receiver on this machine may redirect only within its own origin: another local service never gets the signed request', async () => {
+    const other = await WebhookReceiver.start();
+    try {
+      for (const location of [`${other.url}/admin`, `http://localhost:${new URL(rx.url).port}/same-port-other-host`, 'http://10.0.0.5/internal']) {
+        rx.received.length = 0;
+        rx.respond = (_q, res) => {
+          res.writeHead(307, { Location: location });
+          res.end();
+        };
+        const r = await send();
+        expect(r.verdict, location).toBe('unreachable');
+        expect(r.error, location).toMatch(/on this machine redirected to another origin.*refused/);
+        expect(r.responseExcerpt, location).toBeUndefined();
+        expect(rx.received, location).toHaveLength(1);
+      }
+      expect(other.received).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('connects to the address the policy checked, not to what a second lookup says (DNS rebinding)', async () => {
+    // The name exists only in this resolver: any second lookup by the HTTP stack would fail (ENOTFOUND).
+    let asked = 0;
+    const rebinding: Lookup = (host) => {
+      asked++;
+      return host === 'rebind.voipbin-test.invalid' ? Promise.resolve(['127.0.0.1']) : Promise.reject(new Error('ENOTFOUND'));
     };
-    const r = await send();
-    expect(r.verdict).toBe('unreachable');
-    expect(r.error).toMatch(/10\.0\.0\.5.*private/);
-    expect(rx.received).toHaveLength(1);
+    const target = await checkWebhookUrl(`http://rebind.voipbin-test.invalid:${new URL(rx.url).port}/pinned`, { allowLoopback: true, lookup: rebinding });
+    const r = await deliverTestWebhook({ target, method: 'POST', body: BODY, secret: SECRET, lookup: rebinding });
+    expect(r).toMatchObject({ verdict: 'delivered', status: 200 });
+    expect(rx.received[0]).toMatchObject({ path: '/pinned', headers: expect.objectContaining({ host: `rebind.voipbin-test.invalid:${new URL(rx.url).port}` }) as unknown });
+    expect(asked).toBe(1);
+  });
+
+  it('a host that does not resolve is not connected to at all', async () => {
+    const target = await checkWebhookUrl('http://nowhere.voipbin-test.invalid/x', { lookup: () => Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.voipbin-test.invalid')) });
+    expect(target.addresses).toEqual([]);
+    const r = await deliverTestWebhook({ target, method: 'POST', body: BODY, secret: SECRET });
+    expect(r).toMatchObject({ verdict: 'unreachable', status: undefined, error: expect.stringMatching(/does not resolve from here; nothing was sent/) as unknown });
   });
 });

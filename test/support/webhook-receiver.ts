@@ -35,14 +35,16 @@ export class WebhookReceiver {
     });
   }
 
-  static async start(): Promise<WebhookReceiver> {
+  /** `host`: 127.0.0.1, or an address of this machine that the URL policy counts as public (test/support/public-address.ts). */
+  static async start(host = '127.0.0.1'): Promise<WebhookReceiver> {
     const r = new WebhookReceiver();
-    await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => r.server.listen(0, host, resolve));
     return r;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const a = this.server.address() as AddressInfo;
+    return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
   async stop(): Promise<void> {
