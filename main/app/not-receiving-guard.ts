@@ -1,5 +1,6 @@
 import type { AlertView } from '../../shared/ipc-contract.js';
 import { formatDuration, type Clock } from '../core/token-lifecycle.js';
+import { BLOCKED_ACCOUNT } from '../core/errors.js';
 
 /**
  * "You are not receiving calls": the one alert that must never be quiet. A stream that stays down
@@ -24,10 +25,14 @@ export interface GuardInput {
 
 export const DEFAULT_GRACE_MS = 30_000;
 
-const AUTH_CODES = new Set(['auth_failed', 'account_frozen', 'unsupported_token', 'forbidden']);
+const AUTH_CODES = new Set(['auth_failed', 'unsupported_token', 'forbidden']);
 
 export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRACE_MS): Omit<AlertView, 'since'> | null {
   if (!i.signedIn) return null;
+  if (i.stopped !== undefined && BLOCKED_ACCOUNT.has(i.stopped.code)) {
+    // Signing in again cannot help: the account itself is refused, and the message says who must act.
+    return { reason: 'auth_failed', title: 'Not receiving calls: the VoIPBIN account is blocked', message: i.stopped.message };
+  }
   if (i.stopped !== undefined && AUTH_CODES.has(i.stopped.code)) {
     return { reason: 'auth_failed', title: 'Not receiving calls: sign in again', message: i.stopped.message };
   }

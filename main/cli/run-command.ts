@@ -61,7 +61,7 @@ function headlessSettings(opts: RunOptions, identity: Identity): NotificationSet
 }
 
 /** Stops that a new sign-in can cure: the server refused this one, or it ran out. */
-const CURABLE_BY_LOGIN: ReadonlySet<string> = new Set(['auth_failed', 'account_frozen', 'unsupported_token', 'credentials_invalid', 'credentials_missing']);
+const CURABLE_BY_LOGIN: ReadonlySet<string> = new Set(['auth_failed', 'account_frozen', 'account_expired', 'account_deleted', 'unsupported_token', 'credentials_invalid', 'credentials_missing']);
 
 type SessionEnd = { kind: 'exit'; code: number } | { kind: 'again' };
 

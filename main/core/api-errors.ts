@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './errors.js';
+import { oneLine } from './untrusted-text.js';
 
 /**
  * Turns VoIPBIN's HTTP failures — REST replies and refused WebSocket upgrades alike — into typed
@@ -31,15 +32,21 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function frozenDetail(details: unknown): string {
+/** A string field of the envelope's details (an object, or a list of them). */
+function detail(details: unknown, key: string): string | undefined {
   const list = Array.isArray(details) ? (details as unknown[]) : [details];
   for (const d of list) {
-    if (d !== null && typeof d === 'object' && 'deletion_effective_at' in d) {
-      const at = (d as Record<string, unknown>).deletion_effective_at;
-      if (typeof at === 'string') return ` Data will be deleted at ${at} unless the account is recovered.`;
+    if (d !== null && typeof d === 'object' && key in d) {
+      const v = (d as Record<string, unknown>)[key];
+      if (typeof v === 'string' && v !== '') return oneLine(v, 100);
     }
   }
-  return '';
+  return undefined;
+}
+
+function frozenDetail(details: unknown): string {
+  const at = detail(details, 'deletion_effective_at');
+  return at === undefined ? '' : ` Data will be deleted at ${at} unless the account is recovered.`;
 }
 
 export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
@@ -61,8 +68,14 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
       return make('auth_failed', `VoIPBIN rejected the credentials for ${what} (expired, revoked or wrong). Sign in again to keep receiving calls.`);
     case f.status === 403 && reason === 'ACCOUNT_FROZEN':
       return make('account_frozen', `The VoIPBIN account is frozen, so ${what} is refused.${frozenDetail(envelope?.details)} An administrator must recover it.`);
+    case f.status === 403 && reason === 'ACCOUNT_EXPIRED': {
+      const recovery = detail(envelope?.details, 'recovery_endpoint');
+      return make('account_expired', `The VoIPBIN account has expired (its sign-up was never confirmed), so ${what} is refused. An administrator must confirm the account's email address${recovery !== undefined ? ` (VoIPBIN can send the confirmation again: ${recovery})` : ''}, then sign in again.`);
+    }
+    case f.status === 403 && reason === 'ACCOUNT_DELETED':
+      return make('account_deleted', `The VoIPBIN account has been deleted, so ${what} is refused and no calls can reach you through it. Ask your administrator which account to sign in to.`);
     case f.status === 403:
-      return make('forbidden', `VoIPBIN refused ${what}: ${envelope?.message ?? reason ?? 'permission denied'}.`);
+      return make('forbidden', `VoIPBIN refused ${what}: ${oneLine(envelope?.message ?? reason ?? 'permission denied', 300)}.`);
     case f.status === 429:
       return make('rate_limited', `VoIPBIN is rate-limiting ${what}${retryAfterMs !== undefined ? `; retrying after ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`);
     case f.status === 404:
@@ -70,7 +83,7 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
     case f.status >= 500:
       return make('server_error', `VoIPBIN had a server error (${f.status}) during ${what}.`);
     case f.status === 400:
-      return make('invalid_request', `VoIPBIN refused ${what} as invalid${envelope?.message !== undefined ? `: ${envelope.message}` : ''}.`);
+      return make('invalid_request', `VoIPBIN refused ${what} as invalid${envelope?.message !== undefined ? `: ${oneLine(envelope.message, 300)}` : ''}.`);
     default:
       return make('bad_response', `Unexpected HTTP ${f.status} from VoIPBIN during ${what}.`);
   }

@@ -9,8 +9,9 @@ import { redactor } from './redact.js';
 /**
  * Username/password sign-in: `POST <root>/auth/login` — at the API root, not under /v1.0
  * (PROTOCOL.md §6). The server answers every failure (wrong password, unknown user, bad body)
- * with a bare 400 and an empty body, so a 400 here can only mean "wrong username or password";
- * everything else (429, 5xx, network) must read differently so nobody retypes a good password.
+ * with a bare 400 and an empty body — and so does an outage of the customer manager that checks
+ * the password (it fails closed, PROTOCOL.md §11.1) — so a 400 says both; everything else (403
+ * for a blocked account, 429, 5xx, network) must read differently so nobody retypes a good password.
  */
 export interface LoginResult {
   username: string;
@@ -64,7 +65,7 @@ export async function login(endpoints: ApiEndpoints, username: string, password:
 function loginFailure(status: number, body: string, retryAfter: string | null, requestId: string | undefined): ApiError {
   const make = (code: ConstructorParameters<typeof ApiError>[0], msg: string, retryMs?: number): ApiError =>
     new ApiError(code, msg, status, undefined, undefined, retryMs, requestId);
-  if (status === 400) return make('wrong_password', 'Wrong username or password.');
+  if (status === 400) return make('wrong_password', 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
   if (status === 429) {
     const ms = parseRetryAfter(retryAfter);
     return make('rate_limited', `Too many sign-in attempts from this address; wait ${ms === undefined ? 'a little' : `${Math.ceil(ms / 1000)} s`} and try again.`, ms);

@@ -43,7 +43,16 @@ export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.Pro
   }
   const stored = await store?.load();
   if (stored !== undefined) {
-    return { credential: stored.credential, endpoints: resolveApiUrl(explicitUrl ?? stored.apiUrl), source: 'stored', stored };
+    const savedFor = resolveApiUrl(stored.apiUrl);
+    const asked = explicitUrl === undefined ? savedFor : resolveApiUrl(explicitUrl);
+    if (asked.root !== savedFor.root) {
+      // A token belongs to the server that issued it: sending it elsewhere hands it to that server.
+      throw new NotifierError(
+        'credentials_missing',
+        `No saved sign-in for ${asked.root}: the saved one is for ${savedFor.root} and is never sent to another server. Sign in there with "voipbin-notifier login --api-url ${asked.root}", or pass --token/--accesskey for it.`,
+      );
+    }
+    return { credential: stored.credential, endpoints: savedFor, source: 'stored', stored };
   }
   throw new NotifierError(
     'credentials_missing',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCredential, type Credential } from './credentials.js';
@@ -115,6 +115,8 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   async load(): Promise<StoredCredentials | undefined> {
+    // A folder others can list was loosened by hand or by a copy: fixed at every start, not only at the next save.
+    if (POSIX) await tighten(this.dir, DIR_MODE, 'directory');
     let raw: Buffer;
     try {
       raw = await readFile(this.location);
@@ -123,7 +125,7 @@ export class FileCredentialStore implements CredentialStore {
       throw new NotifierError('config_invalid', `Cannot read the saved credentials in ${this.location}: ${describeError(e)}`);
     }
     // A file someone else can read was loosened by hand or by a copy; tighten it rather than keep leaking.
-    if (POSIX) await this.tighten(this.location, FILE_MODE);
+    if (POSIX) await tighten(this.location, FILE_MODE, 'file');
     let text: string;
     try {
       text = this.sealer === undefined ? raw.toString('utf8') : await this.sealer.unseal(raw);
@@ -143,26 +145,26 @@ export class FileCredentialStore implements CredentialStore {
       // A locked or missing keychain: say so instead of passing the keychain's own exception on.
       throw new NotifierError('config_invalid', `Cannot protect the credentials with the system keychain (${describeError(e)}); nothing was saved. Unlock the keychain and sign in again.`, {}, { cause: e });
     }
+    const tmp = `${this.location}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    let created = false;
     try {
       await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
-      if (POSIX) await chmod(this.dir, DIR_MODE);
-      const tmp = `${this.location}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      // The mode is set at creation ('wx' refuses to follow a planted file), so the secret is never world-readable.
+      if (POSIX) await tighten(this.dir, DIR_MODE, 'directory');
+      // The mode is set at creation ('wx' refuses to follow a planted file), so the secret is never
+      // world-readable, and the rename puts that very file in place: no chmod of a path afterwards.
       const handle = await open(tmp, 'wx', FILE_MODE);
+      created = true;
       try {
         await handle.writeFile(data);
         await handle.sync();
       } finally {
         await handle.close();
       }
-      try {
-        await rename(tmp, this.location);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
-      if (POSIX) await chmod(this.location, FILE_MODE);
+      await rename(tmp, this.location);
+      created = false;
     } catch (e) {
+      // A full disk leaves half a secret behind: never keep it.
+      if (created) await rm(tmp, { force: true }).catch(() => undefined);
       throw new NotifierError('config_invalid', `Cannot save the credentials to ${this.location}: ${describeError(e)}`, {}, { cause: e });
     }
   }
@@ -177,12 +179,18 @@ export class FileCredentialStore implements CredentialStore {
     }
   }
 
-  private async tighten(path: string, mode: number): Promise<void> {
-    try {
-      const s = await stat(path);
-      if ((s.mode & 0o777) !== mode) await chmod(path, mode);
-    } catch {
-      // Not ours to fix (another owner): reading still works, and save() will rewrite it with the right mode.
-    }
+}
+
+/**
+ * Sets the mode of our own file or folder, never through a symlink: chmod follows links, and a
+ * link planted in place of credentials.json must not make us loosen or change its target.
+ */
+async function tighten(path: string, mode: number, kind: 'file' | 'directory'): Promise<void> {
+  try {
+    const s = await lstat(path);
+    const right = kind === 'file' ? s.isFile() : s.isDirectory();
+    if (right && (s.mode & 0o777) !== mode && s.uid === process.getuid?.()) await chmod(path, mode);
+  } catch {
+    // Missing, or not ours to fix (another owner): reading still works, and save() writes a new file with the right mode.
   }
 }

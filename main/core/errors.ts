@@ -58,6 +58,9 @@ export class ApiError extends NotifierError {
   }
 }
 
+/** The account itself is refused (frozen, expired, deleted): no sign-in of it can receive anything until an administrator acts. */
+export const BLOCKED_ACCOUNT: ReadonlySet<string> = new Set<ErrorCode>(['account_frozen', 'account_expired', 'account_deleted']);
+
 export function isNotifierError(e: unknown): e is NotifierError {
   return e instanceof NotifierError;
 }

@@ -74,7 +74,7 @@ export interface EventStreamEvents {
 }
 
 /** Failures that retrying cannot fix: the user (or an admin) must act. */
-const FATAL: ReadonlySet<ErrorCode> = new Set(['auth_failed', 'account_frozen', 'forbidden', 'unsupported_token']);
+const FATAL: ReadonlySet<ErrorCode> = new Set(['auth_failed', 'account_frozen', 'account_expired', 'account_deleted', 'forbidden', 'unsupported_token']);
 
 const ACK_PREFIX = 'vbn-ack:';
 

@@ -8,7 +8,7 @@ import { RecentFrames } from './recent-frames.js';
 import { fetchCatchup } from './catchup.js';
 import { Backoff, type BackoffPolicy } from './backoff.js';
 import { RestClient } from './rest-client.js';
-import { NotifierError, describeError, isNotifierError } from './errors.js';
+import { BLOCKED_ACCOUNT, NotifierError, describeError, isNotifierError } from './errors.js';
 import type { Identity } from './identity.js';
 import type { Logger } from './log.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -244,8 +244,8 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       this.emit('catchup', { connection: s.connection, since, fetched: fetched.calls.length + fetched.groupcalls.length, accepted, missing: fetched.missing });
     } catch (e) {
       const err = isNotifierError(e) ? e : new NotifierError('network', `Catch-up failed: ${describeError(e)}`);
-      if (err.code === 'auth_failed' || err.code === 'account_frozen') {
-        // A 401 anywhere means the next reconnect would fail too: stop now and say so.
+      if (err.code === 'auth_failed' || BLOCKED_ACCOUNT.has(err.code)) {
+        // A 401 or a blocked account anywhere means the next reconnect would fail too: stop now and say so.
         this.emit('error', err);
         this.stream.stop(err.userMessage, err.code);
         return;

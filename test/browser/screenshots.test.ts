@@ -58,7 +58,7 @@ describe.skipIf(!RUN)('screenshots', () => {
       await page.getByLabel('Username', { exact: true }).fill('alex.morgan');
       await page.getByLabel('Password', { exact: true }).fill('wrong');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password.');
+      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
       await shoot(page, `sign-in-${colorScheme}`);
       await page.close();
     }

@@ -71,7 +71,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(await page.getByTestId('sign-in-error').textContent()).toBe('Enter your username.');
 
     await signIn(page, a, 'not the password');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password.');
+    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
     expect(d.controller.state.account.signedIn).toBe(false);
 
     await page.getByLabel('Password', { exact: true }).fill(a.password);

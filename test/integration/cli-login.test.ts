@@ -92,13 +92,24 @@ describe('voipbin-notifier login / whoami / logout', () => {
   it('"wrong username or password" is exit 3 and saves nothing', async () => {
     const r = await login(['--username', acct.username, '--password-stdin'], 'not the password at all');
     expect(r.code).toBe(3);
-    expect(r.lines).toEqual([{ type: 'error', code: 'wrong_password', message: 'Wrong username or password.' }]);
+    expect(r.lines).toEqual([{ type: 'error', code: 'wrong_password', message: 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).' }]);
     expect(r.stdout + r.stderr).not.toContain('not the password at all');
 
     const unknownUser = await runCli(['login', '--api-url', emu.url, '--username', 'nobody-here', '--password-stdin'], env, acct.password);
     expect(unknownUser.code).toBe(3);
-    expect(unknownUser.stderr).toMatch(/^error: Wrong username or password\.$/m);
+    expect(unknownUser.stderr).toMatch(/^error: Wrong username or password, or VoIPBIN could not check them just now \(if you are sure of them, try again in a minute\)\.$/m);
     expect(unknownUser.stdout + unknownUser.stderr).not.toContain(acct.password);
+    expect(await exists(credentialsFile())).toBe(false);
+  });
+
+  it('an expired or deleted account is refused at sign-in with its own reason (exit 1), not as a wrong password', async () => {
+    emu.setCustomerStatus(acct.customerId, 'expired');
+    const expired = await login(['--username', acct.username, '--password-stdin'], acct.password);
+    expect(expired.code).toBe(1);
+    expect(expired.lines[0]).toMatchObject({ type: 'error', code: 'account_expired', message: expect.stringMatching(/account has expired.*sign-in is refused/) as unknown });
+    emu.setCustomerStatus(acct.customerId, 'deleted');
+    const deleted = await login(['--username', acct.username, '--password-stdin'], acct.password);
+    expect(deleted.lines[0]).toMatchObject({ type: 'error', code: 'account_deleted' });
     expect(await exists(credentialsFile())).toBe(false);
   });
 

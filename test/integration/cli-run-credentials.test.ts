@@ -45,6 +45,27 @@ describe('voipbin-notifier run: saved credentials and token expiry', () => {
     expect(p.stdout + p.stderr).not.toContain(acct.jwt);
   });
 
+  it('never sends the saved sign-in to another server named by --api-url or VOIPBIN_API_URL (exit 2, nothing sent there)', async () => {
+    await save(acct.jwt);
+    const other = await startEmulator();
+    try {
+      for (const [args, env] of [[['--api-url', other.url], {}], [[], { VOIPBIN_API_URL: other.url }]] as const) {
+        const r = await runCli(['run', '--json', ...args], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg, ...env });
+        expect(r.code).toBe(2);
+        expect(r.lines[0]).toMatchObject({ type: 'error', code: 'credentials_missing', message: expect.stringContaining(`No saved sign-in for ${other.url}: the saved one is for ${emu.url}`) as unknown });
+        const who = await runCli(['whoami', '--json', ...args], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg, ...env });
+        expect(who.code).toBe(2);
+      }
+      expect(other.requests).toEqual([]);
+      expect(other.upgrades).toEqual([]);
+      // Naming the saved server itself is fine.
+      const same = await runCli(['whoami', '--json', '--api-url', `${emu.url}/`], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg });
+      expect(same.code, same.stdout).toBe(0);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('warns before expiry and at expiry while the socket stays up; the next reconnect then stops with exit 3', async () => {
     const expiresAt = new Date(Date.now() + 2_500);
     const jwt = emu.issueJwt(acct.agentId, { expire: expiresAt });

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import type { VoipbinEmulator } from '../emulator/index.js';
 import { makeSms } from '../emulator/fixtures.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
@@ -197,5 +199,28 @@ describe('fault catalogue: this machine', () => {
     emu.publish('message_created', sms('still listening'));
     await p.until('the event', (ls) => ls.some((l) => l.type === 'notification'));
     expect(p.lines().filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'open', 'subscribed']);
+  });
+
+  it('disk full while saving the sign-in', async () => {
+    // The first save works; the second hits the file size limit the kernel enforces (RLIMIT_FSIZE,
+    // as a full disk would fail the write), in a process of its own.
+    const cfg = join(dir, 'cfg');
+    await new FileCredentialStore({ dir: cfg }).save({ apiUrl: emu.url, credential: { kind: 'jwt', token: acct.jwt }, savedAt: new Date() });
+    const before = await readFile(join(cfg, 'credentials.json'), 'utf8');
+    const script = `
+      process.on('SIGXFSZ', () => undefined);
+      const { FileCredentialStore } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'main', 'core', 'credential-store.js')).href)});
+      const store = new FileCredentialStore({ dir: ${JSON.stringify(cfg)} });
+      try {
+        await store.save({ apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt', token: ${JSON.stringify(acct.jwt)} }, username: 'x'.repeat(20000), savedAt: new Date() });
+        console.log(JSON.stringify({ saved: true }));
+      } catch (e) {
+        console.log(JSON.stringify({ saved: false, code: e.code, message: e.userMessage }));
+      }`;
+    const child = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --input-type=module -e "$0"`, script], { encoding: 'utf8' });
+    expect(JSON.parse(child.stdout) as unknown, child.stderr).toMatchObject({ saved: false, code: 'config_invalid', message: expect.stringMatching(/Cannot save the credentials to .*credentials\.json: .*EFBIG/) as unknown });
+    // The old sign-in is intact and no half-written secret stays behind.
+    expect(await readdir(cfg)).toEqual(['credentials.json']);
+    expect(await readFile(join(cfg, 'credentials.json'), 'utf8')).toBe(before);
   });
 });

@@ -91,6 +91,19 @@ describe('refusals on the upgrade', () => {
     expect(emu.upgrades).toHaveLength(1);
   });
 
+  it.each([
+    ['expired', 'account_expired', /expired .*confirm the account's email address .*POST \/auth\/email-verify-resend/],
+    ['deleted', 'account_deleted', /has been deleted, .*Ask your administrator/],
+  ] as const)('403 ACCOUNT_%s stops at once, like frozen, and says what to do', async (status, code, says) => {
+    emu.setCustomerStatus(acct.customerId, status);
+    const { rec } = await started(acct.jwt);
+    await rec.until('stopped', () => rec.states().includes('stopped'));
+    expect(rec.seen.state.at(-1)!.to).toMatchObject({ state: 'stopped', code });
+    expect(rec.seen.error[0]!.userMessage).toMatch(says);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(emu.upgrades).toHaveLength(1);
+  });
+
   it('429 waits at least Retry-After, then connects', async () => {
     emu.failNextUpgrades(1, { status: 429, retryAfterSec: 1 });
     const { rec } = await started(acct.jwt);

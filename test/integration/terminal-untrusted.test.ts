@@ -62,7 +62,7 @@ describe('terminal output of text others control', () => {
     const p = run(['--json', '--notify', 'none']);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
     // A call frame's own fields go into the event line as they are.
-    emu.publish('call_ringing', makeCall({ customer_id: acct.customerId, owner_id: acct.agentId, status: `ringing${C1_CSI}${OSC52}` }));
+    emu.publish('call_ringing', { ...makeCall({ customer_id: acct.customerId, owner_id: acct.agentId }), status: `ringing${C1_CSI}${OSC52}` });
     await p.until('the event', (ls) => ls.some((l) => l.type === 'event'));
     expect(p.stdout).not.toMatch(CONTROLS);
     expect(p.lines().find((l) => l.type === 'event')?.status).toBe(`ringing${C1_CSI}${OSC52}`);

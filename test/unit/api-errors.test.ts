@@ -16,6 +16,21 @@ describe('VoIPBIN error envelopes', () => {
     expect(apiErrorFrom({ status: 502, body: '<html>', retryAfter: null, requestId: 'h' }, 'x')).toMatchObject({ code: 'server_error', requestId: 'h' });
     expect(apiErrorFrom({ status: 400, body: '', retryAfter: null, requestId: null }, 'x').code).toBe('invalid_request');
   });
+
+  it('blocked accounts: expired and deleted stop like frozen, each saying what to do', () => {
+    const expired = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_EXPIRED', { details: [{ recovery_endpoint: 'POST /auth/email-verify-resend' }] }), retryAfter: null, requestId: null }, 'reading the account');
+    expect(expired.code).toBe('account_expired');
+    expect(expired.userMessage).toMatch(/account has expired.*reading the account is refused.*confirm the account's email address \(VoIPBIN can send the confirmation again: POST \/auth\/email-verify-resend\)/);
+    const deleted = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_DELETED'), retryAfter: null, requestId: null }, 'x');
+    expect(deleted.code).toBe('account_deleted');
+    expect(deleted.userMessage).toMatch(/has been deleted.*Ask your administrator/);
+  });
+
+  it('a 5xx promises nothing about retrying (a PUT is never retried), and server text stays one plain line', () => {
+    expect(apiErrorFrom({ status: 503, body: '', retryAfter: null, requestId: null }, 'PUT /customer').userMessage).toBe('VoIPBIN had a server error (503) during PUT /customer.');
+    const hostile = apiErrorFrom({ status: 403, body: JSON.stringify({ error: { reason: 'X', message: 'nope\u001b[2J\nforged line' } }), retryAfter: null, requestId: null }, 'x');
+    expect(hostile.userMessage).toBe('VoIPBIN refused x: nope [2J forged line.');
+  });
   it('reads Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(10_000 + 5_000).toUTCString(), 10_000)).toBe(5000);

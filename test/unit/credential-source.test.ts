@@ -48,10 +48,16 @@ describe('resolveCredentials: flags > env > saved sign-in', () => {
     expect(r.stored?.username).toBe('alice');
   });
 
-  it('lets --api-url or VOIPBIN_API_URL override the saved server', async () => {
+  it('never sends the saved sign-in to another server: --api-url or VOIPBIN_API_URL naming one means "no saved sign-in for it"', async () => {
     await saveStored();
-    expect((await resolveCredentials({ apiUrl: 'https://flag.example' }, { VOIPBIN_API_URL: 'https://env.example' }, store)).endpoints.root).toBe('https://flag.example');
-    expect((await resolveCredentials({}, { VOIPBIN_API_URL: 'https://env.example' }, store)).endpoints.root).toBe('https://env.example');
+    for (const [flags, env] of [[{ apiUrl: 'https://flag.example' }, { VOIPBIN_API_URL: 'https://env.example' }], [{}, { VOIPBIN_API_URL: 'https://env.example' }]] as const) {
+      await expect(resolveCredentials(flags, env, store)).rejects.toMatchObject({
+        code: 'credentials_missing',
+        message: expect.stringMatching(/^No saved sign-in for https:\/\/(flag|env)\.example: the saved one is for https:\/\/voipbin\.self-hosted\.example .*login --api-url https:\/\/(flag|env)\.example/) as unknown,
+      });
+    }
+    // The same server, however it is written, is the saved one's.
+    expect((await resolveCredentials({ apiUrl: 'https://VoIPBIN.self-hosted.example/' }, {}, store)).endpoints.root).toBe('https://voipbin.self-hosted.example');
   });
 
   it('says how to sign in when there is nothing anywhere', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configDir, FileCredentialStore, type Sealer, type StoredCredentials } from '../../main/core/credential-store.js';
@@ -53,8 +53,31 @@ describe('FileCredentialStore', () => {
     await chmod(store.location, 0o644);
     await store.load();
     expect((await stat(store.location)).mode & 0o777).toBe(0o600);
+    // At every start, not only at the next save.
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    await chmod(dir, 0o755);
     await store.save(agentCreds);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
+  });
+
+  it.runIf(posix)('never changes the mode of what a symlink in its place points to', async () => {
+    const dir = join(base, 'linked');
+    await new FileCredentialStore({ dir }).save(agentCreds);
+    const victim = join(base, 'victim.txt');
+    await writeFile(victim, 'not ours', { mode: 0o644 });
+    await chmod(victim, 0o644);
+    await rm(join(dir, 'credentials.json'));
+    await symlink(victim, join(dir, 'credentials.json'));
+    await expect(new FileCredentialStore({ dir }).load()).rejects.toMatchObject({ code: 'config_invalid' });
+    expect((await lstat(victim)).mode & 0o777).toBe(0o644);
+
+    const realDir = join(base, 'real-dir');
+    await mkdir(realDir, { mode: 0o755 });
+    await chmod(realDir, 0o755);
+    const linkedDir = join(base, 'link-to-dir');
+    await symlink(realDir, linkedDir);
+    await new FileCredentialStore({ dir: linkedDir }).load();
+    expect((await stat(realDir)).mode & 0o777).toBe(0o755);
   });
 
   it('replaces the file atomically and leaves no temporary files', async () => {

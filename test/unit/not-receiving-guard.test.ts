@@ -87,4 +87,12 @@ describe('not-receiving guard', () => {
     expect(evaluateGuard({ ...all, stopped: undefined, tokenExpired: false }, 100_000)?.reason).toBe('notifications_blocked');
     expect(evaluateGuard({ ...all, signedIn: false }, 100_000)).toBeNull();
   });
+
+  it('a frozen, expired or deleted account is not "sign in again": the alert says the account is blocked and why', () => {
+    for (const code of ['account_frozen', 'account_expired', 'account_deleted']) {
+      expect(evaluateGuard({ ...up, stopped: { code, message: 'The VoIPBIN account has been deleted …' } }, 0)).toEqual({
+        reason: 'auth_failed', title: 'Not receiving calls: the VoIPBIN account is blocked', message: 'The VoIPBIN account has been deleted …',
+      });
+    }
+  });
 });
