@@ -733,6 +733,8 @@ export class AppController extends TypedEmitter<AppControllerEvents> {
     if (url === undefined) return { opened: false, message: 'Only calls open in the VoIPBIN console.' };
     if (!isAllowedConsoleUrl(url, template)) return { opened: false, message: 'Refused to open a link outside the configured console.' };
     try {
+      // Only after the check above: a URL of the configured console's origin, built by consoleUrlFor
+      // from the template and a call id checked as a UUID — never a URL taken from an event or a link.
       await this.o.port.openExternal(url);
       return { opened: true, message: `Opened ${url}` };
     } catch (e) {

@@ -1,8 +1,8 @@
-import { BrowserWindow, screen } from 'electron';
+import { app, BrowserWindow, screen } from 'electron';
 import { STATE_EVENT } from '../../shared/ipc-channels.js';
 import type { AppState } from '../../shared/ipc-contract.js';
 import { callWindowBounds } from '../app/call-window-layout.js';
-import { callWindowOptions } from './window-security.js';
+import { CALL_WINDOW } from './window-security.js';
 
 /**
  * The call window's life: created when a call starts ringing for the agent, shown without taking
@@ -76,7 +76,28 @@ export class CallWindow {
   }
 
   private create(): BrowserWindow {
-    const win = new BrowserWindow(callWindowOptions(this.o.preload));
+    const win = new BrowserWindow({
+      ...CALL_WINDOW,
+      // The same settings as the settings window, written out here too (see settings-window.ts).
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        safeDialogs: true,
+        spellcheck: false,
+        disableBlinkFeatures: 'Auxclick',
+        devTools: !app.isPackaged,
+        // Reviewed (scripts/electronegativity.mjs): one contextBridge object, three channels for this window.
+        preload: this.o.preload,
+      },
+    });
     this.win = win;
     this.ready = false;
     win.setAlwaysOnTop(true, 'pop-up-menu');

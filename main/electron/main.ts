@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, ipcMain, net, powerMonitor, session, shell, type Session, type WebContents } from 'electron';
+import { app, clipboard, ipcMain, net, powerMonitor, session, shell, type Session, type WebContents } from 'electron';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +21,8 @@ import { registerIpc } from './ipc.js';
 import { credentialProtection } from './safe-storage-sealer.js';
 import { CallWindow } from './call-window.js';
 import { TrayView } from './tray.js';
-import { settingsWindowOptions } from './window-security.js';
+import { SettingsWindow } from './settings-window.js';
+import { APP_CSP } from './window-security.js';
 
 /**
  * The Electron main process. It owns the AppController (and so the connection), which lives in
@@ -37,7 +38,6 @@ const CALL_PAGE_URL = pathToFileURL(CALL_PAGE).href;
 const APP_ID = 'net.voipbin.notifier';
 const { version } = JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
-let window: BrowserWindow | undefined;
 let tray: TrayView | undefined;
 let controller: AppController | undefined;
 let quitting = false;
@@ -65,38 +65,21 @@ function lockDownSession(s: Session): void {
     const local = details.url.startsWith('file://') || details.url.startsWith('devtools://');
     callback({ cancel: !local });
   });
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+  });
 }
 
-/** `minimized`: there, in the dock or taskbar, without taking the focus (a start at login with no tray). */
+const settingsWindow = new SettingsWindow({
+  preload: PRELOAD,
+  page: PAGE,
+  title: () => (controller === undefined ? 'VoIPBIN Notifier' : trayModel(controller.state, Date.now()).windowTitle),
+  trayless,
+  quitting: () => quitting,
+});
+
 function showSettings(opts: { minimized?: boolean } = {}): void {
-  if (window !== undefined) {
-    if (opts.minimized === true) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
-    return;
-  }
-  const title = controller === undefined ? 'VoIPBIN Notifier' : trayModel(controller.state, Date.now()).windowTitle;
-  const w = new BrowserWindow(settingsWindowOptions(PRELOAD, title));
-  window = w;
-  w.once('ready-to-show', () => {
-    if (opts.minimized === true) {
-      w.showInactive();
-      w.minimize();
-    } else {
-      w.show();
-    }
-  });
-  w.on('close', (e) => {
-    // Without a visible tray, a closed window would leave the app running where nobody can see it.
-    if (quitting || !trayless()) return;
-    e.preventDefault();
-    w.minimize();
-  });
-  w.on('closed', () => {
-    if (window === w) window = undefined;
-  });
-  void w.loadFile(PAGE);
+  settingsWindow.show(opts);
 }
 
 function createTray(log: { warn(message: string): void }): TrayView | undefined {
@@ -174,6 +157,8 @@ async function ready(): Promise<void> {
     logFolder,
     port: {
       copyToClipboard: (text) => clipboard.writeText(text),
+      // Reached only through AppController.openResource/openCall, which open nothing but
+      // https links of the configured console template's origin (isAllowedConsoleUrl).
       openExternal: (url) => shell.openExternal(url),
       openPath: (path) => shell.openPath(path),
       quit: () => app.quit(),
@@ -195,7 +180,7 @@ async function ready(): Promise<void> {
     },
   });
   registerIpc(ipcMain, createIpcHandlers(c, log), () => [
-    { webContentsId: window?.webContents.id, pageUrl: PAGE_URL },
+    { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
     { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
   ], log);
 
@@ -222,7 +207,8 @@ async function ready(): Promise<void> {
     const now = Date.now();
     tray?.update(s, now);
     callWindow.update(s);
-    if (window !== undefined && !window.isDestroyed()) {
+    const window = settingsWindow.current;
+    if (window !== undefined) {
       window.setTitle(trayModel(s, now).windowTitle);
       window.webContents.send(STATE_EVENT, s);
     }
@@ -254,6 +240,8 @@ async function ready(): Promise<void> {
     if (link === undefined) showSettings();
     else openDeepLink(link);
   });
+  // voipbin-notifier:// links come from anywhere on the machine: parseDeepLink accepts only
+  // ://settings and ://call/<uuid>, and a call opens only inside the allowed console origin.
   if (!app.isDefaultProtocolClient(URL_SCHEME)) app.setAsDefaultProtocolClient(URL_SCHEME);
   app.on('activate', () => showSettings());
   app.on('before-quit', () => {

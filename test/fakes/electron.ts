@@ -273,6 +273,30 @@ export class BrowserWindow extends EventEmitter {
     this.visible = false;
   }
 
+  minimized = false;
+  title = '';
+
+  minimize(): void {
+    this.minimized = true;
+    this.focused = false;
+  }
+
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+
+  restore(): void {
+    this.minimized = false;
+  }
+
+  focus(): void {
+    this.focused = true;
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
   isVisible(): boolean {
     return this.visible;
   }

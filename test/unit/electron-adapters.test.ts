@@ -20,7 +20,8 @@ const { silentLogger } = await import('../../main/core/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
 const { baseState } = await import('../support/app-state.js');
 const { CallWindow } = await import('../../main/electron/call-window.js');
-const { SECURE_WEB_PREFERENCES } = await import('../../main/electron/window-security.js');
+const { SettingsWindow } = await import('../../main/electron/settings-window.js');
+const { SECURE_WEB_PREFERENCES } = await import('../support/secure-web-preferences.js');
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXBlIjoiYWdlbnQifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
@@ -243,6 +244,42 @@ describe('tray', () => {
   it("a caller's & is shown as written, not taken as a keyboard mnemonic", () => {
     const t = menuTemplate([{ label: 'Recent', enabled: true, submenu: [{ label: '● 09:02  Missed call from Tom & Jerry', enabled: true }] }], () => undefined);
     expect((t[0]?.submenu as { label?: string }[])[0]?.label).toBe('● 09:02  Missed call from Tom && Jerry');
+  });
+});
+
+describe('settings window', () => {
+  const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('made on demand, shown when ready; a second show brings the same window forward; closed, it is gone', async () => {
+    const win = new SettingsWindow({ preload: '/p.cjs', page: '/index.html', title: () => 'VoIPBIN Notifier — Receiving calls', trayless: () => false, quitting: () => false });
+    const before = fake.BrowserWindow.created.length;
+    win.show();
+    const w = fake.BrowserWindow.created.at(-1)!;
+    expect(w.options).toMatchObject({ title: 'VoIPBIN Notifier — Receiving calls', show: false, minWidth: 480 });
+    expect(w.loaded).toBe('/index.html');
+    await settle();
+    expect(w.visible).toBe(true);
+    w.minimize();
+    win.show();
+    expect([fake.BrowserWindow.created.length - before, w.minimized, w.focused]).toEqual([1, false, true]);
+    expect(win.webContentsId).toBe(w.webContents.id);
+    w.close();
+    expect(w.destroyed).toBe(true);
+    expect(win.current).toBeUndefined();
+  });
+
+  it('where no tray icon can be seen, closing only minimises it (it is the sign the app runs); quitting closes it', async () => {
+    let quitting = false;
+    const win = new SettingsWindow({ preload: '/p.cjs', page: '/index.html', title: () => 't', trayless: () => true, quitting: () => quitting });
+    win.show({ minimized: true });
+    const w = fake.BrowserWindow.created.at(-1)!;
+    await settle();
+    expect([w.visible, w.minimized, w.focused]).toEqual([true, true, false]);
+    w.close();
+    expect([w.destroyed, w.minimized]).toEqual([false, true]);
+    quitting = true;
+    w.close();
+    expect(w.destroyed).toBe(true);
   });
 });
 

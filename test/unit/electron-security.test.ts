@@ -3,7 +3,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SECURE_WEB_PREFERENCES, callWindowOptions, settingsWindowOptions } from '../../main/electron/window-security.js';
+import * as fake from '../fakes/electron.js';
+import { SettingsWindow } from '../../main/electron/settings-window.js';
+import { CallWindow } from '../../main/electron/call-window.js';
+import { SECURE_WEB_PREFERENCES } from '../support/secure-web-preferences.js';
+import { APP_CSP } from '../../main/electron/window-security.js';
+import { baseState } from '../support/app-state.js';
 import { AppController } from '../../main/app/app-controller.js';
 import { createIpcHandlers } from '../../main/app/ipc-handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
@@ -21,38 +26,38 @@ const sources = (dir: string): [string, string][] =>
   readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => [`${dir}/${f}`, read(`${dir}/${f}`)]);
-const electronSources = sources('main/electron');
 const mainSources = sources('main');
 const rendererSources = sources('renderer');
 const mainTs = read('main/electron/main.ts');
 
 describe('Electron security checklist', () => {
-  it('webPreferences: isolation, sandbox, no Node, web security, no webviews or experiments', () => {
-    expect(SECURE_WEB_PREFERENCES).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      enableBlinkFeatures: '',
-      webviewTag: false,
-      navigateOnDragDrop: false,
-    });
-    const opts = settingsWindowOptions('/app/dist/preload/preload.cjs', 't');
-    expect(opts.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/preload.cjs' });
-    expect(callWindowOptions('/app/dist/preload/preload.cjs').webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/dist/preload/preload.cjs' });
-    expect(opts.minWidth).toBeLessThanOrEqual(480);
+  /** Both windows, made through their adapters against the fake electron, as an installed (or a development) app makes them. */
+  function createdWindows(packaged: boolean): Record<string, unknown>[] {
+    fake.app.isPackaged = packaged;
+    try {
+      const before = fake.BrowserWindow.created.length;
+      new SettingsWindow({ preload: '/app/preload.cjs', page: '/app/index.html', title: () => 't', trayless: () => false, quitting: () => false }).show();
+      const ringing = { ...baseState(), ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true }] };
+      new CallWindow({ preload: '/app/preload.cjs', page: '/app/call.html', onClosed: () => undefined }).update(ringing);
+      return fake.BrowserWindow.created.slice(before).map((w) => w.options);
+    } finally {
+      fake.app.isPackaged = true;
+    }
+  }
+
+  it('every window: isolation, sandbox, no Node, web security, no webviews, experiments or middle-click windows; no devtools when installed', () => {
+    const windows = createdWindows(true);
+    expect(windows).toHaveLength(2);
+    for (const options of windows) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' });
+    expect(windows[0]?.minWidth).toBeLessThanOrEqual(480);
+    // While developing (npm start), the developer tools are there.
+    for (const options of createdWindows(false)) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/preload.cjs' });
   });
 
-  it('every window is created with those options, and the sandbox is on for all renderers', () => {
-    const created = electronSources.flatMap(([f, s]) => [...s.matchAll(/new BrowserWindow\(([^)]*)\)/g)].map((m) => `${f}: ${m[1] ?? ''}`));
-    expect(created.length).toBeGreaterThan(0);
-    for (const c of created) expect(c).toMatch(/(settings|call)WindowOptions\(/);
+  it('windows are made only by the two window adapters, and the sandbox is on for all renderers', () => {
+    const created = mainSources.filter(([, s]) => /new BrowserWindow\(/.test(s)).map(([f]) => f).sort();
+    expect(created).toEqual(['main/electron/call-window.ts', 'main/electron/settings-window.ts']);
     expect(mainTs).toMatch(/app\.enableSandbox\(\)/);
-    expect(mainSources.filter(([, s]) => /webPreferences\s*:/.test(s)).map(([f]) => f)).toEqual(['main/electron/window-security.ts']);
   });
 
   it('navigation, new windows and webviews are denied for every webContents', () => {
@@ -66,7 +71,9 @@ describe('Electron security checklist', () => {
 
   it('no remote content: only local files load, every permission is refused', () => {
     expect(mainSources.filter(([, s]) => /\.loadURL\(/.test(s))).toEqual([]);
-    expect(mainTs).toMatch(/loadFile\(PAGE\)/);
+    const before = fake.BrowserWindow.created.length;
+    createdWindows(true);
+    expect(fake.BrowserWindow.created.slice(before).map((w) => w.loaded)).toEqual(['/app/index.html', '/app/call.html']);
     const lock = mainTs.slice(mainTs.indexOf('function lockDownSession'), mainTs.indexOf('function showSettings'));
     expect(lock).toMatch(/setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\)/);
     expect(lock).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
@@ -138,6 +145,8 @@ describe('Electron security checklist', () => {
         if (name !== 'img-src') expect(v, name).not.toBe('data:');
       }
     }
+    // The header the main process adds to every response says the same.
+    expect(csp).toBe(APP_CSP);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/\son[a-z]+=|style="/i);
   });
