@@ -6,7 +6,10 @@ import { busy, card, errorText, h, liveLine, replace, say, uid } from '../dom.js
 /**
  * Webhook tab (customer admins): VoIPBIN's one account-wide webhook. Saving goes through the
  * core's GET → merge → full PUT, so the account's other fields survive; the secret is masked
- * and copied by the main process straight to the clipboard.
+ * and copied by the main process straight to the clipboard. When another admin changed the
+ * account since the panel showed it, nothing is written: after any refused change the panel shows
+ * the account as it is now (error codes do not survive Electron's context bridge, so every
+ * failure refreshes), keeps what was typed, and the next Save applies it on top.
  */
 const VERDICT_WORDS: Readonly<Record<WebhookTestResult['verdict'], string>> = {
   delivered: 'Delivered',
@@ -31,14 +34,15 @@ export class WebhookPanel {
     }
   }
 
-  private render(): void {
+  /** `draft`: what the user had typed, kept over a refresh. */
+  private render(draft?: { method: string; uri: string }): void {
     const v = this.view;
     if (v === undefined) return;
     const result = liveLine();
     const methodId = uid('method');
     const uriId = uid('uri');
-    const method = h('select', { id: methodId, 'data-testid': 'webhook-method' }, ...WEBHOOK_METHOD_NAMES.map((m) => h('option', { value: m, selected: (v.method || 'POST') === m }, m)));
-    const uri = h('input', { id: uriId, type: 'url', value: v.uri, placeholder: 'https://hooks.example.com/voipbin', spellcheck: 'false', 'data-testid': 'webhook-uri' });
+    const method = h('select', { id: methodId, 'data-testid': 'webhook-method' }, ...WEBHOOK_METHOD_NAMES.map((m) => h('option', { value: m, selected: (draft?.method ?? (v.method || 'POST')) === m }, m)));
+    const uri = h('input', { id: uriId, type: 'url', value: draft?.uri ?? v.uri, placeholder: 'https://hooks.example.com/voipbin', spellcheck: 'false', 'data-testid': 'webhook-uri' });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
     const disable = h('button', { type: 'button', class: 'secondary', disabled: !v.enabled }, 'Disable');
     const form = h('form', { class: 'webhook-form', novalidate: true },
@@ -57,8 +61,7 @@ export class WebhookPanel {
           this.render();
           this.say(`Saved: ${this.view.method} ${this.view.uri}. The account’s other details were kept as they were.${warnings(this.view.warnings)}`, this.view.warnings.length > 0 ? 'warn' : 'ok');
         } catch (err) {
-          say(result, errorText(err), 'error');
-          uri.setAttribute('aria-invalid', 'true');
+          await this.afterFailure(err, { method: method.value, uri: uri.value });
         }
       });
     });
@@ -68,7 +71,7 @@ export class WebhookPanel {
         this.render();
         this.say('Disabled: VoIPBIN no longer sends events to a URL. The method is kept.', 'ok');
       } catch (err) {
-        say(result, errorText(err), 'error');
+        await this.afterFailure(err, { method: method.value, uri: uri.value });
       }
     }));
 
@@ -100,6 +103,18 @@ export class WebhookPanel {
   }
 
   private resultLine: HTMLElement | undefined;
+
+  /** A change was refused (or someone else changed the account): show it as it is now, keep the draft, say why. */
+  private async afterFailure(err: unknown, draft: { method: string; uri: string }): Promise<void> {
+    try {
+      this.view = await api.invoke('webhook:get');
+    } catch {
+      // The account cannot be read just now: the panel keeps showing what it had.
+    }
+    this.render(draft);
+    this.say(`${errorText(err)} Your entry is kept.`, 'error');
+    this.root.querySelector('[data-testid="webhook-uri"]')?.setAttribute('aria-invalid', 'true');
+  }
 
   private say(text: string, tone: 'ok' | 'warn' | 'error'): void {
     if (this.resultLine !== undefined) say(this.resultLine, text, tone);

@@ -245,9 +245,14 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       d.emu.editCustomer(a.customerId, { name: 'Acme Support EMEA' });
       await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
       await page.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/Someone else changed the account .*\(name\)\. Nothing was written/);
+      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/Someone else changed the account .*\(name\)\. Nothing was written.*Your entry is kept\./);
       expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
       expect(d.emu.getCustomer(a.customerId)).toMatchObject({ name: 'Acme Support EMEA', webhook_uri: 'https://93.184.215.14/old-hook' });
+      // What was typed is still there; saved again, it lands on top of the other admin's change.
+      expect(await page.getByTestId('webhook-uri').inputValue()).toBe('https://93.184.215.14/voipbin');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.getByTestId('webhook-state').textContent()).toBe('Enabled — POST https://93.184.215.14/voipbin');
+      expect(d.emu.getCustomer(a.customerId)).toMatchObject({ name: 'Acme Support EMEA', webhook_uri: 'https://93.184.215.14/voipbin' });
 
       // A co-admin points the stored URI at this machine: the window's test refuses to send it anywhere.
       d.emu.editCustomer(a.customerId, { webhook_uri: `${local.url}/steal` });

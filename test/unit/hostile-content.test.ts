@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAgentToken } from '../../main/core/identity.js';
 import { BODY_MAX, TITLE_MAX } from '../../main/core/notification-content.js';
 import { displayText, escapeMarkup, jsonTerminalSafe, menuLabel, terminalSafe, truncate } from '../../main/core/untrusted-text.js';
+import { NodeNotifierSink } from '../../main/core/node-notifier-sink.js';
 import { AgentRing, type Frame } from '../emulator/scenarios.js';
 import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
@@ -98,5 +99,13 @@ describe('escapes for each place text is shown', () => {
 
   it('menus: & is shown, not taken as a mnemonic', () => {
     expect(menuLabel('Tom & Jerry && co')).toBe('Tom && Jerry &&&& co');
+  });
+
+  it('macOS and Windows helpers: a text starting with "-" cannot be read as one of their options', () => {
+    const p = { kind: 'inbound_message' as const, resourceId: 'm1', title: '-remove ALL', body: '--help', sound: true, urgent: false, at: 0 };
+    for (const platform of ['darwin', 'win32'] as const) {
+      const o = new NodeNotifierSink({ platform }).options(p);
+      expect([o.title, o.message], platform).toEqual(['\u2060-remove ALL', '\u2060--help']);
+    }
   });
 });
