@@ -1,9 +1,9 @@
-import type { Address } from '../test/emulator/index.js';
+import type { Address } from '../emulator/index.js';
 import {
   makeAgentResource, makeChatMessage, makeConversationMessage, makeQueuecall, makeRecording, makeSms, makeTranscript,
-} from '../test/emulator/fixtures.js';
-import { AgentRing, InboundCall, type Frame } from '../test/emulator/scenarios.js';
-import { newUuid } from '../test/emulator/uuid.js';
+} from '../emulator/fixtures.js';
+import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
+import { newUuid } from '../emulator/uuid.js';
 
 /**
  * What a supervisor's customer-wide subscription carries, as VoIPBIN sends it: interleaved call

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { encodeTextFrames } from '../test/emulator/index.js';
+import { encodeTextFrames } from '../emulator/index.js';
 import { realisticFeed } from './feed.js';
 import type { BenchResult } from './report.js';
 import { CLI, callCentre, mb, newestConnection, rssOf, sleep, until } from './support.js';

@@ -1,10 +1,10 @@
-import { resolveApiUrl } from '../main/core/api-url.js';
-import { parseCredential } from '../main/core/credentials.js';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { Listener, type ListenerOptions } from '../main/core/listener.js';
-import { createLogger } from '../main/core/log.js';
-import type { StateChange } from '../main/core/connection-state.js';
-import type { VoipbinEmulator } from '../test/emulator/index.js';
+import { resolveApiUrl } from '../main/core/api/api-url.js';
+import { parseCredential } from '../main/core/api/credentials.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { Listener, type ListenerOptions } from '../main/core/stream/listener.js';
+import { createLogger } from '../main/core/platform/log.js';
+import type { StateChange } from '../main/core/stream/connection-state.js';
+import type { VoipbinEmulator } from '../emulator/index.js';
 import type { BenchResult } from './report.js';
 import { callCentre, ms, percentile, sleep, until } from './support.js';
 

@@ -1,5 +1,5 @@
-import { parseFrame } from '../main/core/frames.js';
-import { RecentFrames } from '../main/core/recent-frames.js';
+import { parseFrame } from '../main/core/stream/frames.js';
+import { RecentFrames } from '../main/core/stream/recent-frames.js';
 import { realisticFeed, type FeedWorld } from './feed.js';
 
 /**

@@ -1,11 +1,11 @@
-import { resolveApiUrl } from '../main/core/api-url.js';
-import { parseCredential } from '../main/core/credentials.js';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { Listener } from '../main/core/listener.js';
-import { createLogger } from '../main/core/log.js';
-import { NotificationCenter, type DecidedNotification, type NotificationSink } from '../main/core/notification-center.js';
+import { resolveApiUrl } from '../main/core/api/api-url.js';
+import { parseCredential } from '../main/core/api/credentials.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { Listener } from '../main/core/stream/listener.js';
+import { createLogger } from '../main/core/platform/log.js';
+import { NotificationCenter, type DecidedNotification, type NotificationSink } from '../main/core/notify/notification-center.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../shared/notification-settings.js';
-import { InboundCall } from '../test/emulator/scenarios.js';
+import { InboundCall } from '../emulator/scenarios.js';
 import type { BenchResult } from './report.js';
 import { callCentre, sleep, until } from './support.js';
 

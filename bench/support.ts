@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { defaultTopics } from '../main/core/subscriptions.js';
-import { VoipbinEmulator, PERMISSION } from '../test/emulator/index.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { defaultTopics } from '../main/core/stream/subscriptions.js';
+import { VoipbinEmulator, PERMISSION } from '../emulator/index.js';
 import type { FeedWorld } from './feed.js';
 import type { ClientConfig, ClientReply, ParentCommand } from './protocol.js';
 
 /** Helpers shared by the benchmarks: the emulated call centre, child processes, statistics. */
 
-export const CLI = fileURLToPath(new URL('../main/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../main/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./client.js', import.meta.url));
 
 export interface CallCentre {

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { encodeTextFrames } from '../test/emulator/index.js';
+import { encodeTextFrames } from '../emulator/index.js';
 import { realisticFeed } from './feed.js';
 import type { BenchResult } from './report.js';
 import type { StepCosts, StepsConfig } from './steps.js';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/platform/index.js';
 
 /** Exit codes are part of the command's public interface. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialsRejected: 3 } as const;

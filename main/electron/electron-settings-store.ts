@@ -1,6 +1,6 @@
 import { ipcMain } from 'electron';
 import ElectronStore from 'electron-store';
-import { SettingsStore, type OpenSettingsFile, type SettingsStoreOptions } from '../app/settings-store.js';
+import { SettingsStore, type OpenSettingsFile, type SettingsStoreOptions } from '../desktop/settings/settings-store.js';
 
 /**
  * The desktop settings file through electron-store (main/app/settings-store.ts has the logic:

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES, type Envelope } from '../../shared/ipc-contract.js';
-import { mayInvoke, type IpcHandlers, type TrustedWindow } from '../app/ipc-handlers.js';
-import type { Logger } from '../core/log.js';
+import { mayInvoke, type IpcHandlers, type TrustedWindow } from '../desktop/ipc/handlers.js';
+import type { Logger } from '../core/platform/index.js';
 
 /**
  * ipcMain.handle for every contract channel, and nothing else. A message from any frame other

@@ -3,26 +3,26 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
-import { FileCredentialStore } from '../core/credential-store.js';
-import { describeError } from '../core/errors.js';
-import { AppController } from '../app/app-controller.js';
-import { startsHidden } from '../app/autostart.js';
-import { CALL_WINDOW_CHANNELS, createIpcHandlers } from '../app/ipc-handlers.js';
-import { createFileLog } from '../app/log-file.js';
+import { FileCredentialStore } from '../core/account/index.js';
+import { describeError } from '../core/platform/index.js';
+import { AppController } from '../desktop/app-controller.js';
+import { startsHidden } from '../desktop/shell/autostart.js';
+import { CALL_WINDOW_CHANNELS, createIpcHandlers } from '../desktop/ipc/handlers.js';
+import { createFileLog } from '../desktop/log-file.js';
 import { electronSettingsStore } from './electron-settings-store.js';
-import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
-import { loadProvisioning, provisioningPath } from '../core/provisioning.js';
-import { trayModel, type TrayAction } from '../app/tray-model.js';
-import { TrayHostMonitor, probeTrayHost } from '../app/tray-host.js';
+import { URL_SCHEME, findDeepLink, parseDeepLink } from '../desktop/shell/deep-link.js';
+import { loadProvisioning, provisioningPath } from '../desktop/settings/provisioning.js';
+import { trayModel, type TrayAction } from '../desktop/shell/tray-model.js';
+import { TrayHostMonitor, probeTrayHost } from '../desktop/shell/tray-host.js';
 import { autostartPort } from './autostart-port.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
-import { serverRendersMarkup } from '../core/freedesktop-notifications.js';
+import { serverRendersMarkup } from '../core/notify/index.js';
 import { registerIpc } from './ipc.js';
 import { credentialProtection } from './safe-storage-sealer.js';
 import { CallWindow } from './call-window.js';
 import { TrayView } from './tray.js';
 import { SettingsWindow } from './settings-window.js';
-import { APP_CSP } from './window-security.js';
+import { APP_CSP } from './security.js';
 
 /**
  * The Electron main process. It owns the AppController (and so the connection), which lives in

@@ -1,8 +1,8 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { AppState } from '../../shared/ipc-contract.js';
-import { badgeStyle, paintUnreadDot, trayIconPath } from '../app/tray-icons.js';
-import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type TrayModel } from '../app/tray-model.js';
-import { menuLabel } from '../core/untrusted-text.js';
+import { badgeStyle, paintUnreadDot, trayIconPath } from '../desktop/shell/tray-icons.js';
+import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type TrayModel } from '../desktop/shell/tray-model.js';
+import { menuLabel } from '../core/platform/index.js';
 
 /**
  * The tray: renders the pure tray model (main/app/tray-model.ts) with Electron's Tray and Menu,

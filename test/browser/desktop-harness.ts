@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AppController } from '../../main/app/app-controller.js';
-import { createIpcHandlers, type IpcHandlers } from '../../main/app/ipc-handlers.js';
+import { AppController } from '../../main/desktop/app-controller.js';
+import { createIpcHandlers, type IpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import { FileCredentialStore, type Sealer } from '../../main/core/credential-store.js';
-import { silentLogger } from '../../main/core/log.js';
-import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
+import { FileCredentialStore, type Sealer } from '../../main/core/account/credential-store.js';
+import { silentLogger } from '../../main/core/platform/log.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
 import { isChannel } from '../../shared/ipc-contract.js';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { FAST_STREAM, startEmulator } from '../support/harness.js';
 
 /**

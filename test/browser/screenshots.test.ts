@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PERMISSION } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
-import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import { PERMISSION } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 
 /**

@@ -2,12 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PERMISSION } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import { PERMISSION } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, testSealer, type DesktopHarness } from './desktop-harness.js';
 
 const RUN = browserAvailable();

@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppController } from '../../main/app/app-controller.js';
+import { AppController } from '../../main/desktop/app-controller.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
-import { parseCredential } from '../../main/core/credentials.js';
-import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
+import { parseCredential } from '../../main/core/api/credentials.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
 import type { AppState } from '../../shared/ipc-contract.js';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, InboundCall, publishAll } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
 import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /**

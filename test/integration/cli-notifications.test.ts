@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, InboundCall, publishAll } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, PERMISSION, type Account } from '../support/harness.js';
 import { CliProcess, runCli, type JsonLine } from '../support/cli-process.js';
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, runCli, type JsonLine } from '../support/cli-process.js';
 

@@ -4,9 +4,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AgentRecord, CustomerRecord, EmulatorOptions } from '../emulator/index.js';
-import { NIL_UUID, PERMISSION, VoipbinEmulator, encodeTextFrames } from '../emulator/index.js';
-import { makeCall, makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import type { AgentRecord, CustomerRecord, EmulatorOptions } from '../../emulator/index.js';
+import { NIL_UUID, PERMISSION, VoipbinEmulator, encodeTextFrames } from '../../emulator/index.js';
+import { makeCall, makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 
 // ---------- harness ----------
 

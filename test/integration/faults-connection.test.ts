@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeSms } from '../emulator/fixtures.js';
-import { InboundCall } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeSms } from '../../emulator/fixtures.js';
+import { InboundCall } from '../../emulator/scenarios.js';
 import { FAST_STREAM, PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { kinds, publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 

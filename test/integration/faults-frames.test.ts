@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeChatMessage, makeGroupcall, makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeChatMessage, makeGroupcall, makeSms } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { kinds, publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 

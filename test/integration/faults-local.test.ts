@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
-import type { NotificationSink } from '../../main/core/notification-center.js';
-import { FileCredentialStore, type Sealer } from '../../main/core/credential-store.js';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import type { NotificationSink } from '../../main/core/notify/notification-center.js';
+import { FileCredentialStore, type Sealer } from '../../main/core/account/credential-store.js';
+import { SettingsStore } from '../../main/desktop/settings/settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 
 /**
@@ -209,7 +209,7 @@ describe('fault catalogue: this machine', () => {
     const before = await readFile(join(cfg, 'credentials.json'), 'utf8');
     const script = `
       process.on('SIGXFSZ', () => undefined);
-      const { FileCredentialStore } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'main', 'core', 'credential-store.js')).href)});
+      const { FileCredentialStore } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'main', 'core', 'account', 'credential-store.js')).href)});
       const store = new FileCredentialStore({ dir: ${JSON.stringify(cfg)} });
       try {
         await store.save({ apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt', token: ${JSON.stringify(acct.jwt)} }, username: 'x'.repeat(20000), savedAt: new Date() });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { listen, seedAccount, startEmulator, PERMISSION, type Account } from '../support/harness.js';
-import type { Listener } from '../../main/core/listener.js';
+import type { Listener } from '../../main/core/stream/listener.js';
 
 let emu: VoipbinEmulator;
 let acct: Account;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeSms } from '../../emulator/fixtures.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 

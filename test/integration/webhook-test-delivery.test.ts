@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deliverTestWebhook, type DeliveryRequest } from '../../main/core/webhook-test-delivery.js';
-import { checkWebhookUrl, type Lookup } from '../../main/core/webhook-url-policy.js';
+import { deliverTestWebhook, type DeliveryRequest } from '../../main/core/webhook/test-delivery.js';
+import { checkWebhookUrl, type Lookup } from '../../main/core/webhook/url-policy.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let rx: WebhookReceiver;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
+import type { CustomerRecord, VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, startEmulator } from '../support/harness.js';
 import { publicAddressOrSkip, type PublicAddress } from '../support/public-address.js';
 import { agentToken, fullCustomer, putBodies, webhookCli } from '../support/webhook-accounts.js';

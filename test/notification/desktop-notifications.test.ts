@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess } from '../support/cli-process.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';

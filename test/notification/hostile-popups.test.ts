@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeSms } from '../emulator/fixtures.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeSms } from '../../emulator/fixtures.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, type JsonLine } from '../support/cli-process.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
-import { serverRendersMarkup } from '../../main/core/freedesktop-notifications.js';
+import { serverRendersMarkup } from '../../main/core/notify/freedesktop-notifications.js';
 
 /**
  * Anyone can text the account's number or choose the name their call shows. Here such text

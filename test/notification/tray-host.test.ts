@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TrayHostMonitor, WATCHER_NAME, probeTrayHost, statusNotifierWatcherOwned, systemRunner, type TrayHost } from '../../main/app/tray-host.js';
+import { TrayHostMonitor, WATCHER_NAME, probeTrayHost, statusNotifierWatcherOwned, systemRunner, type TrayHost } from '../../main/desktop/shell/tray-host.js';
 import { BusNameOwner, busNameOwnerAvailable } from '../support/bus-name-owner.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
 

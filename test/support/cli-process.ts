@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/main/cli/main.js', import.meta.url));
 
 /**
  * Unless a test passes its own VOIPBIN_NOTIFIER_CONFIG_DIR, the command sees an empty config

@@ -1,9 +1,9 @@
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, type Frame } from '../emulator/scenarios.js';
-import type { Listener, ListenerOptions } from '../../main/core/listener.js';
-import type { Logger } from '../../main/core/log.js';
-import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notification-center.js';
-import type { NotifierError } from '../../main/core/errors.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, type Frame } from '../../emulator/scenarios.js';
+import type { Listener, ListenerOptions } from '../../main/core/stream/listener.js';
+import type { Logger } from '../../main/core/platform/log.js';
+import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notify/notification-center.js';
+import type { NotifierError } from '../../main/core/platform/errors.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../shared/notification-settings.js';
 import { listen, memoryLogger, type Account, type Recorder } from './harness.js';
 

@@ -1,11 +1,11 @@
-import { VoipbinEmulator, PERMISSION } from '../emulator/index.js';
-import { Listener, type ListenerEvents, type ListenerOptions } from '../../main/core/listener.js';
-import { resolveApiUrl } from '../../main/core/api-url.js';
-import { parseCredential, type Credential } from '../../main/core/credentials.js';
-import { resolveIdentity } from '../../main/core/identity.js';
-import { RestClient } from '../../main/core/rest-client.js';
-import { resolveTopics } from '../../main/core/subscriptions.js';
-import { createLogger, type Logger } from '../../main/core/log.js';
+import { VoipbinEmulator, PERMISSION } from '../../emulator/index.js';
+import { Listener, type ListenerEvents, type ListenerOptions } from '../../main/core/stream/listener.js';
+import { resolveApiUrl } from '../../main/core/api/api-url.js';
+import { parseCredential, type Credential } from '../../main/core/api/credentials.js';
+import { resolveIdentity } from '../../main/core/account/identity.js';
+import { RestClient } from '../../main/core/api/rest-client.js';
+import { resolveTopics } from '../../main/core/stream/subscriptions.js';
+import { createLogger, type Logger } from '../../main/core/platform/log.js';
 import { Writable } from 'node:stream';
 
 export { PERMISSION };

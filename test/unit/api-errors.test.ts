@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiErrorFrom, parseRetryAfter } from '../../main/core/api-errors.js';
+import { apiErrorFrom, parseRetryAfter } from '../../main/core/api/api-errors.js';
 
 const env = (status: string, reason: string, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ error: { status, reason, message: 'm', request_id: 'r-1', ...extra } });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XdgAutostart, autostartExecutable, desktopEntry, loginItemSettings, startsHidden, xdgAutostartDir } from '../../main/app/autostart.js';
+import { XdgAutostart, autostartExecutable, desktopEntry, loginItemSettings, startsHidden, xdgAutostartDir } from '../../main/desktop/shell/autostart.js';
 
 let dir: string;
 beforeEach(async () => {

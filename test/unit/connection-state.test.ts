@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionStateMachine, IllegalTransition, type StateChange } from '../../main/core/connection-state.js';
+import { ConnectionStateMachine, IllegalTransition, type StateChange } from '../../main/core/stream/connection-state.js';
 
 describe('connection state machine', () => {
   it('walks the designed lifecycle and reports every change', () => {

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveCredentials } from '../../main/core/credential-source.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { resolveCredentials } from '../../main/core/account/credential-source.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { agentPayload, fakeAgentJwt } from '../support/jwt.js';
 
 let dir: string;

@@ -3,8 +3,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configDir, FileCredentialStore, type Sealer, type StoredCredentials } from '../../main/core/credential-store.js';
-import { redactor } from '../../main/core/redact.js';
+import { configDir, FileCredentialStore, type Sealer, type StoredCredentials } from '../../main/core/account/credential-store.js';
+import { redactor } from '../../main/core/platform/redact.js';
 import { agentPayload, fakeAgentJwt } from '../support/jwt.js';
 
 let base: string;

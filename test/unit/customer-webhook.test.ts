@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { mergeWebhookChange, parseWebhookMethod } from '../../main/core/customer-webhook.js';
-import { SAMPLE_EVENT_TYPES, sampleEventData, webhookBody } from '../../main/core/webhook-sample-events.js';
-import { signWebhookBody } from '../../main/core/webhook-test-delivery.js';
-import { parseVoipbinTime } from '../../main/core/timestamps.js';
+import { mergeWebhookChange, parseWebhookMethod } from '../../main/core/webhook/customer-webhook.js';
+import { SAMPLE_EVENT_TYPES, sampleEventData, webhookBody } from '../../main/core/webhook/sample-events.js';
+import { signWebhookBody } from '../../main/core/webhook/test-delivery.js';
+import { parseVoipbinTime } from '../../main/core/platform/timestamps.js';
 
 describe('mergeWebhookChange', () => {
   it('sends every field, "" for the ones GET omitted, and the rest exactly as read', () => {

@@ -7,13 +7,13 @@ import * as fake from '../fakes/electron.js';
 import { SettingsWindow } from '../../main/electron/settings-window.js';
 import { CallWindow } from '../../main/electron/call-window.js';
 import { SECURE_WEB_PREFERENCES } from '../support/secure-web-preferences.js';
-import { APP_CSP } from '../../main/electron/window-security.js';
+import { APP_CSP } from '../../main/electron/security.js';
 import { baseState } from '../support/app-state.js';
-import { AppController } from '../../main/app/app-controller.js';
-import { createIpcHandlers } from '../../main/app/ipc-handlers.js';
+import { AppController } from '../../main/desktop/app-controller.js';
+import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
-import { silentLogger } from '../../main/core/log.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
+import { silentLogger } from '../../main/core/platform/log.js';
 import { CHANNEL_NAMES } from '../../shared/ipc-contract.js';
 
 /**
@@ -84,7 +84,7 @@ describe('Electron security checklist', () => {
   it('shell.openExternal is reached only through the controller, which opens allow-listed console URLs', () => {
     const uses = mainSources.flatMap(([f, s]) => [...s.matchAll(/shell\.openExternal\(/g)].map(() => f));
     expect(uses).toEqual(['main/electron/main.ts']);
-    const controller = read('main/app/app-controller.ts');
+    const controller = read('main/desktop/app-controller.ts');
     const open = controller.slice(controller.indexOf('private async open('), controller.indexOf('private rememberKind'));
     expect(open.indexOf('isAllowedConsoleUrl')).toBeGreaterThan(-1);
     expect(open.indexOf('isAllowedConsoleUrl')).toBeLessThan(open.indexOf('openExternal'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventOrdering, type OrderingVerdict } from '../../main/core/event-ordering.js';
-import { parseFrame } from '../../main/core/frames.js';
-import { makeCall, makeQueuecall } from '../emulator/fixtures.js';
+import { EventOrdering, type OrderingVerdict } from '../../main/core/stream/event-ordering.js';
+import { parseFrame } from '../../main/core/stream/frames.js';
+import { makeCall, makeQueuecall } from '../../emulator/fixtures.js';
 
 function judgeAll(frames: Record<string, unknown>[], ordering = new EventOrdering()): OrderingVerdict[] {
   return frames.map((f) => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentToken } from '../../main/core/identity.js';
-import { BODY_MAX, TITLE_MAX } from '../../main/core/notification-content.js';
-import { displayText, escapeMarkup, jsonTerminalSafe, menuLabel, terminalSafe, truncate } from '../../main/core/untrusted-text.js';
-import { NodeNotifierSink } from '../../main/core/node-notifier-sink.js';
-import { AgentRing, type Frame } from '../emulator/scenarios.js';
-import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import { decodeAgentToken } from '../../main/core/account/identity.js';
+import { BODY_MAX, TITLE_MAX } from '../../main/core/notify/content.js';
+import { displayText, escapeMarkup, jsonTerminalSafe, menuLabel, terminalSafe, truncate } from '../../main/core/platform/untrusted-text.js';
+import { NodeNotifierSink } from '../../main/cli/sinks/node-notifier-sink.js';
+import { AgentRing, type Frame } from '../../emulator/scenarios.js';
+import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 

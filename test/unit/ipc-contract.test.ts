@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CHANNELS, CHANNEL_NAMES, isChannel } from '../../shared/ipc-contract.js';
 import { BridgeError, createBridge } from '../../shared/bridge.js';
-import { isTrustedSender, toIpcError } from '../../main/app/ipc-handlers.js';
-import { NotifierError } from '../../main/core/errors.js';
-import { redactor } from '../../main/core/redact.js';
+import { isTrustedSender, toIpcError } from '../../main/desktop/ipc/handlers.js';
+import { NotifierError } from '../../main/core/platform/errors.js';
+import { redactor } from '../../main/core/platform/redact.js';
 import { checkConsoleTemplate, consoleUrlFor, isAllowedConsoleUrl, DEFAULT_CONSOLE_URL_TEMPLATE } from '../../shared/console-link.js';
 import { describeTopic, topicPresets } from '../../shared/topic-labels.js';
-import { decideProtection } from '../../main/app/credential-protection.js';
+import { decideProtection } from '../../main/desktop/session/credential-protection.js';
 import { baseState } from '../support/app-state.js';
 
 const AGENT = 'a0000000-0000-4000-8000-000000000001';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotReceivingGuard, evaluateGuard, type GuardInput } from '../../main/app/not-receiving-guard.js';
+import { NotReceivingGuard, evaluateGuard, type GuardInput } from '../../main/desktop/features/not-receiving-guard.js';
 import type { AlertView } from '../../shared/ipc-contract.js';
 
 const up: GuardInput = { signedIn: true, streamUp: true, downSince: 0, suspended: false, online: true, tokenExpired: false, stopped: undefined, notificationsBlocked: undefined };

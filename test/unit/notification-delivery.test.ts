@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationCenter, type NotificationSink, type PopUp } from '../../main/core/notification-center.js';
-import { decodeAgentToken } from '../../main/core/identity.js';
-import { silentLogger } from '../../main/core/log.js';
+import { NotificationCenter, type NotificationSink, type PopUp } from '../../main/core/notify/notification-center.js';
+import { decodeAgentToken } from '../../main/core/account/identity.js';
+import { silentLogger } from '../../main/core/platform/log.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
-import { AgentRing } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import { AgentRing } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID } from '../support/jwt.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
-import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/account/identity.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil } from '../../shared/notification-settings.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
-import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
-import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../emulator/fixtures.js';
+import { AgentRing, InboundCall, type Frame } from '../../emulator/scenarios.js';
+import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../../emulator/fixtures.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));

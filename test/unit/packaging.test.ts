@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { APP_ID } from '../../main/core/node-notifier-sink.js';
+import { APP_ID } from '../../main/cli/sinks/node-notifier-sink.js';
 
 /**
  * The installers can't be built here (no Electron binary), so check what can be: the config is

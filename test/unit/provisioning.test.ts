@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   loadProvisioning, provisionedDefaults, enforceLocks, lockedChanges, expandTopicTemplates, provisioningPath, type Provisioning,
-} from '../../main/core/provisioning.js';
+} from '../../main/desktop/settings/provisioning.js';
 import { DEFAULT_APP_SETTINGS, type AppSettings } from '../../shared/app-settings.js';
 import { AGENT_ID, CUSTOMER_ID } from '../support/jwt.js';
 

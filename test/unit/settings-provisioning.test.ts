@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import type { Provisioning } from '../../main/core/provisioning.js';
+import type { Provisioning } from '../../main/desktop/settings/provisioning.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 
 const prov: Provisioning = {

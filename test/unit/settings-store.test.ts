@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsStore, openConfFile, type Migration, type OpenSettingsFile } from '../../main/app/settings-store.js';
+import { SettingsStore, openConfFile, type Migration, type OpenSettingsFile } from '../../main/desktop/settings/settings-store.js';
 import { openElectronStore } from '../../main/electron/electron-settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 import { ipcMain } from '../fakes/electron.js';

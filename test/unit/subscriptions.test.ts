@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTopics, resolveTopics } from '../../main/core/subscriptions.js';
-import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import { defaultTopics, resolveTopics } from '../../main/core/stream/subscriptions.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/account/identity.js';
 import { validateTopic } from '../../shared/topics.js';
-import { topicAuthority } from '../../main/core/identity.js';
+import { topicAuthority } from '../../main/core/account/identity.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrayHostMonitor, judgeTrayHost, type TrayHost } from '../../main/app/tray-host.js';
+import { TrayHostMonitor, judgeTrayHost, type TrayHost } from '../../main/desktop/shell/tray-host.js';
 
 describe('can this desktop show the tray icon', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trayModel, type TrayMenuItem } from '../../main/app/tray-model.js';
-import { TRAY_ICON_NAME, paintUnreadDot, trayIconPath } from '../../main/app/tray-icons.js';
+import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
+import { TRAY_ICON_NAME, paintUnreadDot, trayIconPath } from '../../main/desktop/shell/tray-icons.js';
 import { baseState } from '../support/app-state.js';
 
 const NOW = new Date(2026, 10, 23, 10, 0, 0).getTime();

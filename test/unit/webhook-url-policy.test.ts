@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, reservedAddress, type Lookup } from '../../main/core/webhook-url-policy.js';
+import { checkWebhookUrl, reservedAddress, type Lookup } from '../../main/core/webhook/url-policy.js';
 
 /** DNS answers for made-up names; real names (localhost) go to the system resolver in other tests. */
 const dns = (table: Record<string, string[]>): Lookup => (host) => {
