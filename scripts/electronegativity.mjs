@@ -23,8 +23,8 @@ const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
 const csv = join(dir, 'findings.csv');
 try {
   execFileSync('npx', ['--yes', `@doyensec/electronegativity@${VERSION}`, '-i', 'main', '-r', '-e', electron, '-o', csv], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map(parseCsvLine);
-  const findings = rows.map(([id, severity, confidence, file, location]) => ({ id, severity, confidence, file, location }));
+  const rows = parseCsv(readFileSync(csv, 'utf8')).slice(1).filter((r) => r.some((f) => f !== ''));
+  const findings = rows.map(([id = '?', severity = '?', confidence = '?', file = '?', location = '?']) => ({ id, severity, confidence, file, location }));
   const fatal = findings.filter((f) => ['HIGH', 'MEDIUM'].includes(f.severity) && ['FIRM', 'CERTAIN'].includes(f.confidence) && !(f.id in REVIEWED));
   for (const f of findings) {
     const note = f.id in REVIEWED ? ` (reviewed: ${REVIEWED[f.id]})` : fatal.includes(f) ? '  <-- must be fixed' : '';
@@ -40,21 +40,23 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** One line of electronegativity's CSV: commas, with "quoted" fields. */
-function parseCsvLine(line) {
-  const out = [];
+/** electronegativity's CSV: commas, "quoted" fields (which may hold commas, "" and line breaks). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
   let field = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { field += '"'; i++; }
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { out.push(field.trim()); field = ''; }
-    else field += c;
+    else if (c === ',') { row.push(field.trim()); field = ''; }
+    else if (c === '\n') { row.push(field.trim()); rows.push(row); row = []; field = ''; }
+    else if (c !== '\r') field += c;
   }
-  out.push(field.trim());
-  return out;
+  if (field !== '' || row.length > 0) { row.push(field.trim()); rows.push(row); }
+  return rows;
 }
