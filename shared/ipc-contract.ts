@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCKABLE_SETTINGS } from './provisioning-locks.js';
-import { NotificationSettingsSchema } from './notification-settings.js';
+import { NotificationSettingsPatchSchema, NotificationSettingsSchema } from './notification-settings.js';
 import { WEBHOOK_METHOD_NAMES, type Channel } from './ipc-channels.js';
 
 export { CHANNEL_NAMES, STATE_EVENT, WEBHOOK_METHOD_NAMES, isChannel, type Channel } from './ipc-channels.js';
@@ -103,7 +103,7 @@ export const StorageViewSchema = z.object({
   warning: z.string().nullable(),
 });
 
-/** Whether this desktop can show the tray icon (main/app/tray-host.ts). */
+/** Whether this desktop can show the tray icon (main/desktop/shell/tray-host.ts). */
 export const DesktopViewSchema = z.object({
   tray: z.enum(['available', 'missing', 'unknown']),
   /** For a missing tray: what the agent can do, and why the window stays open. */
@@ -213,7 +213,8 @@ export const CHANNELS = {
   'subscriptions:get': { request: Empty, response: SubscriptionsViewSchema },
   'subscriptions:set': { request: z.strictObject({ topics: z.array(z.string().max(512)).max(100).nullable() }), response: SubscriptionsViewSchema },
   'notifications:get-settings': { request: Empty, response: NotificationSettingsSchema },
-  'notifications:set-settings': { request: NotificationSettingsSchema, response: NotificationSettingsSchema },
+  /** Only what the user changed: a pause set from the tray meanwhile is kept. */
+  'notifications:update': { request: NotificationSettingsPatchSchema, response: NotificationSettingsSchema },
   'notifications:pause': { request: z.strictObject({ choice: PauseChoiceSchema }), response: NotificationSettingsSchema },
   'notifications:test': { request: Empty, response: z.object({ shown: z.boolean(), message: z.string() }) },
   'notifications:history': { request: z.strictObject({ limit: z.number().int().min(1).max(500) }), response: z.array(HistoryItemViewSchema) },

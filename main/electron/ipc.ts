@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES, type Envelope } from '../../shared/ipc-contract.js';
-import { mayInvoke, type IpcHandlers, type TrustedWindow } from '../desktop/ipc/handlers.js';
+import type { IpcHandlers } from '../desktop/ipc/handlers.js';
+import { mayInvoke, type TrustedWindow } from '../desktop/ipc/window-trust.js';
 import type { Logger } from '../core/platform/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { CALL_WINDOW_WIDTH } from '../desktop/shell/call-window-layout.js';
 
 /**
@@ -37,3 +37,24 @@ export const CALL_WINDOW = {
  * holds them equal), sent as a response header too, so it holds even for a page that lost its tag.
  */
 export const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** Nothing leaves a window: no new windows, no navigation, no webviews. */
+export function hardenContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+}
+
+/** The windows load only their own files: every permission and every non-file request is refused, and every response carries the CSP. */
+export function lockDownSession(s: Session): void {
+  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  s.setPermissionCheckHandler(() => false);
+  s.webRequest.onBeforeRequest((details, callback) => {
+    const local = details.url.startsWith('file://') || details.url.startsWith('devtools://');
+    callback({ cancel: !local });
+  });
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+  });
+}

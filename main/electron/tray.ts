@@ -5,7 +5,7 @@ import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type
 import { menuLabel } from '../core/platform/index.js';
 
 /**
- * The tray: renders the pure tray model (main/app/tray-model.ts) with Electron's Tray and Menu,
+ * The tray: renders the pure tray model (main/desktop/shell/tray-model.ts) with Electron's Tray and Menu,
  * using the per-state icons in assets/tray.
  */
 export function menuTemplate(items: readonly TrayMenuItem[], act: (a: TrayAction) => void): MenuItemConstructorOptions[] {

@@ -1,5 +1,5 @@
 import type { AppState, HistoryItemView } from '../../shared/ipc-contract.js';
-import type { NotificationSettings, PopupKind } from '../../shared/notification-settings.js';
+import type { NotificationSettings, NotificationSettingsPatch, PopupKind } from '../../shared/notification-settings.js';
 import { api } from '../bridge.js';
 import { busy, card, errorText, h, liveLine, replace, say, toggle, uid } from '../dom.js';
 import { KIND_WORDS, ago, clockTime } from '../format.js';
@@ -42,9 +42,10 @@ export class NotificationsPanel {
 
   private pauseKey = '';
 
-  private async change(next: NotificationSettings, what: string): Promise<void> {
+  /** Sends only what the agent changed, so a pause set from the tray meanwhile survives. */
+  private async change(patch: NotificationSettingsPatch, what: string): Promise<void> {
     try {
-      this.settings = await api.invoke('notifications:set-settings', next);
+      this.settings = await api.invoke('notifications:update', patch);
       say(this.saved, `Saved: ${what}.`, 'ok');
     } catch (e) {
       say(this.saved, errorText(e), 'error');
@@ -65,10 +66,10 @@ export class NotificationsPanel {
       sound.checked = row.sound;
       show.addEventListener('change', () => {
         sound.disabled = !show.checked;
-        void this.change({ ...this.current(), kinds: { ...this.current().kinds, [k]: { enabled: show.checked, sound: sound.checked } } }, `${KIND_LABELS[k]} ${show.checked ? 'on' : 'off'}`);
+        void this.change({ kinds: { [k]: { enabled: show.checked, sound: sound.checked } } }, `${KIND_LABELS[k]} ${show.checked ? 'on' : 'off'}`);
       });
       sound.addEventListener('change', () => {
-        void this.change({ ...this.current(), kinds: { ...this.current().kinds, [k]: { enabled: show.checked, sound: sound.checked } } }, `sound for ${KIND_LABELS[k].toLowerCase()} ${sound.checked ? 'on' : 'off'}`);
+        void this.change({ kinds: { [k]: { enabled: show.checked, sound: sound.checked } } }, `sound for ${KIND_LABELS[k].toLowerCase()} ${sound.checked ? 'on' : 'off'}`);
       });
       return h('tr', {},
         h('th', { scope: 'row' }, KIND_LABELS[k]),
@@ -87,7 +88,7 @@ export class NotificationsPanel {
         say(this.saved, 'Quiet hours need a start and an end time.', 'error');
         return;
       }
-      void this.change({ ...this.current(), quietHours: { ...this.current().quietHours, start: from.value, end: to.value } }, `quiet hours ${from.value}–${to.value}`);
+      void this.change({ quietHours: { start: from.value, end: to.value } }, `quiet hours ${from.value}–${to.value}`);
     };
     from.addEventListener('change', saveQuiet);
     to.addEventListener('change', saveQuiet);
@@ -110,14 +111,14 @@ export class NotificationsPanel {
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Show'), h('th', { scope: 'col' }, 'Sound'))),
           h('tbody', {}, ...kindRows),
         ),
-        toggle('Calls break through Do Not Disturb', s.callsBreakThroughDnd, (on) => void this.change({ ...this.current(), callsBreakThroughDnd: on }, `calls ${on ? 'break through' : 'respect'} Do Not Disturb`),
+        toggle('Calls break through Do Not Disturb', s.callsBreakThroughDnd, (on) => void this.change({ callsBreakThroughDnd: on }, `calls ${on ? 'break through' : 'respect'} Do Not Disturb`),
           { help: 'Incoming calls still pop up while paused, in quiet hours and under the system’s Do Not Disturb.', testId: 'calls-break-through' }),
-        toggle('Call window', s.callWindow, (on) => void this.change({ ...this.current(), callWindow: on }, `call window ${on ? 'on' : 'off'}`),
+        toggle('Call window', s.callWindow, (on) => void this.change({ callWindow: on }, `call window ${on ? 'on' : 'off'}`),
           { help: 'While a call rings for you, a small window stays on top of everything with the caller and “Open in console”, even if the system hides pop-ups.', testId: 'call-window' }),
-        toggle('Privacy mode', s.privacy, (on) => void this.change({ ...this.current(), privacy: on }, `privacy mode ${on ? 'on' : 'off'}`),
+        toggle('Privacy mode', s.privacy, (on) => void this.change({ privacy: on }, `privacy mode ${on ? 'on' : 'off'}`),
           { help: 'Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks).', testId: 'privacy' }),
         this.customerScope
-          ? toggle('Inbound calls for the whole customer', s.customerCalls, (on) => void this.change({ ...this.current(), customerCalls: on }, `customer-wide calls ${on ? 'on' : 'off'}`),
+          ? toggle('Inbound calls for the whole customer', s.customerCalls, (on) => void this.change({ customerCalls: on }, `customer-wide calls ${on ? 'on' : 'off'}`),
             { help: 'As an admin or manager, also pop up calls that are not ringing for you.' })
           : null,
       ),
@@ -125,7 +126,7 @@ export class NotificationsPanel {
         toggle('Quiet hours', q.enabled, (on) => {
           from.disabled = !on;
           to.disabled = !on;
-          void this.change({ ...this.current(), quietHours: { ...this.current().quietHours, enabled: on } }, `quiet hours ${on ? 'on' : 'off'}`);
+          void this.change({ quietHours: { enabled: on } }, `quiet hours ${on ? 'on' : 'off'}`);
         }, { help: 'Messages wait in the history during these hours; calls follow the setting above.', testId: 'quiet-hours' }),
         h('div', { class: 'inline times' },
           h('div', { class: 'field' }, h('label', { for: fromId }, 'From'), from),
@@ -136,11 +137,6 @@ export class NotificationsPanel {
       card('Test', h('p', { class: 'help' }, 'Shows a sample call the way a real one pops up, to check that this computer lets notifications through.'), h('div', { class: 'actions' }, test), testLine),
       card('History', this.historyList),
     );
-  }
-
-  private current(): NotificationSettings {
-    if (this.settings === undefined) throw new Error('settings not loaded');
-    return this.settings;
   }
 
   private renderPause(s: AppState, now: number): void {

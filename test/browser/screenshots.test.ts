@@ -63,8 +63,8 @@ describe.skipIf(!RUN)('screenshots', () => {
       await page.close();
     }
 
-    await d.controller.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex.morgan', password: 'correct horse battery' });
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex.morgan', password: 'correct horse battery' });
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     const desk = [{ type: 'extension', target: '2001', name: 'desk phone' }];
     const jane = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: desk });
     publishAll(d.emu, jane.start());
@@ -78,7 +78,7 @@ describe.skipIf(!RUN)('screenshots', () => {
       text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
     }));
     d.emu.publish('chatmessage_created', makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }), { participants: [me.id] });
-    await d.until('history', () => d.controller.history(20).length >= 4);
+    await d.until('history', () => d.app.notifications.history(20).length >= 4);
 
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme });
@@ -105,7 +105,7 @@ describe.skipIf(!RUN)('screenshots', () => {
     // The call window while a call rings for the agent.
     const priya = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550177', target_name: 'Priya Natarajan' }, legTo: desk });
     publishAll(d.emu, priya.start());
-    await d.until('ringing', () => d.controller.state.ringing.length === 1);
+    await d.until('ringing', () => d.app.state.ringing.length === 1);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme, page: 'call.html', width: 380, height: 162 });
       await page.locator('.call').waitFor();
@@ -117,7 +117,7 @@ describe.skipIf(!RUN)('screenshots', () => {
 
     // Not receiving calls: the alert as the agent would see it.
     await d.emu.refuseConnections(true);
-    await d.until('alert', () => d.controller.state.alert !== null, 10_000);
+    await d.until('alert', () => d.app.state.alert !== null, 10_000);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme });
       await page.locator('#alert').waitFor();

@@ -55,7 +55,7 @@ async function signIn(page: Page, a: Agent, password = a.password): Promise<void
 
 async function signedInAndSubscribed(page: Page, a: Agent): Promise<void> {
   await signIn(page, a);
-  await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+  await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
   await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
 }
 
@@ -72,11 +72,11 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
 
     await signIn(page, a, 'not the password');
     await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
-    expect(d.controller.state.account.signedIn).toBe(false);
+    expect(d.app.state.account.signedIn).toBe(false);
 
     await page.getByLabel('Password', { exact: true }).fill(a.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Alex Morgan');
@@ -89,7 +89,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Nothing secret ever reached the page: not the password, not the token.
     const html = await page.content();
     expect(html).not.toContain(a.password);
-    const view = d.controller.state.account;
+    const view = d.app.state.account;
     expect(view.signedIn && view.credentialHint).toMatch(/^agent token ••••.{4}$/);
     const stored = await new FileCredentialStore({ dir: d.dir, sealer: testSealer }).load();
     const token = stored?.credential.kind === 'jwt' ? stored.credential.token : '';
@@ -102,10 +102,10 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
 
     // State pushes (every event) must not pull keyboard focus away from where the agent is.
     await page.getByRole('button', { name: 'Sign out' }).focus();
-    const pushes = d.controller.state.connection.lastEventAt;
+    const pushes = d.app.state.connection.lastEventAt;
     d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hi' }));
-    await expect.poll(() => d.controller.state.connection.lastEventAt).not.toBe(pushes);
-    await expect.poll(() => d.controller.state.unread).toBe(1);
+    await expect.poll(() => d.app.state.connection.lastEventAt).not.toBe(pushes);
+    await expect.poll(() => d.app.state.unread).toBe(1);
     await page.waitForTimeout(200);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
 
@@ -126,7 +126,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await page.getByLabel('API address').fill(d.emu.url);
     await page.locator('input[name="secret"]').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Acme Support');
     const expiry = page.getByTestId('token-expiry');
@@ -172,7 +172,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(topics.topics).not.toContain(`agent_id:${a.agentId}:chatmessage:chatmessage_created`);
     // The live socket got the change: the emulator saw the subscribe for the new topic.
     await d.emu.waitFor(() => d.emu.clientMessages.some((m) => m.text.includes(good)));
-    expect(d.controller.state.connection.state).toBe('subscribed');
+    expect(d.app.state.connection.state).toBe('subscribed');
   });
 
   it('webhook: edit keeps the account\'s other fields, the secret stays masked, test delivery reports status, latency and verdict', async () => {
@@ -292,7 +292,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     publishAll(d.emu, ring.start());
     await expect.poll(() => d.sink.shown.map((p) => p.title)).toContain('Incoming call from a caller');
     publishAll(d.emu, ring.giveUp('noanswer'));
-    await expect.poll(() => d.controller.state.unread).toBe(1);
+    await expect.poll(() => d.app.state.unread).toBe(1);
     await page.getByRole('tab', { name: 'Status' }).click();
     const recent = page.locator('#panel-status .history');
     await expect.poll(() => recent.innerText()).toMatch(/^Missed call\s+Missed call from \+15550100\s+at \d\d:\d\d/i);
@@ -302,13 +302,13 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Clicking a call opens it in the console.
     await page.getByRole('button', { name: /Unread\. Missed call: Missed call from \+15550100/ }).click();
     await expect.poll(() => d.opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
-    await expect.poll(() => d.controller.state.unread).toBe(0);
+    await expect.poll(() => d.app.state.unread).toBe(0);
 
     await page.getByRole('tab', { name: 'Notifications' }).click();
     await page.getByTestId('pause-1h').click();
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Notifications paused');
     expect(await page.getByTestId('pause-state').textContent()).toMatch(/^Paused until \d\d:\d\d\. Calls still ring\.$/);
-    expect(d.controller.notificationSettings.pausedUntil).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(d.app.notifications.settings.pausedUntil).toBeGreaterThan(Date.now() + 3_500_000);
     await page.getByTestId('pause-resume').click();
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
 
@@ -320,7 +320,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     d.sink.refuse = 'notifications are turned off for this app';
     await page.getByTestId('send-test').click();
     await expect.poll(() => page.locator('#alert').innerText()).toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
-    expect(d.controller.state.alert?.reason).toBe('notifications_blocked');
+    expect(d.app.state.alert?.reason).toBe('notifications_blocked');
     d.sink.refuse = undefined;
     await page.getByRole('button', { name: 'Try a test notification' }).click();
     await expect.poll(() => page.locator('#alert').isHidden()).toBe(true);
@@ -338,7 +338,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await page.getByRole('button', { name: 'Reconnect now' }).first().click();
     await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Receiving calls');
     expect(await page.locator('#alert').isHidden()).toBe(true);
-    expect(d.controller.state.connection.reconnects).toBeGreaterThan(0);
+    expect(d.app.state.connection.reconnects).toBeGreaterThan(0);
   });
 
   it('call window: the ringing call with its caller and ring time, Open in console, Dismiss; gone when answered; off when turned off', async () => {
@@ -368,7 +368,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Dismiss takes it out of the window only: the OS pop-up and the history keep it.
     await card.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => card.count()).toBe(0);
-    expect(d.controller.state.ringing).toEqual([]);
+    expect(d.app.state.ringing).toEqual([]);
     expect(d.sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper')).toBe(true);
 
     // Another call: shown; answered on the desk phone: gone by itself.
@@ -381,11 +381,11 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Turned off in the settings: calls still pop up natively, the window stays empty.
     await settings.getByRole('tab', { name: 'Notifications' }).click();
     await settings.getByRole('switch', { name: 'Call window' }).uncheck({ force: true });
-    await expect.poll(() => d.controller.notificationSettings.callWindow).toBe(false);
+    await expect.poll(() => d.app.notifications.settings.callWindow).toBe(false);
     const sam = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' }, legTo: [{ type: 'extension', target: '2001' }] });
     publishAll(d.emu, sam.start());
     await expect.poll(() => d.sink.shown.some((p) => p.title === 'Incoming call from Sam Lee')).toBe(true);
-    expect(d.controller.state.ringing).toEqual([]);
+    expect(d.app.state.ringing).toEqual([]);
     expect(await card.count()).toBe(0);
     expect(pageErrors(pop)).toEqual([]);
   });
@@ -393,14 +393,14 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
   it('no tray icon on this desktop: the window says so and how to fix it, offers Quit, and the banner goes once a tray appears', async () => {
     const page = await d.open();
     await expect.poll(() => page.locator('#tray-missing').count()).toBe(0);
-    d.controller.setTrayHost({ status: 'missing', why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)', advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.' });
+    d.app.setTrayHost({ status: 'missing', why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)', advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.' });
     const banner = page.locator('#tray-missing');
     await expect.poll(() => banner.isVisible()).toBe(true);
     expect(await banner.innerText()).toMatch(/No tray icon on this desktop[\s\S]*AppIndicator extension[\s\S]*Quitting stops call notifications/);
     await banner.getByRole('button', { name: 'Quit VoIPBIN Notifier' }).click();
     await expect.poll(() => d.quits.count).toBe(1);
-    expect(d.controller.diagnostics()).toContain('tray icon: missing');
-    d.controller.setTrayHost({ status: 'available', why: 'org.kde.StatusNotifierWatcher is on the session bus', advice: null });
+    expect(d.app.diagnostics.text()).toContain('tray icon: missing');
+    d.app.setTrayHost({ status: 'available', why: 'org.kde.StatusNotifierWatcher is on the session bus', advice: null });
     await expect.poll(() => banner.count()).toBe(0);
   });
 
@@ -408,7 +408,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme, width: 480 });
-      if (!d.controller.state.account.signedIn) await signedInAndSubscribed(page, a);
+      if (!d.app.state.account.signedIn) await signedInAndSubscribed(page, a);
       for (const tab of ['Status', 'Account', 'Topics', 'Notifications', 'Webhook']) {
         await page.getByRole('tab', { name: tab }).click();
         await page.waitForTimeout(150);

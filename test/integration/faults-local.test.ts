@@ -107,7 +107,7 @@ describe('fault catalogue: this machine', () => {
   });
 
   it('settings file corrupted', async () => {
-    // The desktop app's settings (main/app/settings-store.ts): reset to defaults, the bad file kept.
+    // The desktop app's settings (main/desktop/settings/settings-store.ts): reset to defaults, the bad file kept.
     const file = join(dir, 'settings.json');
     const garbage = '{"version": 1, "apiUrl": "https://voipbin.example.com", "notifications": {"priv';
     await writeFile(file, garbage);

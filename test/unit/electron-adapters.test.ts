@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fake from '../fakes/electron.js';
 
-// Only the Electron edge is fake; the adapters' collaborators (main/app, main/core) are real.
+// Only the Electron edge is fake; the adapters' collaborators (main/desktop, main/core) are real.
 vi.mock('electron', () => import('../fakes/electron.js'));
 
 const { credentialProtection } = await import('../../main/electron/safe-storage-sealer.js');
@@ -13,8 +13,9 @@ const { TrayView, menuTemplate } = await import('../../main/electron/tray.js');
 const { ElectronNotificationSink } = await import('../../main/electron/electron-notification-sink.js');
 const { autostartPort } = await import('../../main/electron/autostart-port.js');
 const { FileCredentialStore } = await import('../../main/core/account/credential-store.js');
-const { CALL_WINDOW_CHANNELS, createIpcHandlers } = await import('../../main/desktop/ipc/handlers.js');
-const { AppController } = await import('../../main/desktop/app-controller.js');
+const { createIpcHandlers } = await import('../../main/desktop/ipc/handlers.js');
+const { CALL_WINDOW_CHANNELS } = await import('../../main/desktop/ipc/window-trust.js');
+const { DesktopApp } = await import('../../main/desktop/desktop-app.js');
 const { electronSettingsStore } = await import('../../main/electron/electron-settings-store.js');
 const { silentLogger } = await import('../../main/core/platform/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
@@ -79,8 +80,8 @@ describe('safeStorage sealer', () => {
   });
 });
 
-function controller(): InstanceType<typeof AppController> {
-  return new AppController({
+function desktopApp(): InstanceType<typeof DesktopApp> {
+  return new DesktopApp({
     version: '0.0.0-test',
     credentials: new FileCredentialStore({ dir }),
     protection: { protection: 'keychain', seal: true, warning: undefined },
@@ -103,7 +104,7 @@ describe('IPC registration', () => {
   };
 
   async function registered(): Promise<(channel: string, ev: unknown, payload?: unknown) => Promise<unknown>> {
-    const c = controller();
+    const c = desktopApp();
     await c.start();
     registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: 7, pageUrl: PAGE }, { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS }], silentLogger());
     return (channel, ev, payload) => {
@@ -143,7 +144,7 @@ describe('IPC registration', () => {
     };
     expect(await call('state:get', fromCallWindow())).toMatchObject({ ok: true });
     expect(await call('calls:dismiss', fromCallWindow(), { id: 'c0ffee00-0000-4000-8000-000000000001' })).toMatchObject({ ok: true, value: { ringing: 0 } });
-    for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:set-settings']) {
+    for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:update']) {
       expect(await call(channel, fromCallWindow())).toEqual(REFUSED);
     }
     // Nor may the call window's page borrow the settings window's rights from another webContents.
@@ -151,7 +152,7 @@ describe('IPC registration', () => {
     expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(REFUSED);
   });
 
-  it('refuses malformed payloads with the schema\'s reason, and never reaches the controller', async () => {
+  it('refuses malformed payloads with the schema\'s reason, and never reaches the app', async () => {
     const call = await registered();
     expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown } });
     expect(await call('notifications:history', event(), { limit: 10_000 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
@@ -161,7 +162,7 @@ describe('IPC registration', () => {
   });
 
   it('refuses when there is no settings window at all', async () => {
-    const c = controller();
+    const c = desktopApp();
     await c.start();
     registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: undefined, pageUrl: PAGE }], silentLogger());
     expect(await fake.ipcMain.handlers.get('state:get')?.(event(), undefined)).toEqual(REFUSED);

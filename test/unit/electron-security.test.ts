@@ -7,9 +7,10 @@ import * as fake from '../fakes/electron.js';
 import { SettingsWindow } from '../../main/electron/settings-window.js';
 import { CallWindow } from '../../main/electron/call-window.js';
 import { SECURE_WEB_PREFERENCES } from '../support/secure-web-preferences.js';
-import { APP_CSP } from '../../main/electron/security.js';
+import { APP_CSP, hardenContents, lockDownSession } from '../../main/electron/security.js';
 import { baseState } from '../support/app-state.js';
-import { AppController } from '../../main/desktop/app-controller.js';
+import { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { ConsoleLinks } from '../../main/desktop/features/console.js';
 import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore } from '../../main/core/account/credential-store.js';
@@ -28,7 +29,6 @@ const sources = (dir: string): [string, string][] =>
     .map((f) => [`${dir}/${f}`, read(`${dir}/${f}`)]);
 const mainSources = sources('main');
 const rendererSources = sources('renderer');
-const mainTs = read('main/electron/main.ts');
 
 describe('Electron security checklist', () => {
   /** Both windows, made through their adapters against the fake electron, as an installed (or a development) app makes them. */
@@ -54,40 +54,69 @@ describe('Electron security checklist', () => {
     for (const options of createdWindows(false)) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/preload.cjs' });
   });
 
-  it('windows are made only by the two window adapters, and the sandbox is on for all renderers', () => {
+  it('windows are made only by the two window adapters', () => {
     const created = mainSources.filter(([, s]) => /new BrowserWindow\(/.test(s)).map(([f]) => f).sort();
     expect(created).toEqual(['main/electron/call-window.ts', 'main/electron/settings-window.ts']);
-    expect(mainTs).toMatch(/app\.enableSandbox\(\)/);
   });
 
-  it('navigation, new windows and webviews are denied for every webContents', () => {
-    expect(mainTs).toMatch(/app\.on\('web-contents-created', \(_event, contents\) => hardenContents\(contents\)\)/);
-    const harden = mainTs.slice(mainTs.indexOf('function hardenContents'), mainTs.indexOf('function lockDownSession'));
-    expect(harden).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
-    expect(harden).toMatch(/on\('will-navigate', \(e\) => e\.preventDefault\(\)\)/);
-    expect(harden).toMatch(/on\('will-redirect', \(e\) => e\.preventDefault\(\)\)/);
-    expect(harden).toMatch(/on\('will-attach-webview', \(e\) => e\.preventDefault\(\)\)/);
+  it('a hardened webContents opens no windows, navigates nowhere and attaches no webview', () => {
+    const contents = new fake.FakeWebContents();
+    hardenContents(contents as never);
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      expect(contents.attempt(event, 'https://evil.example/'), event).toBe(true);
+    }
   });
 
-  it('no remote content: only local files load, every permission is refused', () => {
+  it('a locked-down session refuses every permission, loads only local files, and sends the CSP with every response', () => {
+    const s = new fake.FakeSession();
+    lockDownSession(s as never);
+    const granted: boolean[] = [];
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) s.permissionRequest?.({}, permission, (g) => granted.push(g));
+    expect(granted).toEqual([false, false, false, false, false]);
+    expect(s.permissionCheck?.({}, 'media', 'file://', {})).toBe(false);
+    const cancelled = (url: string): boolean | undefined => {
+      let answer: boolean | undefined;
+      s.beforeRequest?.({ url }, (r) => (answer = r.cancel));
+      return answer;
+    };
+    expect(cancelled('file:///app/dist/renderer/index.html')).toBe(false);
+    expect(cancelled('devtools://devtools/bundled/inspector.html')).toBe(false);
+    for (const url of ['https://evil.example/x.js', 'http://127.0.0.1:9/', 'ws://evil.example/', 'data:text/html,<script>1</script>', 'blob:file:///x', 'filesystem:file:///x', 'FILE:/x']) {
+      expect(cancelled(url), url).toBe(true);
+    }
+    let headers: Record<string, string[]> | undefined;
+    s.headersReceived?.({ url: 'file:///app/index.html', responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
+    expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [APP_CSP] });
+  });
+
+  it('no remote content: only local files load', () => {
     expect(mainSources.filter(([, s]) => /\.loadURL\(/.test(s))).toEqual([]);
     const before = fake.BrowserWindow.created.length;
     createdWindows(true);
     expect(fake.BrowserWindow.created.slice(before).map((w) => w.loaded)).toEqual(['/app/index.html', '/app/call.html']);
-    const lock = mainTs.slice(mainTs.indexOf('function lockDownSession'), mainTs.indexOf('function showSettings'));
-    expect(lock).toMatch(/setPermissionRequestHandler\(\(_wc, _permission, callback\) => callback\(false\)\)/);
-    expect(lock).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
-    expect(lock).toMatch(/cancel: !local/);
     expect(mainSources.filter(([, s]) => /@electron\/remote|enableRemoteModule/.test(s))).toEqual([]);
   });
 
-  it('shell.openExternal is reached only through the controller, which opens allow-listed console URLs', () => {
+  it('shell.openExternal is handed only to the console links, which open nothing but the configured console', async () => {
     const uses = mainSources.flatMap(([f, s]) => [...s.matchAll(/shell\.openExternal\(/g)].map(() => f));
     expect(uses).toEqual(['main/electron/main.ts']);
-    const controller = read('main/desktop/app-controller.ts');
-    const open = controller.slice(controller.indexOf('private async open('), controller.indexOf('private rememberKind'));
-    expect(open.indexOf('isAllowedConsoleUrl')).toBeGreaterThan(-1);
-    expect(open.indexOf('isAllowedConsoleUrl')).toBeLessThan(open.indexOf('openExternal'));
+    const opened: string[] = [];
+    const links = new ConsoleLinks(() => 'https://admin.voipbin.net/calls/{id}', (url) => {
+      opened.push(url);
+      return Promise.resolve();
+    });
+    const id = 'c0ffee00-0000-4000-8000-000000000001';
+    expect(await links.open({ kind: 'call', id })).toMatchObject({ opened: true });
+    expect(await links.open({ kind: 'call', id: 'https://evil.example/' })).toMatchObject({ opened: false });
+    expect(await links.open({ kind: 'call', id: '../../evil.example' })).toMatchObject({ opened: false });
+    expect(await links.open(undefined)).toMatchObject({ opened: false });
+    const hostile = new ConsoleLinks(() => 'javascript:alert(1)//{id}', (url) => {
+      opened.push(url);
+      return Promise.resolve();
+    });
+    expect(await hostile.open({ kind: 'call', id })).toMatchObject({ opened: false });
+    expect(opened).toEqual([`https://admin.voipbin.net/calls/${id}`]);
   });
 
   it('IPC: handle() only, only in the adapter that checks the sender first; no ipcMain.on', () => {
@@ -99,7 +128,7 @@ describe('Electron security checklist', () => {
 
   it('every IPC handler validates its payload', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vbn-sec-'));
-    const c = new AppController({
+    const c = new DesktopApp({
       version: 't', credentials: new FileCredentialStore({ dir }), protection: { protection: 'keychain', seal: true, warning: undefined },
       settings: electronSettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
       port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true, quit: () => { throw new Error('must not quit'); } },

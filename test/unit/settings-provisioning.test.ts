@@ -39,9 +39,9 @@ describe('settings with central provisioning', () => {
     const f = file();
     const store = electronSettingsStore({ file: f, provisioning: prov });
     await store.load();
-    await store.update((s) => ({ ...s, autostart: true }));
+    await store.update({ autostart: true });
     const before = readFileSync(f, 'utf8');
-    await expect(store.update((s) => ({ ...s, notifications: { ...s.notifications, privacy: false } }))).rejects.toMatchObject({
+    await expect(store.update({ notifications: { privacy: false } })).rejects.toMatchObject({
       code: 'setting_locked', message: expect.stringMatching(/administrator set and locked "notifications.privacy"/) as unknown,
     });
     expect(readFileSync(f, 'utf8')).toBe(before);
@@ -60,7 +60,7 @@ describe('settings with central provisioning', () => {
     const store = electronSettingsStore({ file: file() });
     await store.load();
     expect(store.locked).toEqual([]);
-    await store.update((s) => ({ ...s, apiUrl: 'https://pbx.example.com' }));
+    await store.update({ apiUrl: 'https://pbx.example.com' });
     expect(store.settings.apiUrl).toBe('https://pbx.example.com');
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsStore, openConfFile, type Migration, type OpenSettingsFile } from '../../main/desktop/settings/settings-store.js';
+import { SettingsStore, openConfFile, type OpenSettingsFile } from '../../main/desktop/settings/settings-store.js';
+import type { Migration } from '../../main/desktop/settings/migrations.js';
 import { openElectronStore } from '../../main/electron/electron-settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 import { ipcMain } from '../fakes/electron.js';
@@ -50,7 +51,7 @@ describe.each<[string, OpenSettingsFile]>([
     const s = store();
     const r = await s.load();
     expect(r).toMatchObject({ notice: undefined, settings: { apiUrl: 'https://pbx.example.com' } });
-    await s.update((x) => ({ ...x, autostart: false }));
+    await s.update({ autostart: false });
     expect(JSON.parse(await readFile(file, 'utf8'))).not.toHaveProperty('fromAFutureBuild');
   });
 

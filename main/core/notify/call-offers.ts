@@ -16,6 +16,8 @@ export type OfferScope = 'me' | 'customer';
 export interface OfferView {
   /** Stable id of the pop-up: the first resource id the offer was seen with. */
   id: string;
+  /** What kind of resource that id names (a click opens it in the console). */
+  resource: 'call' | 'groupcall';
   scope: OfferScope;
   caller: Address | undefined;
   /** Where it rang: the leg's destination (my extension, phone) or the customer number dialled. */
@@ -136,9 +138,9 @@ export class CallOffers {
     return micros === undefined ? this.now() : Math.floor(micros / 1000);
   }
 
-  private create(id: string, scope: OfferScope, d: Record<string, unknown>, via: Address | undefined): Offer {
+  private create(id: string, resource: OfferView['resource'], scope: OfferScope, d: Record<string, unknown>, via: Address | undefined): Offer {
     const offer: Offer = {
-      view: { id, scope, caller: readAddress(d.source), via, startedAt: this.startedAt(d), answered: false },
+      view: { id, resource, scope, caller: readAddress(d.source), via, startedAt: this.startedAt(d), answered: false },
       groupcallId: undefined,
       legs: new Map(),
       rang: false,
@@ -182,7 +184,7 @@ export class CallOffers {
         if (mode === 'startup' && over) return [];
         // A destination of type agent is me; only a concrete address says where it rings.
         const dests = Array.isArray(d.destinations) ? d.destinations.map(readAddress) : [];
-        offer = this.create(id, 'me', d, dests.find((a) => a !== undefined && a.type !== 'agent'));
+        offer = this.create(id, 'groupcall', 'me', d, dests.find((a) => a !== undefined && a.type !== 'agent'));
       }
     }
     offer.groupcallId = id;
@@ -200,7 +202,7 @@ export class CallOffers {
     let offer = this.find(id) ?? this.matchByCaller(readAddress(d.source), this.startedAt(d), undefined, mode);
     if (offer === undefined) {
       if (!RINGING_LEG.has(status) && mode !== 'gap') return [];
-      offer = this.create(id, 'me', d, readAddress(d.destination));
+      offer = this.create(id, 'call', 'me', d, readAddress(d.destination));
     }
     this.byResource.set(id, offer.view.id);
     offer.view.via ??= readAddress(d.destination);
@@ -221,7 +223,7 @@ export class CallOffers {
     let offer = this.find(id);
     if (offer === undefined) {
       if (status !== 'ringing') return [];
-      offer = this.create(id, 'customer', d, readAddress(d.destination));
+      offer = this.create(id, 'call', 'customer', d, readAddress(d.destination));
     }
     if (status === 'ringing') return this.ring(offer);
     if (status === 'progressing') return this.answer(offer);

@@ -24,6 +24,13 @@ export interface NotificationText {
   at: number;
   /** A call ringing for this agent: never held back by storm control. */
   personal?: boolean;
+  /** The call or group call it is about, for opening it in the console (calls only). */
+  resource?: ResourceRef | undefined;
+}
+
+export interface ResourceRef {
+  kind: 'call' | 'groupcall';
+  id: string;
 }
 
 export const TITLE_MAX = 120;
@@ -85,6 +92,7 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
       private: { title: `Incoming call from ${privateParty(o.caller, 'a caller')}`, body: o.scope === 'customer' ? 'Inbound call' : 'Ringing for you' },
       at: o.startedAt,
       personal: o.scope === 'me',
+      resource: { kind: o.resource, id: o.id },
     });
   }
   return bounded({
@@ -94,6 +102,7 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
     body: `at ${clock(o.startedAt)}`,
     private: { title: `Missed call from ${privateParty(o.caller, 'a caller')}`, body: `at ${clock(o.startedAt)}` },
     at: o.startedAt,
+    resource: { kind: o.resource, id: o.id },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { NotificationKind } from '../../../shared/notification-settings.js';
+import type { ResourceRef } from './content.js';
 
 /**
  * Everything decided, shown or not, newest first, bounded so weeks of uptime stay flat.
@@ -17,6 +18,8 @@ export interface HistoryItem {
   /** Why it did not pop up: paused, quiet hours, turned off, storm, caught up while away. */
   heldBecause?: string | undefined;
   read: boolean;
+  /** The call it is about (calls only). */
+  resource?: ResourceRef | undefined;
 }
 
 const UNREAD_KINDS = new Set<HistoryItem['kind']>(['missed_call', 'inbound_message', 'chat_message']);
@@ -39,6 +42,7 @@ export class NotificationHistory {
       seq: ++this.seq, kind: item.kind, resourceId: item.resourceId, title: item.title, body: item.body, at: item.at,
       shown: item.shown, heldBecause: item.heldBecause, read: !UNREAD_KINDS.has(item.kind),
     };
+    if (item.resource !== undefined) full.resource = item.resource;
     (full.read ? this.read : this.unread).push(full);
     if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).shift();
     return full;

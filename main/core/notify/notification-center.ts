@@ -237,6 +237,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       kind: text.kind, resourceId: text.resourceId, title: text.title, body: text.body, private: text.private, at: text.at, shown, heldBecause: held,
     };
     if (text.personal !== undefined) decided.personal = text.personal;
+    if (text.resource !== undefined) decided.resource = text.resource;
     this.emit('notification', decided);
   }
 
@@ -293,7 +294,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   }
 
   private record(text: NotificationText, shown: boolean, heldBecause: string | undefined): HistoryItem {
-    return this.history.add({ kind: text.kind, resourceId: text.resourceId, title: text.title, body: text.body, at: text.at, shown, heldBecause });
+    return this.history.add({ kind: text.kind, resourceId: text.resourceId, title: text.title, body: text.body, at: text.at, shown, heldBecause, resource: text.resource });
   }
 
   private stormSummary(held: ReadonlyMap<NotificationKind, number>): void {

@@ -60,6 +60,8 @@ export interface NotifierSessionEvents {
   quarantined: QuarantineEvent;
   /** Failures worth telling a person: the listener's, and a refused identity. */
   error: NotifierError;
+  /** Reading the identity failed in a way waiting can cure; it is retried (the state says when). */
+  retrying: NotifierError;
   notification: NotificationCenterEvents['notification'];
   withdrawn: NotificationCenterEvents['withdrawn'];
   /** Pop-ups refused by the OS (said once per outage). */
@@ -177,6 +179,7 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       }
       const step = this.backoff.next('retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0);
       this.log.warn(`${err.userMessage} Retrying in ${Math.round(step.delayMs / 100) / 10} s.`);
+      this.emit('retrying', err);
       this.early.transition({ state: 'reconnecting', attempt: step.attempt, delayMs: step.delayMs, reason: err.userMessage });
       this.retryTimer = this.clock.setTimeout(() => void this.resolve(), step.delayMs);
       return;
@@ -198,11 +201,20 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       return;
     }
     this.emit('identity', identity);
-    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger });
-    this.centerRef = center;
     if (identity.expiresAt !== undefined) {
       this.expiryWatch = watchTokenExpiry(identity.expiresAt, (n) => this.emit('expiry', n), { clock: this.clock, what: expiringCredential(identity) });
     }
+    if (identity.expiresAt !== undefined && identity.expiresAt.getTime() <= this.clock.now()) {
+      // The server refuses an expired credential at the upgrade: say why without knocking.
+      const renew = identity.kind === 'agent' ? 'Sign in again' : 'Create a new access key in the VoIPBIN console and sign in with it';
+      const err = new NotifierError('auth_failed', `Your VoIPBIN ${expiringCredential(identity)} has expired. ${renew} to keep receiving calls.`);
+      if (this.early.state === 'idle') this.early.transition({ state: 'connecting', attempt: 1 });
+      this.emit('error', err);
+      this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+      return;
+    }
+    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger });
+    this.centerRef = center;
     const listener = new Listener({
       endpoints: this.o.endpoints,
       credential: this.o.credential,

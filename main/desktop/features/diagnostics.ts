@@ -49,3 +49,26 @@ export function diagnosticsText(d: DiagnosticsInput): string {
   ];
   return redactor.redact(lines.join('\n')) + '\n';
 }
+
+/** "Copy diagnostics" and "Open the logs folder". */
+export class DiagnosticsFeature {
+  constructor(
+    private readonly input: () => DiagnosticsInput,
+    private readonly port: { copyToClipboard(text: string): Promise<void>; openPath(path: string): Promise<string> },
+    private readonly logFolder: string,
+  ) {}
+
+  text(): string {
+    return diagnosticsText(this.input());
+  }
+
+  async copy(): Promise<{ copied: boolean; message: string }> {
+    await this.port.copyToClipboard(this.text());
+    return { copied: true, message: 'Diagnostics are on the clipboard (no tokens or secrets). Paste them into your support request.' };
+  }
+
+  async openLogFolder(): Promise<{ opened: boolean; message: string }> {
+    const error = await this.port.openPath(this.logFolder);
+    return error === '' ? { opened: true, message: `Opened ${this.logFolder}` } : { opened: false, message: `Could not open ${this.logFolder}: ${error}` };
+  }
+}

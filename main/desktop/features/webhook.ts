@@ -2,6 +2,10 @@ import type { WebhookTestResult, WebhookView } from '../../../shared/ipc-contrac
 import type { Credential, RestClient } from '../../core/api/index.js';
 import { authorityOf, readWebhook, type CustomerSnapshot, type WebhookMethod, type WebhookSettings, SAMPLE_EVENT_TYPES, type Lookup } from '../../core/webhook/index.js';
 import * as actions from '../../core/webhook/index.js';
+import type { Identity } from '../../core/account/index.js';
+import { NotifierError } from '../../core/platform/index.js';
+import { Permission, permissionWords } from '../../../shared/permissions.js';
+import type { SessionManager } from '../session/session-manager.js';
 
 /**
  * The settings window's webhook panel, on top of the core's webhook actions (the same flows as
@@ -72,4 +76,52 @@ export async function testWebhook(c: WebhookContext, req: { event: string; uri?:
     warnings: t.warnings.map((w) => w.message),
     responseExcerpt: r.responseExcerpt ?? null,
   };
+}
+
+/** The panel's actions for whoever is signed in now; customer admins only. */
+export class WebhookFeature {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly copyToClipboard: (text: string) => Promise<void>,
+    private readonly lookup: Lookup | undefined,
+  ) {}
+
+  get(): Promise<WebhookView> {
+    return getWebhook(this.context());
+  }
+
+  set(change: { method: WebhookMethod; uri: string }): Promise<WebhookView> {
+    return setWebhook(this.context(), change);
+  }
+
+  disable(): Promise<WebhookView> {
+    return disableWebhook(this.context());
+  }
+
+  /** The secret goes from the server to the clipboard without passing through the window. */
+  async copySecret(): Promise<{ copied: boolean; message: string }> {
+    const secret = await webhookSecret(this.context());
+    if (secret === undefined) return { copied: false, message: 'The account has no signing secret.' };
+    await this.copyToClipboard(secret);
+    return { copied: true, message: 'The signing secret is on the clipboard.' };
+  }
+
+  test(req: { event: string; uri?: string | undefined }): Promise<WebhookTestResult> {
+    return testWebhook(this.context(), req);
+  }
+
+  private context(): WebhookContext {
+    const a = this.sessions.current;
+    const identity = a?.session.identity;
+    if (a === undefined || identity === undefined) throw new NotifierError('credentials_missing', 'Sign in first.');
+    if (!isCustomerAdmin(identity)) {
+      throw new NotifierError('forbidden', `The account webhook needs the customer admin permission; this sign-in has: ${permissionWords(identity.permission).join(', ')}.`);
+    }
+    return { rest: a.session.rest, credential: a.credential, canEdit: true, agentId: identity.kind === 'agent' ? identity.agentId : undefined, lookup: this.lookup, shown: a.webhookShown };
+  }
+}
+
+/** Customer admins (and access keys, which act as one) may read and change the webhook. */
+export function isCustomerAdmin(id: Identity): boolean {
+  return id.kind === 'accesskey' || (id.permission & (Permission.CustomerAdmin | Permission.ProjectSuperAdmin)) !== 0;
 }

@@ -1,11 +1,10 @@
 import { ZodError } from 'zod';
 import { CHANNELS, type Channel, type Envelope, type IpcError, type RequestOf, type ResponseOf } from '../../../shared/ipc-contract.js';
 import { describeError, isNotifierError, type Logger, redactor } from '../../core/platform/index.js';
-import type { AppController } from '../app-controller.js';
+import type { DesktopApp } from '../desktop-app.js';
 
 /**
- * Channel → handler, each request validated with the shared contract before the controller sees
- * it. No Electron here: main/electron/ipc.ts registers these with ipcMain after checking who is
+ * Channel → handler, each request validated with the shared contract before the app sees it. No Electron here: main/electron/ipc.ts registers these with ipcMain after checking who is
  * asking, and the browser tests call the very same map through their test bridge.
  */
 export type IpcHandler = (payload: unknown) => Promise<Envelope<unknown>>;
@@ -23,34 +22,34 @@ export function toIpcError(e: unknown): IpcError {
   return { code: 'internal', message: redactor.redact(`Something went wrong: ${describeError(e)}`) };
 }
 
-export function createIpcHandlers(app: AppController, logger: Logger): IpcHandlers {
+export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers {
   const log = logger.child({ component: 'ipc' });
   const impl: Impl = {
     'state:get': () => app.state,
     'account:sign-in': (req) => app.signIn(req),
     'account:sign-out': () => app.signOut(),
     'connection:reconnect': () => app.reconnect(),
-    'subscriptions:get': () => app.subscriptions(),
-    'subscriptions:set': (req) => app.setSubscriptions(req.topics),
-    'notifications:get-settings': () => app.notificationSettings,
-    'notifications:set-settings': (req) => app.setNotificationSettings(req),
-    'notifications:pause': (req) => app.pause(req.choice),
-    'notifications:test': () => app.sendTestNotification(),
-    'notifications:history': (req) => app.history(req.limit),
-    'notifications:open': (req) => app.openHistoryItem(req.seq),
-    'notifications:mark-read': (req) => app.markRead(req.seq),
-    'webhook:get': () => app.webhook(),
-    'webhook:set': (req) => app.setWebhook(req),
-    'webhook:disable': () => app.disableWebhook(),
-    'webhook:copy-secret': () => app.copyWebhookSecret(),
-    'webhook:test': (req) => app.testWebhook(req),
-    'app:get-preferences': () => app.preferences,
-    'app:set-preferences': (req) => app.setPreferences(req),
-    'diagnostics:copy': () => app.copyDiagnostics(),
-    'logs:open-folder': () => app.openLogFolder(),
+    'subscriptions:get': () => app.subscriptions.view(),
+    'subscriptions:set': (req) => app.subscriptions.set(req.topics),
+    'notifications:get-settings': () => app.notifications.settings,
+    'notifications:update': (req) => app.notifications.update(req),
+    'notifications:pause': (req) => app.notifications.pause(req.choice),
+    'notifications:test': () => app.notifications.sendTest(),
+    'notifications:history': (req) => app.notifications.history(req.limit),
+    'notifications:open': (req) => app.notifications.openHistoryItem(req.seq),
+    'notifications:mark-read': (req) => app.notifications.markRead(req.seq),
+    'webhook:get': () => app.webhook.get(),
+    'webhook:set': (req) => app.webhook.set(req),
+    'webhook:disable': () => app.webhook.disable(),
+    'webhook:copy-secret': () => app.webhook.copySecret(),
+    'webhook:test': (req) => app.webhook.test(req),
+    'app:get-preferences': () => app.preferences.view(),
+    'app:set-preferences': (req) => app.preferences.set(req),
+    'diagnostics:copy': () => app.diagnostics.copy(),
+    'logs:open-folder': () => app.diagnostics.openLogFolder(),
     'app:quit': () => app.quit(),
-    'calls:open': (req) => app.openRingingCall(req.id),
-    'calls:dismiss': (req) => app.dismissRingingCall(req.id),
+    'calls:open': (req) => app.ringing.open(req.id),
+    'calls:dismiss': (req) => app.ringing.dismiss(req.id),
   };
   const wrap = (channel: Channel): IpcHandler => async (payload) => {
     // The map above is checked channel by channel; here every request has passed its own schema.
@@ -68,42 +67,4 @@ export function createIpcHandlers(app: AppController, logger: Logger): IpcHandle
   const handlers = {} as Record<Channel, IpcHandler>;
   for (const channel of Object.keys(CHANNELS) as Channel[]) handlers[channel] = wrap(channel);
   return handlers;
-}
-
-/** Who may call: only one of our windows' own frame, showing its own page. */
-export interface SenderInfo {
-  webContentsId: number;
-  /** URL of the frame that sent the message. */
-  frameUrl: string;
-  isMainFrame: boolean;
-}
-
-export interface TrustedWindow {
-  webContentsId: number | undefined;
-  pageUrl: string;
-  /** The channels this window may use; every channel when absent (the settings window). */
-  channels?: readonly Channel[];
-}
-
-/** The call window needs its state and its two buttons, nothing that reads or changes the account. */
-export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:dismiss'];
-
-/** A channel is answered only for a trusted window that may use it. */
-export function mayInvoke(channel: Channel, sender: SenderInfo, windows: readonly TrustedWindow[]): boolean {
-  return windows.some((w) => isTrustedSender(sender, w) && (w.channels === undefined || w.channels.includes(channel)));
-}
-
-export function isTrustedSender(sender: SenderInfo, trusted: TrustedWindow): boolean {
-  if (trusted.webContentsId === undefined || sender.webContentsId !== trusted.webContentsId) return false;
-  if (!sender.isMainFrame) return false;
-  let url: URL;
-  let expected: URL;
-  try {
-    url = new URL(sender.frameUrl);
-    expected = new URL(trusted.pageUrl);
-  } catch {
-    return false;
-  }
-  // Compare without the fragment: the window may use #panel anchors.
-  return url.protocol === expected.protocol && url.host === expected.host && url.pathname === expected.pathname && url.search === expected.search;
 }

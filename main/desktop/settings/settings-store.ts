@@ -2,9 +2,10 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import Conf, { type Options as ConfOptions } from 'conf';
 import { z } from 'zod';
-import { AppSettingsSchema, DEFAULT_APP_SETTINGS, SETTINGS_VERSION, type AppSettings } from '../../../shared/app-settings.js';
-import { NotificationSettingsSchema } from '../../../shared/notification-settings.js';
-import { NotifierError, describeError } from '../../core/platform/index.js';
+import { AppSettingsSchema, SETTINGS_VERSION, type AppSettings } from '../../../shared/app-settings.js';
+import { applyNotificationPatch, type NotificationSettingsPatch } from '../../../shared/notification-settings.js';
+import { MIGRATIONS, record, type Migration } from './migrations.js';
+import { NotifierError, TypedEmitter, describeError } from '../../core/platform/index.js';
 import { enforceLocks, lockedChanges, provisionedDefaults, type Provisioning, type LockableSetting } from './provisioning.js';
 
 /**
@@ -15,46 +16,33 @@ import { enforceLocks, lockedChanges, provisionedDefaults, type Provisioning, ty
  * be understood is never fatal and never silently dropped: it is moved aside as
  * `settings.corrupt-<time>.json`, the defaults take its place, and the app says so once.
  *
- * The migrations are ours, keyed by the file's own `version` field, not conf's `migrations`:
- * those are keyed by the app's semver (`app.getVersion()`), so they would run again after a
- * downgrade, tie settings changes to release numbers, and on failure restore the old content and
- * throw instead of backing the file up and resetting.
+ * Changes are patches (`update`); every change to the file, whoever made it, is announced once
+ * as `changed(prev, next)` — from conf's own `onDidAnyChange`, so the file and the event cannot
+ * disagree. The migrations are ours (migrations.ts).
  */
-export type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
-
-function record(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-/**
- * Keyed by the version they upgrade *from*. Version 0 is any file without a version: written by
- * hand or by a build before settings were versioned; whatever it holds that still validates is kept.
- */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {
-  0: (old) => {
-    const n = NotificationSettingsSchema.safeParse({ ...DEFAULT_APP_SETTINGS.notifications, ...record(old.notifications) });
-    const keep = (key: keyof AppSettings): Partial<AppSettings> => {
-      const candidate = AppSettingsSchema.shape[key].safeParse(old[key]);
-      return candidate.success ? Object.fromEntries([[key, candidate.data]]) : {};
-    };
-    return {
-      ...DEFAULT_APP_SETTINGS,
-      ...keep('apiUrl'),
-      ...keep('topics'),
-      ...keep('autostart'),
-      ...keep('consoleUrlTemplate'),
-      notifications: n.success ? n.data : DEFAULT_APP_SETTINGS.notifications,
-      version: 1,
-    };
-  },
-  // Version 2 added the call window: on, as for everyone who installs now.
-  1: (old) => ({ ...old, notifications: { ...record(old.notifications), callWindow: true }, version: 2 }),
-};
-
-/** What the store needs of a conf (or electron-store) instance: the file, and its whole content through `store` (read and validated; written atomically). */
+/** What the store needs of a conf (or electron-store) instance: the file, its whole content through `store` (read and validated; written atomically), and its change event. */
 export interface SettingsFile {
   readonly path: string;
   store: Record<string, unknown>;
+  onDidAnyChange(callback: (newValue?: Readonly<Record<string, unknown>>, oldValue?: Readonly<Record<string, unknown>>) => void): () => unknown;
+}
+
+/** Some settings changed: only what the user touched; notifications merge field by field. */
+export type AppSettingsPatch = Partial<Omit<AppSettings, 'version' | 'notifications'>> & { notifications?: NotificationSettingsPatch | undefined };
+
+export interface SettingsChange {
+  prev: AppSettings;
+  next: AppSettings;
+}
+
+export interface SettingsStoreEvents {
+  changed: SettingsChange;
+}
+
+export function applySettingsPatch(s: AppSettings, p: AppSettingsPatch): AppSettings {
+  const { notifications, ...rest } = p;
+  const top = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<AppSettings>;
+  return { ...s, ...top, notifications: notifications === undefined ? s.notifications : applyNotificationPatch(s.notifications, notifications) };
 }
 
 /** conf's options, with the file named by electron-store's `name` (conf calls it `configName`). */
@@ -107,7 +95,7 @@ export interface SettingsStoreOptions {
 
 type Interpreted = { settings: AppSettings; version: number } | { why: string };
 
-export class SettingsStore {
+export class SettingsStore extends TypedEmitter<SettingsStoreEvents> {
   readonly file: string;
   private readonly migrations: Readonly<Record<number, Migration>>;
   private readonly currentVersion: number;
@@ -119,8 +107,10 @@ export class SettingsStore {
   private current: AppSettings;
   /** The open file; undefined until first used, and again after the file was moved aside. */
   private backing: SettingsFile | undefined;
+  private unwatch: (() => unknown) | undefined;
 
   constructor(opts: SettingsStoreOptions) {
+    super();
     this.file = opts.file;
     this.provisioning = opts.provisioning;
     this.defaults = enforceLocks(provisionedDefaults(opts.provisioning), opts.provisioning);
@@ -174,21 +164,39 @@ export class SettingsStore {
     if (!parsed.success) {
       throw new NotifierError('config_invalid', `Refusing to save invalid settings: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     }
-    this.current = parsed.data;
+    const backend = this.backend();
     try {
-      this.backend().store = parsed.data;
+      // conf announces the write through onDidAnyChange (fileChanged), which updates `current`.
+      backend.store = parsed.data;
     } catch (e) {
       throw new NotifierError('config_invalid', `Cannot save the settings to ${this.file}: ${describeError(e)}`, {}, { cause: e });
     }
+    this.current = parsed.data;
     return parsed.data;
   }
 
-  async update(change: (s: AppSettings) => AppSettings): Promise<AppSettings> {
-    return this.save(change(this.current));
+  /** Applies a change to what is stored now, whatever the caller last saw. */
+  async update(patch: AppSettingsPatch): Promise<AppSettings> {
+    return this.save(applySettingsPatch(this.current, patch));
+  }
+
+  /** Stops listening to the file. */
+  dispose(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  private fileChanged(raw: Readonly<Record<string, unknown>> | undefined): void {
+    const parsed = AppSettingsSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const prev = this.current;
+    this.current = enforceLocks(parsed.data, this.provisioning);
+    this.emit('changed', { prev, next: this.current });
   }
 
   private backend(): SettingsFile {
-    this.backing ??= this.open({
+    if (this.backing !== undefined) return this.backing;
+    this.backing = this.open({
       name: basename(this.file, extname(this.file)),
       fileExtension: extname(this.file).slice(1),
       cwd: dirname(this.file),
@@ -200,6 +208,8 @@ export class SettingsStore {
       configFileMode: 0o600,
       serialize: (value) => JSON.stringify(value, null, 2) + '\n',
     });
+    this.unwatch?.();
+    this.unwatch = this.backing.onDidAnyChange((next) => this.fileChanged(next));
     return this.backing;
   }
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppController } from '../../main/desktop/app-controller.js';
+import { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { parseCredential } from '../../main/core/api/credentials.js';
@@ -13,7 +14,7 @@ import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js'
 import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /**
- * The desktop app's controller against the emulator, for what the settings window cannot show:
+ * The desktop app (without Electron) against the emulator, for what the settings window cannot show:
  * start-up from a saved sign-in, power and network events, expiry, clicks on pop-ups, diagnostics.
  */
 let emu: VoipbinEmulator;
@@ -40,10 +41,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> } = {}): { c: AppController; opened: string[]; clipboard: { text: string } } {
+function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> } = {}): { c: DesktopApp; opened: string[]; clipboard: { text: string } } {
   const opened: string[] = [];
   const clipboard = { text: '' };
-  const c = new AppController({
+  const c = new DesktopApp({
     version: '0.1.0',
     credentials: new FileCredentialStore({ dir }),
     protection: { protection: 'plaintext', seal: false, warning: 'No system keyring is available.' },
@@ -65,7 +66,7 @@ function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> }
   return { c, opened, clipboard };
 }
 
-async function until(c: AppController, what: string, pred: (s: AppState) => boolean, timeoutMs = 6_000): Promise<void> {
+async function until(c: DesktopApp, what: string, pred: (s: AppState) => boolean, timeoutMs = 6_000): Promise<void> {
   const start = Date.now();
   while (!pred(c.state)) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(c.state.connection)}`);
@@ -77,7 +78,7 @@ async function saveSignIn(a: Account, secret: string): Promise<void> {
   await new FileCredentialStore({ dir }).save({ apiUrl: emu.url, credential: parseCredential(secret, 'token'), username: a.username, savedAt: new Date() });
 }
 
-describe('AppController', () => {
+describe('DesktopApp', () => {
   it('starts from the saved sign-in and connects with no window at all', async () => {
     const a = seedAccount(emu);
     await saveSignIn(a, a.jwt);
@@ -88,8 +89,8 @@ describe('AppController', () => {
     expect(c.state.storage).toEqual({ protection: 'plaintext', warning: 'No system keyring is available.' });
     // No token or key anywhere in what the window and tray are given.
     expect(JSON.stringify(c.state)).not.toContain(a.jwt);
-    expect(JSON.stringify(c.subscriptions())).not.toContain(a.jwt);
-    c.stop();
+    expect(JSON.stringify(c.subscriptions.view())).not.toContain(a.jwt);
+    await c.stop();
   });
 
   it('turning on customer-wide calls subscribes the customer call topic live, and a ringing inbound call pops up', async () => {
@@ -101,13 +102,13 @@ describe('AppController', () => {
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
     const callTopic = `customer_id:${a.customerId}:call:call_`;
     expect(emu.connections().find((x) => !x.closed)!.topics).not.toContain(callTopic);
-    await c.setNotificationSettings({ ...c.notificationSettings, customerCalls: true });
+    await c.notifications.update({ customerCalls: true });
     await emu.waitFor(() => emu.connections().find((x) => !x.closed)?.topics.includes(callTopic) === true);
-    expect(c.subscriptions().active.map((r) => r.topic)).toContain(callTopic);
+    expect(c.subscriptions.view().active.map((r) => r.topic)).toContain(callTopic);
     const inbound = new InboundCall({ customerId: a.customerId, caller: { type: 'tel', target: '+15550100' }, number: { type: 'tel', target: '+15550199' } });
     publishAll(emu, inbound.start());
     await emu.waitFor(() => sink.shown.some((p) => p.title === 'Incoming call from +15550100'));
-    c.stop();
+    await c.stop();
   });
 
   it('an access key whose server is unreachable at start keeps retrying, then connects', async () => {
@@ -119,7 +120,7 @@ describe('AppController', () => {
     await until(c, 'retrying', (s) => s.connection.state === 'reconnecting' && s.connection.lastError?.code === 'server_error');
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
     expect(c.state.account).toMatchObject({ kind: 'accesskey', customerId: a.customerId, customerAdmin: true, expiry: 'ok', expiresAt: expect.any(Number) as unknown });
-    c.stop();
+    await c.stop();
   });
 
   it('resume from sleep reconnects at once, and what rang meanwhile is caught up', async () => {
@@ -140,7 +141,7 @@ describe('AppController', () => {
     await until(c, 'the call caught up', () => sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper'));
     expect(c.state.connection).toMatchObject({ state: 'subscribed', suspended: false });
     expect(c.state.alert).toBeNull();
-    c.stop();
+    await c.stop();
   });
 
   it('offline is said in words; coming back online reconnects at once', async () => {
@@ -155,7 +156,7 @@ describe('AppController', () => {
     c.systemEvent('online');
     await emu.waitFor(() => emu.connections().length > connections, 600);
     await until(c, 'subscribed again', (s) => s.connection.state === 'subscribed' && s.connection.online);
-    c.stop();
+    await c.stop();
   });
 
   it('an expired token: no connection attempt, the alert says to sign in again', async () => {
@@ -172,7 +173,7 @@ describe('AppController', () => {
     // Raised once, loudly, past pause and quiet hours.
     await until(c, 'loud pop-up', () => sink.shown.some((p) => p.resourceId === 'not-receiving'));
     expect(sink.shown.filter((p) => p.resourceId === 'not-receiving')).toEqual([expect.objectContaining({ urgent: true, sound: true })]);
-    c.stop();
+    await c.stop();
   });
 
   it('the server refusing the sign-in stops the stream and raises the alert', async () => {
@@ -186,7 +187,7 @@ describe('AppController', () => {
     emu.dropAll();
     await until(c, 'alert', (s) => s.alert?.reason === 'auth_failed');
     expect(c.state.connection.state).toBe('stopped');
-    c.stop();
+    await c.stop();
   });
 
   it('a click on a call pop-up opens it in the console; diagnostics carry no secret', async () => {
@@ -201,12 +202,12 @@ describe('AppController', () => {
     publishAll(emu, ring.start());
     await until(c, 'pop-up', () => sink.shown.some((p) => p.kind === 'incoming_call'));
     const popup = sink.shown.find((p) => p.kind === 'incoming_call')!;
-    expect(await c.openResource(popup.resourceId)).toMatchObject({ opened: true });
+    expect(await c.notifications.openResource(popup.resourceId)).toMatchObject({ opened: true });
     expect(opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
     // A template pointing elsewhere is refused before anything opens.
-    await expect(c.setPreferences({ consoleUrlTemplate: 'javascript:alert(1)//{id}' })).rejects.toMatchObject({ code: 'bad_usage' });
+    await expect(c.preferences.set({ consoleUrlTemplate: 'javascript:alert(1)//{id}' })).rejects.toMatchObject({ code: 'bad_usage' });
 
-    const r = await c.copyDiagnostics();
+    const r = await c.diagnostics.copy();
     expect(r.copied).toBe(true);
     expect(clipboard.text).toMatch(/^VoIPBIN Notifier 0\.1\.0 — diagnostics /);
     expect(clipboard.text).toContain(`account: agent ${a.agentId}, customer ${a.customerId}`);
@@ -217,5 +218,28 @@ describe('AppController', () => {
     await c.signOut();
     expect(c.state.account.signedIn).toBe(false);
     expect(await new FileCredentialStore({ dir }).load()).toBeUndefined();
+  });
+
+  it('a pause from the tray survives a toggle in an open window: settings change by patches', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const handlers = createIpcHandlers(c, memoryLogger().logger);
+    // The window loaded the settings before the pause…
+    const seen = await handlers['notifications:get-settings'](undefined);
+    expect(seen).toMatchObject({ ok: true, value: { pausedUntil: null } });
+    // …the tray pauses for an hour…
+    await c.notifications.pause('1h');
+    const paused = c.notifications.settings.pausedUntil;
+    expect(typeof paused).toBe('number');
+    // …and the window turns off the sound of one kind: only that is sent.
+    expect(await handlers['notifications:update']({ kinds: { inbound_message: { sound: false } } })).toMatchObject({ ok: true, value: { pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false } } } });
+    expect(c.notifications.settings).toMatchObject({ pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false }, incoming_call: { enabled: true, sound: true } } });
+    // A whole settings object is not a patch: refused, nothing changed.
+    expect(await handlers['notifications:update']({ ...c.notifications.settings, kinds: undefined, extra: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    await until(c, 'the pause in the state', (s) => s.pausedUntil === paused);
+    await c.stop();
   });
 });
