@@ -6,18 +6,20 @@ import type { Lookup } from '../core/webhook/index.js';
 import type { AppState, SignInRequest } from '../../shared/ipc-contract.js';
 import { ConsoleLinks, type Opened } from './features/console.js';
 import { DiagnosticsFeature } from './features/diagnostics.js';
-import { NotReceivingGuard, type GuardInput } from './features/not-receiving-guard.js';
+import { NotReceivingGuard } from './features/not-receiving-guard.js';
 import { NotificationsFeature, WatchedSink } from './features/notifications.js';
 import { PreferencesFeature } from './features/preferences.js';
 import { RingingCalls } from './features/ringing-calls.js';
 import { SubscriptionsFeature } from './features/subscriptions.js';
 import { WebhookFeature } from './features/webhook.js';
 import type { ProtectionDecision } from './session/credential-protection.js';
-import { stoppedWith } from './session/connection-status.js';
+import { MachineConditions, type SystemEvent } from './session/machine-conditions.js';
 import { SessionManager } from './session/session-manager.js';
 import type { SettingsStore } from './settings/settings-store.js';
+import type { DesktopPort } from './shell/desktop-port.js';
 import type { TrayHost } from './shell/tray-host.js';
 import { appState } from './state/app-state.js';
+import { guardInput } from './state/guard-input.js';
 
 /**
  * The desktop app without Electron: it puts the pieces together and runs them from start to
@@ -26,18 +28,8 @@ import { appState } from './state/app-state.js';
  * anywhere ends in one place, `changed()`, which pushes one fresh AppState; Electron adapters only
  * translate OS events in and that state out.
  */
-export interface DesktopPort {
-  copyToClipboard(text: string): Promise<void>;
-  openExternal(url: string): Promise<void>;
-  /** Resolves to "" on success or an error sentence (Electron's shell.openPath contract). */
-  openPath(path: string): Promise<string>;
-  setAutostart(enabled: boolean): Promise<void>;
-  readonly autostartSupported: boolean;
-  /** Ends the app (stops the connection first, via the app's own quit path). */
-  quit(): void;
-}
-
-export type SystemEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'online' | 'offline';
+export type { DesktopPort } from './shell/desktop-port.js';
+export type { SystemEvent } from './session/machine-conditions.js';
 
 export interface DesktopAppOptions {
   version: string;
@@ -81,8 +73,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   private readonly links: ConsoleLinks;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private online = true;
-  private suspended = false;
+  private readonly machine = new MachineConditions();
   private notice: string | null = null;
   /** Until the desktop adapter has asked, assume the tray is there (macOS, Windows, most Linux desktops). */
   private trayHost: TrayHost = { status: 'available', why: 'not asked yet', advice: null };
@@ -128,17 +119,16 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   }
 
   get state(): AppState {
-    const center = this.sessions.current?.session.center;
     return appState({
       version: this.o.version,
       signedIn: this.sessions.current,
       status: this.sessions.status,
       settings: this.o.settings.settings,
-      online: this.online,
-      suspended: this.suspended,
+      online: this.machine.online,
+      suspended: this.machine.suspended,
       alert: this.guard.alert,
-      unread: center?.history.unreadCount() ?? 0,
-      recent: (center?.history.list(RECENT * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT).map((h) => this.notifications.historyView(h)),
+      unread: this.notifications.unread,
+      recent: this.notifications.recent(),
       ringing: this.ringing.views(),
       protection: this.o.protection,
       desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
@@ -176,31 +166,9 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   systemEvent(e: SystemEvent): void {
     this.log.info(`system: ${e}`);
     const session = this.sessions.current?.session;
-    switch (e) {
-      case 'suspend':
-        this.suspended = true;
-        break;
-      case 'resume':
-        this.suspended = false;
-        this.sessions.status.resumed();
-        // The socket is suspect after sleep: don't wait for the watchdog. Catch-up follows the new subscription.
-        session?.reconnectNow('the computer woke from sleep');
-        break;
-      case 'unlock-screen':
-        if (session !== undefined && session.detail.state !== 'subscribed') session.reconnectNow('the screen was unlocked');
-        break;
-      case 'lock-screen':
-        break;
-      case 'online':
-        if (!this.online) {
-          this.online = true;
-          session?.reconnectNow('the network is back');
-        }
-        break;
-      case 'offline':
-        this.online = false;
-        break;
-    }
+    if (e === 'resume') this.sessions.status.resumed();
+    const why = this.machine.apply(e, session?.detail.state === 'subscribed');
+    if (why !== undefined) session?.reconnectNow(why);
     this.changed();
   }
 
@@ -251,23 +219,8 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   }
 
   private publish(): void {
-    this.guard.update(this.guardInput());
+    this.guard.update(guardInput(this.sessions.current, this.sessions.status, this.machine, this.sink?.blocked));
     this.emit('state', this.state);
-  }
-
-  private guardInput(): GuardInput {
-    const a = this.sessions.current;
-    const detail = a?.session.detail;
-    return {
-      signedIn: a !== undefined,
-      streamUp: detail?.state === 'subscribed',
-      downSince: this.sessions.status.downSince,
-      suspended: this.suspended,
-      online: this.online,
-      tokenExpired: a?.expired ?? false,
-      stopped: stoppedWith(detail),
-      notificationsBlocked: this.sink?.blocked,
-    };
   }
 
   private setNotice(message: string | null): void {
@@ -277,5 +230,3 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.changed();
   }
 }
-
-const RECENT = 10;

@@ -1,5 +1,5 @@
 import { net, powerMonitor } from 'electron';
-import type { SystemEvent } from '../desktop/desktop-app.js';
+import type { SystemEvent } from '../desktop/session/machine-conditions.js';
 
 /**
  * The OS's power and network news, passed on to the desktop app: suspend, resume, screen lock

@@ -129,6 +129,15 @@ export class NotificationsFeature {
     };
   }
 
+  /** The tray's "recent" list: the last few pop-ups, without the activity lines. */
+  recent(): HistoryItemView[] {
+    return (this.center()?.history.list(RECENT * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT).map((h) => this.historyView(h));
+  }
+
+  get unread(): number {
+    return this.center()?.history.unreadCount() ?? 0;
+  }
+
   history(limit: number): HistoryItemView[] {
     return (this.center()?.history.list(limit) ?? []).map((h) => this.historyView(h));
   }
@@ -165,3 +174,5 @@ export class NotificationsFeature {
     return this.o.sessions.current?.session.center;
   }
 }
+
+const RECENT = 10;
