@@ -19,17 +19,43 @@ import { readdirSync } from 'node:fs';
  * - main/ never imports test/; nothing imports in a cycle.
  * Exported so test/unit/layering.test.ts can prove each rule bites.
  */
-const CORE_FEATURES = readdirSync(new URL('./main/core/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const CORE_FEATURES = readdirSync(new URL('./main/core/', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 const zones = [
   { target: ['./main', './shared', './renderer', './emulator'], from: './test', message: 'Product code never imports test/.' },
-  { target: './main/core', from: ['./main/cli', './main/desktop', './main/electron', './renderer', './emulator'], message: 'main/core is the bottom layer: it imports only itself and shared/.' },
-  { target: './main/cli', from: ['./main/desktop', './main/electron', './renderer'], message: 'The command uses main/core (and the emulator, for the demo), never the desktop app.' },
-  { target: './main/desktop', from: ['./main/cli', './main/electron', './renderer', './emulator'], message: 'main/desktop is the desktop app without Electron: it uses main/core and shared/ only.' },
-  { target: './main/electron', from: ['./main/cli', './renderer', './emulator'], message: 'The Electron adapters wire main/desktop and main/core; renderer code is shared through shared/.' },
-  { target: './shared', from: ['./main', './renderer', './emulator'], message: 'shared/ is used by the main process and the window alike: it imports nothing of theirs.' },
+  {
+    target: './main/core',
+    from: ['./main/cli', './main/desktop', './main/electron', './renderer', './emulator'],
+    message: 'main/core is the bottom layer: it imports only itself and shared/.',
+  },
+  {
+    target: './main/cli',
+    from: ['./main/desktop', './main/electron', './renderer'],
+    message: 'The command uses main/core (and the emulator, for the demo), never the desktop app.',
+  },
+  {
+    target: './main/desktop',
+    from: ['./main/cli', './main/electron', './renderer', './emulator'],
+    message: 'main/desktop is the desktop app without Electron: it uses main/core and shared/ only.',
+  },
+  {
+    target: './main/electron',
+    from: ['./main/cli', './renderer', './emulator'],
+    message: 'The Electron adapters wire main/desktop and main/core; renderer code is shared through shared/.',
+  },
+  {
+    target: './shared',
+    from: ['./main', './renderer', './emulator'],
+    message: 'shared/ is used by the main process and the window alike: it imports nothing of theirs.',
+  },
   { target: './renderer', from: ['./main', './emulator'], message: 'The window talks to main only through the preload bridge; share code through shared/.' },
-  { target: './emulator', from: ['./main', './shared', './renderer'], message: 'The emulator shares no code with the client on purpose: a double built from the client cannot catch its bugs.' },
+  {
+    target: './emulator',
+    from: ['./main', './shared', './renderer'],
+    message: 'The emulator shares no code with the client on purpose: a double built from the client cannot catch its bugs.',
+  },
   {
     target: ['./main/cli', './main/desktop', './main/electron'],
     from: './main/core',
@@ -40,7 +66,7 @@ const zones = [
     target: `./main/core/${f}`,
     from: './main/core',
     except: [`./${f}`, ...CORE_FEATURES.filter((g) => g !== f).map((g) => `./${g}/index.ts`)],
-    message: "A core feature reaches another only through its index.js.",
+    message: 'A core feature reaches another only through its index.js.',
   })),
 ];
 
@@ -75,10 +101,13 @@ export const layering = [
   {
     files: ['shared/**/*.ts', 'renderer/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: bannedModules(),
-        patterns: [{ regex: '^node:', message: 'shared/ and the window run in the sandboxed renderer too: no Node built-ins.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: bannedModules(),
+          patterns: [{ regex: '^node:', message: 'shared/ and the window run in the sandboxed renderer too: no Node built-ins.' }],
+        },
+      ],
     },
   },
 ];

@@ -86,7 +86,17 @@ async function runPipeline(): Promise<void> {
     }
     if (e.id === sentinel) {
       const s = listener.stats;
-      send({ type: 'done', tag, endNs: now().toString(), frames: s.frames, accepted: s.accepted, duplicates: s.duplicates, decided, shown, history: center.history.size });
+      send({
+        type: 'done',
+        tag,
+        endNs: now().toString(),
+        frames: s.frames,
+        accepted: s.accepted,
+        duplicates: s.duplicates,
+        decided,
+        shown,
+        history: center.history.size,
+      });
     }
   });
   listener.on('catchup', (r) => center.handleCatchup(r));

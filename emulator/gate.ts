@@ -46,7 +46,12 @@ export function runV1Gate(deps: GateDeps, req: IncomingMessage, query: URLSearch
  * with 403 on every /v1.0 route, the WS upgrade included; super admins pass; an unknown customer
  * fails open. Login refuses expired and deleted accounts the same way (rest.ts).
  */
-export function blockedAccountReply(deps: Pick<GateDeps, 'store'>, identity: AuthIdentity | undefined, requestId: string, customerId = identity?.customerId): HttpReply | null {
+export function blockedAccountReply(
+  deps: Pick<GateDeps, 'store'>,
+  identity: AuthIdentity | undefined,
+  requestId: string,
+  customerId = identity?.customerId,
+): HttpReply | null {
   if (identity !== undefined && isSuperAdmin(identity)) return null;
   const customer = customerId === undefined ? undefined : deps.store.customer(customerId);
   if (customer?.status === 'expired') {

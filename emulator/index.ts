@@ -15,16 +15,7 @@ import type { RestDeps } from './rest.js';
 import { handleRest } from './rest.js';
 import { Store } from './store.js';
 import { topicsForEvent } from './topics.js';
-import type {
-  Address,
-  AgentRecord,
-  ConnectionInfo,
-  CustomerRecord,
-  EmulatorOptions,
-  RequestRecord,
-  UpgradeFailure,
-  UpgradeRecord,
-} from './types.js';
+import type { Address, AgentRecord, ConnectionInfo, CustomerRecord, EmulatorOptions, RequestRecord, UpgradeFailure, UpgradeRecord } from './types.js';
 import type { HubDeps } from './websocket.js';
 import { WsHub } from './websocket.js';
 
@@ -116,15 +107,7 @@ export class VoipbinEmulator {
     return this.store.addCustomer(fields);
   }
 
-  addAgent(a: {
-    customerId: string;
-    username: string;
-    password: string;
-    name?: string;
-    permission: number;
-    addresses?: Address[];
-    id?: string;
-  }): AgentRecord {
+  addAgent(a: { customerId: string; username: string; password: string; name?: string; permission: number; addresses?: Address[]; id?: string }): AgentRecord {
     return this.store.addAgent(a);
   }
 
@@ -137,7 +120,10 @@ export class VoipbinEmulator {
 
   /** `token`: choose the key (e.g. two keys sharing a prefix); otherwise a random vb_ key. */
   addAccessKey(customerId: string, opts: { expire?: Date; name?: string; token?: string } = {}): string {
-    return this.store.addAccessKey(customerId, opts.expire, { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) });
+    return this.store.addAccessKey(customerId, opts.expire, {
+      ...(opts.name !== undefined ? { name: opts.name } : {}),
+      ...(opts.token !== undefined ? { token: opts.token } : {}),
+    });
   }
 
   revokeAccessKey(key: string): void {
@@ -150,12 +136,21 @@ export class VoipbinEmulator {
   }
 
   /** What another admin's edit in the console does: some of the seven basic fields change, tm_update moves. */
-  editCustomer(customerId: string, fields: Partial<Record<'name' | 'detail' | 'email' | 'phone_number' | 'address' | 'webhook_method' | 'webhook_uri', string>>): void {
+  editCustomer(
+    customerId: string,
+    fields: Partial<Record<'name' | 'detail' | 'email' | 'phone_number' | 'address' | 'webhook_method' | 'webhook_uri', string>>,
+  ): void {
     const c = this.store.customer(customerId);
     if (c === undefined) throw new Error(`emulator: unknown customer ${customerId}`);
     this.store.updateCustomerBasicInfo(customerId, {
-      name: c.name, detail: c.detail, email: c.email, phone_number: c.phone_number, address: c.address,
-      webhook_method: c.webhook_method, webhook_uri: c.webhook_uri, ...fields,
+      name: c.name,
+      detail: c.detail,
+      email: c.email,
+      phone_number: c.phone_number,
+      address: c.address,
+      webhook_method: c.webhook_method,
+      webhook_uri: c.webhook_uri,
+      ...fields,
     });
   }
 

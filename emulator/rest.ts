@@ -231,9 +231,10 @@ const V1_ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/v1\.0\/accesskeys$/,
     // CustomerAdmin only (PROTOCOL.md §6): managers and agents are refused.
-    handler: (ctx) => (mayAccess(ctx.identity, ctx.identity.customerId, PERMISSION.CustomerAdmin)
-      ? listReply(ctx, ctx.deps.store.accessKeysOf(ctx.identity.customerId))
-      : permissionDeniedReply(ctx.requestId)),
+    handler: (ctx) =>
+      mayAccess(ctx.identity, ctx.identity.customerId, PERMISSION.CustomerAdmin)
+        ? listReply(ctx, ctx.deps.store.accessKeysOf(ctx.identity.customerId))
+        : permissionDeniedReply(ctx.requestId),
   },
   { method: 'GET', pattern: /^\/v1\.0\/calls$/, handler: listAdmin(calls) },
   { method: 'GET', pattern: /^\/v1\.0\/calls\/([^/]+)$/, handler: getAdmin(calls) },
@@ -246,7 +247,12 @@ const V1_ROUTES: Route[] = [
   {
     method: 'GET',
     pattern: /^\/v1\.0\/service_agents\/calls$/,
-    handler: agentOnly((ctx) => listReply(ctx, ownRows(ctx, ctx.deps.store.calls, (r) => ownedBy(ctx, r)))),
+    handler: agentOnly((ctx) =>
+      listReply(
+        ctx,
+        ownRows(ctx, ctx.deps.store.calls, (r) => ownedBy(ctx, r)),
+      ),
+    ),
   },
   {
     method: 'GET',

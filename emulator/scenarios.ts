@@ -137,7 +137,10 @@ export class InboundCall {
   }
 
   start(): Frame[] {
-    return [{ eventType: 'call_created', data: snapshot(this.call) }, { eventType: 'call_ringing', data: snapshot(this.call) }];
+    return [
+      { eventType: 'call_created', data: snapshot(this.call) },
+      { eventType: 'call_ringing', data: snapshot(this.call) },
+    ];
   }
 
   answer(): Frame[] {

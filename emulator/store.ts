@@ -178,17 +178,19 @@ export class Store {
 
   /** The customer's keys as GET /v1.0/accesskeys lists them: no token, only its prefix. */
   accessKeysOf(customerId: string): Record<string, unknown>[] {
-    return [...this.accessKeys.values()].filter((k) => k.customer_id === customerId).map((k) => ({
-      id: k.id,
-      customer_id: k.customer_id,
-      name: k.name,
-      detail: '',
-      token_prefix: k.token_prefix,
-      tm_expire: k.tm_expire === null ? null : formatRfc3339(k.tm_expire),
-      tm_create: formatRfc3339(k.tm_create),
-      tm_update: formatRfc3339(k.tm_create),
-      tm_delete: k.tm_delete === null ? null : formatRfc3339(k.tm_delete),
-    }));
+    return [...this.accessKeys.values()]
+      .filter((k) => k.customer_id === customerId)
+      .map((k) => ({
+        id: k.id,
+        customer_id: k.customer_id,
+        name: k.name,
+        detail: '',
+        token_prefix: k.token_prefix,
+        tm_expire: k.tm_expire === null ? null : formatRfc3339(k.tm_expire),
+        tm_create: formatRfc3339(k.tm_create),
+        tm_update: formatRfc3339(k.tm_create),
+        tm_delete: k.tm_delete === null ? null : formatRfc3339(k.tm_delete),
+      }));
   }
 
   accessKey(token: string): AccessKeyRecord | undefined {

@@ -16,7 +16,9 @@ export function formatFixedMicros(d: Date): string {
 export function formatRfc3339Micros(micros: number): string {
   const whole = Math.floor(micros / 1000);
   const base = new Date(whole).toISOString().slice(0, 19);
-  const frac = String(micros % 1_000_000).padStart(6, '0').replace(/0+$/, '');
+  const frac = String(micros % 1_000_000)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return frac === '' ? `${base}Z` : `${base}.${frac}Z`;
 }
 

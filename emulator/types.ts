@@ -125,7 +125,4 @@ export interface RequestRecord {
   status: number;
 }
 
-export type UpgradeFailure =
-  | { status: 429; retryAfterSec: number }
-  | { status: 500 | 502 | 503 }
-  | { status: 401 };
+export type UpgradeFailure = { status: 429; retryAfterSec: number } | { status: 500 | 502 | 503 } | { status: 401 };

@@ -91,8 +91,7 @@ function toBuffer(data: RawData): Buffer {
 
 /** gorilla Upgrader checks, answered with its plain-text 400s. */
 function handshakeProblem(req: IncomingMessage): HttpReply | null {
-  const tokens = (h: string | string[] | undefined): string[] =>
-    (Array.isArray(h) ? h.join(',') : (h ?? '')).split(',').map((t) => t.trim().toLowerCase());
+  const tokens = (h: string | string[] | undefined): string[] => (Array.isArray(h) ? h.join(',') : (h ?? '')).split(',').map((t) => t.trim().toLowerCase());
   if (!tokens(req.headers.connection).includes('upgrade')) {
     return textReply(400, "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header\n");
   }
@@ -306,20 +305,28 @@ export class WsHub {
    */
   async writeEncoded(chunks: readonly Buffer[], connId?: string): Promise<void> {
     const targets = [...this.live].filter((c) => (connId === undefined || c.id === connId) && this.writable(c));
-    await Promise.all(targets.map(async (conn) => {
-      const socket = conn.socket;
-      for (const chunk of chunks) {
-        if (conn.closed) throw new Error(`emulator: ${conn.id} closed during writeEncoded`);
-        if (!socket.write(chunk)) {
-          await new Promise<void>((resolve, reject) => {
-            const onDrain = (): void => { socket.off('close', onClose); resolve(); };
-            const onClose = (): void => { socket.off('drain', onDrain); reject(new Error(`emulator: ${conn.id} closed during writeEncoded`)); };
-            socket.once('drain', onDrain);
-            socket.once('close', onClose);
-          });
+    await Promise.all(
+      targets.map(async (conn) => {
+        const socket = conn.socket;
+        for (const chunk of chunks) {
+          if (conn.closed) throw new Error(`emulator: ${conn.id} closed during writeEncoded`);
+          if (!socket.write(chunk)) {
+            await new Promise<void>((resolve, reject) => {
+              const onDrain = (): void => {
+                socket.off('close', onClose);
+                resolve();
+              };
+              const onClose = (): void => {
+                socket.off('drain', onDrain);
+                reject(new Error(`emulator: ${conn.id} closed during writeEncoded`));
+              };
+              socket.once('drain', onDrain);
+              socket.once('close', onClose);
+            });
+          }
         }
-      }
-    }));
+      }),
+    );
   }
 
   /** Half-open: no pings, no frames, no reads; the TCP socket stays up. */

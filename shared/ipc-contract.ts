@@ -140,7 +140,12 @@ export type AppState = z.infer<typeof AppStateSchema>;
 const ApiUrl = z.string().trim().max(2048);
 
 export const SignInRequestSchema = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('password'), apiUrl: ApiUrl, username: z.string().trim().min(1, 'enter your username').max(256), password: z.string().min(1, 'enter your password').max(1024) }),
+  z.strictObject({
+    method: z.literal('password'),
+    apiUrl: ApiUrl,
+    username: z.string().trim().min(1, 'enter your username').max(256),
+    password: z.string().min(1, 'enter your password').max(1024),
+  }),
   /** An access key (vb_…) or a pasted agent token. */
   z.strictObject({ method: z.literal('accesskey'), apiUrl: ApiUrl, secret: z.string().trim().min(1, 'paste the access key').max(8192) }),
 ]);
@@ -150,10 +155,12 @@ export const TopicRowSchema = z.object({ topic: z.string(), label: z.string(), w
 
 export const SubscriptionsViewSchema = z.object({
   /** null when signed out: nothing to validate against. */
-  authority: z.union([
-    z.object({ kind: z.literal('agent'), agentId: z.string(), customerId: z.string(), permission: z.number() }),
-    z.object({ kind: z.literal('accesskey'), customerId: z.string() }),
-  ]).nullable(),
+  authority: z
+    .union([
+      z.object({ kind: z.literal('agent'), agentId: z.string(), customerId: z.string(), permission: z.number() }),
+      z.object({ kind: z.literal('accesskey'), customerId: z.string() }),
+    ])
+    .nullable(),
   usingDefaults: z.boolean(),
   active: z.array(TopicRowSchema),
   defaults: z.array(TopicRowSchema),
@@ -221,12 +228,18 @@ export const CHANNELS = {
   'notifications:open': { request: z.strictObject({ seq: Seq }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   'notifications:mark-read': { request: z.strictObject({ seq: Seq.optional() }), response: z.object({ unread: z.number() }) },
   'webhook:get': { request: Empty, response: WebhookViewSchema },
-  'webhook:set': { request: z.strictObject({ method: z.enum(WEBHOOK_METHOD_NAMES), uri: z.string().trim().min(1, 'enter the URL VoIPBIN should call').max(2048) }), response: WebhookViewSchema },
+  'webhook:set': {
+    request: z.strictObject({ method: z.enum(WEBHOOK_METHOD_NAMES), uri: z.string().trim().min(1, 'enter the URL VoIPBIN should call').max(2048) }),
+    response: WebhookViewSchema,
+  },
   'webhook:disable': { request: Empty, response: WebhookViewSchema },
   'webhook:copy-secret': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'webhook:test': { request: z.strictObject({ event: z.string().max(64), uri: z.string().trim().max(2048).optional() }), response: WebhookTestResultSchema },
   'app:get-preferences': { request: Empty, response: AppPreferencesSchema },
-  'app:set-preferences': { request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }), response: AppPreferencesSchema },
+  'app:set-preferences': {
+    request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }),
+    response: AppPreferencesSchema,
+  },
   'diagnostics:copy': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: open the ringing call in the VoIPBIN console. */

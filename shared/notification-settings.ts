@@ -72,16 +72,20 @@ export function pauseUntil(choice: PauseChoice, now: Date): NotificationSettings
  * touched, so a change made meanwhile elsewhere (a pause from the tray) is never written back over.
  */
 const KindPatchSchema = KindSettingSchema.partial().strict();
-export const NotificationSettingsPatchSchema = z.strictObject({
-  kinds: z.strictObject({ incoming_call: KindPatchSchema, missed_call: KindPatchSchema, inbound_message: KindPatchSchema, chat_message: KindPatchSchema }).partial(),
-  callsBreakThroughDnd: NotificationSettingsSchema.shape.callsBreakThroughDnd,
-  pausedUntil: NotificationSettingsSchema.shape.pausedUntil,
-  quietHours: NotificationSettingsSchema.shape.quietHours.partial().strict(),
-  privacy: NotificationSettingsSchema.shape.privacy,
-  customerCalls: NotificationSettingsSchema.shape.customerCalls,
-  callWindow: NotificationSettingsSchema.shape.callWindow,
-  storm: NotificationSettingsSchema.shape.storm.partial().strict(),
-}).partial();
+export const NotificationSettingsPatchSchema = z
+  .strictObject({
+    kinds: z
+      .strictObject({ incoming_call: KindPatchSchema, missed_call: KindPatchSchema, inbound_message: KindPatchSchema, chat_message: KindPatchSchema })
+      .partial(),
+    callsBreakThroughDnd: NotificationSettingsSchema.shape.callsBreakThroughDnd,
+    pausedUntil: NotificationSettingsSchema.shape.pausedUntil,
+    quietHours: NotificationSettingsSchema.shape.quietHours.partial().strict(),
+    privacy: NotificationSettingsSchema.shape.privacy,
+    customerCalls: NotificationSettingsSchema.shape.customerCalls,
+    callWindow: NotificationSettingsSchema.shape.callWindow,
+    storm: NotificationSettingsSchema.shape.storm.partial().strict(),
+  })
+  .partial();
 
 export type NotificationSettingsPatch = z.infer<typeof NotificationSettingsPatchSchema>;
 

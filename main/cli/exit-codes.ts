@@ -4,8 +4,14 @@ import type { ErrorCode } from '../core/platform/index.js';
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialsRejected: 3 } as const;
 
 const USAGE: ReadonlySet<string> = new Set<ErrorCode>([
-  'bad_usage', 'config_invalid', 'credentials_missing', 'credentials_invalid', 'invalid_topic', 'unsupported_token',
-  'invalid_webhook_url', 'webhook_url_refused',
+  'bad_usage',
+  'config_invalid',
+  'credentials_missing',
+  'credentials_invalid',
+  'invalid_topic',
+  'unsupported_token',
+  'invalid_webhook_url',
+  'webhook_url_refused',
 ]);
 
 const REJECTED: ReadonlySet<string> = new Set<ErrorCode>(['auth_failed', 'wrong_password']);

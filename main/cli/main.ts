@@ -28,7 +28,13 @@ interface CommonFlags {
 }
 
 function splitList(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
 }
 
 function program(setExit: (code: number) => void): Command {
@@ -52,20 +58,29 @@ function program(setExit: (code: number) => void): Command {
     .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
     .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
-    .action(async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
-      const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
-      const out = flags.json === true ? new JsonOutput() : new HumanOutput();
-      setExit(await runCommand(
-        {
-          apiUrl: flags.apiUrl, token: flags.token, accesskey: flags.accesskey, topics: flags.topics,
-          notify: flags.notify, privacy: flags.privacy === true, customerCalls: flags.customerCalls === true,
-          waitForLogin: flags.waitForLogin === true,
-        },
-        process.env,
-        out,
-        log,
-      ));
-    });
+    .action(
+      async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
+        const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
+        const out = flags.json === true ? new JsonOutput() : new HumanOutput();
+        setExit(
+          await runCommand(
+            {
+              apiUrl: flags.apiUrl,
+              token: flags.token,
+              accesskey: flags.accesskey,
+              topics: flags.topics,
+              notify: flags.notify,
+              privacy: flags.privacy === true,
+              customerCalls: flags.customerCalls === true,
+              waitForLogin: flags.waitForLogin === true,
+            },
+            process.env,
+            out,
+            log,
+          ),
+        );
+      },
+    );
   addLoginCommand(root, setExit);
   addLogoutCommand(root, setExit);
   addWhoamiCommand(root, setExit);
@@ -78,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const wantsJson = argv.includes('--json');
   try {
-    await program((c) => { exitCode = c; }).parseAsync(argv);
+    await program((c) => {
+      exitCode = c;
+    }).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

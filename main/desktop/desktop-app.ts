@@ -87,34 +87,61 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     const changed = (): void => this.changed();
     this.sink = o.sink === undefined ? undefined : new WatchedSink(o.sink, changed);
     this.sessions = new SessionManager({
-      credentials: o.credentials, settings: o.settings, sink: this.sink, logger: o.logger, clock: this.clock, stream: o.stream, changed,
+      credentials: o.credentials,
+      settings: o.settings,
+      sink: this.sink,
+      logger: o.logger,
+      clock: this.clock,
+      stream: o.stream,
+      changed,
       notice: (message) => this.setNotice(message),
     });
-    const links = new ConsoleLinks(() => o.settings.settings.consoleUrlTemplate, (url) => o.port.openExternal(url));
+    const links = new ConsoleLinks(
+      () => o.settings.settings.consoleUrlTemplate,
+      (url) => o.port.openExternal(url),
+    );
     this.links = links;
-    this.notifications = new NotificationsFeature({ settings: o.settings, sessions: this.sessions, sink: this.sink, links, logger: this.log, clock: this.clock, changed });
+    this.notifications = new NotificationsFeature({
+      settings: o.settings,
+      sessions: this.sessions,
+      sink: this.sink,
+      links,
+      logger: this.log,
+      clock: this.clock,
+      changed,
+    });
     this.subscriptions = new SubscriptionsFeature(o.settings, this.sessions);
     this.ringing = new RingingCalls(o.settings, this.sessions, links, changed);
     this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup);
     this.preferences = new PreferencesFeature(o.settings, o.port, o.logFolder);
-    this.diagnostics = new DiagnosticsFeature(() => ({
-      state: this.state,
-      settings: o.settings.settings.notifications,
-      topics: this.sessions.current?.session.listener?.topics ?? [],
-      stats: this.sessions.current?.session.listener?.stats,
-      environment: o.environment ?? {},
-      recentErrors: this.sessions.status.recentErrors,
-      logFolder: o.logFolder,
-      now: this.clock.now(),
-    }), o.port, o.logFolder);
-    this.guard = new NotReceivingGuard({
-      changed,
-      raised: (alert) => {
-        this.log.error(`not receiving calls: ${alert.message}`);
-        // Straight to the OS: pause and quiet hours must not hide this one.
-        void this.sink?.show({ kind: 'summary', resourceId: 'not-receiving', title: alert.title, body: alert.message, sound: true, urgent: true, at: this.clock.now() }).catch(() => undefined);
+    this.diagnostics = new DiagnosticsFeature(
+      () => ({
+        state: this.state,
+        settings: o.settings.settings.notifications,
+        topics: this.sessions.current?.session.listener?.topics ?? [],
+        stats: this.sessions.current?.session.listener?.stats,
+        environment: o.environment ?? {},
+        recentErrors: this.sessions.status.recentErrors,
+        logFolder: o.logFolder,
+        now: this.clock.now(),
+      }),
+      o.port,
+      o.logFolder,
+    );
+    this.guard = new NotReceivingGuard(
+      {
+        changed,
+        raised: (alert) => {
+          this.log.error(`not receiving calls: ${alert.message}`);
+          // Straight to the OS: pause and quiet hours must not hide this one.
+          void this.sink
+            ?.show({ kind: 'summary', resourceId: 'not-receiving', title: alert.title, body: alert.message, sound: true, urgent: true, at: this.clock.now() })
+            .catch(() => undefined);
+        },
       },
-    }, this.clock, o.guardGraceMs);
+      this.clock,
+      o.guardGraceMs,
+    );
     this.offs.push(o.settings.on('changed', changed));
   }
 

@@ -26,8 +26,9 @@ export function createFileLog(o: FileLogOptions): FileLog {
   stream.on('error', (e: unknown) => console.error('log file error', e));
   return {
     logger: createLogger({ level: o.level ?? 'info', destination: stream }),
-    close: () => new Promise((resolve) => {
-      stream.end(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        stream.end(() => resolve());
+      }),
   };
 }

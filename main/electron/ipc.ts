@@ -11,7 +11,12 @@ import type { Logger } from '../core/platform/index.js';
  */
 export const REFUSED: Envelope<never> = { ok: false, error: { code: 'forbidden_sender', message: 'This window may not talk to the notifier.' } };
 
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, handlers: IpcHandlers, trusted: () => readonly TrustedWindow[], logger: Logger): () => void {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  handlers: IpcHandlers,
+  trusted: () => readonly TrustedWindow[],
+  logger: Logger,
+): () => void {
   const log = logger.child({ component: 'ipc' });
   for (const channel of CHANNEL_NAMES) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown) => {

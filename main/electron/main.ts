@@ -102,29 +102,42 @@ async function ready(): Promise<void> {
       quit: () => app.quit(),
       ...autostartPort(),
     },
-    environment: { platform: `${process.platform} ${process.arch}`, electron: process.versions.electron ?? '?', chrome: process.versions.chrome ?? '?', node: process.versions.node },
+    environment: {
+      platform: `${process.platform} ${process.arch}`,
+      electron: process.versions.electron ?? '?',
+      chrome: process.versions.chrome ?? '?',
+      node: process.versions.node,
+    },
   });
   desktop = d;
   const callWindow = new CallWindow({ preload: PRELOAD, page: CALL_PAGE, onClosed: (ids) => ids.forEach((id) => d.ringing.dismiss(id)) });
-  registerIpc(ipcMain, createIpcHandlers(d, log), () => [
-    { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
-    { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
-  ], log);
+  registerIpc(
+    ipcMain,
+    createIpcHandlers(d, log),
+    () => [
+      { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
+      { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
+    ],
+    log,
+  );
 
   tray = createTray(d, log);
-  const trayHost = new TrayHostMonitor(() => probeTrayHost({ platform: process.platform, env: process.env }), (host, previous) => {
-    trayHostMissing = host.status === 'missing';
-    d.setTrayHost(host);
-    if (previous === undefined) return;
-    if (host.status === 'missing') {
-      showSettings({ minimized: true });
-    } else if (previous.status === 'missing') {
-      // A tray host appeared (extension turned on, shell restarted): register the icon with it afresh.
-      tray?.destroy();
-      tray = createTray(d, log);
-      tray?.update(d.state, Date.now());
-    }
-  });
+  const trayHost = new TrayHostMonitor(
+    () => probeTrayHost({ platform: process.platform, env: process.env }),
+    (host, previous) => {
+      trayHostMissing = host.status === 'missing';
+      d.setTrayHost(host);
+      if (previous === undefined) return;
+      if (host.status === 'missing') {
+        showSettings({ minimized: true });
+      } else if (previous.status === 'missing') {
+        // A tray host appeared (extension turned on, shell restarted): register the icon with it afresh.
+        tray?.destroy();
+        tray = createTray(d, log);
+        tray?.update(d.state, Date.now());
+      }
+    },
+  );
 
   let lastAlert: AppState['alert'] = null;
   d.on('state', (s) => {
@@ -140,7 +153,10 @@ async function ready(): Promise<void> {
     lastAlert = s.alert;
     if (opens) showSettings();
   });
-  const stopWatching = watchSystemEvents((e) => d.systemEvent(e), () => void (process.platform === 'linux' ? trayHost.check() : undefined));
+  const stopWatching = watchSystemEvents(
+    (e) => d.systemEvent(e),
+    () => void (process.platform === 'linux' ? trayHost.check() : undefined),
+  );
   // "last event 2 min ago" ages by itself.
   setInterval(() => tray?.update(d.state, Date.now()), 30_000).unref();
 
@@ -162,7 +178,11 @@ async function ready(): Promise<void> {
     trayHost.stop();
     callWindow.destroy();
     tray?.destroy();
-    void d.stop().catch((e: unknown) => log.error(`stopping: ${describeError(e)}`)).then(() => fileLog.close()).finally(() => app.quit());
+    void d
+      .stop()
+      .catch((e: unknown) => log.error(`stopping: ${describeError(e)}`))
+      .then(() => fileLog.close())
+      .finally(() => app.quit());
   });
 
   // Only Linux desktops can lack a tray host; elsewhere there is nothing to watch.
@@ -201,8 +221,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   // Closing the last window must not quit: the connection lives in the tray.
   app.on('window-all-closed', () => undefined);
-  app.whenReady().then(ready).catch((e: unknown) => {
-    console.error('VoIPBIN Notifier failed to start', e);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(ready)
+    .catch((e: unknown) => {
+      console.error('VoIPBIN Notifier failed to start', e);
+      app.exit(1);
+    });
 }

@@ -36,7 +36,8 @@ export const CALL_WINDOW = {
  * The pages' Content-Security-Policy: the same as each page's own <meta> (the security test
  * holds them equal), sent as a response header too, so it holds even for a page that lost its tag.
  */
-export const APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'";
+export const APP_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** Nothing leaves a window: no new windows, no navigation, no webviews. */
 export function hardenContents(contents: WebContents): void {

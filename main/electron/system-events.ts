@@ -9,10 +9,13 @@ import type { SystemEvent } from '../desktop/session/machine-conditions.js';
 export function watchSystemEvents(deliver: (e: SystemEvent) => void, onResume: () => void): () => void {
   const handlers: [string, () => void][] = [
     ['suspend', () => deliver('suspend')],
-    ['resume', () => {
-      deliver('resume');
-      onResume();
-    }],
+    [
+      'resume',
+      () => {
+        deliver('resume');
+        onResume();
+      },
+    ],
     ['lock-screen', () => deliver('lock-screen')],
     ['unlock-screen', () => deliver('unlock-screen')],
   ];

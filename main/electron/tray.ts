@@ -36,7 +36,11 @@ export class TrayView {
   private lastIcon = '';
   private lastMenu = '';
 
-  constructor(private readonly act: (a: TrayAction) => void, private readonly assetsDir: string, private readonly platform: NodeJS.Platform = process.platform) {
+  constructor(
+    private readonly act: (a: TrayAction) => void,
+    private readonly assetsDir: string,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {
     this.tray = new Tray(trayImage('signed_out', false, assetsDir, platform));
     // Windows and most Linux trays: a left click should open something useful, not nothing.
     this.tray.on('click', () => act({ type: 'settings' }));

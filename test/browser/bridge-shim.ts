@@ -17,12 +17,14 @@ const listeners = new Set<(state: AppState) => void>();
 g.__voipbinEmit = (state) => {
   for (const l of listeners) l(state);
 };
-g.voipbin = Object.freeze(createBridge(
-  (channel, payload) => g.__voipbinInvoke(channel, payload),
-  (listener) => {
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
-  },
-));
+g.voipbin = Object.freeze(
+  createBridge(
+    (channel, payload) => g.__voipbinInvoke(channel, payload),
+    (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  ),
+);

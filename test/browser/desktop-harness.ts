@@ -39,7 +39,8 @@ export function chromiumPath(): string | undefined {
 /** Under CI the suite must run: a missing browser is a failure, not a skip. */
 export function browserAvailable(): boolean {
   const found = chromiumPath() !== undefined;
-  if (!found && process.env.CI === 'true') throw new Error('chromium is not installed (apt-get install chromium): the browser suite cannot be skipped under CI');
+  if (!found && process.env.CI === 'true')
+    throw new Error('chromium is not installed (apt-get install chromium): the browser suite cannot be skipped under CI');
   return found;
 }
 
@@ -67,12 +68,23 @@ export const testSealer: Sealer = {
 
 let shimSource: Promise<string> | undefined;
 function shim(): Promise<string> {
-  shimSource ??= build({ entryPoints: [join(import.meta.dirname, 'bridge-shim.ts')], bundle: true, format: 'iife', write: false, target: 'chrome130', logLevel: 'silent' })
-    .then((r) => r.outputFiles[0]?.text ?? '');
+  shimSource ??= build({
+    entryPoints: [join(import.meta.dirname, 'bridge-shim.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    target: 'chrome130',
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]?.text ?? '');
   return shimSource;
 }
 
-const TYPES: Readonly<Record<string, string>> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
 
 async function serveRenderer(): Promise<Server> {
   if (!existsSync(join(distRenderer, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first');
@@ -151,14 +163,27 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
   const pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`;
   const pages = new Set<Page>();
   const offState = app.on('state', (s) => {
-    for (const p of pages) void p.evaluate((state) => (globalThis as unknown as { __voipbinEmit?: (x: unknown) => void }).__voipbinEmit?.(state), s).catch(() => undefined);
+    for (const p of pages)
+      void p.evaluate((state) => (globalThis as unknown as { __voipbinEmit?: (x: unknown) => void }).__voipbinEmit?.(state), s).catch(() => undefined);
   });
   const contexts: { close(): Promise<void> }[] = [];
 
   return {
-    emu, dir, app, handlers, sink, opened, clipboard, quits, pageUrl,
+    emu,
+    dir,
+    app,
+    handlers,
+    sink,
+    opened,
+    clipboard,
+    quits,
+    pageUrl,
     async open(o = {}) {
-      const context = await browser.newContext({ viewport: { width: o.width ?? 480, height: o.height ?? 900 }, colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
+      const context = await browser.newContext({
+        viewport: { width: o.width ?? 480, height: o.height ?? 900 },
+        colorScheme: o.colorScheme ?? 'light',
+        reducedMotion: 'reduce',
+      });
       contexts.push(context);
       // Fail within a test's time with Playwright's own message, not vitest's bare timeout.
       context.setDefaultTimeout(6_000);
@@ -204,7 +229,15 @@ export async function launchChromium(): Promise<Browser> {
   // launch() gives every run a fresh temporary profile (Playwright refuses a --user-data-dir here).
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--font-render-hinting=none'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--font-render-hinting=none',
+    ],
   });
 }
 

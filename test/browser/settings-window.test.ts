@@ -36,9 +36,24 @@ interface Agent {
 }
 
 function seed(permission: number = PERMISSION.CustomerAgent): Agent {
-  const customer = d.emu.addCustomer({ name: 'Acme Support', email: 'ops@acme.example', phone_number: '+15550001111', address: 'Main St 1', detail: 'VIP line', webhook_method: 'POST', webhook_uri: 'https://93.184.215.14/old-hook' });
+  const customer = d.emu.addCustomer({
+    name: 'Acme Support',
+    email: 'ops@acme.example',
+    phone_number: '+15550001111',
+    address: 'Main St 1',
+    detail: 'VIP line',
+    webhook_method: 'POST',
+    webhook_uri: 'https://93.184.215.14/old-hook',
+  });
   const username = `alex${Math.floor(Math.random() * 1e6)}`;
-  const agent = d.emu.addAgent({ customerId: customer.id, username, password: 'correct horse battery', name: 'Alex Morgan', permission, addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+  const agent = d.emu.addAgent({
+    customerId: customer.id,
+    username,
+    password: 'correct horse battery',
+    name: 'Alex Morgan',
+    permission,
+    addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+  });
   return { customerId: customer.id, agentId: agent.id, username, password: 'correct horse battery' };
 }
 
@@ -71,7 +86,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(await page.getByTestId('sign-in-error').textContent()).toBe('Enter your username.');
 
     await signIn(page, a, 'not the password');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
+    await expect
+      .poll(() => page.getByTestId('sign-in-error').textContent())
+      .toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
     expect(d.app.state.account.signedIn).toBe(false);
 
     await page.getByLabel('Password', { exact: true }).fill(a.password);
@@ -103,7 +120,15 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // State pushes (every event) must not pull keyboard focus away from where the agent is.
     await page.getByRole('button', { name: 'Sign out' }).focus();
     const pushes = d.app.state.connection.lastEventAt;
-    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hi' }));
+    d.emu.publish(
+      'message_created',
+      makeSms({
+        customer_id: a.customerId,
+        source: { type: 'tel', target: '+15550142' },
+        targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+        text: 'hi',
+      }),
+    );
     await expect.poll(() => d.app.state.connection.lastEventAt).not.toBe(pushes);
     await expect.poll(() => d.app.state.unread).toBe(1);
     await page.waitForTimeout(200);
@@ -133,12 +158,15 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(await expiry.textContent()).toMatch(/\(in (19|20) h( \d+ min)?\) — create a new access key soon$/);
     expect(await expiry.getAttribute('data-tone')).toBe('warn');
     expect(await page.getByText('Key expires').isVisible()).toBe(true);
-    expect(d.sink.shown.find((p) => p.resourceId === 'token-expiry')).toMatchObject({ title: 'Your access key expires tomorrow', body: expect.stringMatching(/^Your VoIPBIN access key expires in (19|20) h/) as unknown });
+    expect(d.sink.shown.find((p) => p.resourceId === 'token-expiry')).toMatchObject({
+      title: 'Your access key expires tomorrow',
+      body: expect.stringMatching(/^Your VoIPBIN access key expires in (19|20) h/) as unknown,
+    });
     expect(await page.getByRole('tab', { name: 'Webhook' }).isVisible()).toBe(true);
     expect(await page.content()).not.toContain(key);
   });
 
-  it('topics: typed topics are judged as you type, with the core\'s own reasons; saving resubscribes', async () => {
+  it("topics: typed topics are judged as you type, with the core's own reasons; saving resubscribes", async () => {
     const a = seed();
     const page = await d.open();
     await signedInAndSubscribed(page, a);
@@ -162,7 +190,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Presets the sign-in may not use are disabled and say why.
     const sms = page.getByRole('button', { name: '+ Customer SMS' });
     expect(await sms.isDisabled()).toBe(true);
-    expect(await page.locator('#panel-topics').innerText()).toMatch(/Customer SMS: customer-wide topics need the customer admin or customer manager permission/);
+    expect(await page.locator('#panel-topics').innerText()).toMatch(
+      /Customer SMS: customer-wide topics need the customer admin or customer manager permission/,
+    );
     // Remove one default.
     await page.getByRole('button', { name: 'Remove My team chat — new ones' }).click();
     await page.getByRole('button', { name: 'Save topics' }).click();
@@ -175,7 +205,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.app.state.connection.state).toBe('subscribed');
   });
 
-  it('webhook: edit keeps the account\'s other fields, the secret stays masked, test delivery reports status, latency and verdict', async () => {
+  it("webhook: edit keeps the account's other fields, the secret stays masked, test delivery reports status, latency and verdict", async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     const receiver = await WebhookReceiver.start();
     try {
@@ -191,7 +221,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       // A URL VoIPBIN can never deliver to is refused with the reason, and nothing is written.
       await page.getByTestId('webhook-uri').fill('https://192.168.1.20/hook');
       await page.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/VoIPBIN will never deliver to this URL: 192\.168\.1\.20 is a private network address/);
+      await expect
+        .poll(() => page.locator('#panel-webhook .webhook-form .result').textContent())
+        .toMatch(/VoIPBIN will never deliver to this URL: 192\.168\.1\.20 is a private network address/);
       expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
 
       await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
@@ -245,7 +277,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       d.emu.editCustomer(a.customerId, { name: 'Acme Support EMEA' });
       await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
       await page.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/Someone else changed the account .*\(name\)\. Nothing was written.*Your entry is kept\./);
+      await expect
+        .poll(() => page.locator('#panel-webhook .webhook-form .result').textContent())
+        .toMatch(/Someone else changed the account .*\(name\)\. Nothing was written.*Your entry is kept\./);
       expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
       expect(d.emu.getCustomer(a.customerId)).toMatchObject({ name: 'Acme Support EMEA', webhook_uri: 'https://93.184.215.14/old-hook' });
       // What was typed is still there; saved again, it lands on top of the other admin's change.
@@ -257,7 +291,8 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       // A co-admin points the stored URI at this machine: the window's test refuses to send it anywhere.
       d.emu.editCustomer(a.customerId, { webhook_uri: `${local.url}/steal` });
       expect(await d.handlers['webhook:test']({ event: 'call_hangup' })).toMatchObject({
-        ok: false, error: { code: 'webhook_url_refused', message: expect.stringMatching(/will never deliver to this URL: 127\.0\.0\.1 is a loopback address/) as unknown },
+        ok: false,
+        error: { code: 'webhook_url_refused', message: expect.stringMatching(/will never deliver to this URL: 127\.0\.0\.1 is a loopback address/) as unknown },
       });
       expect(local.received).toEqual([]);
       expect(pageErrors(page)).toEqual([]);
@@ -271,7 +306,10 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const page = await d.open();
     await signedInAndSubscribed(page, a);
     expect(await page.getByRole('tab', { name: 'Webhook' }).isHidden()).toBe(true);
-    expect(await d.handlers['webhook:get'](undefined)).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/customer admin permission/) as unknown } });
+    expect(await d.handlers['webhook:get'](undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/customer admin permission/) as unknown },
+    });
   });
 
   it('notifications: toggles persist and apply, pause shows in the header, a test pops up, history fills', async () => {
@@ -284,11 +322,24 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect.poll(() => page.locator('#panel-notifications > .result').textContent()).toBe('Saved: privacy mode on.');
     await page.getByLabel('Sound for Team chat').check();
     await page.getByLabel('Show Customer messages (SMS, conversations)').uncheck();
-    await expect.poll(async () => (JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as { notifications: { privacy: boolean; kinds: Record<string, { enabled: boolean; sound: boolean }> } }).notifications)
+    await expect
+      .poll(
+        async () =>
+          (
+            JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as {
+              notifications: { privacy: boolean; kinds: Record<string, { enabled: boolean; sound: boolean }> };
+            }
+          ).notifications,
+      )
       .toMatchObject({ privacy: true, kinds: { chat_message: { enabled: true, sound: true }, inbound_message: { enabled: false } } });
 
     // A call now pops up with the privacy text, and lands in the history.
-    const ring = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: '+15550100' }, legTo: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+    });
     publishAll(d.emu, ring.start());
     await expect.poll(() => d.sink.shown.map((p) => p.title)).toContain('Incoming call from a caller');
     publishAll(d.emu, ring.giveUp('noanswer'));
@@ -297,7 +348,15 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const recent = page.locator('#panel-status .history');
     await expect.poll(() => recent.innerText()).toMatch(/^Missed call\s+Missed call from \+15550100\s+at \d\d:\d\d/i);
     // Held messages are recorded, not shown.
-    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hello' }));
+    d.emu.publish(
+      'message_created',
+      makeSms({
+        customer_id: a.customerId,
+        source: { type: 'tel', target: '+15550142' },
+        targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+        text: 'hello',
+      }),
+    );
 
     // Clicking a call opens it in the console.
     await page.getByRole('button', { name: /Unread\. Missed call: Missed call from \+15550100/ }).click();
@@ -319,7 +378,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // The OS starts refusing pop-ups: the window says so loudly and offers a fix.
     d.sink.refuse = 'notifications are turned off for this app';
     await page.getByTestId('send-test').click();
-    await expect.poll(() => page.locator('#alert').innerText()).toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
+    await expect
+      .poll(() => page.locator('#alert').innerText())
+      .toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
     expect(d.app.state.alert?.reason).toBe('notifications_blocked');
     d.sink.refuse = undefined;
     await page.getByRole('button', { name: 'Try a test notification' }).click();
@@ -349,7 +410,12 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect.poll(() => pop.title()).toBe('No call ringing');
     expect(await pop.locator('.call').count()).toBe(0);
 
-    const jane = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const jane = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, jane.start());
     const card = pop.locator('.call');
     await expect.poll(() => card.count()).toBe(1);
@@ -372,7 +438,12 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper')).toBe(true);
 
     // Another call: shown; answered on the desk phone: gone by itself.
-    const ravi = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550199', target_name: 'Ravi Shah' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const ravi = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550199', target_name: 'Ravi Shah' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, ravi.start());
     await expect.poll(() => card.locator('.call-title').allTextContents()).toEqual(['Incoming call from Ravi Shah']);
     publishAll(d.emu, ravi.answer());
@@ -382,7 +453,12 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await settings.getByRole('tab', { name: 'Notifications' }).click();
     await settings.getByRole('switch', { name: 'Call window' }).uncheck({ force: true });
     await expect.poll(() => d.app.notifications.settings.callWindow).toBe(false);
-    const sam = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const sam = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, sam.start());
     await expect.poll(() => d.sink.shown.some((p) => p.title === 'Incoming call from Sam Lee')).toBe(true);
     expect(d.app.state.ringing).toEqual([]);
@@ -393,7 +469,11 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
   it('no tray icon on this desktop: the window says so and how to fix it, offers Quit, and the banner goes once a tray appears', async () => {
     const page = await d.open();
     await expect.poll(() => page.locator('#tray-missing').count()).toBe(0);
-    d.app.setTrayHost({ status: 'missing', why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)', advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.' });
+    d.app.setTrayHost({
+      status: 'missing',
+      why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)',
+      advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.',
+    });
     const banner = page.locator('#tray-missing');
     await expect.poll(() => banner.isVisible()).toBe(true);
     expect(await banner.innerText()).toMatch(/No tray icon on this desktop[\s\S]*AppIndicator extension[\s\S]*Quitting stops call notifications/);

@@ -88,7 +88,10 @@ export const app = Object.assign(new EventEmitter(), {
 // ---------- session, webContents, powerMonitor, net ----------
 type PermissionRequest = (wc: unknown, permission: string, callback: (granted: boolean) => void) => void;
 type BeforeRequest = (details: { url: string }, callback: (r: { cancel: boolean }) => void) => void;
-type HeadersReceived = (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (r: { responseHeaders?: Record<string, string[]> }) => void) => void;
+type HeadersReceived = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (r: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
 
 export class FakeSession {
   permissionRequest: PermissionRequest | undefined;
@@ -206,7 +209,11 @@ export class Notification extends EventEmitter {
 
 // ---------- nativeImage, Tray, Menu ----------
 export class FakeImage {
-  constructor(readonly source: string, readonly bitmap: Buffer | undefined, readonly size: { width: number; height: number }) {}
+  constructor(
+    readonly source: string,
+    readonly bitmap: Buffer | undefined,
+    readonly size: { width: number; height: number },
+  ) {}
   isEmpty(): boolean {
     return false;
   }
@@ -339,7 +346,12 @@ export const shell = {
 };
 
 // ---------- windows and screens ----------
-interface Bounds { x: number; y: number; width: number; height: number }
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = [];
@@ -433,7 +445,12 @@ export class BrowserWindow extends EventEmitter {
 
   /** The user clicks the close button: listeners may prevent it. */
   close(): void {
-    const e = { defaultPrevented: false, preventDefault(): void { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault(): void {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('close', e);
     if (!e.defaultPrevented) this.destroy();
   }
@@ -456,4 +473,21 @@ export const screen = {
   getDisplayMatching: (): { workArea: Bounds } => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
 };
 
-export default { app, session, powerMonitor, net, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell, BrowserWindow, screen };
+export default {
+  app,
+  session,
+  powerMonitor,
+  net,
+  safeStorage,
+  Notification,
+  nativeImage,
+  Menu,
+  Tray,
+  ipcMain,
+  contextBridge,
+  ipcRenderer,
+  clipboard,
+  shell,
+  BrowserWindow,
+  screen,
+};

@@ -90,7 +90,10 @@ describe('voipbin-notifier run --json', () => {
     expect(noCreds.code).toBe(2);
     expect(noCreds.lines).toEqual([{ type: 'error', code: 'credentials_missing', message: expect.stringMatching(/VOIPBIN_TOKEN/) as unknown }]);
 
-    const badTopic = await runCli(['run', '--json', '--api-url', emu.url, '--topics', `customer_id:${acct.customerId}:call:call_,agent_id:${acct.agentId}:call:*`], { VOIPBIN_TOKEN: acct.jwt });
+    const badTopic = await runCli(
+      ['run', '--json', '--api-url', emu.url, '--topics', `customer_id:${acct.customerId}:call:call_,agent_id:${acct.agentId}:call:*`],
+      { VOIPBIN_TOKEN: acct.jwt },
+    );
     expect(badTopic.code).toBe(2);
     const err = badTopic.lines[0]!;
     expect(err).toMatchObject({ type: 'error', code: 'invalid_topic' });

@@ -23,9 +23,12 @@ afterEach(async () => {
 });
 
 const credentialsFile = (): string => join(cfg, 'credentials.json');
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
-const login = (args: string[], stdin: string | undefined): ReturnType<typeof runCli> =>
-  runCli(['login', '--json', '--api-url', emu.url, ...args], env, stdin);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+const login = (args: string[], stdin: string | undefined): ReturnType<typeof runCli> => runCli(['login', '--json', '--api-url', emu.url, ...args], env, stdin);
 
 describe('voipbin-notifier whoami: expiry, precedence, broken files', () => {
   it('whoami: an expired token is exit 3 with its date; one near expiry gets a token_expiry warning', async () => {

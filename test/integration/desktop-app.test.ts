@@ -53,8 +53,14 @@ function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> }
     logger: (opts.log ?? memoryLogger()).logger,
     logFolder: join(dir, 'logs'),
     port: {
-      copyToClipboard: (t) => { clipboard.text = t; return Promise.resolve(); },
-      openExternal: (u) => { opened.push(u); return Promise.resolve(); },
+      copyToClipboard: (t) => {
+        clipboard.text = t;
+        return Promise.resolve();
+      },
+      openExternal: (u) => {
+        opened.push(u);
+        return Promise.resolve();
+      },
       openPath: () => Promise.resolve(''),
       setAutostart: () => Promise.resolve(),
       autostartSupported: false,
@@ -103,7 +109,13 @@ describe('DesktopApp', () => {
     const callTopic = `customer_id:${a.customerId}:call:call_`;
     expect(emu.connections().find((x) => !x.closed)!.topics).not.toContain(callTopic);
     await c.notifications.update({ customerCalls: true });
-    await emu.waitFor(() => emu.connections().find((x) => !x.closed)?.topics.includes(callTopic) === true);
+    await emu.waitFor(
+      () =>
+        emu
+          .connections()
+          .find((x) => !x.closed)
+          ?.topics.includes(callTopic) === true,
+    );
     expect(c.subscriptions.view().active.map((r) => r.topic)).toContain(callTopic);
     const inbound = new InboundCall({ customerId: a.customerId, caller: { type: 'tel', target: '+15550100' }, number: { type: 'tel', target: '+15550199' } });
     publishAll(emu, inbound.start());
@@ -119,7 +131,13 @@ describe('DesktopApp', () => {
     await c.start();
     await until(c, 'retrying', (s) => s.connection.state === 'reconnecting' && s.connection.lastError?.code === 'server_error');
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
-    expect(c.state.account).toMatchObject({ kind: 'accesskey', customerId: a.customerId, customerAdmin: true, expiry: 'ok', expiresAt: expect.any(Number) as unknown });
+    expect(c.state.account).toMatchObject({
+      kind: 'accesskey',
+      customerId: a.customerId,
+      customerAdmin: true,
+      expiry: 'ok',
+      expiresAt: expect.any(Number) as unknown,
+    });
     await c.stop();
   });
 
@@ -132,7 +150,12 @@ describe('DesktopApp', () => {
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
     c.systemEvent('suspend');
     emu.goSilent();
-    const ring = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(emu, ring.start());
     const connections = emu.connections().length;
     c.systemEvent('resume');
@@ -198,7 +221,12 @@ describe('DesktopApp', () => {
     const { c, opened, clipboard } = controller({ sink, log });
     await c.start();
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
-    const ring = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(emu, ring.start());
     await until(c, 'pop-up', () => sink.shown.some((p) => p.kind === 'incoming_call'));
     const popup = sink.shown.find((p) => p.kind === 'incoming_call')!;
@@ -235,10 +263,19 @@ describe('DesktopApp', () => {
     const paused = c.notifications.settings.pausedUntil;
     expect(typeof paused).toBe('number');
     // …and the window turns off the sound of one kind: only that is sent.
-    expect(await handlers['notifications:update']({ kinds: { inbound_message: { sound: false } } })).toMatchObject({ ok: true, value: { pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false } } } });
-    expect(c.notifications.settings).toMatchObject({ pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false }, incoming_call: { enabled: true, sound: true } } });
+    expect(await handlers['notifications:update']({ kinds: { inbound_message: { sound: false } } })).toMatchObject({
+      ok: true,
+      value: { pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false } } },
+    });
+    expect(c.notifications.settings).toMatchObject({
+      pausedUntil: paused,
+      kinds: { inbound_message: { enabled: true, sound: false }, incoming_call: { enabled: true, sound: true } },
+    });
     // A whole settings object is not a patch: refused, nothing changed.
-    expect(await handlers['notifications:update']({ ...c.notifications.settings, kinds: undefined, extra: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await handlers['notifications:update']({ ...c.notifications.settings, kinds: undefined, extra: true })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
     await until(c, 'the pause in the state', (s) => s.pausedUntil === paused);
     await c.stop();
   });

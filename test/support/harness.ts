@@ -34,7 +34,10 @@ export function seedAccount(emu: VoipbinEmulator, permission: number = PERMISSIO
     password,
     name: 'Alice Agent',
     permission,
-    addresses: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }],
+    addresses: [
+      { type: 'extension', target: '2001' },
+      { type: 'tel', target: '+15550002001' },
+    ],
   });
   return { customerId: customer.id, agentId: agent.id, jwt: emu.issueJwt(agent.id), accesskey: emu.addAccessKey(customer.id), username, password };
 }
@@ -54,7 +57,12 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
 /** Records everything a listener emits, with waits that fail loudly. */
 export class Recorder {
   readonly seen: { [K in keyof ListenerEvents]: ListenerEvents[K][] } = {
-    state: [], subscribed: [], error: [], quarantined: [], event: [], catchup: [],
+    state: [],
+    subscribed: [],
+    error: [],
+    quarantined: [],
+    event: [],
+    catchup: [],
   };
 
   constructor(target: { on<K extends keyof ListenerEvents>(e: K, fn: (p: ListenerEvents[K]) => void): unknown }) {

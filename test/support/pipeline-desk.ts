@@ -1,4 +1,10 @@
-import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notify/notification-center.js';
+import {
+  NotificationCenter,
+  type DecidedNotification,
+  type NotificationSink,
+  type PopUp,
+  type Withdrawal,
+} from '../../main/core/notify/notification-center.js';
 import { EventOrdering } from '../../main/core/stream/event-ordering.js';
 import { parseFrame } from '../../main/core/stream/frames.js';
 import { decodeAgentToken, type Identity } from '../../main/core/account/identity.js';
@@ -21,7 +27,11 @@ export class PipelineDesk {
 
   constructor(identity: Identity = agent, settings: Partial<NotificationSettings> = {}, sink?: NotificationSink) {
     this.center = new NotificationCenter({
-      identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings }, sink, logger: createLogger({ level: 'silent' }), now: () => this.clock,
+      identity,
+      settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings },
+      sink,
+      logger: createLogger({ level: 'silent' }),
+      now: () => this.clock,
     });
     this.center.on('notification', (n) => this.notes.push(n));
     this.center.on('withdrawn', (w) => this.withdrawn.push(w));
@@ -52,4 +62,3 @@ export class PipelineDesk {
     return this.notes.map((n) => n.kind);
   }
 }
-

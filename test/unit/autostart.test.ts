@@ -36,7 +36,10 @@ describe('autostart', () => {
 
   it('an unwritable place is a sentence, not a stack', async () => {
     await writeFile(join(dir, 'file'), '');
-    await expect(new XdgAutostart(join(dir, 'file', 'autostart'), '/x').set(true)).rejects.toMatchObject({ code: 'config_invalid', message: expect.stringMatching(/^Could not turn on start at login/) as unknown });
+    await expect(new XdgAutostart(join(dir, 'file', 'autostart'), '/x').set(true)).rejects.toMatchObject({
+      code: 'config_invalid',
+      message: expect.stringMatching(/^Could not turn on start at login/) as unknown,
+    });
   });
 
   it('paths and flags', () => {

@@ -47,7 +47,12 @@ describe('safeStorage sealer', () => {
     expect(p).toMatchObject({ protection: 'keychain', seal: true, warning: undefined });
     expect(p.sealer).toBeDefined();
     const store = new FileCredentialStore({ dir, sealer: p.sealer });
-    const saved = { apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt' as const, token: TOKEN }, username: 'alex', savedAt: new Date('2026-11-20T10:00:00Z') };
+    const saved = {
+      apiUrl: 'https://api.voipbin.net',
+      credential: { kind: 'jwt' as const, token: TOKEN },
+      username: 'alex',
+      savedAt: new Date('2026-11-20T10:00:00Z'),
+    };
     await store.save(saved);
     const onDisk = await readFile(store.location);
     expect(store.location.endsWith('credentials.sealed')).toBe(true);
@@ -89,7 +94,14 @@ function desktopApp(): InstanceType<typeof DesktopApp> {
     sink: undefined,
     logger: silentLogger(),
     logFolder: dir,
-    port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.resolve(), openPath: () => Promise.resolve(''), setAutostart: () => Promise.resolve(), autostartSupported: false, quit: () => undefined },
+    port: {
+      copyToClipboard: () => Promise.resolve(),
+      openExternal: () => Promise.resolve(),
+      openPath: () => Promise.resolve(''),
+      setAutostart: () => Promise.resolve(),
+      autostartSupported: false,
+      quit: () => undefined,
+    },
   });
 }
 
@@ -106,7 +118,15 @@ describe('IPC registration', () => {
   async function registered(): Promise<(channel: string, ev: unknown, payload?: unknown) => Promise<unknown>> {
     const c = desktopApp();
     await c.start();
-    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: 7, pageUrl: PAGE }, { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS }], silentLogger());
+    registerIpc(
+      fake.ipcMain as never,
+      createIpcHandlers(c, silentLogger()),
+      () => [
+        { webContentsId: 7, pageUrl: PAGE },
+        { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS },
+      ],
+      silentLogger(),
+    );
     return (channel, ev, payload) => {
       const h = fake.ipcMain.handlers.get(channel);
       if (h === undefined) throw new Error(`no handler for ${channel}`);
@@ -149,14 +169,22 @@ describe('IPC registration', () => {
     }
     // Nor may the call window's page borrow the settings window's rights from another webContents.
     const callPageInSettingsWebContents = { url: CALL_PAGE };
-    expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(REFUSED);
+    expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(
+      REFUSED,
+    );
   });
 
-  it('refuses malformed payloads with the schema\'s reason, and never reaches the app', async () => {
+  it("refuses malformed payloads with the schema's reason, and never reaches the app", async () => {
     const call = await registered();
-    expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown } });
+    expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown },
+    });
     expect(await call('notifications:history', event(), { limit: 10_000 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await call('account:sign-in', event(), { method: 'password', apiUrl: '', username: '', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'username: enter your username' } });
+    expect(await call('account:sign-in', event(), { method: 'password', apiUrl: '', username: '', password: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: 'username: enter your username' },
+    });
     expect(await call('subscriptions:set', event(), { topics: 'agent_id:x' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await call('state:get', event(), { unexpected: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
@@ -176,7 +204,7 @@ describe('tray', () => {
     const acts: unknown[] = [];
     const view = new TrayView((a) => acts.push(a), assets, 'linux');
     const tray = fake.Tray.created.at(-1)!;
-    expect((tray.image).source).toBe('/app/assets/tray/linux/signed-out-24.png');
+    expect(tray.image.source).toBe('/app/assets/tray/linux/signed-out-24.png');
 
     const now = Date.parse('2026-11-23T10:00:00Z');
     const connected = baseState({ connection: { state: 'subscribed', lastEventAt: now - 120_000 } });
@@ -208,7 +236,12 @@ describe('tray', () => {
 
   it('paints an unread dot on Linux and Windows, and puts the count in the title on macOS', () => {
     const now = Date.now();
-    const unread = baseState({ unread: 3, recent: [{ seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true }] });
+    const unread = baseState({
+      unread: 3,
+      recent: [
+        { seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true },
+      ],
+    });
     const linux = new TrayView(() => undefined, assets, 'linux');
     linux.update(unread, now);
     const lt = fake.Tray.created.at(-1)!;
@@ -231,11 +264,14 @@ describe('tray', () => {
 
   it('menu template: separators, submenus and clicks', () => {
     const acts: unknown[] = [];
-    const t = menuTemplate([
-      { label: 'a', enabled: false },
-      { label: 'Pause', enabled: true, submenu: [{ label: 'For 1 hour', enabled: true, action: { type: 'pause', choice: '1h' } }] },
-      { label: 'Quit', enabled: true, action: { type: 'quit' }, separatorBefore: true },
-    ], (a) => acts.push(a));
+    const t = menuTemplate(
+      [
+        { label: 'a', enabled: false },
+        { label: 'Pause', enabled: true, submenu: [{ label: 'For 1 hour', enabled: true, action: { type: 'pause', choice: '1h' } }] },
+        { label: 'Quit', enabled: true, action: { type: 'quit' }, separatorBefore: true },
+      ],
+      (a) => acts.push(a),
+    );
     expect(t.map((i) => i.type ?? i.label)).toEqual(['a', 'Pause', 'separator', 'Quit']);
     (t[1]?.submenu as { click?: () => void }[])[0]?.click?.();
     (t[3] as { click?: () => void }).click?.();
@@ -252,7 +288,13 @@ describe('settings window', () => {
   const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
   it('made on demand, shown when ready; a second show brings the same window forward; closed, it is gone', async () => {
-    const win = new SettingsWindow({ preload: '/p.cjs', page: '/index.html', title: () => 'VoIPBIN Notifier — Receiving calls', trayless: () => false, quitting: () => false });
+    const win = new SettingsWindow({
+      preload: '/p.cjs',
+      page: '/index.html',
+      title: () => 'VoIPBIN Notifier — Receiving calls',
+      trayless: () => false,
+      quitting: () => false,
+    });
     const before = fake.BrowserWindow.created.length;
     win.show();
     const w = fake.BrowserWindow.created.at(-1)!;
@@ -285,7 +327,13 @@ describe('settings window', () => {
 });
 
 describe('call window', () => {
-  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({ id, title, body: 'Ringing on extension 2001', startedAt: Date.now(), openable: true });
+  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({
+    id,
+    title,
+    body: 'Ringing on extension 2001',
+    startedAt: Date.now(),
+    openable: true,
+  });
   const A = ring('a0000000-0000-4000-8000-0000000000aa', 'Incoming call from Jane Cooper');
   const B = ring('b0000000-0000-4000-8000-0000000000bb', 'Incoming call from Ravi Shah');
   const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -364,14 +412,28 @@ describe('call window', () => {
 });
 
 describe('Electron notification sink', () => {
-  const popup = { kind: 'incoming_call' as const, resourceId: 'call-1', title: 'Incoming call from Jane', body: 'Ringing on desk phone', sound: true, urgent: true, at: 0 };
+  const popup = {
+    kind: 'incoming_call' as const,
+    resourceId: 'call-1',
+    title: 'Incoming call from Jane',
+    body: 'Ringing on desk phone',
+    sound: true,
+    urgent: true,
+    at: 0,
+  };
 
   it('calls stay until dealt with and break through as critical; a click deep-links its resource', async () => {
     const clicks: string[] = [];
     const sink = new ElectronNotificationSink({ onClick: (id) => clicks.push(id) });
     await sink.show(popup);
     const n = fake.Notification.created.at(-1)!;
-    expect(n.options).toMatchObject({ title: 'Incoming call from Jane', body: 'Ringing on desk phone', silent: false, urgency: 'critical', timeoutType: 'never' });
+    expect(n.options).toMatchObject({
+      title: 'Incoming call from Jane',
+      body: 'Ringing on desk phone',
+      silent: false,
+      urgency: 'critical',
+      timeoutType: 'never',
+    });
     n.click();
     expect(clicks).toEqual(['call-1']);
     await sink.show({ ...popup, kind: 'chat_message', resourceId: 'msg-1', sound: false, urgent: false });
@@ -398,10 +460,17 @@ describe('Electron notification sink', () => {
   });
 
   it('where the notification server renders markup (Linux), the body is escaped; elsewhere it is passed as it is', async () => {
-    const hostile = { ...popup, kind: 'inbound_message' as const, resourceId: 'sms-1', title: 'SMS from Tom & Jerry', body: 'Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>' };
+    const hostile = {
+      ...popup,
+      kind: 'inbound_message' as const,
+      resourceId: 'sms-1',
+      title: 'SMS from Tom & Jerry',
+      body: 'Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>',
+    };
     await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => true }).show(hostile);
     expect(fake.Notification.created.at(-1)!.options).toMatchObject({
-      title: 'SMS from Tom & Jerry', body: 'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+      title: 'SMS from Tom & Jerry',
+      body: 'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
     });
     await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => false }).show(hostile);
     expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);

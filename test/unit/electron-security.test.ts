@@ -37,7 +37,10 @@ describe('Electron security checklist', () => {
     try {
       const before = fake.BrowserWindow.created.length;
       new SettingsWindow({ preload: '/app/preload.cjs', page: '/app/index.html', title: () => 't', trayless: () => false, quitting: () => false }).show();
-      const ringing = { ...baseState(), ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true }] };
+      const ringing = {
+        ...baseState(),
+        ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true }],
+      };
       new CallWindow({ preload: '/app/preload.cjs', page: '/app/call.html', onClosed: () => undefined }).update(ringing);
       return fake.BrowserWindow.created.slice(before).map((w) => w.options);
     } finally {
@@ -51,11 +54,15 @@ describe('Electron security checklist', () => {
     for (const options of windows) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' });
     expect(windows[0]?.minWidth).toBeLessThanOrEqual(480);
     // While developing (npm start), the developer tools are there.
-    for (const options of createdWindows(false)) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/preload.cjs' });
+    for (const options of createdWindows(false))
+      expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/preload.cjs' });
   });
 
   it('windows are made only by the two window adapters', () => {
-    const created = mainSources.filter(([, s]) => /new BrowserWindow\(/.test(s)).map(([f]) => f).sort();
+    const created = mainSources
+      .filter(([, s]) => /new BrowserWindow\(/.test(s))
+      .map(([f]) => f)
+      .sort();
     expect(created).toEqual(['main/electron/call-window.ts', 'main/electron/settings-window.ts']);
   });
 
@@ -72,7 +79,8 @@ describe('Electron security checklist', () => {
     const s = new fake.FakeSession();
     lockDownSession(s as never);
     const granted: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read']) s.permissionRequest?.({}, permission, (g) => granted.push(g));
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read'])
+      s.permissionRequest?.({}, permission, (g) => granted.push(g));
     expect(granted).toEqual([false, false, false, false, false]);
     expect(s.permissionCheck?.({}, 'media', 'file://', {})).toBe(false);
     const cancelled = (url: string): boolean | undefined => {
@@ -82,7 +90,15 @@ describe('Electron security checklist', () => {
     };
     expect(cancelled('file:///app/dist/renderer/index.html')).toBe(false);
     expect(cancelled('devtools://devtools/bundled/inspector.html')).toBe(false);
-    for (const url of ['https://evil.example/x.js', 'http://127.0.0.1:9/', 'ws://evil.example/', 'data:text/html,<script>1</script>', 'blob:file:///x', 'filesystem:file:///x', 'FILE:/x']) {
+    for (const url of [
+      'https://evil.example/x.js',
+      'http://127.0.0.1:9/',
+      'ws://evil.example/',
+      'data:text/html,<script>1</script>',
+      'blob:file:///x',
+      'filesystem:file:///x',
+      'FILE:/x',
+    ]) {
       expect(cancelled(url), url).toBe(true);
     }
     let headers: Record<string, string[]> | undefined;
@@ -102,19 +118,25 @@ describe('Electron security checklist', () => {
     const uses = mainSources.flatMap(([f, s]) => [...s.matchAll(/shell\.openExternal\(/g)].map(() => f));
     expect(uses).toEqual(['main/electron/main.ts']);
     const opened: string[] = [];
-    const links = new ConsoleLinks(() => 'https://admin.voipbin.net/calls/{id}', (url) => {
-      opened.push(url);
-      return Promise.resolve();
-    });
+    const links = new ConsoleLinks(
+      () => 'https://admin.voipbin.net/calls/{id}',
+      (url) => {
+        opened.push(url);
+        return Promise.resolve();
+      },
+    );
     const id = 'c0ffee00-0000-4000-8000-000000000001';
     expect(await links.open({ kind: 'call', id })).toMatchObject({ opened: true });
     expect(await links.open({ kind: 'call', id: 'https://evil.example/' })).toMatchObject({ opened: false });
     expect(await links.open({ kind: 'call', id: '../../evil.example' })).toMatchObject({ opened: false });
     expect(await links.open(undefined)).toMatchObject({ opened: false });
-    const hostile = new ConsoleLinks(() => 'javascript:alert(1)//{id}', (url) => {
-      opened.push(url);
-      return Promise.resolve();
-    });
+    const hostile = new ConsoleLinks(
+      () => 'javascript:alert(1)//{id}',
+      (url) => {
+        opened.push(url);
+        return Promise.resolve();
+      },
+    );
     expect(await hostile.open({ kind: 'call', id })).toMatchObject({ opened: false });
     expect(opened).toEqual([`https://admin.voipbin.net/calls/${id}`]);
   });
@@ -129,9 +151,23 @@ describe('Electron security checklist', () => {
   it('every IPC handler validates its payload', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vbn-sec-'));
     const c = new DesktopApp({
-      version: 't', credentials: new FileCredentialStore({ dir }), protection: { protection: 'keychain', seal: true, warning: undefined },
-      settings: electronSettingsStore({ file: join(dir, 'settings.json') }), sink: undefined, logger: silentLogger(), logFolder: dir,
-      port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.reject(new Error('must not open')), openPath: () => Promise.resolve('must not open'), setAutostart: () => Promise.reject(new Error('must not change')), autostartSupported: true, quit: () => { throw new Error('must not quit'); } },
+      version: 't',
+      credentials: new FileCredentialStore({ dir }),
+      protection: { protection: 'keychain', seal: true, warning: undefined },
+      settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
+      sink: undefined,
+      logger: silentLogger(),
+      logFolder: dir,
+      port: {
+        copyToClipboard: () => Promise.resolve(),
+        openExternal: () => Promise.reject(new Error('must not open')),
+        openPath: () => Promise.resolve('must not open'),
+        setAutostart: () => Promise.reject(new Error('must not change')),
+        autostartSupported: true,
+        quit: () => {
+          throw new Error('must not quit');
+        },
+      },
     });
     const handlers = createIpcHandlers(c, silentLogger());
     for (const channel of CHANNEL_NAMES) {
@@ -142,12 +178,22 @@ describe('Electron security checklist', () => {
     }
   });
 
-  it('the preload exposes one bridge object, never ipcRenderer itself', () => {
-    const preload = read('main/electron/preload.ts');
-    expect([...preload.matchAll(/exposeInMainWorld\(/g)]).toHaveLength(1);
-    expect(preload).toMatch(/exposeInMainWorld\('voipbin', createBridge\(/);
-    expect(preload).not.toMatch(/exposeInMainWorld\([^]*?,\s*ipcRenderer\s*[,)]/);
-    expect(preload).not.toMatch(/ipcRenderer\.send(Sync)?\(/);
+  it('the preload exposes one bridge object, never ipcRenderer itself', async () => {
+    await import('../../main/electron/preload.js');
+    expect([...fake.contextBridge.exposed.keys()]).toEqual(['voipbin']);
+    const bridge = fake.contextBridge.exposed.get('voipbin') as Record<string, unknown>;
+    // Nothing of ipcRenderer is reachable from what the page gets: only our own two functions.
+    const ipc = new Set<unknown>([
+      fake.ipcRenderer,
+      ...['invoke', 'on', 'once', 'emit', 'removeListener', 'send', 'sendSync'].map((k): unknown => Reflect.get(fake.ipcRenderer, k)),
+    ]);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onState']);
+    for (const value of Object.values(bridge)) {
+      expect(typeof value).toBe('function');
+      expect(ipc.has(value)).toBe(false);
+    }
+    // Only invoke (answered, sender-checked) crosses; never the fire-and-forget send.
+    expect(read('main/electron/preload.ts')).not.toMatch(/ipcRenderer\.send(Sync|To)?\(/);
   });
 
   // Every page the app loads: the settings window and the call window.
@@ -160,7 +206,12 @@ describe('Electron security checklist', () => {
     const html = read(`renderer/${page}`);
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
     expect(csp).toBeDefined();
-    const directives = new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? '', v]));
+    const directives = new Map(
+      (csp ?? '')
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k ?? '', v]),
+    );
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
@@ -181,13 +232,22 @@ describe('Electron security checklist', () => {
   });
 
   it('the window never writes HTML from strings or evaluates code', () => {
-    const offenders = rendererSources.filter(([, s]) => /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(s)).map(([f]) => f);
+    const offenders = rendererSources
+      .filter(([, s]) => /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(s))
+      .map(([f]) => f);
     expect(offenders).toEqual([]);
   });
 
   it('packaged builds set the Electron fuses that close the back doors', () => {
     const builder = read('electron-builder.yml');
-    for (const [fuse, value] of [['runAsNode', false], ['enableNodeOptionsEnvironmentVariable', false], ['enableNodeCliInspectArguments', false], ['enableEmbeddedAsarIntegrityValidation', true], ['onlyLoadAppFromAsar', true], ['enableCookieEncryption', true]] as const) {
+    for (const [fuse, value] of [
+      ['runAsNode', false],
+      ['enableNodeOptionsEnvironmentVariable', false],
+      ['enableNodeCliInspectArguments', false],
+      ['enableEmbeddedAsarIntegrityValidation', true],
+      ['onlyLoadAppFromAsar', true],
+      ['enableCookieEncryption', true],
+    ] as const) {
       expect(builder, fuse).toMatch(new RegExp(`^\\s+${fuse}: ${String(value)}\\b`, 'm'));
     }
   });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrame, classifyResource, type ResourceKind } from '../../main/core/stream/frames.js';
 import {
-  makeCall, makeGroupcall, makeSms, makeConversation, makeConversationMessage, makeChatMessage,
-  makeQueuecall, makeTranscript, makeRecording, makeAgentResource,
+  makeCall,
+  makeGroupcall,
+  makeSms,
+  makeConversation,
+  makeConversationMessage,
+  makeChatMessage,
+  makeQueuecall,
+  makeTranscript,
+  makeRecording,
+  makeAgentResource,
 } from '../../emulator/fixtures.js';
 
 describe('frame classification by shape (frames carry no event type)', () => {

@@ -48,7 +48,9 @@ describe('odd field types never cost a notification', () => {
   });
 
   it('team chat from a sender whose id is not a string is from "a teammate"', () => {
-    const desk = new Desk(admin).feed([{ eventType: 'chatmessage_created', data: { ...makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID }), owner_id: 5, text: ['hi'] } }]);
+    const desk = new Desk(admin).feed([
+      { eventType: 'chatmessage_created', data: { ...makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID }), owner_id: 5, text: ['hi'] } },
+    ]);
     expect(desk.notes[0]).toMatchObject({ kind: 'chat_message', title: 'Team chat from a teammate', body: '(attachment)' });
   });
 });
@@ -62,10 +64,12 @@ describe('hidden and oversized text', () => {
   });
 
   it('NUL, escape sequences, line breaks and bidirectional overrides are gone from titles and bodies', () => {
-    const desk = new Desk(admin).feed([sms({
-      source: { type: 'tel', target: '+15550142', name: 'Bank\u0000\u001b]52;c;ZXZpbA==\u0007 \u202eknab\u202c\nsupport' },
-      text: 'Line one\r\nLine two\u001b[2J\u2066 done\u0085',
-    })]);
+    const desk = new Desk(admin).feed([
+      sms({
+        source: { type: 'tel', target: '+15550142', name: 'Bank\u0000\u001b]52;c;ZXZpbA==\u0007 \u202eknab\u202c\nsupport' },
+        text: 'Line one\r\nLine two\u001b[2J\u2066 done\u0085',
+      }),
+    ]);
     const n = desk.notes[0]!;
     expect(n.title).toBe('SMS from Bank ]52;c;ZXZpbA== knab support to +15551230000');
     expect(n.body).toBe('Line one Line two [2J done');
@@ -94,7 +98,9 @@ describe('escapes for each place text is shown', () => {
   });
 
   it('markup: & < > are entities, so nothing can be bold or a link', () => {
-    expect(escapeMarkup('Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>')).toBe('Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;');
+    expect(escapeMarkup('Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>')).toBe(
+      'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+    );
   });
 
   it('menus: & is shown, not taken as a mnemonic', () => {

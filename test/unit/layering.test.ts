@@ -50,10 +50,19 @@ describe('layering lint rules', () => {
   });
 
   it.each([
-    ['main/core/stream/x.ts', "import { readAddress } from './frames.js'; import { NotifierError } from '../platform/index.js'; import { validateTopic } from '../../../shared/topics.js'; import WebSocket from 'ws'; import { readFileSync } from 'node:fs';"],
+    [
+      'main/core/stream/x.ts',
+      "import { readAddress } from './frames.js'; import { NotifierError } from '../platform/index.js'; import { validateTopic } from '../../../shared/topics.js'; import WebSocket from 'ws'; import { readFileSync } from 'node:fs';",
+    ],
     ['main/cli/x.ts', "import { Listener } from '../core/stream/index.js'; import { VoipbinEmulator } from '../../emulator/index.js';"],
-    ['main/desktop/x.ts', "import { Listener } from '../core/stream/index.js'; import { CHANNELS } from '../../shared/ipc-contract.js'; import { readFile } from 'node:fs/promises';"],
-    ['main/electron/x.ts', "import { app, Tray } from 'electron'; import { trayModel } from '../desktop/shell/tray-model.js'; import { redactor } from '../core/platform/index.js';"],
+    [
+      'main/desktop/x.ts',
+      "import { Listener } from '../core/stream/index.js'; import { CHANNELS } from '../../shared/ipc-contract.js'; import { readFile } from 'node:fs/promises';",
+    ],
+    [
+      'main/electron/x.ts',
+      "import { app, Tray } from 'electron'; import { trayModel } from '../desktop/shell/tray-model.js'; import { redactor } from '../core/platform/index.js';",
+    ],
     ['renderer/x.ts', "import { validateTopic } from '../shared/topics.js';"],
   ])('%s: allowed imports pass', async (file, code) => {
     expect(await errorsFor(file, code)).toEqual([]);

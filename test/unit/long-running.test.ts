@@ -91,7 +91,11 @@ describe('storm guard and the wall clock', () => {
   it('a clock set back starts a new window instead of holding pop-ups until it catches up', () => {
     let now = Date.parse('2026-11-23T10:00:00Z');
     const summaries: number[] = [];
-    const guard = new StormGuard({ maxPerWindow: 2, windowMs: 2_000 }, (held) => summaries.push([...held.values()].reduce((a, b) => a + b, 0)), () => now);
+    const guard = new StormGuard(
+      { maxPerWindow: 2, windowMs: 2_000 },
+      (held) => summaries.push([...held.values()].reduce((a, b) => a + b, 0)),
+      () => now,
+    );
     expect([guard.admit('incoming_call'), guard.admit('incoming_call'), guard.admit('incoming_call')]).toEqual([true, true, false]);
     now -= 60 * 60_000;
     expect(guard.admit('incoming_call')).toBe(true);

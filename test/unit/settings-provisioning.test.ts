@@ -17,7 +17,7 @@ const prov: Provisioning = {
 const file = (): string => join(mkdtempSync(join(tmpdir(), 'vbn-settings-')), 'settings.json');
 
 describe('settings with central provisioning', () => {
-  it('a new user starts from the administrator\'s presets', async () => {
+  it("a new user starts from the administrator's presets", async () => {
     const store = electronSettingsStore({ file: file(), provisioning: prov });
     const { settings } = await store.load();
     expect(settings).toMatchObject({ apiUrl: 'https://voipbin.acme.example', autostart: false });
@@ -27,7 +27,15 @@ describe('settings with central provisioning', () => {
 
   it('an existing user keeps their choices, except locked ones', async () => {
     const f = file();
-    writeFileSync(f, JSON.stringify({ ...DEFAULT_APP_SETTINGS, apiUrl: 'https://api.voipbin.net', autostart: true, notifications: { ...DEFAULT_APP_SETTINGS.notifications, privacy: false, customerCalls: false } }));
+    writeFileSync(
+      f,
+      JSON.stringify({
+        ...DEFAULT_APP_SETTINGS,
+        apiUrl: 'https://api.voipbin.net',
+        autostart: true,
+        notifications: { ...DEFAULT_APP_SETTINGS.notifications, privacy: false, customerCalls: false },
+      }),
+    );
     const { settings } = await electronSettingsStore({ file: f, provisioning: prov }).load();
     expect(settings.apiUrl).toBe('https://voipbin.acme.example');
     expect(settings.notifications.privacy).toBe(true);
@@ -42,7 +50,8 @@ describe('settings with central provisioning', () => {
     await store.update({ autostart: true });
     const before = readFileSync(f, 'utf8');
     await expect(store.update({ notifications: { privacy: false } })).rejects.toMatchObject({
-      code: 'setting_locked', message: expect.stringMatching(/administrator set and locked "notifications.privacy"/) as unknown,
+      code: 'setting_locked',
+      message: expect.stringMatching(/administrator set and locked "notifications.privacy"/) as unknown,
     });
     expect(readFileSync(f, 'utf8')).toBe(before);
     expect(store.settings.notifications.privacy).toBe(true);

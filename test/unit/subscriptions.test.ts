@@ -46,8 +46,9 @@ describe('default subscriptions (PROTOCOL §2.6)', () => {
 
 describe('user topics', () => {
   it('are validated before anything is sent, naming each bad topic and why', () => {
-    expect(() => resolveTopics(agent, [`agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:message`, `agent_id:${OTHER_ID}:call`]))
-      .toThrow(/"customer_id:.*:message": customer-wide topics need .*; "agent_id:9e8d.*": agent_id topics must use your own agent id/);
+    expect(() => resolveTopics(agent, [`agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:message`, `agent_id:${OTHER_ID}:call`])).toThrow(
+      /"customer_id:.*:message": customer-wide topics need .*; "agent_id:9e8d.*": agent_id topics must use your own agent id/,
+    );
   });
   it('replace the defaults and are de-duplicated', () => {
     const t = `agent_id:${AGENT_ID}:call:call_ringing`;

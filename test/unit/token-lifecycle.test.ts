@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  HOUR_MS, expiryNotice, expiryStage, formatDuration, nextStageAt, watchTokenExpiry, type ExpiryNotice,
+  HOUR_MS,
+  expiryNotice,
+  expiryStage,
+  formatDuration,
+  nextStageAt,
+  watchTokenExpiry,
+  type ExpiryNotice,
 } from '../../main/core/account/token-lifecycle.js';
 import type { Clock } from '../../main/core/platform/clock.js';
 

@@ -54,24 +54,51 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
   try {
     const customer = emu.addCustomer({ name: 'Acme Support', email: 'support@acme.example' });
     const me = emu.addAgent({
-      customerId: customer.id, username: 'alex', password: 'demo-password', name: 'Alex Morgan',
-      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager, addresses: [DESK, MOBILE],
+      customerId: customer.id,
+      username: 'alex',
+      password: 'demo-password',
+      name: 'Alex Morgan',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager,
+      addresses: [DESK, MOBILE],
     });
-    const teammate = emu.addAgent({ customerId: customer.id, username: 'sam', password: 'demo-password', name: 'Sam Lee', permission: PERMISSION.CustomerAgent });
+    const teammate = emu.addAgent({
+      customerId: customer.id,
+      username: 'sam',
+      password: 'demo-password',
+      name: 'Sam Lee',
+      permission: PERMISSION.CustomerAgent,
+    });
     const endpoints = resolveApiUrl(emu.url);
     const credential = parseCredential(emu.issueJwt(me.id), 'token');
     const identity = decodeAgentToken(credential.kind === 'jwt' ? credential.token : '');
     narrate(`VoIPBIN emulator at ${emu.url}; signed in as Alex Morgan (desk phone 2001, mobile +15550002001). Ctrl-C ends the demo.`);
     const notifier = startHeadlessNotifier({
-      endpoints, credential, identity, topics: (id) => defaultTopics(id), rest: new RestClient({ endpoints, credential }),
-      log, out, notify: opts.notify, settings: () => DEFAULT_NOTIFICATION_SETTINGS,
+      endpoints,
+      credential,
+      identity,
+      topics: (id) => defaultTopics(id),
+      rest: new RestClient({ endpoints, credential }),
+      log,
+      out,
+      notify: opts.notify,
+      settings: () => DEFAULT_NOTIFICATION_SETTINGS,
     });
     stop.signal.addEventListener('abort', () => notifier.session.stop('interrupted'), { once: true });
     // The story waits for the reconnect and its catch-up, so it reads the same at any speed.
     const caughtUp = (): Promise<void> =>
       new Promise((resolve) => {
-        const off = notifier.session.on('catchup', () => { off(); resolve(); });
-        stop.signal.addEventListener('abort', () => { off(); resolve(); }, { once: true });
+        const off = notifier.session.on('catchup', () => {
+          off();
+          resolve();
+        });
+        stop.signal.addEventListener(
+          'abort',
+          () => {
+            off();
+            resolve();
+          },
+          { once: true },
+        );
       });
     const ring = (who: ReturnType<typeof caller>): AgentRing => new AgentRing({ customerId: customer.id, agentId: me.id, caller: who, legTo: [DESK, MOBILE] });
 
@@ -108,14 +135,22 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       async () => {
         await pause(2);
         narrate('A customer texts the support number.');
-        emu.publish('message_created', makeSms({
-          customer_id: customer.id, source: { type: 'tel', target: '+15550142' },
-          targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
-          text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
-        }));
+        emu.publish(
+          'message_created',
+          makeSms({
+            customer_id: customer.id,
+            source: { type: 'tel', target: '+15550142' },
+            targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+            text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
+          }),
+        );
         await pause(2);
         narrate('Sam writes in team chat.');
-        emu.publish('chatmessage_created', makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }), { participants: [me.id] });
+        emu.publish(
+          'chatmessage_created',
+          makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }),
+          { participants: [me.id] },
+        );
       },
       async () => {
         await pause(3);

@@ -53,7 +53,15 @@ const RELEASE_MS = 2_000;
 export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
   const sink = o.notify === 'native' ? nativeSink() : undefined;
   const session = new NotifierSession({
-    endpoints: o.endpoints, credential: o.credential, identity: o.identity, rest: o.rest, topics: o.topics, settings: o.settings, sink, logger: o.log, stream: o.stream,
+    endpoints: o.endpoints,
+    credential: o.credential,
+    identity: o.identity,
+    rest: o.rest,
+    topics: o.topics,
+    settings: o.settings,
+    sink,
+    logger: o.log,
+    stream: o.stream,
   });
   session.on('state', (s) => o.out.state(s.to, s.at));
   session.on('subscribed', (s) => o.out.subscribed(s.topics, s.connection));
@@ -68,9 +76,11 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     o.log.warn(n.message);
   });
   session.on('identity', (identity) => {
-    o.log.info(identity.kind === 'agent'
-      ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
-      : `using an access key for customer ${identity.customerName ?? identity.customerId}`);
+    o.log.info(
+      identity.kind === 'agent'
+        ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
+        : `using an access key for customer ${identity.customerName ?? identity.customerId}`,
+    );
   });
   const stopped = session.stopped.then(async (final) => {
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.

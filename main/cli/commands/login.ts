@@ -36,7 +36,8 @@ async function loginEndpoints(flags: LoginFlags, env: NodeJS.ProcessEnv, store: 
 
 async function pastedCredential(flags: LoginFlags): Promise<Credential | undefined> {
   if (flags.tokenStdin === true) {
-    if (flags.token !== undefined || flags.accesskey !== undefined) throw new NotifierError('bad_usage', 'Give the token either on standard input (--token-stdin) or as an option, not both.');
+    if (flags.token !== undefined || flags.accesskey !== undefined)
+      throw new NotifierError('bad_usage', 'Give the token either on standard input (--token-stdin) or as an option, not both.');
     return parseCredential(await readSecretFromStdin('Token or access key'), 'token');
   }
   if (flags.token !== undefined || flags.accesskey !== undefined) return credentialFrom(flags, 'on the command line');
@@ -46,7 +47,10 @@ async function pastedCredential(flags: LoginFlags): Promise<Credential | undefin
 async function signIn(flags: LoginFlags, endpoints: ApiEndpoints): Promise<{ credential: Credential; identity: Identity; username: string | undefined }> {
   if (flags.password !== undefined) {
     redactor.add(flags.password);
-    throw new NotifierError('bad_usage', 'Refusing --password: arguments are visible to other users and stay in shell history. Pipe the password in with --password-stdin (or type it at the prompt).');
+    throw new NotifierError(
+      'bad_usage',
+      'Refusing --password: arguments are visible to other users and stay in shell history. Pipe the password in with --password-stdin (or type it at the prompt).',
+    );
   }
   const pasted = await pastedCredential(flags);
   if (pasted !== undefined) {
@@ -59,7 +63,10 @@ async function signIn(flags: LoginFlags, endpoints: ApiEndpoints): Promise<{ cre
   }
   // On a terminal a hidden prompt is as safe as stdin; in scripts the flag makes the intent explicit.
   if (flags.passwordStdin !== true && !process.stdin.isTTY) {
-    throw new NotifierError('bad_usage', 'The password is read from standard input: add --password-stdin (e.g. `printf %s "$PW" | voipbin-notifier login --username alice --password-stdin`).');
+    throw new NotifierError(
+      'bad_usage',
+      'The password is read from standard input: add --password-stdin (e.g. `printf %s "$PW" | voipbin-notifier login --username alice --password-stdin`).',
+    );
   }
   const password = await readSecretFromStdin('Password');
   const result = await login(endpoints, flags.username, password);
@@ -70,7 +77,10 @@ export function addLoginCommand(parent: Command, setExit: (code: number) => void
   const cmd = parent
     .command('login')
     .description('Sign in to VoIPBIN and save the credentials for this user (file readable only by you); "logout" removes them.')
-    .option('--api-url <url>', 'VoIPBIN API root (self-hosted servers); env VOIPBIN_API_URL; default: the server of the previous sign-in, else https://api.voipbin.net')
+    .option(
+      '--api-url <url>',
+      'VoIPBIN API root (self-hosted servers); env VOIPBIN_API_URL; default: the server of the previous sign-in, else https://api.voipbin.net',
+    )
     .option('--username <name>', 'agent username')
     .option('--password-stdin', 'read the password from standard input (prompted without echo on a terminal)')
     .option('--token-stdin', 'instead of a password: read an agent token or access key (vb_…) from standard input, check it and save it')
@@ -78,14 +88,16 @@ export function addLoginCommand(parent: Command, setExit: (code: number) => void
     .option('--accesskey <key>', 'save this access key vb_… (prefer --token-stdin)')
     .addOption(new Option('--password <password>').hideHelp());
   addOutputOptions(cmd).action(async (flags: LoginFlags) => {
-    setExit(await runOneShot(flags, async (out) => {
-      const store = credentialStore(process.env);
-      const endpoints = await loginEndpoints(flags, process.env, store);
-      const { credential, identity, username } = await signIn(flags, endpoints);
-      await store.save({ apiUrl: endpoints.root, credential, username, savedAt: new Date() });
-      const lines = [`Signed in to ${endpoints.root} as ${describeIdentity(identity).join('\n  ')}`, `Saved to ${store.location} (readable only by you).`];
-      out.result({ type: 'login', ...identityFields(identity), api_url: endpoints.root, saved_to: store.location }, lines.join('\n'));
-      return EXIT.ok;
-    }));
+    setExit(
+      await runOneShot(flags, async (out) => {
+        const store = credentialStore(process.env);
+        const endpoints = await loginEndpoints(flags, process.env, store);
+        const { credential, identity, username } = await signIn(flags, endpoints);
+        await store.save({ apiUrl: endpoints.root, credential, username, savedAt: new Date() });
+        const lines = [`Signed in to ${endpoints.root} as ${describeIdentity(identity).join('\n  ')}`, `Saved to ${store.location} (readable only by you).`];
+        out.result({ type: 'login', ...identityFields(identity), api_url: endpoints.root, saved_to: store.location }, lines.join('\n'));
+        return EXIT.ok;
+      }),
+    );
   });
 }

@@ -1,5 +1,16 @@
 import { RestClient } from '../../core/api/index.js';
-import { decodeAgentToken, resolveCredentials, type CredentialSource, type ResolvedCredentials, type FileCredentialStore, type StoredCredentials, SavedSignInWatch, nextSavedSignIn, type SavedSignInChange, type Identity } from '../../core/account/index.js';
+import {
+  decodeAgentToken,
+  resolveCredentials,
+  type CredentialSource,
+  type ResolvedCredentials,
+  type FileCredentialStore,
+  type StoredCredentials,
+  SavedSignInWatch,
+  nextSavedSignIn,
+  type SavedSignInChange,
+  type Identity,
+} from '../../core/account/index.js';
 import { credentialStore } from './credentials-option.js';
 import { NotifierError, isNotifierError, describeError, type Logger } from '../../core/platform/index.js';
 import { resolveTopics } from '../../core/stream/index.js';
@@ -32,7 +43,15 @@ function headlessSettings(opts: RunOptions, identity: Identity): NotificationSet
 }
 
 /** Stops that a new sign-in can cure: the server refused this one, or it ran out. */
-const CURABLE_BY_LOGIN: ReadonlySet<string> = new Set(['auth_failed', 'account_frozen', 'account_expired', 'account_deleted', 'unsupported_token', 'credentials_invalid', 'credentials_missing']);
+const CURABLE_BY_LOGIN: ReadonlySet<string> = new Set([
+  'auth_failed',
+  'account_frozen',
+  'account_expired',
+  'account_deleted',
+  'unsupported_token',
+  'credentials_invalid',
+  'credentials_missing',
+]);
 
 type SessionEnd = { kind: 'exit'; code: number } | { kind: 'again' };
 
@@ -64,7 +83,15 @@ function mayWaitForLogin(opts: RunOptions, source: CredentialSource | undefined)
   return opts.waitForLogin && (source === undefined || source === 'stored');
 }
 
-async function waitForLogin(store: FileCredentialStore, current: StoredCredentials | undefined, reason: string, message: string, out: Output, log: Logger, signal: AbortSignal): Promise<SessionEnd> {
+async function waitForLogin(
+  store: FileCredentialStore,
+  current: StoredCredentials | undefined,
+  reason: string,
+  message: string,
+  out: Output,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<SessionEnd> {
   out.waitingForLogin(reason, message);
   log.warn(message);
   const next = await nextSavedSignIn(store, current, signal);
@@ -73,7 +100,14 @@ async function waitForLogin(store: FileCredentialStore, current: StoredCredentia
   return { kind: 'again' };
 }
 
-async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output, log: Logger, store: FileCredentialStore, signal: AbortSignal): Promise<SessionEnd> {
+async function runSession(
+  opts: RunOptions,
+  env: NodeJS.ProcessEnv,
+  out: Output,
+  log: Logger,
+  store: FileCredentialStore,
+  signal: AbortSignal,
+): Promise<SessionEnd> {
   let savedWatch: SavedSignInWatch | undefined;
   let resolved: ResolvedCredentials | undefined;
   try {
@@ -83,7 +117,13 @@ async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output,
     // A JWT names its agent; an access key is read from the server by the session, with retries.
     const identity = credential.kind === 'jwt' ? decodeAgentToken(credential.token) : undefined;
     const notifier = startHeadlessNotifier({
-      endpoints, credential, identity, rest, log, out, notify: opts.notify,
+      endpoints,
+      credential,
+      identity,
+      rest,
+      log,
+      out,
+      notify: opts.notify,
       // --customer-calls needs the customer-wide call topic, or those calls would never arrive live.
       topics: (id) => resolveTopics(id, opts.topics, { customerCalls: opts.customerCalls }),
       settings: (id) => headlessSettings(opts, id),
@@ -113,7 +153,15 @@ async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output,
     }
     if (change?.kind === 'removed') {
       if (mayWaitForLogin(opts, resolved.source)) {
-        return await waitForLogin(store, undefined, 'signed_out', 'Signed out ("voipbin-notifier logout"): not receiving calls until someone signs in with "voipbin-notifier login".', out, log, signal);
+        return await waitForLogin(
+          store,
+          undefined,
+          'signed_out',
+          'Signed out ("voipbin-notifier logout"): not receiving calls until someone signs in with "voipbin-notifier login".',
+          out,
+          log,
+          signal,
+        );
       }
       out.signedOut('The saved sign-in was removed ("voipbin-notifier logout"): stopped.');
       return { kind: 'exit', code: EXIT.ok };
@@ -128,7 +176,15 @@ async function runSession(opts: RunOptions, env: NodeJS.ProcessEnv, out: Output,
     out.error(err);
     log.error(err.userMessage);
     if (CURABLE_BY_LOGIN.has(err.code) && mayWaitForLogin(opts, resolved?.source)) {
-      return await waitForLogin(store, resolved?.stored, err.code, `${err.userMessage} Waiting for a new sign-in ("voipbin-notifier login").`, out, log, signal);
+      return await waitForLogin(
+        store,
+        resolved?.stored,
+        err.code,
+        `${err.userMessage} Waiting for a new sign-in ("voipbin-notifier login").`,
+        out,
+        log,
+        signal,
+      );
     }
     return { kind: 'exit', code: exitCodeFor(err.code) };
   } finally {

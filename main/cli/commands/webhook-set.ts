@@ -29,27 +29,31 @@ export function addWebhookSetCommands(webhook: Command, setExit: (code: number) 
     .requiredOption('--uri <url>', 'public http(s) URL VoIPBIN will send every event to')
     .option('--method <method>', 'POST, PUT, GET or DELETE (default: the current method, else POST)');
   addOutputOptions(addCredentialOptions(set)).action(async (flags: Flags & { uri: string; method?: string }) => {
-    setExit(await runOneShot(flags, async (out) => {
-      const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
-      // Bad input is told before anything goes over the network.
-      parseWebhookUrl(flags.uri);
-      const { rest, credential } = await commandRestClient(flags, process.env);
-      const c = await setWebhook({ rest, authority: authorityOf(credential) }, { uri: flags.uri, method });
-      report(out, c, `Webhook set: ${c.update.method} ${oneLine(c.update.uri)}\nCheck it with: voipbin-notifier webhook test`);
-      return EXIT.ok;
-    }));
+    setExit(
+      await runOneShot(flags, async (out) => {
+        const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
+        // Bad input is told before anything goes over the network.
+        parseWebhookUrl(flags.uri);
+        const { rest, credential } = await commandRestClient(flags, process.env);
+        const c = await setWebhook({ rest, authority: authorityOf(credential) }, { uri: flags.uri, method });
+        report(out, c, `Webhook set: ${c.update.method} ${oneLine(c.update.uri)}\nCheck it with: voipbin-notifier webhook test`);
+        return EXIT.ok;
+      }),
+    );
   });
 
   const disable = webhook
     .command('disable')
     .description('Stop VoIPBIN sending events to the webhook (clears the URI, keeps the method and every other field).');
   addOutputOptions(addCredentialOptions(disable)).action(async (flags: Flags) => {
-    setExit(await runOneShot(flags, async (out) => {
-      const { rest, credential } = await commandRestClient(flags, process.env);
-      const c = await disableWebhook({ rest, authority: authorityOf(credential) });
-      const kept = c.update.method !== '' ? ` The method (${oneLine(c.update.method, 20)}) is kept, so "webhook set --uri …" re-enables it as it was.` : '';
-      report(out, c, `Webhook disabled: VoIPBIN no longer sends events to a URL.${kept}`);
-      return EXIT.ok;
-    }));
+    setExit(
+      await runOneShot(flags, async (out) => {
+        const { rest, credential } = await commandRestClient(flags, process.env);
+        const c = await disableWebhook({ rest, authority: authorityOf(credential) });
+        const kept = c.update.method !== '' ? ` The method (${oneLine(c.update.method, 20)}) is kept, so "webhook set --uri …" re-enables it as it was.` : '';
+        report(out, c, `Webhook disabled: VoIPBIN no longer sends events to a URL.${kept}`);
+        return EXIT.ok;
+      }),
+    );
   });
 }

@@ -26,38 +26,40 @@ export function addWebhookTestCommand(webhook: Command, setExit: (code: number) 
     .option('--method <method>', "POST, PUT, GET or DELETE instead of the account's method")
     .option('--event <type>', `sample event: ${SAMPLE_EVENT_TYPES.join(', ')}`, 'call_hangup');
   addOutputOptions(addCredentialOptions(cmd)).action(async (flags: TestFlags) => {
-    setExit(await runOneShot(flags, async (out, log) => {
-      const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
-      const { rest, credential } = await commandRestClient(flags, process.env);
-      const authority = authorityOf(credential);
-      const agentId = authority !== undefined && 'agentId' in authority && typeof authority.agentId === 'string' ? authority.agentId : undefined;
-      log.info(`sending ${flags.event} to ${flags.uri ?? "the account's webhook"}`);
-      const t = await testWebhook({ rest, authority }, { event: flags.event, uri: flags.uri, method, agentId });
-      for (const w of t.warnings) out.warning(w.code, w.message);
-      const r = t.result;
-      const line = {
-        type: 'webhook_test',
-        event: t.event,
-        method: t.method,
-        uri: t.uri,
-        status: r.status ?? null,
-        latency_ms: r.latencyMs,
-        verdict: r.verdict,
-        signed: r.signed,
-        message: r.explanation,
-        ...(r.redirects.length > 0 ? { redirects: r.redirects } : {}),
-        ...(r.error !== undefined ? { error: r.error } : {}),
-        ...(r.responseExcerpt !== undefined ? { response_excerpt: r.responseExcerpt } : {}),
-      };
-      // The URI (any admin may set it) and the receiver's reply are someone else's text: one plain line each.
-      const human = [
-        `${oneLine(t.method, 20)} ${oneLine(t.uri)} → ${r.status ?? 'no response'} in ${r.latencyMs} ms: ${r.verdict.replace('_', ' ')}`,
-        oneLine(r.explanation),
-        r.signed ? `Signed with ${SIGNATURE_HEADER} using the account's signing secret.` : 'Sent unsigned.',
-        ...(r.responseExcerpt !== undefined ? [`Receiver said: ${oneLine(r.responseExcerpt, 300)}`] : []),
-      ].join('\n');
-      out.result(line, human);
-      return r.verdict === 'delivered' ? EXIT.ok : EXIT.failure;
-    }));
+    setExit(
+      await runOneShot(flags, async (out, log) => {
+        const method = flags.method === undefined ? undefined : parseWebhookMethod(flags.method);
+        const { rest, credential } = await commandRestClient(flags, process.env);
+        const authority = authorityOf(credential);
+        const agentId = authority !== undefined && 'agentId' in authority && typeof authority.agentId === 'string' ? authority.agentId : undefined;
+        log.info(`sending ${flags.event} to ${flags.uri ?? "the account's webhook"}`);
+        const t = await testWebhook({ rest, authority }, { event: flags.event, uri: flags.uri, method, agentId });
+        for (const w of t.warnings) out.warning(w.code, w.message);
+        const r = t.result;
+        const line = {
+          type: 'webhook_test',
+          event: t.event,
+          method: t.method,
+          uri: t.uri,
+          status: r.status ?? null,
+          latency_ms: r.latencyMs,
+          verdict: r.verdict,
+          signed: r.signed,
+          message: r.explanation,
+          ...(r.redirects.length > 0 ? { redirects: r.redirects } : {}),
+          ...(r.error !== undefined ? { error: r.error } : {}),
+          ...(r.responseExcerpt !== undefined ? { response_excerpt: r.responseExcerpt } : {}),
+        };
+        // The URI (any admin may set it) and the receiver's reply are someone else's text: one plain line each.
+        const human = [
+          `${oneLine(t.method, 20)} ${oneLine(t.uri)} → ${r.status ?? 'no response'} in ${r.latencyMs} ms: ${r.verdict.replace('_', ' ')}`,
+          oneLine(r.explanation),
+          r.signed ? `Signed with ${SIGNATURE_HEADER} using the account's signing secret.` : 'Sent unsigned.',
+          ...(r.responseExcerpt !== undefined ? [`Receiver said: ${oneLine(r.responseExcerpt, 300)}`] : []),
+        ].join('\n');
+        out.result(line, human);
+        return r.verdict === 'delivered' ? EXIT.ok : EXIT.failure;
+      }),
+    );
   });
 }

@@ -10,16 +10,18 @@ import { EXIT } from '../exit-codes.js';
 export function addWhoamiCommand(parent: Command, setExit: (code: number) => void): void {
   const cmd = parent.command('whoami').description('Show who the credentials belong to: agent, customer, permissions and expiry (never the token).');
   addOutputOptions(addCredentialOptions(cmd)).action(async (flags: CredentialFlags & OutputFlags) => {
-    setExit(await runOneShot(flags, async (out) => {
-      const { credential, endpoints, source } = await commandCredentials(flags, process.env);
-      const identity = await verifiedIdentity(credential, new RestClient({ endpoints, credential }));
-      const from = { flags: 'command line', env: 'environment', stored: 'saved sign-in' }[source];
-      out.result(
-        { type: 'whoami', ...identityFields(identity), source, api_url: endpoints.root },
-        [describeIdentity(identity).join('\n'), `server: ${endpoints.root} (credentials from the ${from})`].join('\n'),
-      );
-      reportExpiry(out, identity);
-      return EXIT.ok;
-    }));
+    setExit(
+      await runOneShot(flags, async (out) => {
+        const { credential, endpoints, source } = await commandCredentials(flags, process.env);
+        const identity = await verifiedIdentity(credential, new RestClient({ endpoints, credential }));
+        const from = { flags: 'command line', env: 'environment', stored: 'saved sign-in' }[source];
+        out.result(
+          { type: 'whoami', ...identityFields(identity), source, api_url: endpoints.root },
+          [describeIdentity(identity).join('\n'), `server: ${endpoints.root} (credentials from the ${from})`].join('\n'),
+        );
+        reportExpiry(out, identity);
+        return EXIT.ok;
+      }),
+    );
   });
 }

@@ -156,7 +156,9 @@ export class HumanOutput implements Output {
 
   catchup(r: CatchupReport): void {
     if (r.since === undefined && r.accepted.length === 0) return;
-    write(`${time(Date.now())}  caught up: ${r.accepted.length} change${r.accepted.length === 1 ? '' : 's'} since ${r.since === undefined ? 'start' : time(r.since)}`);
+    write(
+      `${time(Date.now())}  caught up: ${r.accepted.length} change${r.accepted.length === 1 ? '' : 's'} since ${r.since === undefined ? 'start' : time(r.since)}`,
+    );
   }
 
   error(e: NotifierError): void {
@@ -186,5 +188,4 @@ export class HumanOutput implements Output {
   signedOut(message: string): void {
     write(`${time(Date.now())}  ${message}`);
   }
-
 }

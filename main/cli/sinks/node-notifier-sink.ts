@@ -24,7 +24,10 @@ type Send = (options: Record<string, unknown>) => Promise<void>;
 
 /** "Command failed: notify-send …\nCannot autolaunch D-Bus…" → the helper's own last words. */
 function reasonOf(err: Error): string {
-  const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('Command failed'));
+  const lines = err.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('Command failed'));
   return lines.at(-1) ?? err.message;
 }
 
@@ -49,12 +52,11 @@ export class NodeNotifierSink implements NotificationSink {
     this.platform = opts.platform ?? process.platform;
     this.appId = opts.appId ?? APP_ID;
     const backend =
-      this.platform === 'darwin' ? new nodeNotifier.NotificationCenter()
-      : this.platform === 'win32' ? new nodeNotifier.WindowsToaster()
-      : undefined;
-    this.send = backend === undefined
-      ? () => Promise.reject(new Error(`notifications are not supported on ${this.platform}`))
-      : promisify((o, cb) => backend.notify(o, cb));
+      this.platform === 'darwin' ? new nodeNotifier.NotificationCenter() : this.platform === 'win32' ? new nodeNotifier.WindowsToaster() : undefined;
+    this.send =
+      backend === undefined
+        ? () => Promise.reject(new Error(`notifications are not supported on ${this.platform}`))
+        : promisify((o, cb) => backend.notify(o, cb));
   }
 
   async show(p: PopUp): Promise<void> {

@@ -62,10 +62,15 @@ export async function login(endpoints: ApiEndpoints, username: string, password:
 function loginFailure(status: number, body: string, retryAfter: string | null, requestId: string | undefined): ApiError {
   const make = (code: ConstructorParameters<typeof ApiError>[0], msg: string, retryMs?: number): ApiError =>
     new ApiError(code, msg, status, undefined, undefined, retryMs, requestId);
-  if (status === 400) return make('wrong_password', 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
+  if (status === 400)
+    return make('wrong_password', 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
   if (status === 429) {
     const ms = parseRetryAfter(retryAfter);
-    return make('rate_limited', `Too many sign-in attempts from this address; wait ${ms === undefined ? 'a little' : `${Math.ceil(ms / 1000)} s`} and try again.`, ms);
+    return make(
+      'rate_limited',
+      `Too many sign-in attempts from this address; wait ${ms === undefined ? 'a little' : `${Math.ceil(ms / 1000)} s`} and try again.`,
+      ms,
+    );
   }
   if (status >= 500) return make('server_error', `VoIPBIN had a server error (${status}) during sign-in; try again in a moment.`);
   return apiErrorFrom({ status, body, retryAfter, requestId }, 'sign-in');

@@ -46,21 +46,25 @@ const FileSchema = z.discriminatedUnion('kind', [
 
 export function encodeStoredCredentials(c: StoredCredentials): string {
   const secret = c.credential.kind === 'jwt' ? { token: c.credential.token } : { accesskey: c.credential.key };
-  return JSON.stringify({
-    api_url: c.apiUrl,
-    kind: c.credential.kind,
-    ...secret,
-    ...(c.username !== undefined ? { username: c.username } : {}),
-    saved_at: c.savedAt.toISOString(),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        api_url: c.apiUrl,
+        kind: c.credential.kind,
+        ...secret,
+        ...(c.username !== undefined ? { username: c.username } : {}),
+        saved_at: c.savedAt.toISOString(),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** Throws `config_invalid` naming the file; never echoes its contents (they hold a secret). */
 export function decodeStoredCredentials(text: string, location: string): StoredCredentials {
-  const broken = (why: string): NotifierError => new NotifierError(
-    'config_invalid',
-    `The saved credentials in ${location} are unreadable (${why}). Run "voipbin-notifier logout" and sign in again.`,
-  );
+  const broken = (why: string): NotifierError =>
+    new NotifierError('config_invalid', `The saved credentials in ${location} are unreadable (${why}). Run "voipbin-notifier logout" and sign in again.`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -130,7 +134,10 @@ export class FileCredentialStore implements CredentialStore {
     try {
       text = this.sealer === undefined ? raw.toString('utf8') : await this.sealer.unseal(raw);
     } catch {
-      throw new NotifierError('config_invalid', `The saved credentials in ${this.location} cannot be unsealed (saved by another user or machine?). Sign in again.`);
+      throw new NotifierError(
+        'config_invalid',
+        `The saved credentials in ${this.location} cannot be unsealed (saved by another user or machine?). Sign in again.`,
+      );
     }
     return decodeStoredCredentials(text, this.location);
   }
@@ -143,7 +150,12 @@ export class FileCredentialStore implements CredentialStore {
       data = this.sealer === undefined ? Buffer.from(text, 'utf8') : await this.sealer.seal(text);
     } catch (e) {
       // A locked or missing keychain: say so instead of passing the keychain's own exception on.
-      throw new NotifierError('config_invalid', `Cannot protect the credentials with the system keychain (${describeError(e)}); nothing was saved. Unlock the keychain and sign in again.`, {}, { cause: e });
+      throw new NotifierError(
+        'config_invalid',
+        `Cannot protect the credentials with the system keychain (${describeError(e)}); nothing was saved. Unlock the keychain and sign in again.`,
+        {},
+        { cause: e },
+      );
     }
     const tmp = `${this.location}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     let created = false;
@@ -178,7 +190,6 @@ export class FileCredentialStore implements CredentialStore {
       throw new NotifierError('config_invalid', `Cannot remove the saved credentials in ${this.location}: ${describeError(e)}`);
     }
   }
-
 }
 
 /**

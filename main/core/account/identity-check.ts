@@ -14,7 +14,10 @@ export async function verifiedIdentity(cred: Credential, rest: RestClient, now: 
   if (cred.kind === 'accesskey') return resolveIdentity(cred, rest);
   const identity = decodeAgentToken(cred.token);
   if (identity.expiresAt !== undefined && identity.expiresAt.getTime() <= now) {
-    throw new NotifierError('auth_failed', `This sign-in expired at ${identity.expiresAt.toISOString()}; VoIPBIN will refuse it. Sign in again to keep receiving calls.`);
+    throw new NotifierError(
+      'auth_failed',
+      `This sign-in expired at ${identity.expiresAt.toISOString()}; VoIPBIN will refuse it. Sign in again to keep receiving calls.`,
+    );
   }
   const me = await rest.get('/me', MeSchema);
   if (me.id.toLowerCase() !== identity.agentId) {

@@ -51,14 +51,19 @@ const AddressSchema = z.object({
 const JwtPayloadSchema = z.object({
   type: z.string().optional(),
   expire: z.string().optional(),
-  agent: z.object({
-    id: z.string(),
-    customer_id: z.string(),
-    username: z.string().optional().default(''),
-    name: z.string().optional().default(''),
-    permission: z.number().int().nonnegative().optional().default(0),
-    addresses: z.array(AddressSchema).nullish().transform((a) => a ?? []),
-  }).optional(),
+  agent: z
+    .object({
+      id: z.string(),
+      customer_id: z.string(),
+      username: z.string().optional().default(''),
+      name: z.string().optional().default(''),
+      permission: z.number().int().nonnegative().optional().default(0),
+      addresses: z
+        .array(AddressSchema)
+        .nullish()
+        .transform((a) => a ?? []),
+    })
+    .optional(),
 });
 
 function decodeSegment(segment: string): unknown {
@@ -152,9 +157,9 @@ export async function accessKeyExpiry(key: string, rest: RestClient): Promise<Da
     return undefined;
   }
   const prefix = key.slice(0, KEY_PREFIX_LENGTH);
-  const expiries = new Set(items
-    .filter((k) => k.token_prefix === prefix && parseVoipbinTime(k.tm_delete) === undefined)
-    .map((k) => parseVoipbinTime(k.tm_expire) ?? Infinity));
+  const expiries = new Set(
+    items.filter((k) => k.token_prefix === prefix && parseVoipbinTime(k.tm_delete) === undefined).map((k) => parseVoipbinTime(k.tm_expire) ?? Infinity),
+  );
   if (expiries.size !== 1) return undefined;
   const [micros] = [...expiries];
   // Year 9999 (or no date) means it does not expire.

@@ -10,10 +10,7 @@ import { NotifierError, describeError, isNotifierError } from '../platform/index
  * which file-system watchers report unreliably across platforms, and a look every two seconds is
  * nothing next to a call's ringing time.
  */
-export type SavedSignInChange =
-  | { kind: 'replaced'; stored: StoredCredentials }
-  | { kind: 'removed' }
-  | { kind: 'unreadable'; error: NotifierError };
+export type SavedSignInChange = { kind: 'replaced'; stored: StoredCredentials } | { kind: 'removed' } | { kind: 'unreadable'; error: NotifierError };
 
 /** The same sign-in: the same secret for the same server (a rewrite of the same login changes nothing). */
 export function sameSignIn(a: StoredCredentials | undefined, b: StoredCredentials | undefined): boolean {
@@ -87,12 +84,22 @@ export class SavedSignInWatch {
 }
 
 /** Resolves with the next saved sign-in that differs from `current` (a login), or when `signal` aborts. */
-export function nextSavedSignIn(store: FileCredentialStore, current: StoredCredentials | undefined, signal: AbortSignal, intervalMs?: number): Promise<StoredCredentials | undefined> {
+export function nextSavedSignIn(
+  store: FileCredentialStore,
+  current: StoredCredentials | undefined,
+  signal: AbortSignal,
+  intervalMs?: number,
+): Promise<StoredCredentials | undefined> {
   return new Promise((resolve) => {
-    const watch = new SavedSignInWatch(store, current, (change) => {
-      if (change.kind !== 'replaced') return;
-      finish(change.stored);
-    }, { intervalMs, persistent: true });
+    const watch = new SavedSignInWatch(
+      store,
+      current,
+      (change) => {
+        if (change.kind !== 'replaced') return;
+        finish(change.stored);
+      },
+      { intervalMs, persistent: true },
+    );
     const finish = (stored: StoredCredentials | undefined): void => {
       watch.stop();
       signal.removeEventListener('abort', onAbort);
@@ -106,8 +113,11 @@ export function nextSavedSignIn(store: FileCredentialStore, current: StoredCrede
     signal.addEventListener('abort', onAbort, { once: true });
     watch.start();
     // Saved between our last look and the start of watching: fs.watchFile reports only later changes.
-    void store.load().then((stored) => {
-      if (stored !== undefined && !sameSignIn(current, stored)) finish(stored);
-    }, () => undefined);
+    void store.load().then(
+      (stored) => {
+        if (stored !== undefined && !sameSignIn(current, stored)) finish(stored);
+      },
+      () => undefined,
+    );
   });
 }

@@ -58,15 +58,21 @@ export function formatDuration(ms: number): string {
 /** What runs out: an agent's sign-in (sign in again) or an access key (a new key is needed). */
 export type ExpiringCredential = 'sign-in' | 'access key';
 
-export function expiryNotice(expiresAt: Date, now: number, t: ExpiryThresholds = DEFAULT_THRESHOLDS, what: ExpiringCredential = 'sign-in'): ExpiryNotice | undefined {
+export function expiryNotice(
+  expiresAt: Date,
+  now: number,
+  t: ExpiryThresholds = DEFAULT_THRESHOLDS,
+  what: ExpiringCredential = 'sign-in',
+): ExpiryNotice | undefined {
   const stage = expiryStage(expiresAt, now, t);
   if (stage === 'ok') return undefined;
   const remainingMs = expiresAt.getTime() - now;
   const at = expiresAt.toISOString();
   const renew = what === 'sign-in' ? 'sign in again' : 'create a new access key in the VoIPBIN console and sign in with it';
-  const message = stage === 'expired'
-    ? `Your VoIPBIN ${what} expired at ${at}. The open connection keeps working for now, but the next reconnect will be refused: ${renew} to keep receiving calls.`
-    : `Your VoIPBIN ${what} expires in ${formatDuration(remainingMs)} (${at}). ${renew.charAt(0).toUpperCase()}${renew.slice(1)} before then to keep receiving calls: after that, the next reconnect will be refused.`;
+  const message =
+    stage === 'expired'
+      ? `Your VoIPBIN ${what} expired at ${at}. The open connection keeps working for now, but the next reconnect will be refused: ${renew} to keep receiving calls.`
+      : `Your VoIPBIN ${what} expires in ${formatDuration(remainingMs)} (${at}). ${renew.charAt(0).toUpperCase()}${renew.slice(1)} before then to keep receiving calls: after that, the next reconnect will be refused.`;
   return { severity: stage, expiresAt, remainingMs, message };
 }
 

@@ -66,17 +66,29 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
     case f.status === 401:
       return make('auth_failed', `VoIPBIN rejected the credentials for ${what} (expired, revoked or wrong). Sign in again to keep receiving calls.`);
     case f.status === 403 && reason === 'ACCOUNT_FROZEN':
-      return make('account_frozen', `The VoIPBIN account is frozen, so ${what} is refused.${frozenDetail(envelope?.details)} An administrator must recover it.`);
+      return make(
+        'account_frozen',
+        `The VoIPBIN account is frozen, so ${what} is refused.${frozenDetail(envelope?.details)} An administrator must recover it.`,
+      );
     case f.status === 403 && reason === 'ACCOUNT_EXPIRED': {
       const recovery = detail(envelope?.details, 'recovery_endpoint');
-      return make('account_expired', `The VoIPBIN account has expired (its sign-up was never confirmed), so ${what} is refused. An administrator must confirm the account's email address${recovery !== undefined ? ` (VoIPBIN can send the confirmation again: ${recovery})` : ''}, then sign in again.`);
+      return make(
+        'account_expired',
+        `The VoIPBIN account has expired (its sign-up was never confirmed), so ${what} is refused. An administrator must confirm the account's email address${recovery !== undefined ? ` (VoIPBIN can send the confirmation again: ${recovery})` : ''}, then sign in again.`,
+      );
     }
     case f.status === 403 && reason === 'ACCOUNT_DELETED':
-      return make('account_deleted', `The VoIPBIN account has been deleted, so ${what} is refused and no calls can reach you through it. Ask your administrator which account to sign in to.`);
+      return make(
+        'account_deleted',
+        `The VoIPBIN account has been deleted, so ${what} is refused and no calls can reach you through it. Ask your administrator which account to sign in to.`,
+      );
     case f.status === 403:
       return make('forbidden', `VoIPBIN refused ${what}: ${oneLine(envelope?.message ?? reason ?? 'permission denied', 300)}.`);
     case f.status === 429:
-      return make('rate_limited', `VoIPBIN is rate-limiting ${what}${retryAfterMs !== undefined ? `; retrying after ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`);
+      return make(
+        'rate_limited',
+        `VoIPBIN is rate-limiting ${what}${retryAfterMs !== undefined ? `; retrying after ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`,
+      );
     case f.status === 404:
       return make('not_found', `${what}: not found on this VoIPBIN server (is the API URL right?).`);
     case f.status >= 500:

@@ -5,9 +5,7 @@ import { NotifierError, redactor } from '../platform/index.js';
  * A JWT goes in `Authorization: Bearer`; an access key in `Cookie: accesskey=` — never as
  * `token` (the server parses any `token` as a JWT, with no fallback) and never in a URL.
  */
-export type Credential =
-  | { kind: 'jwt'; token: string }
-  | { kind: 'accesskey'; key: string };
+export type Credential = { kind: 'jwt'; token: string } | { kind: 'accesskey'; key: string };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const ACCESSKEY_SHAPE = /^vb_[A-Za-z0-9_-]+$/;
@@ -34,9 +32,7 @@ export function parseCredential(raw: string, given: 'token' | 'accesskey'): Cred
 
 /** Headers that authenticate one HTTP request or WebSocket upgrade. */
 export function authHeaders(cred: Credential): Record<string, string> {
-  return cred.kind === 'jwt'
-    ? { Authorization: `Bearer ${cred.token}` }
-    : { Cookie: `accesskey=${cred.key}` };
+  return cred.kind === 'jwt' ? { Authorization: `Bearer ${cred.token}` } : { Cookie: `accesskey=${cred.key}` };
 }
 
 export function credentialSecret(cred: Credential): string {

@@ -15,7 +15,6 @@ export interface RestClientOptions {
   fetchImpl?: typeof fetch;
 }
 
-
 export class RestClient {
   readonly endpoints: ApiEndpoints;
   private readonly credential: Credential;
@@ -53,7 +52,10 @@ export class RestClient {
       for (const raw of items) {
         const parsed = itemSchema.safeParse(raw);
         if (!parsed.success) continue;
-        if (opts.stop?.(parsed.data) === true) { stopped = true; break; }
+        if (opts.stop?.(parsed.data) === true) {
+          stopped = true;
+          break;
+        }
         out.push(parsed.data);
       }
       token = pageToken(body);

@@ -30,9 +30,7 @@ export interface OfferView {
 export type WithdrawReason = 'answered' | 'missed' | 'ended' | 'routed';
 
 export type CallDecision =
-  | { type: 'ring'; offer: OfferView }
-  | { type: 'withdraw'; offer: OfferView; reason: WithdrawReason }
-  | { type: 'missed'; offer: OfferView };
+  { type: 'ring'; offer: OfferView } | { type: 'withdraw'; offer: OfferView; reason: WithdrawReason } | { type: 'missed'; offer: OfferView };
 
 /**
  * live: a frame. gap: REST state after a disconnection (what ended meanwhile was missed).
@@ -69,7 +67,10 @@ export class CallOffers {
   private readonly customerScope: boolean;
   private lastSweep = -Infinity;
 
-  constructor(private readonly identity: Identity, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly identity: Identity,
+    private readonly now: () => number = Date.now,
+  ) {
     this.customerScope = canSeeCustomerScope(identity);
   }
 
@@ -184,7 +185,13 @@ export class CallOffers {
         if (mode === 'startup' && over) return [];
         // A destination of type agent is me; only a concrete address says where it rings.
         const dests = Array.isArray(d.destinations) ? d.destinations.map(readAddress) : [];
-        offer = this.create(id, 'groupcall', 'me', d, dests.find((a) => a !== undefined && a.type !== 'agent'));
+        offer = this.create(
+          id,
+          'groupcall',
+          'me',
+          d,
+          dests.find((a) => a !== undefined && a.type !== 'agent'),
+        );
       }
     }
     offer.groupcallId = id;

@@ -115,9 +115,14 @@ export function messageText(e: ResourceEvent, me: Identity, agentName: (id: stri
   if (e.kind === 'sms' && d.direction === 'inbound') {
     const from = readAddress(d.source);
     const first: unknown = Array.isArray(d.targets) ? d.targets[0] : undefined;
-    const to = displayText(first !== null && typeof first === 'object' && 'destination' in first ? readAddress(first.destination)?.target : undefined, PARTY_MAX);
+    const to = displayText(
+      first !== null && typeof first === 'object' && 'destination' in first ? readAddress(first.destination)?.target : undefined,
+      PARTY_MAX,
+    );
     return bounded({
-      kind: 'inbound_message', resourceId: e.id, at: msgTime(e),
+      kind: 'inbound_message',
+      resourceId: e.id,
+      at: msgTime(e),
       title: `SMS from ${partyName(from)}${to !== '' ? ` to ${to}` : ''}`,
       body: preview(d.text) || '(no text)',
       private: { title: `SMS from ${privateParty(from, 'a customer')}`, body: 'Message hidden (privacy mode)' },
@@ -127,7 +132,9 @@ export function messageText(e: ResourceEvent, me: Identity, agentName: (id: stri
     const from = readAddress(d.source);
     const medias = Array.isArray(d.medias) ? d.medias.length : 0;
     return bounded({
-      kind: 'inbound_message', resourceId: e.id, at: msgTime(e),
+      kind: 'inbound_message',
+      resourceId: e.id,
+      at: msgTime(e),
       title: `Message from ${partyName(from)}`,
       body: preview(d.text) || (medias > 0 ? `${medias} attachment${medias === 1 ? '' : 's'}` : '(no text)'),
       private: { title: `Message from ${privateParty(from, 'a customer')}`, body: 'Message hidden (privacy mode)' },
@@ -137,7 +144,9 @@ export function messageText(e: ResourceEvent, me: Identity, agentName: (id: stri
     // Chat messages carry only the sender's agent id.
     const sender = displayText(typeof d.owner_id === 'string' ? agentName(d.owner_id) : undefined, PARTY_MAX) || 'a teammate';
     return bounded({
-      kind: 'chat_message', resourceId: e.id, at: msgTime(e),
+      kind: 'chat_message',
+      resourceId: e.id,
+      at: msgTime(e),
       title: `Team chat from ${sender}`,
       body: preview(d.text) || '(attachment)',
       private: { title: `Team chat from ${sender}`, body: 'Message hidden (privacy mode)' },

@@ -113,7 +113,11 @@ export class NotificationService {
     const call = (member: string, signature = '', body: unknown[] = []): Promise<unknown[]> =>
       NotificationService.call(dbus, bus, connectionLost, member, signature, body);
     try {
-      const [caps, info] = await Promise.all([call('GetCapabilities'), call('GetServerInformation'), NotificationService.watchSignals(dbus, bus, connectionLost)]);
+      const [caps, info] = await Promise.all([
+        call('GetCapabilities'),
+        call('GetServerInformation'),
+        NotificationService.watchSignals(dbus, bus, connectionLost),
+      ]);
       const capabilities = new Set(Array.isArray(caps[0]) ? caps[0].filter((c): c is string => typeof c === 'string') : []);
       const s = (i: number): string => (typeof info[i] === 'string' ? info[i] : '');
       const service = new NotificationService(dbus, bus, connectionLost, capabilities, { name: s(0), vendor: s(1), version: s(2), specVersion: s(3) });
@@ -156,16 +160,39 @@ export class NotificationService {
     if (m.member === 'NotificationClosed') events.onClosed?.(id, CLOSE_REASONS[(typeof second === 'number' ? second : 4) - 1] ?? 'undefined');
   }
 
-  private static async call(dbus: DbusModule, bus: MessageBus, lost: Promise<never>, member: string, signature: string, body: unknown[], destination = SERVICE, path = PATH, iface = SERVICE): Promise<unknown[]> {
+  private static async call(
+    dbus: DbusModule,
+    bus: MessageBus,
+    lost: Promise<never>,
+    member: string,
+    signature: string,
+    body: unknown[],
+    destination = SERVICE,
+    path = PATH,
+    iface = SERVICE,
+  ): Promise<unknown[]> {
     const msg = new dbus.Message({ destination, path, interface: iface, member, signature, body });
-    const pending = bus.call(msg).then((reply) => (reply !== null && Array.isArray(reply.body) ? (reply.body as unknown[]) : []), (e: unknown) => {
-      throw describeDbusError(e);
-    });
+    const pending = bus.call(msg).then(
+      (reply) => (reply !== null && Array.isArray(reply.body) ? (reply.body as unknown[]) : []),
+      (e: unknown) => {
+        throw describeDbusError(e);
+      },
+    );
     return withTimeout(member, Promise.race([pending, lost]), CALL_TIMEOUT_MS);
   }
 
   private static async watchSignals(dbus: DbusModule, bus: MessageBus, lost: Promise<never>): Promise<void> {
-    await NotificationService.call(dbus, bus, lost, 'AddMatch', 's', [`type='signal',interface='${SERVICE}',path='${PATH}'`], 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus');
+    await NotificationService.call(
+      dbus,
+      bus,
+      lost,
+      'AddMatch',
+      's',
+      [`type='signal',interface='${SERVICE}',path='${PATH}'`],
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+    );
   }
 }
 

@@ -149,7 +149,10 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   /** Calls ringing for this agent right now, worded as their pop-ups (the desktop's call window shows them). */
   ringingForMe(): NotificationText[] {
     // Answered (here or on another device) is no longer ringing, though the call goes on.
-    return this.offers.ringing().filter((o) => o.scope === 'me' && !o.answered).map((offer) => callText({ type: 'ring', offer }));
+    return this.offers
+      .ringing()
+      .filter((o) => o.scope === 'me' && !o.answered)
+      .map((offer) => callText({ type: 'ring', offer }));
   }
 
   /** Resolves once every decision so far has been announced and handed to the sink. */
@@ -176,7 +179,15 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     }
     if (e.kind === 'transcript' || e.kind === 'recording' || e.kind === 'speech') {
       // Never pops up; kept so the history shows what happened around a call.
-      this.history.add({ kind: 'activity', resourceId: e.id ?? '', title: e.kind, body: e.status ?? '', at: e.receivedAt, shown: false, heldBecause: undefined });
+      this.history.add({
+        kind: 'activity',
+        resourceId: e.id ?? '',
+        title: e.kind,
+        body: e.status ?? '',
+        at: e.receivedAt,
+        shown: false,
+        heldBecause: undefined,
+      });
     }
   }
 
@@ -192,7 +203,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private decide(text: NotificationText, holdBecause?: string): void {
     const p = presentationFor(text.kind, this.settings, new Date(this.now()));
     let shown = p.show && holdBecause === undefined;
-    let held = holdBecause ?? (p.heldBecause);
+    let held = holdBecause ?? p.heldBecause;
     // A call ringing for this agent always shows: storms come from customer-wide views and messages.
     if (shown && text.kind !== 'summary' && text.personal !== true && !this.storm.admit(text.kind)) {
       shown = false;
@@ -212,7 +223,15 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       return;
     }
     const visible = this.settings.privacy ? text.private : text;
-    const popUp: PopUp = { kind: text.kind, resourceId: text.resourceId, title: visible.title, body: visible.body, sound: p.sound, urgent: p.urgent, at: text.at };
+    const popUp: PopUp = {
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: visible.title,
+      body: visible.body,
+      sound: p.sound,
+      urgent: p.urgent,
+      at: text.at,
+    };
     this.enqueue(async () => {
       const failure = await this.sinkCall('show', () => sink.show(popUp));
       if (failure === undefined) {
@@ -234,7 +253,14 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     // Field by field, not `{ ...text, shown, heldBecause }`: spreading and then adding properties is a
     // V8 slow path (≈2 µs in Node 20), paid by every decision of a busy customer-wide view.
     const decided: DecidedNotification = {
-      kind: text.kind, resourceId: text.resourceId, title: text.title, body: text.body, private: text.private, at: text.at, shown, heldBecause: held,
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: text.title,
+      body: text.body,
+      private: text.private,
+      at: text.at,
+      shown,
+      heldBecause: held,
     };
     if (text.personal !== undefined) decided.personal = text.personal;
     if (text.resource !== undefined) decided.resource = text.resource;
@@ -294,7 +320,16 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   }
 
   private record(text: NotificationText, shown: boolean, heldBecause: string | undefined): HistoryItem {
-    return this.history.add({ kind: text.kind, resourceId: text.resourceId, title: text.title, body: text.body, at: text.at, shown, heldBecause, resource: text.resource });
+    return this.history.add({
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: text.title,
+      body: text.body,
+      at: text.at,
+      shown,
+      heldBecause,
+      resource: text.resource,
+    });
   }
 
   private stormSummary(held: ReadonlyMap<NotificationKind, number>): void {

@@ -28,7 +28,10 @@ export interface LoggerOptions {
 }
 
 class RedactingLogger implements Logger {
-  constructor(private readonly inner: PinoLogger, private readonly r: Redactor) {}
+  constructor(
+    private readonly inner: PinoLogger,
+    private readonly r: Redactor,
+  ) {}
 
   private emit(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
     if (!this.inner.isLevelEnabled(level)) return;
@@ -37,10 +40,18 @@ class RedactingLogger implements Logger {
     else this.inner[level](this.r.redactValue(fields, terminalSafe) as Record<string, unknown>, safeMsg);
   }
 
-  debug(msg: string, fields?: Record<string, unknown>): void { this.emit('debug', msg, fields); }
-  info(msg: string, fields?: Record<string, unknown>): void { this.emit('info', msg, fields); }
-  warn(msg: string, fields?: Record<string, unknown>): void { this.emit('warn', msg, fields); }
-  error(msg: string, fields?: Record<string, unknown>): void { this.emit('error', msg, fields); }
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('debug', msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('info', msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('warn', msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.emit('error', msg, fields);
+  }
 
   child(bindings: Record<string, unknown>): Logger {
     return new RedactingLogger(this.inner.child(this.r.redactValue(bindings, terminalSafe) as Record<string, unknown>), this.r);

@@ -31,9 +31,7 @@ export class Redactor {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
     for (const re of SHAPES) {
-      out = out.replace(re, (match: string, prefix?: string) =>
-        typeof prefix === 'string' && prefix.length < match.length ? prefix + REDACTED : REDACTED,
-      );
+      out = out.replace(re, (match: string, prefix?: string) => (typeof prefix === 'string' && prefix.length < match.length ? prefix + REDACTED : REDACTED));
     }
     return out;
   }

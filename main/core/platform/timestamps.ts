@@ -3,8 +3,7 @@
  * "YYYY-MM-DD hh:mm:ss.ffffff" (UTC) in older payloads and docs, and year 9999 meaning "unset".
  * Returned as microseconds since the epoch so updates within one millisecond still order correctly.
  */
-const PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Digits value[from, to) as a number, or NaN if any is not a digit. */
 function digitsAt(value: string, from: number, to: number): number {

@@ -37,7 +37,12 @@ export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const points = Array.from(text);
   if (points.length <= max) return text;
-  return points.slice(0, Math.max(0, max - 1)).join('').trimEnd() + ELLIPSIS;
+  return (
+    points
+      .slice(0, Math.max(0, max - 1))
+      .join('')
+      .trimEnd() + ELLIPSIS
+  );
 }
 
 /** One line of plain text, safe to show anywhere a person reads it, at most `max` characters. */

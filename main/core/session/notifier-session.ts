@@ -1,16 +1,7 @@
 import { RestClient, type ApiEndpoints, type Credential } from '../api/index.js';
 import { expiringCredential, resolveIdentity, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch, type Identity } from '../account/index.js';
 import { NotificationCenter, type NotificationCenterEvents, type NotificationSink } from '../notify/index.js';
-import {
-  Backoff,
-  NotifierError,
-  TypedEmitter,
-  describeError,
-  isNotifierError,
-  systemClock,
-  type Clock,
-  type Logger,
-} from '../platform/index.js';
+import { Backoff, NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
 import {
   ConnectionStateMachine,
   Listener,
@@ -97,7 +88,10 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'session' });
     this.current = o.identity;
-    this.early = new ConnectionStateMachine((c) => this.show(c), () => this.clock.now());
+    this.early = new ConnectionStateMachine(
+      (c) => this.show(c),
+      () => this.clock.now(),
+    );
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 

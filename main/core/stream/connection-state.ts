@@ -41,7 +41,10 @@ export class IllegalTransition extends Error {
 export class ConnectionStateMachine {
   private current: StateDetail = { state: 'idle' };
 
-  constructor(private readonly onChange: (change: StateChange) => void, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly onChange: (change: StateChange) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get state(): ConnectionState {
     return this.current.state;

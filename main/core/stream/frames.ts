@@ -56,7 +56,12 @@ export function readAddress(v: unknown): Address | undefined {
 /** Order matters: the most specific shapes first. */
 export function classifyResource(d: Resource): ResourceKind {
   if (Array.isArray(d.destinations) && (has(d, 'ring_method') || has(d, 'answer_method') || has(d, 'call_ids'))) return 'groupcall';
-  if (isObject(d.destination) && has(d, 'status') && (has(d, 'master_call_id') || has(d, 'chained_call_ids') || has(d, 'activeflow_id') || has(d, 'hangup_reason'))) return 'call';
+  if (
+    isObject(d.destination) &&
+    has(d, 'status') &&
+    (has(d, 'master_call_id') || has(d, 'chained_call_ids') || has(d, 'activeflow_id') || has(d, 'hangup_reason'))
+  )
+    return 'call';
   if (Array.isArray(d.targets) && has(d, 'text')) return 'sms';
   if (typeof d.conversation_id === 'string' && has(d, 'direction')) return 'conversation_message';
   if (has(d, 'dialog_id') || (has(d, 'account_id') && has(d, 'peer') && has(d, 'self'))) return 'conversation';

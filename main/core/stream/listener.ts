@@ -67,7 +67,14 @@ export class Listener extends TypedEmitter<ListenerEvents> {
   private readonly catchupEnabled: boolean;
   private readonly now: () => number;
   private readonly counters: ListenerStats = {
-    frames: 0, accepted: 0, duplicates: 0, stale: 0, malformed: 0, foreign: 0, connections: 0, lastFrameAt: undefined,
+    frames: 0,
+    accepted: 0,
+    duplicates: 0,
+    stale: 0,
+    malformed: 0,
+    foreign: 0,
+    connections: 0,
+    lastFrameAt: undefined,
   };
   private warnedForeign = false;
   /** Texts of the last frames judged, to skip exact copies. */
@@ -191,7 +198,16 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       return undefined;
     }
     this.counters.accepted += 1;
-    const event: ResourceEvent = { kind: frame.kind, id: frame.id, status: frame.status, updatedAt: frame.updatedAt, eventType: frame.eventType, data: frame.data, source, receivedAt };
+    const event: ResourceEvent = {
+      kind: frame.kind,
+      id: frame.id,
+      status: frame.status,
+      updatedAt: frame.updatedAt,
+      eventType: frame.eventType,
+      data: frame.data,
+      source,
+      receivedAt,
+    };
     this.emit('event', event);
     return event;
   }
@@ -251,7 +267,12 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       this.log.warn(`could not catch up on what happened while disconnected: ${err.userMessage} Retrying in ${Math.ceil(step.delayMs / 1000)} s.`);
       if (!this.catchupFailing) {
         this.catchupFailing = true;
-        this.emit('error', new NotifierError('catchup_failed', `Could not catch up on calls missed while disconnected: ${err.userMessage} Live events still arrive; retrying.`, { cause: err.code }));
+        this.emit(
+          'error',
+          new NotifierError('catchup_failed', `Could not catch up on calls missed while disconnected: ${err.userMessage} Live events still arrive; retrying.`, {
+            cause: err.code,
+          }),
+        );
       }
       clearTimeout(this.catchupTimer);
       this.catchupTimer = setTimeout(() => {

@@ -36,11 +36,17 @@ export async function readRefusal(res: IncomingMessage): Promise<NotifierError> 
   const status = res.statusCode ?? 0;
   if (status >= 200 && status < 300) {
     // A delegate token passes authentication but the handler refuses it without a word (§1.2).
-    return new NotifierError('unsupported_token', 'VoIPBIN accepted the credentials but refused the event stream (delegate tokens cannot use it). Use an agent sign-in or an access key.');
+    return new NotifierError(
+      'unsupported_token',
+      'VoIPBIN accepted the credentials but refused the event stream (delegate tokens cannot use it). Use an agent sign-in or an access key.',
+    );
   }
   const header = (name: string): string | undefined => {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
-  return apiErrorFrom({ status, body: Buffer.concat(chunks).toString('utf8'), retryAfter: header('retry-after'), requestId: header('x-request-id') }, 'the event stream connection');
+  return apiErrorFrom(
+    { status, body: Buffer.concat(chunks).toString('utf8'), retryAfter: header('retry-after'), requestId: header('x-request-id') },
+    'the event stream connection',
+  );
 }

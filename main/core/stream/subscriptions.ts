@@ -18,12 +18,7 @@ export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
   const topics: string[] = [];
   if (id.kind === 'agent') {
     const me = `agent_id:${id.agentId}`;
-    topics.push(
-      `${me}:call:call_`,
-      `${me}:groupcall:groupcall_`,
-      `${me}:conversation:conversation_`,
-      `${me}:chatmessage:chatmessage_created`,
-    );
+    topics.push(`${me}:call:call_`, `${me}:groupcall:groupcall_`, `${me}:conversation:conversation_`, `${me}:chatmessage:chatmessage_created`);
   }
   if (canSeeCustomerScope(id)) {
     const c = `customer_id:${id.customerId}`;

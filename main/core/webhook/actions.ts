@@ -32,7 +32,11 @@ export interface WebhookChange {
  * two reads of the account (addresses: DNS may take seconds); `basis` is the account as the user
  * last saw it, so an edit made meanwhile by someone else is a conflict, not overwritten.
  */
-export async function setWebhook(c: WebhookActionContext, change: { uri: string; method?: WebhookMethod | undefined }, basis?: CustomerSnapshot): Promise<WebhookChange> {
+export async function setWebhook(
+  c: WebhookActionContext,
+  change: { uri: string; method?: WebhookMethod | undefined },
+  basis?: CustomerSnapshot,
+): Promise<WebhookChange> {
   parseWebhookUrl(change.uri);
   let checked: CheckedWebhookUrl | undefined;
   // Saved as typed (trimmed): the URL parser's normalised form could differ from what the receiver expects.
@@ -97,10 +101,16 @@ export async function testWebhook(c: WebhookActionContext, req: WebhookTestReque
   let method = req.method ?? settings.method;
   if (method === '') {
     method = 'GET';
-    warnings.push({ code: 'method_unset', message: 'The account has no webhook method; VoIPBIN then sends GET (with the body). Set one with "webhook set --method POST".' });
+    warnings.push({
+      code: 'method_unset',
+      message: 'The account has no webhook method; VoIPBIN then sends GET (with the body). Set one with "webhook set --method POST".',
+    });
   }
   if (settings.secret === undefined) {
-    warnings.push({ code: 'unsigned', message: `The account has no signing secret, so VoIPBIN sends no ${SIGNATURE_HEADER} header; this test is unsigned too.` });
+    warnings.push({
+      code: 'unsigned',
+      message: `The account has no signing secret, so VoIPBIN sends no ${SIGNATURE_HEADER} header; this test is unsigned too.`,
+    });
   }
   const body = webhookBody(event, sampleEventData(event, { customerId: settings.customerId, agentId: req.agentId }));
   const result = await deliverTestWebhook({ target, method, body, secret: settings.secret, lookup: c.lookup });

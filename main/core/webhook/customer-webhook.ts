@@ -30,10 +30,19 @@ const opt = z.string().optional();
 /** Every field we send back must be a string or absent; anything else means we do not understand the reply and must not PUT. */
 const CustomerSchema = z.object({
   id: z.string().min(1),
-  name: opt, detail: opt, email: opt, phone_number: opt, address: opt,
-  webhook_method: opt, webhook_uri: opt, webhook_secret: opt,
+  name: opt,
+  detail: opt,
+  email: opt,
+  phone_number: opt,
+  address: opt,
+  webhook_method: opt,
+  webhook_uri: opt,
+  webhook_secret: opt,
   // Only compared, never sent back: any type is kept as its JSON text.
-  tm_update: z.unknown().optional().transform((v) => (v === undefined || v === null ? undefined : JSON.stringify(v))),
+  tm_update: z
+    .unknown()
+    .optional()
+    .transform((v) => (v === undefined || v === null ? undefined : JSON.stringify(v))),
 });
 type Customer = z.infer<typeof CustomerSchema>;
 
@@ -91,11 +100,12 @@ export function parseWebhookMethod(value: string): WebhookMethod {
 }
 
 function permissionMessage(action: string, needs: string, identity: Authority | undefined, e: ApiError): NotifierError {
-  const has = identity === undefined
-    ? ''
-    : identity.kind === 'accesskey'
-      ? '; this access key should act as customer admin, so check that it belongs to this account'
-      : `; this token has: ${permissionWords(identity.permission).join(', ')}`;
+  const has =
+    identity === undefined
+      ? ''
+      : identity.kind === 'accesskey'
+        ? '; this access key should act as customer admin, so check that it belongs to this account'
+        : `; this token has: ${permissionWords(identity.permission).join(', ')}`;
   return new NotifierError('forbidden', `${action} needs the ${needs} permission${has}. Ask an administrator of the VoIPBIN account.`, {
     ...e.details,
     missing_permission: needs,
@@ -133,7 +143,10 @@ export async function readWebhook(rest: RestClient, identity?: Authority): Promi
 }
 
 /** The full PUT body: the five other fields exactly as read ("" where GET omitted them), webhook fields changed. */
-export function mergeWebhookChange(current: Partial<Record<keyof CustomerBasicInfo, string | undefined>>, change: { method: string; uri: string }): CustomerBasicInfo {
+export function mergeWebhookChange(
+  current: Partial<Record<keyof CustomerBasicInfo, string | undefined>>,
+  change: { method: string; uri: string },
+): CustomerBasicInfo {
   return {
     name: current.name ?? '',
     detail: current.detail ?? '',
@@ -177,13 +190,19 @@ function conflict(changed: string[]): NotifierError {
  * is checked field by field; when no reply comes (the connection broke, or a 5xx after sending),
  * the account is read back and what is actually stored decides the outcome.
  */
-export async function updateWebhook(rest: RestClient, change: { uri: string; method?: WebhookMethod | undefined }, identity?: Authority, opts: UpdateOptions = {}): Promise<WebhookUpdate> {
+export async function updateWebhook(
+  rest: RestClient,
+  change: { uri: string; method?: WebhookMethod | undefined },
+  identity?: Authority,
+  opts: UpdateOptions = {},
+): Promise<WebhookUpdate> {
   const basis = opts.basis ?? snapshotOf(await readCustomer(rest, identity));
   await opts.beforeWrite?.();
   const current = await readCustomer(rest, identity);
   const changed = changedSince(basis, snapshotOf(current));
   if (changed.length > 0) throw conflict(changed);
-  const method = change.method ?? (current.webhook_method === undefined || current.webhook_method === '' ? (change.uri === '' ? '' : 'POST') : current.webhook_method);
+  const method =
+    change.method ?? (current.webhook_method === undefined || current.webhook_method === '' ? (change.uri === '' ? '' : 'POST') : current.webhook_method);
   const body = mergeWebhookChange(current, { method, uri: change.uri });
   let reply: Customer;
   try {
@@ -194,18 +213,32 @@ export async function updateWebhook(rest: RestClient, change: { uri: string; met
   }
   const mismatched = (Object.keys(body) as (keyof CustomerBasicInfo)[]).filter((k) => (reply[k] ?? '') !== body[k]);
   if (mismatched.length > 0) {
-    throw new NotifierError('bad_response', `VoIPBIN's reply to the webhook update does not match what was sent (${mismatched.join(', ')}). Check the account settings in the VoIPBIN console.`);
+    throw new NotifierError(
+      'bad_response',
+      `VoIPBIN's reply to the webhook update does not match what was sent (${mismatched.join(', ')}). Check the account settings in the VoIPBIN console.`,
+    );
   }
   return { method, uri: change.uri, preserved: PRESERVED_FIELDS, confirmedByReadBack: false };
 }
 
 /** No answer to the PUT: the account itself says whether it was written. */
-async function readBack(rest: RestClient, identity: Authority | undefined, sent: CustomerBasicInfo, before: CustomerSnapshot, cause: NotifierError): Promise<WebhookUpdate> {
+async function readBack(
+  rest: RestClient,
+  identity: Authority | undefined,
+  sent: CustomerBasicInfo,
+  before: CustomerSnapshot,
+  cause: NotifierError,
+): Promise<WebhookUpdate> {
   let stored: CustomerSnapshot;
   try {
     stored = snapshotOf(await readCustomer(rest, identity));
   } catch {
-    throw new NotifierError('network', `The change was sent, but no answer came (${cause.userMessage}) and the account could not be read back, so it is not known whether it was saved. Check with "voipbin-notifier webhook show".`, {}, { cause });
+    throw new NotifierError(
+      'network',
+      `The change was sent, but no answer came (${cause.userMessage}) and the account could not be read back, so it is not known whether it was saved. Check with "voipbin-notifier webhook show".`,
+      {},
+      { cause },
+    );
   }
   if (BASIC_FIELDS.every((k) => stored.fields[k] === sent[k])) {
     return { method: sent.webhook_method, uri: sent.webhook_uri, preserved: PRESERVED_FIELDS, confirmedByReadBack: true };
@@ -214,5 +247,9 @@ async function readBack(rest: RestClient, identity: Authority | undefined, sent:
     throw new NotifierError(cause.code, `The change was not saved: ${cause.userMessage} The account was read back and is unchanged; try again.`, {}, { cause });
   }
   const now = `method ${stored.fields.webhook_method || '(none)'}, URI ${stored.fields.webhook_uri || '(none)'}`;
-  throw new NotifierError('conflict', `No answer came to the change (${cause.userMessage}), and the account now holds something else than was sent (${now}; differs in ${changedSince({ fields: sent, tmUpdate: undefined }, stored).join(', ')}). Check the account and try again.`, { changed_fields: changedSince(before, stored) });
+  throw new NotifierError(
+    'conflict',
+    `No answer came to the change (${cause.userMessage}), and the account now holds something else than was sent (${now}; differs in ${changedSince({ fields: sent, tmUpdate: undefined }, stored).join(', ')}). Check the account and try again.`,
+    { changed_fields: changedSince(before, stored) },
+  );
 }

@@ -75,7 +75,10 @@ const MAX_REDIRECTS = 2;
 const EXCERPT_BYTES = 300;
 
 class DeliveryTimeout extends Error {
-  constructor(readonly phase: 'headers' | 'total', readonly ms: number) {
+  constructor(
+    readonly phase: 'headers' | 'total',
+    readonly ms: number,
+  ) {
     super(phase === 'headers' ? `no response headers within ${ms / 1000} s` : `no complete response within ${ms / 1000} s`);
   }
 }
@@ -88,7 +91,13 @@ interface Hop {
   excerpt: string;
 }
 
-function send(target: CheckedWebhookUrl, method: string, body: Buffer | undefined, headers: Record<string, string>, deadline: { signal: AbortSignal; headersTimeoutMs: number }): Promise<Hop> {
+function send(
+  target: CheckedWebhookUrl,
+  method: string,
+  body: Buffer | undefined,
+  headers: Record<string, string>,
+  deadline: { signal: AbortSignal; headersTimeoutMs: number },
+): Promise<Hop> {
   return new Promise((resolve, reject) => {
     const url = target.url;
     const requester = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -118,7 +127,12 @@ function send(target: CheckedWebhookUrl, method: string, body: Buffer | undefine
       });
       res.on('error', (e) => reject(deadline.signal.aborted && deadline.signal.reason instanceof DeliveryTimeout ? deadline.signal.reason : e));
       res.on('close', () => {
-        if (!res.complete) reject(deadline.signal.aborted && deadline.signal.reason instanceof DeliveryTimeout ? deadline.signal.reason : new Error('the receiver closed the connection mid-response'));
+        if (!res.complete)
+          reject(
+            deadline.signal.aborted && deadline.signal.reason instanceof DeliveryTimeout
+              ? deadline.signal.reason
+              : new Error('the receiver closed the connection mid-response'),
+          );
       });
       res.on('end', () => {
         const location = res.headers.location;
@@ -183,7 +197,13 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
   const local = target.addresses.length > 0 && target.addresses.every((ip) => reservedAddress(ip)?.loopback === true);
   let method = req.method;
   let body: Buffer | undefined = raw;
-  const result = (verdict: DeliveryVerdict, status: number | undefined, excerpt: string | undefined, error: string | undefined, at = performance.now()): DeliveryResult => ({
+  const result = (
+    verdict: DeliveryVerdict,
+    status: number | undefined,
+    excerpt: string | undefined,
+    error: string | undefined,
+    at = performance.now(),
+  ): DeliveryResult => ({
     verdict,
     status,
     latencyMs: Math.round(at - started),
@@ -195,7 +215,8 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
   });
 
   try {
-    if (target.addresses.length === 0) return result('unreachable', undefined, undefined, `${target.url.hostname} does not resolve from here; nothing was sent`);
+    if (target.addresses.length === 0)
+      return result('unreachable', undefined, undefined, `${target.url.hostname} does not resolve from here; nothing was sent`);
     for (let hop = 0; ; hop++) {
       let reply: Hop;
       try {
@@ -223,7 +244,12 @@ export async function deliverTestWebhook(req: DeliveryRequest): Promise<Delivery
         // Same scheme, host and port: the addresses already checked.
         target = { url: next, addresses: target.addresses, warnings: [] };
       } else if (local) {
-        return result('unreachable', reply.status, undefined, `the receiver on this machine redirected to another origin (${next.origin}); a local test never leaves its own receiver, so the redirect was refused`);
+        return result(
+          'unreachable',
+          reply.status,
+          undefined,
+          `the receiver on this machine redirected to another origin (${next.origin}); a local test never leaves its own receiver, so the redirect was refused`,
+        );
       } else {
         try {
           target = await checkWebhookUrl(next.href, { requireAddress: true, lookup: req.lookup });

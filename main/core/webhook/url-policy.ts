@@ -152,8 +152,9 @@ async function resolveHost(host: string, lookup: Lookup, timeoutMs: number): Pro
   }
 }
 
-const ADVICE = 'VoIPBIN delivers webhooks from its own servers over the internet and refuses private, loopback and link-local targets. '
-  + 'Use a public https:// URL; to receive on your own machine or LAN, expose the receiver through a tunnel or a public reverse proxy.';
+const ADVICE =
+  'VoIPBIN delivers webhooks from its own servers over the internet and refuses private, loopback and link-local targets. ' +
+  'Use a public https:// URL; to receive on your own machine or LAN, expose the receiver through a tunnel or a public reverse proxy.';
 
 /** The syntax half of the check, with no network: throws `invalid_webhook_url` for what is not an http(s) URL with a host. */
 export function parseWebhookUrl(raw: string): URL {
@@ -162,7 +163,10 @@ export function parseWebhookUrl(raw: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new NotifierError('invalid_webhook_url', `"${oneLine(text, 200)}" is not an absolute URL; expected something like https://hooks.example.com/voipbin.`);
+    throw new NotifierError(
+      'invalid_webhook_url',
+      `"${oneLine(text, 200)}" is not an absolute URL; expected something like https://hooks.example.com/voipbin.`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new NotifierError('invalid_webhook_url', `The webhook URL must start with https:// (or http://), not ${oneLine(url.protocol, 40)}//.`);
@@ -181,10 +185,16 @@ export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions
   const host = hostOf(url);
   const warnings: UrlWarning[] = [];
   if (url.protocol === 'http:') {
-    warnings.push({ code: 'insecure_http', message: 'The webhook URL uses plain http: event data (caller numbers, message texts) would cross the internet unencrypted. Prefer https://.' });
+    warnings.push({
+      code: 'insecure_http',
+      message: 'The webhook URL uses plain http: event data (caller numbers, message texts) would cross the internet unencrypted. Prefer https://.',
+    });
   }
   if (url.username !== '' || url.password !== '') {
-    warnings.push({ code: 'credentials_in_url', message: 'The webhook URL contains a user name or password; every admin of the account can read it. Prefer verifying the X-VoIPBIN-Signature header.' });
+    warnings.push({
+      code: 'credentials_in_url',
+      message: 'The webhook URL contains a user name or password; every admin of the account can read it. Prefer verifying the X-VoIPBIN-Signature header.',
+    });
   }
 
   let addresses: string[];
@@ -193,7 +203,8 @@ export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions
     if (addresses.length === 0) throw new Error('no addresses');
   } catch (e) {
     const why = `${host} does not resolve from here (${describeError(e)})`;
-    if (opts.requireAddress === true) throw new NotifierError('webhook_url_unresolvable', `${why}, so nothing was sent: no address could be checked before connecting.`, { host });
+    if (opts.requireAddress === true)
+      throw new NotifierError('webhook_url_unresolvable', `${why}, so nothing was sent: no address could be checked before connecting.`, { host });
     warnings.push({ code: 'unresolvable_host', message: `${why}; VoIPBIN cannot deliver unless it resolves on the public internet.` });
     return { url, addresses: [], warnings };
   }
@@ -203,11 +214,17 @@ export async function checkWebhookUrl(raw: string, opts: WebhookUrlPolicyOptions
     const reserved = reservedAddress(ip);
     if (reserved === undefined || (reserved.loopback && local && opts.allowLoopback === true)) continue;
     const via = ip === host ? `${host} is ${reserved.what}` : `${host} resolves to ${ip}, ${reserved.what}`;
-    const advice = reserved.loopback && opts.allowLoopback !== true ? `${ADVICE} Only a --uri you type yourself may point at this machine, to test a receiver there.` : ADVICE;
+    const advice =
+      reserved.loopback && opts.allowLoopback !== true
+        ? `${ADVICE} Only a --uri you type yourself may point at this machine, to test a receiver there.`
+        : ADVICE;
     throw new NotifierError('webhook_url_refused', `VoIPBIN will never deliver to this URL: ${via}. ${advice}`, { address: ip });
   }
   if (local) {
-    warnings.push({ code: 'loopback_target', message: `${host} is this machine (${addresses.join(', ')}); VoIPBIN itself could never deliver here, so this only tests your receiver.` });
+    warnings.push({
+      code: 'loopback_target',
+      message: `${host} is this machine (${addresses.join(', ')}); VoIPBIN itself could never deliver here, so this only tests your receiver.`,
+    });
     // Plain http to this machine crosses no network: the warning would only be noise.
     return { url, addresses, warnings: warnings.filter((w) => w.code !== 'insecure_http') };
   }

@@ -29,7 +29,9 @@ export function diagnosticsText(d: DiagnosticsInput): string {
   const lines = [
     `VoIPBIN Notifier ${s.version} — diagnostics ${iso(d.now)}`,
     `status: ${w.headline} (${w.detail})`,
-    `environment: ${Object.entries(d.environment).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `environment: ${Object.entries(d.environment)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     a.signedIn
       ? `account: ${a.kind}${a.agentId !== null ? ` ${a.agentId}` : ''}, customer ${a.customerId}, permissions ${a.permissions.join(' + ')}, expires ${iso(a.expiresAt)} (${a.expiry}), api ${a.apiUrl}`
       : `account: signed out (api ${a.apiUrl})`,
@@ -42,7 +44,12 @@ export function diagnosticsText(d: DiagnosticsInput): string {
     `quarantined topics: ${s.connection.quarantined.join(', ') || 'none'}`,
     `stream counters: ${d.stats === undefined ? 'not connected' : JSON.stringify(d.stats)}`,
     `notification settings: ${JSON.stringify(d.settings)}`,
-    `history: ${s.unread} unread; latest ${s.recent.slice(0, 5).map((h) => `${iso(h.at)} ${h.kind}${h.shown ? '' : ` (held: ${h.heldBecause ?? '?'})`}`).join('; ') || 'none'}`,
+    `history: ${s.unread} unread; latest ${
+      s.recent
+        .slice(0, 5)
+        .map((h) => `${iso(h.at)} ${h.kind}${h.shown ? '' : ` (held: ${h.heldBecause ?? '?'})`}`)
+        .join('; ') || 'none'
+    }`,
     'recent errors:',
     ...(d.recentErrors.length === 0 ? ['  none'] : d.recentErrors.map((e) => `  ${iso(e.at)} ${e.code}: ${e.message}`)),
     `logs: ${d.logFolder}`,

@@ -37,10 +37,18 @@ export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRAC
     return { reason: 'auth_failed', title: 'Not receiving calls: sign in again', message: i.stopped.message };
   }
   if (i.tokenExpired) {
-    return { reason: 'token_expired', title: 'Not receiving calls: sign-in expired', message: 'Your VoIPBIN sign-in has expired. The next reconnect will be refused: sign in again to keep receiving calls.' };
+    return {
+      reason: 'token_expired',
+      title: 'Not receiving calls: sign-in expired',
+      message: 'Your VoIPBIN sign-in has expired. The next reconnect will be refused: sign in again to keep receiving calls.',
+    };
   }
   if (i.notificationsBlocked !== undefined) {
-    return { reason: 'notifications_blocked', title: 'Calls cannot pop up', message: `The system refuses to show notifications (${i.notificationsBlocked}). Allow notifications for VoIPBIN Notifier in the system settings.` };
+    return {
+      reason: 'notifications_blocked',
+      title: 'Calls cannot pop up',
+      message: `The system refuses to show notifications (${i.notificationsBlocked}). Allow notifications for VoIPBIN Notifier in the system settings.`,
+    };
   }
   if (i.stopped !== undefined) {
     return { reason: 'stream_down', title: 'Not receiving calls', message: i.stopped.message };
@@ -67,7 +75,11 @@ export class NotReceivingGuard {
   private current: AlertView | null = null;
   private timer: unknown;
 
-  constructor(private readonly events: GuardEvents, private readonly clock: GuardClock, private readonly graceMs = DEFAULT_GRACE_MS) {}
+  constructor(
+    private readonly events: GuardEvents,
+    private readonly clock: GuardClock,
+    private readonly graceMs = DEFAULT_GRACE_MS,
+  ) {}
 
   get alert(): AlertView | null {
     return this.current;

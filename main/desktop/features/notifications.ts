@@ -17,7 +17,10 @@ export class WatchedSink implements NotificationSink {
   readonly name: string;
   private refusal: string | undefined;
 
-  constructor(private readonly inner: NotificationSink, private readonly changed: () => void) {
+  constructor(
+    private readonly inner: NotificationSink,
+    private readonly changed: () => void,
+  ) {
     this.name = inner.name;
   }
 
@@ -90,10 +93,13 @@ export class NotificationsFeature {
     const until = this.settings.pausedUntil;
     const now = this.o.clock.now();
     if (typeof until === 'number' && until > now) {
-      this.pauseTimer = this.o.clock.setTimeout(() => {
-        this.pauseTimer = undefined;
-        this.o.changed();
-      }, Math.min(until - now + 100, 2 ** 31 - 1));
+      this.pauseTimer = this.o.clock.setTimeout(
+        () => {
+          this.pauseTimer = undefined;
+          this.o.changed();
+        },
+        Math.min(until - now + 100, 2 ** 31 - 1),
+      );
     }
   }
 
@@ -116,22 +122,33 @@ export class NotificationsFeature {
     }
     return {
       shown: true,
-      message: s.pausedUntil !== null
-        ? 'Sent. Notifications are paused, but calls still break through. If nothing appeared, check the system notification settings.'
-        : 'Sent. If nothing appeared, check the system notification settings and Do Not Disturb.',
+      message:
+        s.pausedUntil !== null
+          ? 'Sent. Notifications are paused, but calls still break through. If nothing appeared, check the system notification settings.'
+          : 'Sent. If nothing appeared, check the system notification settings and Do Not Disturb.',
     };
   }
 
   historyView(h: HistoryItem): HistoryItemView {
     return {
-      seq: h.seq, kind: h.kind, title: h.title, body: h.body, at: h.at, shown: h.shown,
-      heldBecause: h.heldBecause ?? null, read: h.read, openable: this.o.links.urlFor(h.resource) !== undefined,
+      seq: h.seq,
+      kind: h.kind,
+      title: h.title,
+      body: h.body,
+      at: h.at,
+      shown: h.shown,
+      heldBecause: h.heldBecause ?? null,
+      read: h.read,
+      openable: this.o.links.urlFor(h.resource) !== undefined,
     };
   }
 
   /** The tray's "recent" list: the last few pop-ups, without the activity lines. */
   recent(): HistoryItemView[] {
-    return (this.center()?.history.list(RECENT * 3) ?? []).filter((h) => h.kind !== 'activity').slice(0, RECENT).map((h) => this.historyView(h));
+    return (this.center()?.history.list(RECENT * 3) ?? [])
+      .filter((h) => h.kind !== 'activity')
+      .slice(0, RECENT)
+      .map((h) => this.historyView(h));
   }
 
   get unread(): number {
@@ -150,7 +167,9 @@ export class NotificationsFeature {
   }
 
   async openHistoryItem(seq: number): Promise<Opened> {
-    const item = this.center()?.history.list().find((h) => h.seq === seq);
+    const item = this.center()
+      ?.history.list()
+      .find((h) => h.seq === seq);
     if (item === undefined) return { opened: false, message: 'That notification is no longer in the history.' };
     this.markRead(seq);
     return this.o.links.open(item.resource);
@@ -158,7 +177,9 @@ export class NotificationsFeature {
 
   /** A click on a pop-up: the newest history entry for that resource. */
   async openResource(resourceId: string): Promise<Opened> {
-    const item = this.center()?.history.list().find((h) => h.resourceId === resourceId);
+    const item = this.center()
+      ?.history.list()
+      .find((h) => h.resourceId === resourceId);
     if (item === undefined) return { opened: false, message: 'Nothing to open.' };
     this.markRead(item.seq);
     return this.o.links.open(item.resource);

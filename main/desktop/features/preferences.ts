@@ -10,7 +10,11 @@ export interface PreferencesPort {
 }
 
 export class PreferencesFeature {
-  constructor(private readonly settings: SettingsStore, private readonly port: PreferencesPort, private readonly logFolder: string) {}
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly port: PreferencesPort,
+    private readonly logFolder: string,
+  ) {}
 
   view(): AppPreferences {
     const s = this.settings.settings;

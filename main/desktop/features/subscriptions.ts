@@ -16,7 +16,10 @@ import type { SettingsStore } from '../settings/settings-store.js';
 export class SubscriptionsFeature {
   private readonly off: () => void;
 
-  constructor(private readonly settings: SettingsStore, private readonly sessions: SessionManager) {
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly sessions: SessionManager,
+  ) {
     this.off = settings.on('changed', ({ prev, next }) => {
       const a = this.sessions.current;
       const identity = a?.session.identity;

@@ -1,6 +1,14 @@
 import type { WebhookTestResult, WebhookView } from '../../../shared/ipc-contract.js';
 import type { Credential, RestClient } from '../../core/api/index.js';
-import { authorityOf, readWebhook, type CustomerSnapshot, type WebhookMethod, type WebhookSettings, SAMPLE_EVENT_TYPES, type Lookup } from '../../core/webhook/index.js';
+import {
+  authorityOf,
+  readWebhook,
+  type CustomerSnapshot,
+  type WebhookMethod,
+  type WebhookSettings,
+  SAMPLE_EVENT_TYPES,
+  type Lookup,
+} from '../../core/webhook/index.js';
 import * as actions from '../../core/webhook/index.js';
 import type { Identity } from '../../core/account/index.js';
 import { NotifierError } from '../../core/platform/index.js';
@@ -49,12 +57,20 @@ export async function getWebhook(c: WebhookContext): Promise<WebhookView> {
 
 export async function setWebhook(c: WebhookContext, change: { method: WebhookMethod; uri: string }): Promise<WebhookView> {
   const done = await actions.setWebhook(context(c), change, c.shown.snapshot);
-  return view(c, await readWebhook(c.rest, authorityOf(c.credential)), done.warnings.map((w) => w.message));
+  return view(
+    c,
+    await readWebhook(c.rest, authorityOf(c.credential)),
+    done.warnings.map((w) => w.message),
+  );
 }
 
 export async function disableWebhook(c: WebhookContext): Promise<WebhookView> {
   const done = await actions.disableWebhook(context(c), c.shown.snapshot);
-  return view(c, await readWebhook(c.rest, authorityOf(c.credential)), done.warnings.map((w) => w.message));
+  return view(
+    c,
+    await readWebhook(c.rest, authorityOf(c.credential)),
+    done.warnings.map((w) => w.message),
+  );
 }
 
 export async function webhookSecret(c: WebhookContext): Promise<string | undefined> {
@@ -115,9 +131,19 @@ export class WebhookFeature {
     const identity = a?.session.identity;
     if (a === undefined || identity === undefined) throw new NotifierError('credentials_missing', 'Sign in first.');
     if (!isCustomerAdmin(identity)) {
-      throw new NotifierError('forbidden', `The account webhook needs the customer admin permission; this sign-in has: ${permissionWords(identity.permission).join(', ')}.`);
+      throw new NotifierError(
+        'forbidden',
+        `The account webhook needs the customer admin permission; this sign-in has: ${permissionWords(identity.permission).join(', ')}.`,
+      );
     }
-    return { rest: a.session.rest, credential: a.credential, canEdit: true, agentId: identity.kind === 'agent' ? identity.agentId : undefined, lookup: this.lookup, shown: a.webhookShown };
+    return {
+      rest: a.session.rest,
+      credential: a.credential,
+      canEdit: true,
+      agentId: identity.kind === 'agent' ? identity.agentId : undefined,
+      lookup: this.lookup,
+      shown: a.webhookShown,
+    };
   }
 }
 

@@ -51,19 +51,21 @@ export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers 
     'calls:open': (req) => app.ringing.open(req.id),
     'calls:dismiss': (req) => app.ringing.dismiss(req.id),
   };
-  const wrap = (channel: Channel): IpcHandler => async (payload) => {
-    // The map above is checked channel by channel; here every request has passed its own schema.
-    const run = impl[channel] as (req: unknown) => unknown;
-    try {
-      const req: unknown = CHANNELS[channel].request.parse(payload);
-      const value: unknown = await run(req);
-      return { ok: true, value };
-    } catch (e) {
-      const error = toIpcError(e);
-      log.info(`${channel} refused: ${error.code}`, { message: error.message });
-      return { ok: false, error };
-    }
-  };
+  const wrap =
+    (channel: Channel): IpcHandler =>
+    async (payload) => {
+      // The map above is checked channel by channel; here every request has passed its own schema.
+      const run = impl[channel] as (req: unknown) => unknown;
+      try {
+        const req: unknown = CHANNELS[channel].request.parse(payload);
+        const value: unknown = await run(req);
+        return { ok: true, value };
+      } catch (e) {
+        const error = toIpcError(e);
+        log.info(`${channel} refused: ${error.code}`, { message: error.message });
+        return { ok: false, error };
+      }
+    };
   const handlers = {} as Record<Channel, IpcHandler>;
   for (const channel of Object.keys(CHANNELS) as Channel[]) handlers[channel] = wrap(channel);
   return handlers;

@@ -25,14 +25,16 @@ export function decideProtection(r: SafeStorageReport): ProtectionDecision {
     return {
       protection: 'plaintext',
       seal: false,
-      warning: 'No system keyring is available, so your sign-in is saved unencrypted in a file only your user account can read. Install and unlock a keyring (GNOME Keyring or KWallet) to protect it.',
+      warning:
+        'No system keyring is available, so your sign-in is saved unencrypted in a file only your user account can read. Install and unlock a keyring (GNOME Keyring or KWallet) to protect it.',
     };
   }
   if (r.platform === 'linux' && (r.backend === 'basic_text' || r.backend === 'unknown')) {
     return {
       protection: 'weak',
       seal: true,
-      warning: 'No system keyring was found, so your sign-in is only obfuscated, not protected. Install and unlock a keyring (GNOME Keyring or KWallet) and sign in again.',
+      warning:
+        'No system keyring was found, so your sign-in is only obfuscated, not protected. Install and unlock a keyring (GNOME Keyring or KWallet) and sign in again.',
     };
   }
   return { protection: 'keychain', seal: true, warning: undefined };

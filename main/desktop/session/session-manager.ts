@@ -197,8 +197,17 @@ export class SessionManager {
       a.expired = true;
     } else {
       const key = a.session.identity?.kind === 'accesskey';
-      const title = n.severity === 'critical' ? (key ? 'Your access key expires soon' : 'Sign in again soon') : key ? 'Your access key expires tomorrow' : 'Your sign-in expires tomorrow';
-      void this.o.sink?.show({ kind: 'summary', resourceId: 'token-expiry', title, body: n.message, sound: n.severity === 'critical', urgent: false, at: this.o.clock.now() }).catch(() => undefined);
+      const title =
+        n.severity === 'critical'
+          ? key
+            ? 'Your access key expires soon'
+            : 'Sign in again soon'
+          : key
+            ? 'Your access key expires tomorrow'
+            : 'Your sign-in expires tomorrow';
+      void this.o.sink
+        ?.show({ kind: 'summary', resourceId: 'token-expiry', title, body: n.message, sound: n.severity === 'critical', urgent: false, at: this.o.clock.now() })
+        .catch(() => undefined);
     }
     this.o.changed();
   }

@@ -23,6 +23,9 @@ export function topicsFor(s: AppSettings, identity: Identity): { topics: string[
   try {
     return { topics: resolveTopics(identity, savedTopics(s, identity), topicOptions(s)), notice: undefined };
   } catch (e) {
-    return { topics: defaultTopics(identity, topicOptions(s)), notice: `Your topic filters do not fit this sign-in, so the defaults are used: ${describeError(e)}` };
+    return {
+      topics: defaultTopics(identity, topicOptions(s)),
+      notice: `Your topic filters do not fit this sign-in, so the defaults are used: ${describeError(e)}`,
+    };
   }
 }

@@ -21,16 +21,18 @@ const partialNotifications = NotificationSettingsSchema.extend({
   kinds: NotificationSettingsSchema.shape.kinds.partial(),
 }).partial();
 
-export const ProvisioningSchema = z.object({
-  version: z.literal(1),
-  apiUrl: AppSettingsSchema.shape.apiUrl.optional(),
-  /** Topic templates; `{agent_id}` and `{customer_id}` are filled in for whoever signs in. */
-  topics: z.array(z.string().min(1).max(512)).max(100).optional(),
-  notifications: partialNotifications.optional(),
-  autostart: z.boolean().optional(),
-  consoleUrlTemplate: AppSettingsSchema.shape.consoleUrlTemplate.optional(),
-  lock: z.array(z.enum(LOCKABLE_SETTINGS)).optional(),
-}).strict();
+export const ProvisioningSchema = z
+  .object({
+    version: z.literal(1),
+    apiUrl: AppSettingsSchema.shape.apiUrl.optional(),
+    /** Topic templates; `{agent_id}` and `{customer_id}` are filled in for whoever signs in. */
+    topics: z.array(z.string().min(1).max(512)).max(100).optional(),
+    notifications: partialNotifications.optional(),
+    autostart: z.boolean().optional(),
+    consoleUrlTemplate: AppSettingsSchema.shape.consoleUrlTemplate.optional(),
+    lock: z.array(z.enum(LOCKABLE_SETTINGS)).optional(),
+  })
+  .strict();
 
 export type Provisioning = z.infer<typeof ProvisioningSchema>;
 

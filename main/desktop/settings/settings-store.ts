@@ -158,7 +158,9 @@ export class SettingsStore extends TypedEmitter<SettingsStoreEvents> {
   async save(next: AppSettings): Promise<AppSettings> {
     const locked = lockedChanges(this.current, next, this.provisioning);
     if (locked.length > 0) {
-      throw new NotifierError('setting_locked', `Your administrator set and locked ${locked.map((k) => `"${k}"`).join(', ')}; it cannot be changed here.`, { locked });
+      throw new NotifierError('setting_locked', `Your administrator set and locked ${locked.map((k) => `"${k}"`).join(', ')}; it cannot be changed here.`, {
+        locked,
+      });
     }
     const parsed = AppSettingsSchema.safeParse(next);
     if (!parsed.success) {

@@ -68,7 +68,10 @@ export function autostartExecutable(execPath: string, env: NodeJS.ProcessEnv): s
 export class XdgAutostart {
   readonly file: string;
 
-  constructor(dir: string, private readonly executable: string) {
+  constructor(
+    dir: string,
+    private readonly executable: string,
+  ) {
     this.file = join(dir, AUTOSTART_FILE);
   }
 

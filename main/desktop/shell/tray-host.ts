@@ -24,12 +24,13 @@ export const WATCHER_NAME = 'org.kde.StatusNotifierWatcher';
 
 /** Runs commands for real, in `env` (whose PATH and DBUS_SESSION_BUS_ADDRESS decide what is asked). */
 export function systemRunner(env: NodeJS.ProcessEnv = process.env): CommandRunner {
-  return (file, args, timeoutMs) => new Promise((resolve, reject) => {
-    execFile(file, [...args], { env, timeout: timeoutMs, encoding: 'utf8', windowsHide: true }, (error: Error | null, stdout: string) => {
-      if (error !== null) reject(error);
-      else resolve(stdout);
+  return (file, args, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      execFile(file, [...args], { env, timeout: timeoutMs, encoding: 'utf8', windowsHide: true }, (error: Error | null, stdout: string) => {
+        if (error !== null) reject(error);
+        else resolve(stdout);
+      });
     });
-  });
 }
 
 /**
@@ -40,12 +41,29 @@ export async function statusNotifierWatcherOwned(run: CommandRunner = systemRunn
   const askers: readonly { file: string; args: readonly string[]; read: (out: string) => boolean | undefined }[] = [
     {
       file: 'dbus-send',
-      args: ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${WATCHER_NAME}`],
+      args: [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${WATCHER_NAME}`,
+      ],
       read: (out) => (/boolean true/.test(out) ? true : /boolean false/.test(out) ? false : undefined),
     },
     {
       file: 'gdbus',
-      args: ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', WATCHER_NAME],
+      args: [
+        'call',
+        '--session',
+        '--dest',
+        'org.freedesktop.DBus',
+        '--object-path',
+        '/org/freedesktop/DBus',
+        '--method',
+        'org.freedesktop.DBus.NameHasOwner',
+        WATCHER_NAME,
+      ],
       read: (out) => (/\(true,\)/.test(out) ? true : /\(false,\)/.test(out) ? false : undefined),
     },
   ];
@@ -60,7 +78,8 @@ export async function statusNotifierWatcherOwned(run: CommandRunner = systemRunn
   return undefined;
 }
 
-const KEEP_WINDOW = 'Until there is one, VoIPBIN Notifier keeps its window open (minimised in the dock or taskbar) so you can always see whether calls can reach you; closing the window only minimises it.';
+const KEEP_WINDOW =
+  'Until there is one, VoIPBIN Notifier keeps its window open (minimised in the dock or taskbar) so you can always see whether calls can reach you; closing the window only minimises it.';
 
 /** The verdict from what the bus said and what desktop this is (pure: the table-driven part). */
 export function judgeTrayHost(watcher: boolean | undefined, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): TrayHost {
@@ -73,12 +92,17 @@ export function judgeTrayHost(watcher: boolean | undefined, platform: NodeJS.Pla
   const why = `no ${WATCHER_NAME} on the session bus (${desktop === '' ? 'unknown desktop' : desktop}${wayland ? ', Wayland' : ''})`;
   if (gnome) {
     return {
-      status: 'missing', why,
+      status: 'missing',
+      why,
       advice: `GNOME shows tray icons only with the AppIndicator extension: install “AppIndicator and KStatusNotifierItem Support” (package gnome-shell-extension-appindicator), turn it on in Extensions, and the icon appears by itself. ${KEEP_WINDOW}`,
     };
   }
   if (wayland) {
-    return { status: 'missing', why, advice: `This desktop has no tray that shows StatusNotifierItem icons; its panel may offer a tray or “status notifier” applet. ${KEEP_WINDOW}` };
+    return {
+      status: 'missing',
+      why,
+      advice: `This desktop has no tray that shows StatusNotifierItem icons; its panel may offer a tray or “status notifier” applet. ${KEEP_WINDOW}`,
+    };
   }
   // X11 without a watcher may still have an XEmbed tray (i3bar, older panels), which Electron falls back to.
   return { status: 'unknown', why: `${why}; an X11 tray may still show the icon`, advice: null };
@@ -133,7 +157,9 @@ export class TrayHostMonitor {
   private schedule(): void {
     if (!this.running) return;
     this.timer = setTimeout(() => {
-      void this.check().catch(() => undefined).finally(() => this.schedule());
+      void this.check()
+        .catch(() => undefined)
+        .finally(() => this.schedule());
     }, this.intervalMs);
     this.timer.unref();
   }

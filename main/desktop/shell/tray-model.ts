@@ -73,9 +73,7 @@ export function trayModel(s: AppState, now: number): TrayModel {
   const w = statusWords(s, now);
   const line = `${w.headline} · ${w.detail}`;
   const unread = s.unread > 0 ? ` · ${s.unread} unread` : '';
-  const menu: TrayMenuItem[] = [
-    { label: clip(line, 80), enabled: false },
-  ];
+  const menu: TrayMenuItem[] = [{ label: clip(line, 80), enabled: false }];
   if (s.alert !== null || !s.account.signedIn) {
     menu.push({ label: s.account.signedIn ? 'Fix this…' : 'Sign in…', enabled: true, action: { type: 'settings' } });
   }

@@ -12,17 +12,37 @@ export function accountView(a: SignedIn): AccountView {
   const id = a.session.identity;
   if (id?.kind === 'agent') {
     return {
-      signedIn: true, kind: 'agent', displayName: id.name || id.username || id.agentId, username: a.username ?? (id.username || null),
-      agentId: id.agentId, customerId: id.customerId, customerName: null, permissions: permissionWords(id.permission),
-      customerAdmin: isCustomerAdmin(id), customerScope: hasCustomerScope(id.permission), expiresAt: id.expiresAt?.getTime() ?? null,
-      expiry: a.expiryStage, apiUrl: a.endpoints.root, credentialHint,
+      signedIn: true,
+      kind: 'agent',
+      displayName: id.name || id.username || id.agentId,
+      username: a.username ?? (id.username || null),
+      agentId: id.agentId,
+      customerId: id.customerId,
+      customerName: null,
+      permissions: permissionWords(id.permission),
+      customerAdmin: isCustomerAdmin(id),
+      customerScope: hasCustomerScope(id.permission),
+      expiresAt: id.expiresAt?.getTime() ?? null,
+      expiry: a.expiryStage,
+      apiUrl: a.endpoints.root,
+      credentialHint,
     };
   }
   // An access key acts as customer admin; until GET /customer answers, its customer is not known yet.
   return {
-    signedIn: true, kind: 'accesskey', displayName: id?.customerName ?? 'Access key', username: null, agentId: null,
-    customerId: id?.customerId ?? '', customerName: id?.customerName ?? null, permissions: ['customer admin (access key)'],
-    customerAdmin: true, customerScope: id === undefined || canSeeCustomerScope(id), expiresAt: id?.expiresAt?.getTime() ?? null,
-    expiry: id?.expiresAt === undefined ? 'never' : a.expiryStage, apiUrl: a.endpoints.root, credentialHint,
+    signedIn: true,
+    kind: 'accesskey',
+    displayName: id?.customerName ?? 'Access key',
+    username: null,
+    agentId: null,
+    customerId: id?.customerId ?? '',
+    customerName: id?.customerName ?? null,
+    permissions: ['customer admin (access key)'],
+    customerAdmin: true,
+    customerScope: id === undefined || canSeeCustomerScope(id),
+    expiresAt: id?.expiresAt?.getTime() ?? null,
+    expiry: id?.expiresAt === undefined ? 'never' : a.expiryStage,
+    apiUrl: a.endpoints.root,
+    credentialHint,
   };
 }

@@ -4,7 +4,12 @@ import type { MachineConditions } from '../session/machine-conditions.js';
 import type { SignedIn } from '../session/session-manager.js';
 
 /** What the not-receiving guard judges, read from the one place each part lives. */
-export function guardInput(signedIn: SignedIn | undefined, status: ConnectionStatus, machine: MachineConditions, notificationsBlocked: string | undefined): GuardInput {
+export function guardInput(
+  signedIn: SignedIn | undefined,
+  status: ConnectionStatus,
+  machine: MachineConditions,
+  notificationsBlocked: string | undefined,
+): GuardInput {
   const detail = signedIn?.session.detail;
   return {
     signedIn: signedIn !== undefined,
