@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import {type ApiEndpoints, authHeaders, type Credential } from '../api/index.js';
+import type { ApiEndpoints, Credential } from '../api/index.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy, NotifierError, describeError, type ErrorCode, type Logger, TypedEmitter } from '../platform/index.js';
+import { ackPayload, applyTopicChanges, closeConnection, openConnection, readAck, sendTopics, type Connection } from './connection.js';
 import { ConnectionStateMachine, type ConnectionState, type StateDetail } from './connection-state.js';
 import type { EventStreamEvents } from './events.js';
 import { Liveness } from './liveness.js';
@@ -13,8 +14,7 @@ import { TopicProbe } from './topic-probe.js';
  *
  * What the server gives us is thin: no subscribe ack, no close frames, no replay, and one bad
  * topic kills the socket. So this class supplies what is missing:
- *  - a subscription ack: VoIPBIN reads client frames strictly in order and answers pings from the
- *    same read loop, so a ping sent after `subscribe` is ponged only if the subscribe was accepted;
+ *  - a subscription ack, a ping after `subscribe` (connection.ts);
  *  - a keepalive watchdog and sleep detection (liveness.ts);
  *  - reconnects with full-jitter backoff that honour Retry-After and stop for good on 401/403
  *    (refusal.ts reads why an upgrade was refused);
@@ -42,26 +42,6 @@ export interface EventStreamOptions {
   sleepJumpMs?: number;
   /** Times the same topic must kill the socket before it is quarantined. */
   quarantineAfter?: number;
-}
-
-const ACK_PREFIX = 'vbn-ack:';
-
-interface Connection {
-  readonly seq: number;
-  readonly ws: WebSocket;
-  /** 'bulk': all topics in one message; 'probe': one topic per round trip, to find a rejected one. */
-  readonly mode: 'bulk' | 'probe';
-  /** Topics the server has confirmed on this connection. */
-  readonly confirmed: string[];
-  /** Topics sent in the bulk subscribe awaiting its ack. */
-  requested: string[];
-  /** Topic whose subscribe is in flight (probe mode) or undefined. */
-  pending: string | undefined;
-  failure: NotifierError | undefined;
-  lastActivity: number;
-  ackTimer: NodeJS.Timeout | undefined;
-  healthyTimer: NodeJS.Timeout | undefined;
-  subscribed: boolean;
 }
 
 export class EventStream extends TypedEmitter<EventStreamEvents> {
@@ -148,7 +128,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
   /** stop(), then wait until the socket is closed (at most about a second: an unanswered close is cut). */
   close(reason = 'stopped by user'): Promise<void> {
     const socket = this.conn?.ws;
-    const waiting = socket === undefined || socket.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => this.closed.push(resolve));
+    const waiting =
+      socket === undefined || socket.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => this.closed.push(resolve));
     this.stop(reason);
     return waiting;
   }
@@ -176,50 +157,15 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
   setTopics(topics: readonly string[]): void {
     this.topicList = [...new Set(topics)];
     const c = this.conn;
-    if (c !== undefined && c.subscribed) this.applyTopicChanges(c);
-  }
-
-  private applyTopicChanges(c: Connection): void {
-    if (c.ws.readyState !== WebSocket.OPEN) return;
-    const removed = c.confirmed.filter((t) => !this.topicList.includes(t));
-    const added = this.topicList.filter((t) => !c.confirmed.includes(t));
-    if (removed.length > 0) {
-      this.send(c, { type: 'unsubscribe', topics: removed });
-      for (const t of removed) c.confirmed.splice(c.confirmed.indexOf(t), 1);
-    }
-    if (added.length > 0) {
-      // Added topics were validated by the caller; should the server still refuse one, the
-      // socket drops and the next connection's probe finds and quarantines it.
-      this.send(c, { type: 'subscribe', topics: added });
-      c.confirmed.push(...added);
-    }
+    if (c !== undefined && c.subscribed) applyTopicChanges(c, this.topicList);
   }
 
   private connect(): void {
     const seq = ++this.seq;
     this.machine.transition({ state: 'connecting', attempt: this.backoff.attempt + 1 });
     this.log.debug('connecting', { url: this.opts.endpoints.websocket, attempt: this.backoff.attempt + 1 });
-    const ws = new WebSocket(this.opts.endpoints.websocket, {
-      headers: authHeaders(this.opts.credential),
-      handshakeTimeout: this.opts.handshakeTimeoutMs,
-      // The server sets no read limit (PROTOCOL.md §1.1); this only protects our memory.
-      maxPayload: 64 * 1024 * 1024,
-      perMessageDeflate: false,
-      followRedirects: false,
-    });
-    const conn: Connection = {
-      seq,
-      ws,
-      mode: this.probe.probeNext ? 'probe' : 'bulk',
-      confirmed: [],
-      requested: [],
-      pending: undefined,
-      failure: undefined,
-      lastActivity: performance.now(),
-      ackTimer: undefined,
-      healthyTimer: undefined,
-      subscribed: false,
-    };
+    const conn = openConnection(seq, this.probe.probeNext ? 'probe' : 'bulk', this.opts);
+    const ws = conn.ws;
     this.conn = conn;
     const current = (): boolean => this.conn === conn;
 
@@ -269,7 +215,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     }
     if (conn.mode === 'bulk') {
       conn.requested = topics;
-      this.send(conn, { type: 'subscribe', topics });
+      sendTopics(conn, 'subscribe', topics);
       this.awaitAck(conn, 'bulk');
       return;
     }
@@ -285,25 +231,25 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
       return;
     }
     conn.pending = topic;
-    this.send(conn, { type: 'subscribe', topics: [topic] });
+    sendTopics(conn, 'subscribe', [topic]);
     this.awaitAck(conn, `probe:${index}`);
   }
 
   private awaitAck(conn: Connection, tag: string): void {
-    conn.ws.ping(Buffer.from(`${ACK_PREFIX}${conn.seq}:${tag}`));
+    conn.ws.ping(Buffer.from(ackPayload(conn, tag)));
     clearTimeout(conn.ackTimer);
     conn.ackTimer = setTimeout(() => {
       // No pong but the socket lives: proxies may eat control frames. The watchdog guards liveness.
       this.log.warn('no acknowledgement for the subscription; assuming the server accepted it');
-      this.onPong(conn, `${ACK_PREFIX}${conn.seq}:${tag}`);
+      this.onPong(conn, ackPayload(conn, tag));
     }, this.opts.subscribeAckTimeoutMs);
   }
 
   private onPong(conn: Connection, payload: string): void {
-    if (!payload.startsWith(`${ACK_PREFIX}${conn.seq}:`)) return;
+    const tag = readAck(conn, payload);
+    if (tag === undefined) return;
     clearTimeout(conn.ackTimer);
     conn.ackTimer = undefined;
-    const tag = payload.slice(`${ACK_PREFIX}${conn.seq}:`.length);
     if (tag === 'bulk') {
       conn.confirmed.push(...conn.requested);
       this.probe.probeNext = false;
@@ -331,7 +277,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     this.log.info(`subscribed to ${conn.confirmed.length} topic${conn.confirmed.length === 1 ? '' : 's'}`);
     this.emit('subscribed', { topics: [...conn.confirmed], connection: this.subscriptions, gapSince });
     conn.healthyTimer = setTimeout(() => this.backoff.reset(), this.opts.healthyAfterMs);
-    this.applyTopicChanges(conn);
+    applyTopicChanges(conn, this.topicList);
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
@@ -390,7 +336,9 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     this.emit('quarantined', { topic, reason });
     this.emit('error', new NotifierError('invalid_topic', `Topic "${topic}" was removed: ${reason}.`, { topic }));
     if (this.topicList.length === 0) {
-      this.fatal(new NotifierError('invalid_topic', 'VoIPBIN refused every topic, so no events can be received. Check the topic filters and the account permissions.'));
+      this.fatal(
+        new NotifierError('invalid_topic', 'VoIPBIN refused every topic, so no events can be received. Check the topic filters and the account permissions.'),
+      );
       return 'gave up';
     }
     return 'retry';
@@ -425,21 +373,10 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     const c = this.conn;
     this.conn = undefined;
     if (c !== undefined) {
-      clearTimeout(c.ackTimer);
-      clearTimeout(c.healthyTimer);
-      if (c.ws.readyState === WebSocket.OPEN) {
-        c.ws.close(1000);
-        setTimeout(() => c.ws.terminate(), 1_000).unref();
-      } else {
-        c.ws.terminate();
-      }
+      closeConnection(c);
     } else {
       for (const done of this.closed.splice(0)) done();
     }
     if (this.machine.state !== 'stopped') this.machine.transition(detail);
-  }
-
-  private send(conn: Connection, message: { type: 'subscribe' | 'unsubscribe'; topics: string[] }): void {
-    conn.ws.send(JSON.stringify(message));
   }
 }
