@@ -14,10 +14,15 @@ import { CHANNEL_NAMES } from '../../shared/ipc-contract.js';
  */
 let dir: string;
 const saved = { ...process.env };
+/** Windows other test files made through the same fake (unit tests share modules): not ours. */
+let windowsBefore = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vbn-main-'));
   fake.app.pathRoot = dir;
+  fake.app.calls.length = 0;
+  fake.ipcMain.handlers.clear();
+  windowsBefore = fake.BrowserWindow.created.length;
   // No machine-wide provisioning and no session bus: the boot must not depend on this machine.
   process.env.VOIPBIN_NOTIFIER_PROVISIONING = join(dir, 'no-provisioning.json');
   process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(dir, 'no-bus')}`;
@@ -26,10 +31,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = saved;
+  fake.app.pathRoot = '/nonexistent/fake-electron';
+  fake.ipcMain.handlers.clear();
   await rm(dir, { recursive: true, force: true });
 });
 
-const settingsWindow = (): fake.BrowserWindow | undefined => fake.BrowserWindow.created.find((w) => w.loaded?.endsWith('index.html') === true);
+const settingsWindow = (): fake.BrowserWindow | undefined => fake.BrowserWindow.created.slice(windowsBefore).find((w) => w.loaded?.endsWith('index.html') === true);
 
 describe('the Electron main process', () => {
   it('before the app is ready: one instance, the sandbox for every renderer, every webContents hardened as it is made', () => {
