@@ -49,7 +49,7 @@ export function shebangNodeFlags(file: string): string[] {
 async function measure(o: Pick<MemoryOptions, 'minutes' | 'framesPerMinute' | 'framesPerSecond'>): Promise<Measured> {
   const cc = await callCentre();
   // BENCH_CLI_ARGS: node flags for the measured process, e.g. --trace-gc to see where the memory goes.
-  // Measure the process users run: the bin's shebang carries V8 flags (main/cli.ts), which a plain
+  // Measure the process users run: the bin's shebang carries V8 flags (main/cli/main.ts), which a plain
   // `node cli.js` would skip.
   const nodeArgs = [...shebangNodeFlags(CLI), ...(process.env.BENCH_CLI_ARGS ?? '').split(' ').filter((a) => a !== '')];
   const probe = fileURLToPath(new URL('./heap-probe.js', import.meta.url));

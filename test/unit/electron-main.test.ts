@@ -36,7 +36,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const settingsWindow = (): fake.BrowserWindow | undefined => fake.BrowserWindow.created.slice(windowsBefore).find((w) => w.loaded?.endsWith('index.html') === true);
+const settingsWindow = (): fake.BrowserWindow | undefined =>
+  fake.BrowserWindow.created.slice(windowsBefore).find((w) => w.loaded?.endsWith('index.html') === true);
 
 describe('the Electron main process', () => {
   it('before the app is ready: one instance, the sandbox for every renderer, every webContents hardened as it is made', () => {

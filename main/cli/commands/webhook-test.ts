@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.js';
 /**
  * `voipbin-notifier webhook test`: one sample event, delivered the way VoIPBIN delivers (signed
  * with the account's secret, same method, headers and timeouts), and what VoIPBIN would make of
- * the answer (core/webhook-actions.ts). Only a --uri typed here may be this machine, so a
+ * the answer (core/webhook/actions.ts). Only a --uri typed here may be this machine, so a
  * receiver under development can be checked before it is exposed.
  */
 interface TestFlags extends CredentialFlags, OutputFlags {

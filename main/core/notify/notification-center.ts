@@ -27,7 +27,7 @@ export interface PopUp {
 /**
  * A way to show pop-ups: the freedesktop service or node-notifier (headless), Electron
  * Notification (GUI), or none. A pop-up's title and body are plain text, bounded and without
- * control characters (notification-content.ts): a sink shows them as text, escaping whatever its
+ * control characters (content.ts): a sink shows them as text, escaping whatever its
  * OS would otherwise read as markup or options.
  */
 export interface NotificationSink {

@@ -80,7 +80,7 @@ export interface WebhookTestOutcome {
 }
 
 /**
- * One signed sample event, delivered the way VoIPBIN delivers (webhook-test-delivery.ts). The
+ * One signed sample event, delivered the way VoIPBIN delivers (test-delivery.ts). The
  * account's URL is held to VoIPBIN's own policy — any admin of the account can set it, so it never
  * reaches this machine or its network; a typed URL may be a receiver on this machine.
  */

@@ -60,7 +60,7 @@ export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRAC
   return { reason: 'stream_down', title: 'Not receiving calls', message: `Disconnected for ${formatDuration(down)}: ${why}. The notifier keeps retrying.` };
 }
 
-/** The core's injectable clock (core/token-lifecycle.ts), so the guard and the expiry watch share one. */
+/** The core's injectable clock (core/platform/clock.ts), so the guard and the expiry watch share one. */
 export type GuardClock = Clock;
 
 export interface GuardEvents {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { HistoryItem, NotificationCenter, NotificationSink, PopUp } from '../../core/notify/index.js';
 import { describeError, type Clock, type Logger } from '../../core/platform/index.js';
 import type { HistoryItemView, PauseChoiceName } from '../../../shared/ipc-contract.js';
@@ -65,7 +66,7 @@ export class NotificationsFeature {
 
   constructor(private readonly o: NotificationsOptions) {
     this.off = o.settings.on('changed', ({ prev, next }) => {
-      if (prev.notifications === next.notifications) return;
+      if (isDeepStrictEqual(prev.notifications, next.notifications)) return;
       this.o.sessions.current?.session.center?.updateSettings(next.notifications);
       this.schedulePauseEnd();
     });

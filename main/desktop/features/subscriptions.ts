@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { topicAuthority } from '../../core/account/index.js';
 import { NotifierError } from '../../core/platform/index.js';
 import { defaultTopics, resolveTopics } from '../../core/stream/index.js';
@@ -25,7 +26,8 @@ export class SubscriptionsFeature {
       const identity = a?.session.identity;
       const listener = a?.session.listener;
       if (identity === undefined || listener === undefined) return;
-      if (prev.topics === next.topics && prev.notifications.customerCalls === next.notifications.customerCalls) return;
+      // The file is read afresh on every change: compare contents, not objects.
+      if (isDeepStrictEqual(prev.topics, next.topics) && prev.notifications.customerCalls === next.notifications.customerCalls) return;
       // Validated again with the core's rules, whatever the window checked.
       listener.setTopics(resolveTopics(identity, savedTopics(next, identity), topicOptions(next)));
     });

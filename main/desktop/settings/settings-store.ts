@@ -84,7 +84,7 @@ export interface LoadedSettings {
 
 export interface SettingsStoreOptions {
   file: string;
-  /** The machine-wide provisioning (core/provisioning.ts): presets for a new user, and locks. */
+  /** The machine-wide provisioning (provisioning.ts): presets for a new user, and locks. */
   provisioning?: Provisioning | undefined;
   migrations?: Readonly<Record<number, Migration>>;
   currentVersion?: number;
