@@ -1,12 +1,12 @@
 import WebSocket from 'ws';
-import { resolveApiUrl } from '../main/core/api-url.js';
-import { authHeaders, parseCredential } from '../main/core/credentials.js';
-import { resolveIdentity } from '../main/core/identity.js';
-import { Listener } from '../main/core/listener.js';
-import { createLogger } from '../main/core/log.js';
-import { NotificationCenter, type NotificationSink } from '../main/core/notification-center.js';
-import { RestClient } from '../main/core/rest-client.js';
-import { resolveTopics } from '../main/core/subscriptions.js';
+import { resolveApiUrl } from '../main/core/api/api-url.js';
+import { authHeaders, parseCredential } from '../main/core/api/credentials.js';
+import { resolveIdentity } from '../main/core/account/identity.js';
+import { Listener } from '../main/core/stream/listener.js';
+import { createLogger } from '../main/core/platform/log.js';
+import { NotificationCenter, type NotificationSink } from '../main/core/notify/notification-center.js';
+import { RestClient } from '../main/core/api/rest-client.js';
+import { resolveTopics } from '../main/core/stream/subscriptions.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../shared/notification-settings.js';
 import type { ClientConfig, ClientReply, ParentCommand } from './protocol.js';
 
@@ -86,7 +86,17 @@ async function runPipeline(): Promise<void> {
     }
     if (e.id === sentinel) {
       const s = listener.stats;
-      send({ type: 'done', tag, endNs: now().toString(), frames: s.frames, accepted: s.accepted, duplicates: s.duplicates, decided, shown, history: center.history.size });
+      send({
+        type: 'done',
+        tag,
+        endNs: now().toString(),
+        frames: s.frames,
+        accepted: s.accepted,
+        duplicates: s.duplicates,
+        decided,
+        shown,
+        history: center.history.size,
+      });
     }
   });
   listener.on('catchup', (r) => center.handleCatchup(r));

@@ -1,9 +1,7 @@
-import type { Address } from '../test/emulator/index.js';
-import {
-  makeAgentResource, makeChatMessage, makeConversationMessage, makeQueuecall, makeRecording, makeSms, makeTranscript,
-} from '../test/emulator/fixtures.js';
-import { AgentRing, InboundCall, type Frame } from '../test/emulator/scenarios.js';
-import { newUuid } from '../test/emulator/uuid.js';
+import type { Address } from '../emulator/index.js';
+import { makeAgentResource, makeChatMessage, makeConversationMessage, makeQueuecall, makeRecording, makeSms, makeTranscript } from '../emulator/fixtures.js';
+import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
+import { newUuid } from '../emulator/uuid.js';
 
 /**
  * What a supervisor's customer-wide subscription carries, as VoIPBIN sends it: interleaved call
@@ -78,7 +76,10 @@ function* queuecall(w: FeedWorld, rand: () => number): Story {
   const q = makeQueuecall({ customer_id: w.customerId, status: 'waiting' });
   yield { eventType: 'queuecall_waiting', data: structuredClone(q) };
   const served = rand() < 0.8;
-  yield { eventType: served ? 'queuecall_serviced' : 'queuecall_abandoned', data: { ...q, status: served ? 'service' : 'abandoned', tm_update: later(q.tm_update) } };
+  yield {
+    eventType: served ? 'queuecall_serviced' : 'queuecall_abandoned',
+    data: { ...q, status: served ? 'service' : 'abandoned', tm_update: later(q.tm_update) },
+  };
   if (served) yield { eventType: 'queuecall_done', data: { ...q, status: 'done', tm_update: later(q.tm_update, 2) } };
 }
 
@@ -98,13 +99,29 @@ function nextStory(w: FeedWorld, rand: () => number): Story {
   if (x < 30) return inboundCall(w, rand);
   if (x < 49) return agentRing(w, rand, pick(rand, w.otherAgents), [{ type: 'extension', target: String(2100 + Math.floor(rand() * 200)) }]);
   if (x < 50) return agentRing(w, rand, w.agentId, w.agentAddresses);
-  if (x < 60) return single('message_created', makeSms({ customer_id: w.customerId, source: { type: 'tel', target: phone(rand) }, text: 'Hi, my order has not arrived yet. Could someone call me back?' }));
-  if (x < 70) return single('conversation_message_created', makeConversationMessage({ customer_id: w.customerId, source: { type: 'tel', target: phone(rand) } }));
+  if (x < 60)
+    return single(
+      'message_created',
+      makeSms({
+        customer_id: w.customerId,
+        source: { type: 'tel', target: phone(rand) },
+        text: 'Hi, my order has not arrived yet. Could someone call me back?',
+      }),
+    );
+  if (x < 70)
+    return single('conversation_message_created', makeConversationMessage({ customer_id: w.customerId, source: { type: 'tel', target: phone(rand) } }));
   if (x < 80) return queuecall(w, rand);
-  if (x < 88) return single('agent_status_updated', makeAgentResource({ customer_id: w.customerId, id: pick(rand, w.otherAgents), status: pick(rand, ['available', 'away', 'busy', 'offline']) }));
+  if (x < 88)
+    return single(
+      'agent_status_updated',
+      makeAgentResource({ customer_id: w.customerId, id: pick(rand, w.otherAgents), status: pick(rand, ['available', 'away', 'busy', 'offline']) }),
+    );
   if (x < 94) return recording(w);
   if (x < 97) return single('transcript_created', makeTranscript({ customer_id: w.customerId }));
-  return single('chatmessage_created', makeChatMessage({ customer_id: w.customerId, owner_id: pick(rand, w.otherAgents), text: 'Can you take the VIP queue after lunch?' }));
+  return single(
+    'chatmessage_created',
+    makeChatMessage({ customer_id: w.customerId, owner_id: pick(rand, w.otherAgents), text: 'Can you take the VIP queue after lunch?' }),
+  );
 }
 
 export interface FeedOptions {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { encodeTextFrames } from '../test/emulator/index.js';
+import { encodeTextFrames } from '../emulator/index.js';
 import { realisticFeed } from './feed.js';
 import type { BenchResult } from './report.js';
 import { CLI, callCentre, mb, newestConnection, rssOf, sleep, until } from './support.js';
@@ -22,7 +22,14 @@ export interface MemoryOptions {
   firehose: boolean;
 }
 
-interface MinuteSample { minute: number; rss: number; max: number; heap: number; rssAfterGc: number; seconds: number }
+interface MinuteSample {
+  minute: number;
+  rss: number;
+  max: number;
+  heap: number;
+  rssAfterGc: number;
+  seconds: number;
+}
 
 interface Measured {
   samples: MinuteSample[];
@@ -42,16 +49,38 @@ export function shebangNodeFlags(file: string): string[] {
 async function measure(o: Pick<MemoryOptions, 'minutes' | 'framesPerMinute' | 'framesPerSecond'>): Promise<Measured> {
   const cc = await callCentre();
   // BENCH_CLI_ARGS: node flags for the measured process, e.g. --trace-gc to see where the memory goes.
-  // Measure the process users run: the bin's shebang carries V8 flags (main/cli.ts), which a plain
+  // Measure the process users run: the bin's shebang carries V8 flags (main/cli/main.ts), which a plain
   // `node cli.js` would skip.
   const nodeArgs = [...shebangNodeFlags(CLI), ...(process.env.BENCH_CLI_ARGS ?? '').split(' ').filter((a) => a !== '')];
   const probe = fileURLToPath(new URL('./heap-probe.js', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(probe).href, ...nodeArgs, CLI, 'run', '--json', '--notify', 'none', '--customer-calls', '--log-level', 'warn', '--api-url', cc.emu.url], {
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, VOIPBIN_TOKEN: cc.token, VOIPBIN_NOTIFIER_CONFIG_DIR: '/nonexistent-bench-config',
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      pathToFileURL(probe).href,
+      ...nodeArgs,
+      CLI,
+      'run',
+      '--json',
+      '--notify',
+      'none',
+      '--customer-calls',
+      '--log-level',
+      'warn',
+      '--api-url',
+      cc.emu.url,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        VOIPBIN_TOKEN: cc.token,
+        VOIPBIN_NOTIFIER_CONFIG_DIR: '/nonexistent-bench-config',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const pid = child.pid ?? -1;
   let tail = '';
   let lines = 0;
@@ -135,7 +164,14 @@ async function measure(o: Pick<MemoryOptions, 'minutes' | 'framesPerMinute' | 'f
       const seconds = (performance.now() - t0) / 1000;
       const live = await liveHeap();
       current = [];
-      samples.push({ minute, rss: sorted[Math.floor(sorted.length / 2)] ?? NaN, max: sorted.at(-1) ?? NaN, heap: live.heapUsed, rssAfterGc: live.rss, seconds });
+      samples.push({
+        minute,
+        rss: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+        max: sorted.at(-1) ?? NaN,
+        heap: live.heapUsed,
+        rssAfterGc: live.rss,
+        seconds,
+      });
     }
     await sleep(200);
     return { samples, peak, atStart, lines, events };
@@ -169,18 +205,43 @@ export async function memory(o: MemoryOptions): Promise<BenchResult> {
   const table = (m: Measured): string[] => [
     '| minute | frames so far | RSS median | RSS highest | live heap after GC | RSS after GC | elapsed |',
     '|---|---|---|---|---|---|---|',
-    ...m.samples.map((s) => `| ${s.minute} | ${(s.minute * o.framesPerMinute).toLocaleString('en-US')} | ${mb(s.rss)} | ${mb(s.max)} | ${mb(s.heap)} | ${mb(s.rssAfterGc)} | ${s.seconds.toFixed(1)} s |`),
+    ...m.samples.map(
+      (s) =>
+        `| ${s.minute} | ${(s.minute * o.framesPerMinute).toLocaleString('en-US')} | ${mb(s.rss)} | ${mb(s.max)} | ${mb(s.heap)} | ${mb(s.rssAfterGc)} | ${s.seconds.toFixed(1)} s |`,
+    ),
   ];
   return {
     name: 'Memory',
     rows: [
-      { metric: `RSS in minute ${o.minutes} (${total.toLocaleString('en-US')} frames at ${rate}), median`, result: mb(last?.rss ?? NaN), target: '< 100 MB', met: (last?.rss ?? Infinity) < 100 * 1024 * 1024 },
-      { metric: `live heap after a full GC, minute ${baseMinute} → ${o.minutes}`, result: `${mb(early)} → ${mb(late)} (${growth >= 0 ? '+' : ''}${mb(growth)})`, target: 'no growth (≤ 5% or 2 MB)', met: flat },
-      { metric: `RSS right after that GC, minute ${baseMinute} → ${o.minutes}`, result: `${mb(at(baseMinute)?.rssAfterGc ?? NaN)} → ${mb(at(o.minutes)?.rssAfterGc ?? NaN)}`, target: '—', met: undefined },
+      {
+        metric: `RSS in minute ${o.minutes} (${total.toLocaleString('en-US')} frames at ${rate}), median`,
+        result: mb(last?.rss ?? NaN),
+        target: '< 100 MB',
+        met: (last?.rss ?? Infinity) < 100 * 1024 * 1024,
+      },
+      {
+        metric: `live heap after a full GC, minute ${baseMinute} → ${o.minutes}`,
+        result: `${mb(early)} → ${mb(late)} (${growth >= 0 ? '+' : ''}${mb(growth)})`,
+        target: 'no growth (≤ 5% or 2 MB)',
+        met: flat,
+      },
+      {
+        metric: `RSS right after that GC, minute ${baseMinute} → ${o.minutes}`,
+        result: `${mb(at(baseMinute)?.rssAfterGc ?? NaN)} → ${mb(at(o.minutes)?.rssAfterGc ?? NaN)}`,
+        target: '—',
+        met: undefined,
+      },
       { metric: 'peak RSS', result: mb(paced.peak), target: '—', met: undefined },
-      ...(firehose === undefined ? [] : [
-        { metric: `the same frames as a firehose (${Math.round(total / (fhLast?.seconds ?? NaN)).toLocaleString('en-US')} frames/s): RSS in the last minute, median / peak`, result: `${mb(fhLast?.rss ?? NaN)} / ${mb(firehose.peak)}`, target: '—', met: undefined },
-      ]),
+      ...(firehose === undefined
+        ? []
+        : [
+            {
+              metric: `the same frames as a firehose (${Math.round(total / (fhLast?.seconds ?? NaN)).toLocaleString('en-US')} frames/s): RSS in the last minute, median / peak`,
+              result: `${mb(fhLast?.rss ?? NaN)} / ${mb(firehose.peak)}`,
+              target: '—',
+              met: undefined,
+            },
+          ]),
     ],
     details: [
       `The built command, \`voipbin-notifier run --json --notify none --customer-calls\`, signed in as a supervisor`,
@@ -195,14 +256,16 @@ export async function memory(o: MemoryOptions): Promise<BenchResult> {
       'live heap, which is what the growth row checks. Those forced GCs are the only difference from a normal run.',
       '',
       ...table(paced),
-      ...(firehose === undefined ? [] : [
-        '',
-        `Then the same ${total.toLocaleString('en-US')} frames again in a new process, as fast as it took them (${(fhLast?.seconds ?? 0).toFixed(0)} s): many times a busy`,
-        'supervisor\'s rate, at which V8 may keep more garbage between collections; what matters is that the live heap',
-        'stays as flat. For the record, not a target:',
-        '',
-        ...table(firehose),
-      ]),
+      ...(firehose === undefined
+        ? []
+        : [
+            '',
+            `Then the same ${total.toLocaleString('en-US')} frames again in a new process, as fast as it took them (${(fhLast?.seconds ?? 0).toFixed(0)} s): many times a busy`,
+            "supervisor's rate, at which V8 may keep more garbage between collections; what matters is that the live heap",
+            'stays as flat. For the record, not a target:',
+            '',
+            ...table(firehose),
+          ]),
     ],
   };
 }

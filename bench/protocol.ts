@@ -20,16 +20,16 @@ export type ClientReply =
   | { type: 'ready' }
   | { type: 'armed'; tag: string }
   | {
-    type: 'done';
-    tag: string;
-    /** process.hrtime.bigint() when the last frame was handled, as a string. */
-    endNs: string;
-    frames: number;
-    accepted?: number;
-    duplicates?: number;
-    decided?: number;
-    shown?: number;
-    history?: number;
-  }
+      type: 'done';
+      tag: string;
+      /** process.hrtime.bigint() when the last frame was handled, as a string. */
+      endNs: string;
+      frames: number;
+      accepted?: number;
+      duplicates?: number;
+      decided?: number;
+      shown?: number;
+      history?: number;
+    }
   | { type: 'latency'; samplesUs: number[] }
   | { type: 'heap'; heapUsed: number; rss: number };

@@ -1,10 +1,10 @@
-import { resolveApiUrl } from '../main/core/api-url.js';
-import { parseCredential } from '../main/core/credentials.js';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { Listener, type ListenerOptions } from '../main/core/listener.js';
-import { createLogger } from '../main/core/log.js';
-import type { StateChange } from '../main/core/connection-state.js';
-import type { VoipbinEmulator } from '../test/emulator/index.js';
+import { resolveApiUrl } from '../main/core/api/api-url.js';
+import { parseCredential } from '../main/core/api/credentials.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { Listener, type ListenerOptions } from '../main/core/stream/listener.js';
+import { createLogger } from '../main/core/platform/log.js';
+import type { StateChange } from '../main/core/stream/connection-state.js';
+import type { VoipbinEmulator } from '../emulator/index.js';
 import type { BenchResult } from './report.js';
 import { callCentre, ms, percentile, sleep, until } from './support.js';
 
@@ -13,12 +13,20 @@ import { callCentre, ms, percentile, sleep, until } from './support.js';
  * pings, against the emulator with VoIPBIN's rate limits. In-process: this measures timers and
  * round trips, not CPU.
  */
-function startListener(emu: VoipbinEmulator, token: string, stream: ListenerOptions['stream'] = {}): { listener: Listener; states: StateChange[]; subscribed: () => number } {
+function startListener(
+  emu: VoipbinEmulator,
+  token: string,
+  stream: ListenerOptions['stream'] = {},
+): { listener: Listener; states: StateChange[]; subscribed: () => number } {
   const credential = parseCredential(token, 'token');
   const identity = decodeAgentToken(token);
   const listener = new Listener({
-    endpoints: resolveApiUrl(emu.url), credential, identity, topics: [`agent_id:${identity.kind === 'agent' ? identity.agentId : ''}:call:call_`],
-    logger: createLogger({ level: 'silent' }), stream,
+    endpoints: resolveApiUrl(emu.url),
+    credential,
+    identity,
+    topics: [`agent_id:${identity.kind === 'agent' ? identity.agentId : ''}:call:call_`],
+    logger: createLogger({ level: 'silent' }),
+    stream,
   });
   const states: StateChange[] = [];
   let subs = 0;
@@ -93,8 +101,8 @@ export async function deadSocket(): Promise<BenchResult> {
       ],
       details: [
         'The emulator stops pinging, reading and writing while the TCP connection stays up (a half-open socket, as after',
-        'a NAT timeout or a suspended laptop). The client\'s watchdog (default 25 s without a ping, pong or frame; checked',
-        'every second) declares it dead. Silence began right after one of the server\'s 10 s pings, the worst case.',
+        "a NAT timeout or a suspended laptop). The client's watchdog (default 25 s without a ping, pong or frame; checked",
+        "every second) declares it dead. Silence began right after one of the server's 10 s pings, the worst case.",
       ],
     };
   } finally {
@@ -114,7 +122,8 @@ export async function herd(o: { clients: number; downMs: number }): Promise<Benc
       const c = startListener(cc.emu, token, { healthyAfterMs: 2_000 });
       const client: Client = { ...c, rateLimited: [] };
       c.listener.on('error', (e) => {
-        if (e.code === 'rate_limited' && 'retryAfterMs' in e && typeof e.retryAfterMs === 'number') client.rateLimited.push({ at: Date.now(), retryAfterMs: e.retryAfterMs });
+        if (e.code === 'rate_limited' && 'retryAfterMs' in e && typeof e.retryAfterMs === 'number')
+          client.rateLimited.push({ at: Date.now(), retryAfterMs: e.retryAfterMs });
       });
       clients.push(client);
       await sleep(1_000 / 15);
@@ -168,15 +177,27 @@ export async function herd(o: { clients: number; downMs: number }): Promise<Benc
     for (let b = 0; b <= lastBucket; b++) {
       const n = buckets.get(b) ?? 0;
       const from = (b * bucket) / 1000;
-      histogram.push(`${String(from).padStart(3)}–${String(from + bucket / 1000).padEnd(3)} s ${String(n).padStart(4)} ${'█'.repeat(Math.round((n / maxCount) * 50))}`);
+      histogram.push(
+        `${String(from).padStart(3)}–${String(from + bucket / 1000).padEnd(3)} s ${String(n).padStart(4)} ${'█'.repeat(Math.round((n / maxCount) * 50))}`,
+      );
     }
     const secs = (x: number): string => `${(x / 1000).toFixed(1)} s`;
     return {
       name: 'Herd',
       rows: [
-        { metric: `${o.clients} clients lose the server → all resubscribed`, result: `${clients.length}/${clients.length} after ${secs(allBackAt - lostAt)}`, target: 'all', met: resubscribedAfter.length === clients.length },
+        {
+          metric: `${o.clients} clients lose the server → all resubscribed`,
+          result: `${clients.length}/${clients.length} after ${secs(allBackAt - lostAt)}`,
+          target: 'all',
+          met: resubscribedAfter.length === clients.length,
+        },
         { metric: 'reconnect attempts faster than the backoff allows', result: `${violations} of ${decisions}`, target: '0', met: violations === 0 },
-        { metric: 'attempts spread (p10 / p50 / p90 after the loss)', result: `${secs(percentile(attempts, 10))} / ${secs(percentile(attempts, 50))} / ${secs(percentile(attempts, 90))}`, target: 'spread over time', met: undefined },
+        {
+          metric: 'attempts spread (p10 / p50 / p90 after the loss)',
+          result: `${secs(percentile(attempts, 10))} / ${secs(percentile(attempts, 50))} / ${secs(percentile(attempts, 90))}`,
+          target: 'spread over time',
+          met: undefined,
+        },
       ],
       details: [
         `${o.clients} agents of one customer (a call centre), each with its own Listener and the default backoff (full jitter,`,

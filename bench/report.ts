@@ -23,7 +23,11 @@ export function printTable(results: readonly BenchResult[]): string {
   const rows = results.flatMap((r) => r.rows.map((row) => [r.name, row.metric, row.result, row.target, verdict(row.met)]));
   const head = ['benchmark', 'metric', 'result', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -56,7 +60,9 @@ export function markdown(results: readonly BenchResult[], startedAt: Date, confi
     '## Machine',
     '',
     ...machineInfo(),
-    `- Settings: ${Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    `- Settings: ${Object.entries(config)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
     '',
     'The machine is shared: other processes (test suites, builds) may have been running and can',
     'only make the numbers worse, never better. Each section below notes the load average around it;',

@@ -41,7 +41,10 @@ const settings = {
   BENCH_STORM: Math.max(1, env('BENCH_STORM', 500)),
   BENCH_STARTUPS: Math.max(1, env('BENCH_STARTUPS', 5)),
 };
-const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
 const want = (n: string): boolean => only.length === 0 || only.includes(n);
 
 const startedAt = new Date();
@@ -63,7 +66,14 @@ const step = async (name: string, run: () => Promise<BenchResult>): Promise<void
 // CPU-bound measurements first, each alone on the machine.
 await step('throughput', () => throughput({ frames: settings.BENCH_FRAMES, passes: settings.BENCH_PASSES }));
 await step('latency', () => latency({ ratePerSec: settings.BENCH_LATENCY_RATE, seconds: settings.BENCH_LATENCY_SECONDS }));
-await step('memory', () => memory({ minutes: settings.BENCH_MINUTES, framesPerMinute: settings.BENCH_FPM, framesPerSecond: settings.BENCH_FPS, firehose: settings.BENCH_FIREHOSE !== 0 }));
+await step('memory', () =>
+  memory({
+    minutes: settings.BENCH_MINUTES,
+    framesPerMinute: settings.BENCH_FPM,
+    framesPerSecond: settings.BENCH_FPS,
+    firehose: settings.BENCH_FIREHOSE !== 0,
+  }),
+);
 // The dead-socket measurement is 25 s of an idle socket: it waits alongside the light ones.
 const dead = want('dead') ? deadSocket() : undefined;
 await step('reconnect', () => reconnect({ drops: settings.BENCH_DROPS }));

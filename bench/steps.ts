@@ -1,5 +1,5 @@
-import { parseFrame } from '../main/core/frames.js';
-import { RecentFrames } from '../main/core/recent-frames.js';
+import { parseFrame } from '../main/core/stream/frames.js';
+import { RecentFrames } from '../main/core/stream/recent-frames.js';
 import { realisticFeed, type FeedWorld } from './feed.js';
 
 /**
@@ -43,30 +43,33 @@ function fastest(round: () => number): number {
 }
 
 const texts = buffers.map((b) => b.toString('utf8'));
-const decodeUs = fastest(() => {
-  let n = 0;
-  for (const b of buffers) n += b.toString('utf8').length;
-  return n;
-}) / buffers.length;
+const decodeUs =
+  fastest(() => {
+    let n = 0;
+    for (const b of buffers) n += b.toString('utf8').length;
+    return n;
+  }) / buffers.length;
 
 // Which frames are copies, as the listener decides it (same ring size).
 const distinct: string[] = [];
-const copyCheckUs = fastest(() => {
-  const recent = new RecentFrames(256);
-  distinct.length = 0;
-  for (const t of texts) {
-    if (recent.has(t)) continue;
-    recent.add(t);
-    distinct.push(t);
-  }
-  return distinct.length;
-}) / texts.length;
+const copyCheckUs =
+  fastest(() => {
+    const recent = new RecentFrames(256);
+    distinct.length = 0;
+    for (const t of texts) {
+      if (recent.has(t)) continue;
+      recent.add(t);
+      distinct.push(t);
+    }
+    return distinct.length;
+  }) / texts.length;
 
-const parseUs = fastest(() => {
-  let n = 0;
-  for (const t of distinct) if (parseFrame(t).ok) n++;
-  return n;
-}) / distinct.length;
+const parseUs =
+  fastest(() => {
+    let n = 0;
+    for (const t of distinct) if (parseFrame(t).ok) n++;
+    return n;
+  }) / distinct.length;
 
 const result: StepCosts = { frames: texts.length, copyShare: 1 - distinct.length / texts.length, decodeUs, copyCheckUs, parseUs };
 process.send?.(result);

@@ -1,11 +1,11 @@
-import { resolveApiUrl } from '../main/core/api-url.js';
-import { parseCredential } from '../main/core/credentials.js';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { Listener } from '../main/core/listener.js';
-import { createLogger } from '../main/core/log.js';
-import { NotificationCenter, type DecidedNotification, type NotificationSink } from '../main/core/notification-center.js';
+import { resolveApiUrl } from '../main/core/api/api-url.js';
+import { parseCredential } from '../main/core/api/credentials.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { Listener } from '../main/core/stream/listener.js';
+import { createLogger } from '../main/core/platform/log.js';
+import { NotificationCenter, type DecidedNotification, type NotificationSink } from '../main/core/notify/notification-center.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../shared/notification-settings.js';
-import { InboundCall } from '../test/emulator/scenarios.js';
+import { InboundCall } from '../emulator/scenarios.js';
 import type { BenchResult } from './report.js';
 import { callCentre, sleep, until } from './support.js';
 
@@ -36,7 +36,9 @@ export async function storm(o: { calls: number }): Promise<BenchResult> {
   listener.on('event', (e) => center.handleEvent(e));
   listener.on('catchup', (r) => center.handleCatchup(r));
   let subscribed = false;
-  listener.on('subscribed', () => { subscribed = true; });
+  listener.on('subscribed', () => {
+    subscribed = true;
+  });
   listener.start();
   try {
     await until('subscribed', () => subscribed, 10_000);
@@ -45,7 +47,11 @@ export async function storm(o: { calls: number }): Promise<BenchResult> {
     for (let i = 0; i < o.calls; i++) {
       const due = start + (i / o.calls) * 1_000;
       if (due > performance.now()) await sleep(due - performance.now());
-      const call = new InboundCall({ customerId: cc.world.customerId, caller: { type: 'tel', target: `+1555${String(1_000_000 + i)}` }, number: { type: 'tel', target: '+15551230000' } });
+      const call = new InboundCall({
+        customerId: cc.world.customerId,
+        caller: { type: 'tel', target: `+1555${String(1_000_000 + i)}` },
+        number: { type: 'tel', target: '+15551230000' },
+      });
       for (const f of call.start()) cc.emu.publish(f.eventType, f.data);
     }
     const calls = (): number => decided.filter((n) => n.kind === 'incoming_call').length;
@@ -58,13 +64,23 @@ export async function storm(o: { calls: number }): Promise<BenchResult> {
     return {
       name: 'Storm',
       rows: [
-        { metric: `${o.calls} inbound calls in 1 s → pop-ups shown`, result: `${shown} (${summaries.length} summar${summaries.length === 1 ? 'y' : 'ies'})`, target: `bounded (≤ ${bound})`, met: shown <= bound },
+        {
+          metric: `${o.calls} inbound calls in 1 s → pop-ups shown`,
+          result: `${shown} (${summaries.length} summar${summaries.length === 1 ? 'y' : 'ies'})`,
+          target: `bounded (≤ ${bound})`,
+          met: shown <= bound,
+        },
         { metric: '… calls decided and announced', result: `${calls()}/${o.calls}`, target: 'all', met: calls() === o.calls },
-        { metric: '… calls in the notification history', result: `${historyCalls}/${o.calls} (holds ${center.history.size} items)`, target: 'all', met: historyCalls === o.calls },
+        {
+          metric: '… calls in the notification history',
+          result: `${historyCalls}/${o.calls} (holds ${center.history.size} items)`,
+          target: 'all',
+          met: historyCalls === o.calls,
+        },
       ],
       details: [
         `A supervisor with customer-wide calls on; ${o.calls} different callers ring the customer's number within one second`,
-        '(call_created + call_ringing each, through the emulator\'s publish path). Storm control allows',
+        "(call_created + call_ringing each, through the emulator's publish path). Storm control allows",
         `${settings.storm.maxPerWindow} pop-ups per ${settings.storm.windowMs / 1000} s window and sums up the rest in one pop-up when the window closes.`,
         'Every decision is announced (the `notification` JSON line; `shown: false, held_because: "storm"` for the held ones)',
         'and added to the bounded history (1,000 items; read ones make room first, so unread missed calls stay).',

@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeAgentToken } from '../main/core/identity.js';
-import { defaultTopics } from '../main/core/subscriptions.js';
-import { VoipbinEmulator, PERMISSION } from '../test/emulator/index.js';
+import { decodeAgentToken } from '../main/core/account/identity.js';
+import { defaultTopics } from '../main/core/stream/subscriptions.js';
+import { VoipbinEmulator, PERMISSION } from '../emulator/index.js';
 import type { FeedWorld } from './feed.js';
 import type { ClientConfig, ClientReply, ParentCommand } from './protocol.js';
 
 /** Helpers shared by the benchmarks: the emulated call centre, child processes, statistics. */
 
-export const CLI = fileURLToPath(new URL('../main/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../main/cli/main.js', import.meta.url));
 const CLIENT = fileURLToPath(new URL('./client.js', import.meta.url));
 
 export interface CallCentre {
@@ -27,10 +27,17 @@ export interface CallCentre {
 export async function callCentre(opts: { realRateLimits?: boolean } = {}): Promise<CallCentre> {
   const emu = await VoipbinEmulator.start(opts.realRateLimits === true ? {} : { rateLimits: false });
   const customer = emu.addCustomer({ name: 'Acme Support' });
-  const addresses = [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }];
+  const addresses = [
+    { type: 'extension', target: '2001' },
+    { type: 'tel', target: '+15550002001' },
+  ];
   const me = emu.addAgent({
-    customerId: customer.id, username: 'supervisor', password: 'bench-password', name: 'Sam Supervisor',
-    permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager, addresses,
+    customerId: customer.id,
+    username: 'supervisor',
+    password: 'bench-password',
+    name: 'Sam Supervisor',
+    permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager,
+    addresses,
   });
   const otherAgents: string[] = [];
   for (let i = 0; i < 20; i++) {
@@ -46,7 +53,12 @@ export async function callCentre(opts: { realRateLimits?: boolean } = {}): Promi
     agentTokens: (n) => {
       const out: string[] = [];
       for (let i = 0; i < n; i++) {
-        const agent = emu.addAgent({ customerId: customer.id, username: `herd${i}-${Math.random().toString(36).slice(2)}`, password: 'bench-password', permission: PERMISSION.CustomerAgent });
+        const agent = emu.addAgent({
+          customerId: customer.id,
+          username: `herd${i}-${Math.random().toString(36).slice(2)}`,
+          password: 'bench-password',
+          permission: PERMISSION.CustomerAgent,
+        });
         out.push(emu.issueJwt(agent.id));
       }
       return out;
@@ -69,10 +81,12 @@ export class ClientProcess {
       this.inbox.push(m);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
-      for (const w of this.waiters.splice(0)) w();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        for (const w of this.waiters.splice(0)) w();
+        resolve(code);
+      }),
+    );
   }
 
   send(m: ParentCommand): void {
@@ -88,7 +102,10 @@ export class ClientProcess {
       if (Date.now() > deadline) throw new Error(`bench client: no ${type} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 250);
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -116,7 +133,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function median(xs: readonly number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

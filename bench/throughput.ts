@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { encodeTextFrames } from '../test/emulator/index.js';
+import { encodeTextFrames } from '../emulator/index.js';
 import { realisticFeed } from './feed.js';
 import type { BenchResult } from './report.js';
 import type { StepCosts, StepsConfig } from './steps.js';
@@ -29,7 +29,11 @@ export interface ThroughputOptions {
   passes: number;
 }
 
-interface Pass { frames: number; seconds: number; stats?: Record<string, number | undefined> }
+interface Pass {
+  frames: number;
+  seconds: number;
+  stats?: Record<string, number | undefined>;
+}
 
 export async function throughput(o: ThroughputOptions): Promise<BenchResult> {
   const cc = await callCentre();
@@ -38,7 +42,12 @@ export async function throughput(o: ThroughputOptions): Promise<BenchResult> {
     // Pass 0 warms the JIT up; feeds differ per pass so every pass is news to the pipeline.
     const feeds = Array.from({ length: o.passes + 1 }, (_, i) => {
       const f = realisticFeed(cc.world, { unique: Math.ceil((i === 0 ? Math.min(o.frames, 50_000) : o.frames) / 2), seed: 100 + i });
-      return { count: f.frames.length, sentinelId: f.sentinelId, chunks: encodeTextFrames(f.frames.map((x) => x.text)), bytes: f.frames.reduce((n, x) => n + x.text.length, 0) };
+      return {
+        count: f.frames.length,
+        sentinelId: f.sentinelId,
+        chunks: encodeTextFrames(f.frames.map((x) => x.text)),
+        bytes: f.frames.reduce((n, x) => n + x.text.length, 0),
+      };
     });
     const genSeconds = (performance.now() - t0) / 1000;
 
@@ -61,8 +70,14 @@ export async function throughput(o: ThroughputOptions): Promise<BenchResult> {
           const cur = { accepted: done.accepted ?? 0, duplicates: done.duplicates ?? 0, decided: done.decided ?? 0, shown: done.shown ?? 0 };
           if (i > 0) {
             passes.push({
-              frames: feed.count, seconds,
-              stats: { accepted: cur.accepted - prev.accepted, duplicates: cur.duplicates - prev.duplicates, decided: cur.decided - prev.decided, shown: cur.shown - prev.shown },
+              frames: feed.count,
+              seconds,
+              stats: {
+                accepted: cur.accepted - prev.accepted,
+                duplicates: cur.duplicates - prev.duplicates,
+                decided: cur.decided - prev.decided,
+                shown: cur.shown - prev.shown,
+              },
             });
           }
           prev = cur;
@@ -114,12 +129,16 @@ export async function throughput(o: ThroughputOptions): Promise<BenchResult> {
         '',
         '| pass | bare | pipeline |',
         '|---|---|---|',
-        ...bare.map((b, i) => `| ${i + 1} | ${rate(b.frames / b.seconds)} | ${pipeline[i] !== undefined ? rate(pipeline[i].frames / pipeline[i].seconds) : '—'} |`),
+        ...bare.map(
+          (b, i) => `| ${i + 1} | ${rate(b.frames / b.seconds)} | ${pipeline[i] !== undefined ? rate(pipeline[i].frames / pipeline[i].seconds) : '—'} |`,
+        ),
         '',
-        first === undefined ? '' : `Per pass the pipeline accepted ${(first.accepted ?? 0).toLocaleString('en-US')} frames, dropped ${(first.duplicates ?? 0).toLocaleString('en-US')} duplicates (exact copies skip parsing), decided ${(first.decided ?? 0).toLocaleString('en-US')} notifications and showed ${first.shown ?? '?'} (storm control).`,
+        first === undefined
+          ? ''
+          : `Per pass the pipeline accepted ${(first.accepted ?? 0).toLocaleString('en-US')} frames, dropped ${(first.duplicates ?? 0).toLocaleString('en-US')} duplicates (exact copies skip parsing), decided ${(first.decided ?? 0).toLocaleString('en-US')} notifications and showed ${first.shown ?? '?'} (storm control).`,
         heap === undefined ? '' : `After all passes the pipeline process kept ${mb(heap.heapUsed)} of live heap (after a full GC; RSS ${mb(heap.rss)}).`,
         '',
-        '**About the ratio.** Where a frame\'s time goes, measured on the same kind of feed in a process of its own',
+        "**About the ratio.** Where a frame's time goes, measured on the same kind of feed in a process of its own",
         '(bench/steps.ts, fastest of 5 rounds, so these are the costs of the work, not of a busy machine):',
         '',
         '| step | cost | paid by |',

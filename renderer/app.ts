@@ -57,10 +57,16 @@ function wireTabs(): void {
     b.addEventListener('keydown', (e) => {
       const tabs = visibleTabs();
       const i = tabs.indexOf(t);
-      const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length]
-        : e.key === 'ArrowLeft' ? tabs[(i - 1 + tabs.length) % tabs.length]
-          : e.key === 'Home' ? tabs[0]
-            : e.key === 'End' ? tabs[tabs.length - 1] : undefined;
+      const next =
+        e.key === 'ArrowRight'
+          ? tabs[(i + 1) % tabs.length]
+          : e.key === 'ArrowLeft'
+            ? tabs[(i - 1 + tabs.length) % tabs.length]
+            : e.key === 'Home'
+              ? tabs[0]
+              : e.key === 'End'
+                ? tabs[tabs.length - 1]
+                : undefined;
       if (next === undefined) return;
       e.preventDefault();
       select(next, true);
@@ -82,11 +88,16 @@ function renderHeader(s: AppState, now: number): void {
     alert.hidden = true;
     alert.replaceChildren();
   } else {
-    const fix = s.alert.reason === 'auth_failed' || s.alert.reason === 'token_expired'
-      ? h('button', { type: 'button', class: 'primary', onclick: () => select('account', true) }, 'Go to sign-in')
-      : s.alert.reason === 'stream_down'
-        ? h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('connection:reconnect').catch(() => undefined) }, 'Reconnect now')
-        : h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('notifications:test').catch(() => undefined) }, 'Try a test notification');
+    const fix =
+      s.alert.reason === 'auth_failed' || s.alert.reason === 'token_expired'
+        ? h('button', { type: 'button', class: 'primary', onclick: () => select('account', true) }, 'Go to sign-in')
+        : s.alert.reason === 'stream_down'
+          ? h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('connection:reconnect').catch(() => undefined) }, 'Reconnect now')
+          : h(
+              'button',
+              { type: 'button', class: 'primary', onclick: () => void api.invoke('notifications:test').catch(() => undefined) },
+              'Try a test notification',
+            );
     replace(alert, h('div', {}, h('strong', {}, s.alert.title), h('p', {}, s.alert.message)), fix);
     alert.hidden = false;
   }
@@ -95,21 +106,47 @@ function renderHeader(s: AppState, now: number): void {
   const items: HTMLElement[] = [];
   if (s.notice !== null && !dismissed.has(s.notice)) {
     const text = s.notice;
-    items.push(h('div', { class: 'banner banner-warn', role: 'status' },
-      h('p', {}, text),
-      h('button', { type: 'button', class: 'link', onclick: () => { dismissed.add(text); renderHeader(s, Date.now()); } }, 'Dismiss')));
+    items.push(
+      h(
+        'div',
+        { class: 'banner banner-warn', role: 'status' },
+        h('p', {}, text),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              dismissed.add(text);
+              renderHeader(s, Date.now());
+            },
+          },
+          'Dismiss',
+        ),
+      ),
+    );
   }
   if (s.desktop.tray === 'missing') {
     // The window stands in for the tray: it says so, and offers the Quit the tray menu would have.
     const quit = h('button', { type: 'button', class: 'secondary' }, 'Quit VoIPBIN Notifier');
     quit.addEventListener('click', () => void busy(quit, 'Quitting…', () => api.invoke('app:quit')).catch(() => undefined));
-    items.push(h('div', { class: 'banner banner-warn banner-stack', role: 'note', id: 'tray-missing' },
-      h('div', {}, h('strong', {}, 'No tray icon on this desktop'), h('p', {}, s.desktop.advice ?? '')),
-      h('div', { class: 'actions' }, quit, h('span', { class: 'help' }, 'Quitting stops call notifications.'))));
+    items.push(
+      h(
+        'div',
+        { class: 'banner banner-warn banner-stack', role: 'note', id: 'tray-missing' },
+        h('div', {}, h('strong', {}, 'No tray icon on this desktop'), h('p', {}, s.desktop.advice ?? '')),
+        h('div', { class: 'actions' }, quit, h('span', { class: 'help' }, 'Quitting stops call notifications.')),
+      ),
+    );
   }
   if (s.locked.length > 0) {
-    items.push(h('div', { class: 'banner', role: 'note' },
-      h('p', {}, `Managed by your administrator: ${s.locked.map(lockedLabel).join(', ')}. Changes to these are not accepted.`)));
+    items.push(
+      h(
+        'div',
+        { class: 'banner', role: 'note' },
+        h('p', {}, `Managed by your administrator: ${s.locked.map(lockedLabel).join(', ')}. Changes to these are not accepted.`),
+      ),
+    );
   }
   replace(notices, ...items);
   tabButton('webhook').hidden = !(s.account.signedIn && s.account.customerAdmin);

@@ -18,21 +18,28 @@ function elapsed(ms: number): string {
 function callItem(c: RingingCallView, now: number): HTMLElement {
   const line = byId('call-line');
   const open = h('button', { type: 'button', class: 'primary' }, 'Open in console');
-  open.addEventListener('click', () => void busy(open, 'Opening…', async () => {
-    try {
-      const r = await api.invoke('calls:open', { id: c.id });
-      say(line, r.opened ? '' : r.message, r.opened ? 'ok' : 'error');
-    } catch (e) {
-      say(line, errorText(e), 'error');
-    }
-  }));
+  open.addEventListener(
+    'click',
+    () =>
+      void busy(open, 'Opening…', async () => {
+        try {
+          const r = await api.invoke('calls:open', { id: c.id });
+          say(line, r.opened ? '' : r.message, r.opened ? 'ok' : 'error');
+        } catch (e) {
+          say(line, errorText(e), 'error');
+        }
+      }),
+  );
   const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
   dismiss.addEventListener('click', () => void api.invoke('calls:dismiss', { id: c.id }).catch((e: unknown) => say(line, errorText(e), 'error')));
-  return h('li', { class: 'call', 'data-call': c.id },
+  return h(
+    'li',
+    { class: 'call', 'data-call': c.id },
     h('p', { class: 'call-title' }, c.title),
     h('span', { class: 'call-ringing', 'aria-label': 'ringing for', 'data-started': String(c.startedAt) }, elapsed(now - c.startedAt)),
     h('p', { class: 'call-body' }, c.body),
-    h('div', { class: 'call-actions' }, c.openable ? open : null, dismiss));
+    h('div', { class: 'call-actions' }, c.openable ? open : null, dismiss),
+  );
 }
 
 function render(s: AppState): void {
@@ -42,7 +49,7 @@ function render(s: AppState): void {
   ringing = calls;
   const now = Date.now();
   replace(byId('calls'), ...calls.map((c) => callItem(c, now)));
-  document.title = calls.length === 0 ? 'No call ringing' : calls.length === 1 ? calls[0]?.title ?? 'Incoming call' : `${calls.length} calls ringing`;
+  document.title = calls.length === 0 ? 'No call ringing' : calls.length === 1 ? (calls[0]?.title ?? 'Incoming call') : `${calls.length} calls ringing`;
 }
 
 function tick(): void {

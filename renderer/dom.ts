@@ -50,13 +50,20 @@ export function uid(prefix: string): string {
 }
 
 /** A labelled on/off switch: a real checkbox, so keyboards and screen readers know it. */
-export function toggle(label: string, checked: boolean, onChange: (on: boolean) => void, opts: { help?: string; disabled?: boolean; testId?: string } = {}): HTMLElement {
+export function toggle(
+  label: string,
+  checked: boolean,
+  onChange: (on: boolean) => void,
+  opts: { help?: string; disabled?: boolean; testId?: string } = {},
+): HTMLElement {
   const id = uid('sw');
   const helpId = opts.help === undefined ? undefined : `${id}-help`;
   const input = h('input', { type: 'checkbox', role: 'switch', id, 'aria-describedby': helpId, disabled: opts.disabled === true, 'data-testid': opts.testId });
   input.checked = checked;
   input.addEventListener('change', () => onChange(input.checked));
-  return h('div', { class: 'switch-row' },
+  return h(
+    'div',
+    { class: 'switch-row' },
     h('label', { for: id, class: 'switch' }, input, h('span', { class: 'track', 'aria-hidden': 'true' }), h('span', { class: 'switch-label' }, label)),
     opts.help === undefined ? null : h('p', { id: helpId, class: 'help' }, opts.help),
   );

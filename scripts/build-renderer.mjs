@@ -12,18 +12,20 @@ const out = join(root, 'dist');
 await mkdir(join(out, 'renderer'), { recursive: true });
 await Promise.all([
   // The settings window and the call window: one IIFE script each.
-  ...['app', 'call'].map((page) => build({
-    entryPoints: [join(root, 'renderer', `${page}.ts`)],
-    outfile: join(out, 'renderer', `${page}.js`),
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome130',
-    sourcemap: true,
-    legalComments: 'none',
-    minify: true,
-    logLevel: 'warning',
-  })),
+  ...['app', 'call'].map((page) =>
+    build({
+      entryPoints: [join(root, 'renderer', `${page}.ts`)],
+      outfile: join(out, 'renderer', `${page}.js`),
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'chrome130',
+      sourcemap: true,
+      legalComments: 'none',
+      minify: true,
+      logLevel: 'warning',
+    }),
+  ),
   build({
     entryPoints: [join(root, 'main', 'electron', 'preload.ts')],
     outfile: join(out, 'preload', 'preload.cjs'),

@@ -22,8 +22,12 @@ const electron = JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
 const csv = join(dir, 'findings.csv');
 try {
-  execFileSync('npx', ['--yes', `@doyensec/electronegativity@${VERSION}`, '-i', 'main', '-r', '-e', electron, '-o', csv], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const rows = parseCsv(readFileSync(csv, 'utf8')).slice(1).filter((r) => r.some((f) => f !== ''));
+  execFileSync('npx', ['--yes', `@doyensec/electronegativity@${VERSION}`, '-i', 'main', '-r', '-e', electron, '-o', csv], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const rows = parseCsv(readFileSync(csv, 'utf8'))
+    .slice(1)
+    .filter((r) => r.some((f) => f !== ''));
   const findings = rows.map(([id = '?', severity = '?', confidence = '?', file = '?', location = '?']) => ({ id, severity, confidence, file, location }));
   const fatal = findings.filter((f) => ['HIGH', 'MEDIUM'].includes(f.severity) && ['FIRM', 'CERTAIN'].includes(f.confidence) && !(f.id in REVIEWED));
   for (const f of findings) {
@@ -49,14 +53,25 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field.trim()); field = ''; }
-    else if (c === '\n') { row.push(field.trim()); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
+    else if (c === ',') {
+      row.push(field.trim());
+      field = '';
+    } else if (c === '\n') {
+      row.push(field.trim());
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field.trim()); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field.trim());
+    rows.push(row);
+  }
   return rows;
 }

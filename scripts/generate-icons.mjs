@@ -13,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = join(root, 'assets');
 
 /** Material Design "call" glyph (Apache-2.0), 24×24 units. */
-const HANDSET = 'M6.62 10.79c1.44 2.83 3.76 5.14 6.59 6.59l2.2-2.2c.27-.27.67-.36 1.02-.24 1.12.37 2.33.57 3.57.57.55 0 1 .45 1 1V20c0 .55-.45 1-1 1-9.39 0-17-7.61-17-17 0-.55.45-1 1-1h3.5c.55 0 1 .45 1 1 0 1.25.2 2.45.57 3.57.11.35.03.74-.25 1.02l-2.2 2.2z';
+const HANDSET =
+  'M6.62 10.79c1.44 2.83 3.76 5.14 6.59 6.59l2.2-2.2c.27-.27.67-.36 1.02-.24 1.12.37 2.33.57 3.57.57.55 0 1 .45 1 1V20c0 .55-.45 1-1 1-9.39 0-17-7.61-17-17 0-.55.45-1 1-1h3.5c.55 0 1 .45 1 1 0 1.25.2 2.45.57 3.57.11.35.03.74-.25 1.02l-2.2 2.2z';
 
 /** Tray states, in the words the tray model uses. Colour for Windows/Linux; a glyph mark for macOS templates. */
 export const TRAY_STATES = {
@@ -36,8 +37,10 @@ function write(path, data) {
 /** Coloured tray icon: light handset with a dark rim (readable on light and dark panels) and a status dot. */
 function colourTraySvg(state) {
   const { color, mark } = TRAY_STATES[state];
-  const pause = mark === 'pause' ? '<rect x="16.6" y="15.2" width="1.4" height="5.6" fill="#fff"/><rect x="19.4" y="15.2" width="1.4" height="5.6" fill="#fff"/>' : '';
-  const bang = mark === 'slash' ? '<rect x="17.9" y="14.6" width="1.6" height="3.9" rx=".6" fill="#fff"/><circle cx="18.7" cy="20.2" r=".95" fill="#fff"/>' : '';
+  const pause =
+    mark === 'pause' ? '<rect x="16.6" y="15.2" width="1.4" height="5.6" fill="#fff"/><rect x="19.4" y="15.2" width="1.4" height="5.6" fill="#fff"/>' : '';
+  const bang =
+    mark === 'slash' ? '<rect x="17.9" y="14.6" width="1.6" height="3.9" rx=".6" fill="#fff"/><circle cx="18.7" cy="20.2" r=".95" fill="#fff"/>' : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">
     <path d="${HANDSET}" transform="translate(-1.2 -1.2) scale(.92)" fill="#f3f4f6" stroke="#111827" stroke-width="1.1" stroke-linejoin="round" paint-order="stroke"/>
     <circle cx="18.7" cy="18" r="5" fill="${color}" stroke="#111827" stroke-width="1"/>${pause}${bang}
@@ -51,9 +54,7 @@ function templateTraySvg(state) {
     // A transparent gap along the slash keeps it readable at 16 px.
     return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><defs><mask id="m" maskUnits="userSpaceOnUse" x="0" y="0" width="24" height="24"><rect width="24" height="24" fill="#fff"/><path d="M22 2 L2 22" stroke="#000" stroke-width="4" fill="none"/></mask></defs><path d="${HANDSET}" fill="#000" mask="url(#m)"/><path d="M22 2 L2 22" stroke="#000" stroke-width="1.8" fill="none"/></svg>`;
   }
-  const glyph = mark === 'outline'
-    ? `<path d="${HANDSET}" fill="none" stroke="#000" stroke-width="1.6"/>`
-    : `<path d="${HANDSET}" fill="#000"/>`;
+  const glyph = mark === 'outline' ? `<path d="${HANDSET}" fill="none" stroke="#000" stroke-width="1.6"/>` : `<path d="${HANDSET}" fill="#000"/>`;
   const extra = {
     none: '',
     outline: '',

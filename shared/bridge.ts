@@ -14,7 +14,10 @@ export interface VoipbinBridge {
 /** A refusal from the main process, carrying its user-facing sentence. */
 export class BridgeError extends Error {
   override readonly name = 'BridgeError';
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

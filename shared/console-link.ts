@@ -45,7 +45,10 @@ export type ConsoleResource = 'call' | 'groupcall';
  */
 export function consoleUrlFor(template: string, resource: ConsoleResource, id: string): string | undefined {
   if (!checkConsoleTemplate(template).ok || !UUID.test(id)) return undefined;
-  const url = template.trim().replaceAll('{id}', id.toLowerCase()).replaceAll('{type}', resource === 'groupcall' ? 'groupcalls' : 'calls');
+  const url = template
+    .trim()
+    .replaceAll('{id}', id.toLowerCase())
+    .replaceAll('{type}', resource === 'groupcall' ? 'groupcalls' : 'calls');
   return new URL(url).href;
 }
 

@@ -11,7 +11,7 @@ export const CHANNEL_NAMES = [
   'subscriptions:get',
   'subscriptions:set',
   'notifications:get-settings',
-  'notifications:set-settings',
+  'notifications:update',
   'notifications:pause',
   'notifications:test',
   'notifications:history',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCKABLE_SETTINGS } from './provisioning-locks.js';
-import { NotificationSettingsSchema } from './notification-settings.js';
+import { NotificationSettingsPatchSchema, NotificationSettingsSchema } from './notification-settings.js';
 import { WEBHOOK_METHOD_NAMES, type Channel } from './ipc-channels.js';
 
 export { CHANNEL_NAMES, STATE_EVENT, WEBHOOK_METHOD_NAMES, isChannel, type Channel } from './ipc-channels.js';
@@ -103,7 +103,7 @@ export const StorageViewSchema = z.object({
   warning: z.string().nullable(),
 });
 
-/** Whether this desktop can show the tray icon (main/app/tray-host.ts). */
+/** Whether this desktop can show the tray icon (main/desktop/shell/tray-host.ts). */
 export const DesktopViewSchema = z.object({
   tray: z.enum(['available', 'missing', 'unknown']),
   /** For a missing tray: what the agent can do, and why the window stays open. */
@@ -140,7 +140,12 @@ export type AppState = z.infer<typeof AppStateSchema>;
 const ApiUrl = z.string().trim().max(2048);
 
 export const SignInRequestSchema = z.discriminatedUnion('method', [
-  z.strictObject({ method: z.literal('password'), apiUrl: ApiUrl, username: z.string().trim().min(1, 'enter your username').max(256), password: z.string().min(1, 'enter your password').max(1024) }),
+  z.strictObject({
+    method: z.literal('password'),
+    apiUrl: ApiUrl,
+    username: z.string().trim().min(1, 'enter your username').max(256),
+    password: z.string().min(1, 'enter your password').max(1024),
+  }),
   /** An access key (vb_…) or a pasted agent token. */
   z.strictObject({ method: z.literal('accesskey'), apiUrl: ApiUrl, secret: z.string().trim().min(1, 'paste the access key').max(8192) }),
 ]);
@@ -150,10 +155,12 @@ export const TopicRowSchema = z.object({ topic: z.string(), label: z.string(), w
 
 export const SubscriptionsViewSchema = z.object({
   /** null when signed out: nothing to validate against. */
-  authority: z.union([
-    z.object({ kind: z.literal('agent'), agentId: z.string(), customerId: z.string(), permission: z.number() }),
-    z.object({ kind: z.literal('accesskey'), customerId: z.string() }),
-  ]).nullable(),
+  authority: z
+    .union([
+      z.object({ kind: z.literal('agent'), agentId: z.string(), customerId: z.string(), permission: z.number() }),
+      z.object({ kind: z.literal('accesskey'), customerId: z.string() }),
+    ])
+    .nullable(),
   usingDefaults: z.boolean(),
   active: z.array(TopicRowSchema),
   defaults: z.array(TopicRowSchema),
@@ -213,19 +220,26 @@ export const CHANNELS = {
   'subscriptions:get': { request: Empty, response: SubscriptionsViewSchema },
   'subscriptions:set': { request: z.strictObject({ topics: z.array(z.string().max(512)).max(100).nullable() }), response: SubscriptionsViewSchema },
   'notifications:get-settings': { request: Empty, response: NotificationSettingsSchema },
-  'notifications:set-settings': { request: NotificationSettingsSchema, response: NotificationSettingsSchema },
+  /** Only what the user changed: a pause set from the tray meanwhile is kept. */
+  'notifications:update': { request: NotificationSettingsPatchSchema, response: NotificationSettingsSchema },
   'notifications:pause': { request: z.strictObject({ choice: PauseChoiceSchema }), response: NotificationSettingsSchema },
   'notifications:test': { request: Empty, response: z.object({ shown: z.boolean(), message: z.string() }) },
   'notifications:history': { request: z.strictObject({ limit: z.number().int().min(1).max(500) }), response: z.array(HistoryItemViewSchema) },
   'notifications:open': { request: z.strictObject({ seq: Seq }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   'notifications:mark-read': { request: z.strictObject({ seq: Seq.optional() }), response: z.object({ unread: z.number() }) },
   'webhook:get': { request: Empty, response: WebhookViewSchema },
-  'webhook:set': { request: z.strictObject({ method: z.enum(WEBHOOK_METHOD_NAMES), uri: z.string().trim().min(1, 'enter the URL VoIPBIN should call').max(2048) }), response: WebhookViewSchema },
+  'webhook:set': {
+    request: z.strictObject({ method: z.enum(WEBHOOK_METHOD_NAMES), uri: z.string().trim().min(1, 'enter the URL VoIPBIN should call').max(2048) }),
+    response: WebhookViewSchema,
+  },
   'webhook:disable': { request: Empty, response: WebhookViewSchema },
   'webhook:copy-secret': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'webhook:test': { request: z.strictObject({ event: z.string().max(64), uri: z.string().trim().max(2048).optional() }), response: WebhookTestResultSchema },
   'app:get-preferences': { request: Empty, response: AppPreferencesSchema },
-  'app:set-preferences': { request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }), response: AppPreferencesSchema },
+  'app:set-preferences': {
+    request: z.strictObject({ autostart: z.boolean().optional(), consoleUrlTemplate: z.string().trim().max(2048).optional() }),
+    response: AppPreferencesSchema,
+  },
   'diagnostics:copy': { request: Empty, response: z.object({ copied: z.boolean(), message: z.string() }) },
   'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: open the ringing call in the VoIPBIN console. */

@@ -66,3 +66,45 @@ export function pauseUntil(choice: PauseChoice, now: Date): NotificationSettings
   t.setHours(8, 0, 0, 0);
   return t.getTime();
 }
+
+/**
+ * A change to some notification settings, as the window and the tray send it: only what the user
+ * touched, so a change made meanwhile elsewhere (a pause from the tray) is never written back over.
+ */
+const KindPatchSchema = KindSettingSchema.partial().strict();
+export const NotificationSettingsPatchSchema = z
+  .strictObject({
+    kinds: z
+      .strictObject({ incoming_call: KindPatchSchema, missed_call: KindPatchSchema, inbound_message: KindPatchSchema, chat_message: KindPatchSchema })
+      .partial(),
+    callsBreakThroughDnd: NotificationSettingsSchema.shape.callsBreakThroughDnd,
+    pausedUntil: NotificationSettingsSchema.shape.pausedUntil,
+    quietHours: NotificationSettingsSchema.shape.quietHours.partial().strict(),
+    privacy: NotificationSettingsSchema.shape.privacy,
+    customerCalls: NotificationSettingsSchema.shape.customerCalls,
+    callWindow: NotificationSettingsSchema.shape.callWindow,
+    storm: NotificationSettingsSchema.shape.storm.partial().strict(),
+  })
+  .partial();
+
+export type NotificationSettingsPatch = z.infer<typeof NotificationSettingsPatchSchema>;
+
+/** The settings with a patch applied; nested groups (kinds, quiet hours, storm) merge field by field. */
+export function applyNotificationPatch(s: NotificationSettings, p: NotificationSettingsPatch): NotificationSettings {
+  const kinds = { ...s.kinds };
+  for (const k of NOTIFICATION_KINDS) {
+    const change = p.kinds?.[k];
+    if (change !== undefined) kinds[k] = { ...kinds[k], ...change };
+  }
+  return {
+    ...s,
+    ...(p.callsBreakThroughDnd !== undefined ? { callsBreakThroughDnd: p.callsBreakThroughDnd } : {}),
+    ...(p.pausedUntil !== undefined ? { pausedUntil: p.pausedUntil } : {}),
+    ...(p.privacy !== undefined ? { privacy: p.privacy } : {}),
+    ...(p.customerCalls !== undefined ? { customerCalls: p.customerCalls } : {}),
+    ...(p.callWindow !== undefined ? { callWindow: p.callWindow } : {}),
+    kinds,
+    quietHours: { ...s.quietHours, ...p.quietHours },
+    storm: { ...s.storm, ...p.storm },
+  };
+}

@@ -35,9 +35,14 @@ export function describeTopic(topic: string, who: TopicAuthority | undefined): s
   const parsed = parseTopic(topic);
   if (!parsed.ok) return topic;
   const { scope, scopeId, rest } = parsed.topic;
-  const mine = scope === 'agent_id'
-    ? who?.kind === 'agent' && who.agentId === scopeId ? 'My' : 'Agent'
-    : who !== undefined && who.customerId === scopeId ? 'Customer' : 'Other customer';
+  const mine =
+    scope === 'agent_id'
+      ? who?.kind === 'agent' && who.agentId === scopeId
+        ? 'My'
+        : 'Agent'
+      : who !== undefined && who.customerId === scopeId
+        ? 'Customer'
+        : 'Other customer';
   const [resource, event, id] = rest;
   if (resource === undefined) return `${mine} — everything`;
   const what = RESOURCES[resource] ?? resource;

@@ -7,9 +7,7 @@ import { Permission, hasCustomerScope } from './permissions.js';
  */
 
 /** Who is subscribing, as far as topic validation cares. */
-export type TopicAuthority =
-  | { kind: 'agent'; agentId: string; customerId: string; permission: number }
-  | { kind: 'accesskey'; customerId: string };
+export type TopicAuthority = { kind: 'agent'; agentId: string; customerId: string; permission: number } | { kind: 'accesskey'; customerId: string };
 
 export type TopicScope = 'customer_id' | 'agent_id';
 
@@ -90,7 +88,7 @@ export function validateTopic(raw: string, who: TopicAuthority): TopicVerdict {
 
   if (scope === 'customer_id') {
     if (scopeId !== who.customerId.toLowerCase()) {
-      return { ok: false, reason: 'this customer id is not your account\'s; you can only subscribe to your own customer' };
+      return { ok: false, reason: "this customer id is not your account's; you can only subscribe to your own customer" };
     }
     if (who.kind === 'agent' && !hasCustomerScope(who.permission)) {
       return { ok: false, reason: 'customer-wide topics need the customer admin or customer manager permission; you are signed in as an agent' };

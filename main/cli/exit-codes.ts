@@ -1,11 +1,17 @@
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/platform/index.js';
 
 /** Exit codes are part of the command's public interface. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, credentialsRejected: 3 } as const;
 
 const USAGE: ReadonlySet<string> = new Set<ErrorCode>([
-  'bad_usage', 'config_invalid', 'credentials_missing', 'credentials_invalid', 'invalid_topic', 'unsupported_token',
-  'invalid_webhook_url', 'webhook_url_refused',
+  'bad_usage',
+  'config_invalid',
+  'credentials_missing',
+  'credentials_invalid',
+  'invalid_topic',
+  'unsupported_token',
+  'invalid_webhook_url',
+  'webhook_url_refused',
 ]);
 
 const REJECTED: ReadonlySet<string> = new Set<ErrorCode>(['auth_failed', 'wrong_password']);

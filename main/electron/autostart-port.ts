@@ -1,5 +1,5 @@
 import { app } from 'electron';
-import { XdgAutostart, autostartExecutable, loginItemSettings, xdgAutostartDir } from '../app/autostart.js';
+import { XdgAutostart, autostartExecutable, loginItemSettings, xdgAutostartDir } from '../desktop/shell/autostart.js';
 
 /**
  * Start at login per OS: login items on macOS and Windows, an XDG autostart entry on Linux.

@@ -1,8 +1,8 @@
 import { app, BrowserWindow, screen } from 'electron';
 import { STATE_EVENT } from '../../shared/ipc-channels.js';
 import type { AppState } from '../../shared/ipc-contract.js';
-import { callWindowBounds } from '../app/call-window-layout.js';
-import { CALL_WINDOW } from './window-security.js';
+import { callWindowBounds } from '../desktop/shell/call-window-layout.js';
+import { CALL_WINDOW } from './security.js';
 
 /**
  * The call window's life: created when a call starts ringing for the agent, shown without taking

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
-import type { NotificationSink, PopUp } from '../core/notification-center.js';
-import { escapeMarkup } from '../core/untrusted-text.js';
+import type { NotificationSink, PopUp } from '../core/notify/index.js';
+import { escapeMarkup } from '../core/platform/index.js';
 
 /**
  * OS pop-ups through Electron's Notification. One live notification per resource: a newer one

@@ -1,9 +1,9 @@
 import { ipcMain } from 'electron';
 import ElectronStore from 'electron-store';
-import { SettingsStore, type OpenSettingsFile, type SettingsStoreOptions } from '../app/settings-store.js';
+import { SettingsStore, type OpenSettingsFile, type SettingsStoreOptions } from '../desktop/settings/settings-store.js';
 
 /**
- * The desktop settings file through electron-store (main/app/settings-store.ts has the logic:
+ * The desktop settings file through electron-store (main/desktop/settings/settings-store.ts has the logic:
  * schema, our versioned migrations, backup and reset of an unusable file). electron-store 11, not
  * 12: 12 needs Node 22, and the machines and CI run Node 20.
  */

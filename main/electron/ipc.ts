@@ -1,7 +1,8 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES, type Envelope } from '../../shared/ipc-contract.js';
-import { mayInvoke, type IpcHandlers, type TrustedWindow } from '../app/ipc-handlers.js';
-import type { Logger } from '../core/log.js';
+import type { IpcHandlers } from '../desktop/ipc/handlers.js';
+import { mayInvoke, type TrustedWindow } from '../desktop/ipc/window-trust.js';
+import type { Logger } from '../core/platform/index.js';
 
 /**
  * ipcMain.handle for every contract channel, and nothing else. A message from any frame other
@@ -10,7 +11,12 @@ import type { Logger } from '../core/log.js';
  */
 export const REFUSED: Envelope<never> = { ok: false, error: { code: 'forbidden_sender', message: 'This window may not talk to the notifier.' } };
 
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, handlers: IpcHandlers, trusted: () => readonly TrustedWindow[], logger: Logger): () => void {
+export function registerIpc(
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  handlers: IpcHandlers,
+  trusted: () => readonly TrustedWindow[],
+  logger: Logger,
+): () => void {
   const log = logger.child({ component: 'ipc' });
   for (const channel of CHANNEL_NAMES) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown) => {

@@ -1,33 +1,36 @@
-import { app, clipboard, ipcMain, net, powerMonitor, session, shell, type Session, type WebContents } from 'electron';
-import { readFileSync } from 'node:fs';
+import { app, clipboard, ipcMain, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
-import { FileCredentialStore } from '../core/credential-store.js';
-import { describeError } from '../core/errors.js';
-import { AppController } from '../app/app-controller.js';
-import { startsHidden } from '../app/autostart.js';
-import { CALL_WINDOW_CHANNELS, createIpcHandlers } from '../app/ipc-handlers.js';
-import { createFileLog } from '../app/log-file.js';
-import { electronSettingsStore } from './electron-settings-store.js';
-import { URL_SCHEME, findDeepLink, parseDeepLink } from '../app/deep-link.js';
-import { loadProvisioning, provisioningPath } from '../core/provisioning.js';
-import { trayModel, type TrayAction } from '../app/tray-model.js';
-import { TrayHostMonitor, probeTrayHost } from '../app/tray-host.js';
+import { FileCredentialStore } from '../core/account/index.js';
+import { serverRendersMarkup } from '../core/notify/index.js';
+import { describeError, type Logger } from '../core/platform/index.js';
+import { DesktopApp } from '../desktop/desktop-app.js';
+import { createIpcHandlers } from '../desktop/ipc/handlers.js';
+import { CALL_WINDOW_CHANNELS } from '../desktop/ipc/window-trust.js';
+import { createFileLog } from '../desktop/log-file.js';
+import { loadProvisioning, provisioningPath } from '../desktop/settings/provisioning.js';
+import { startsHidden } from '../desktop/shell/autostart.js';
+import { URL_SCHEME, findDeepLink, parseDeepLink } from '../desktop/shell/deep-link.js';
+import { runTrayAction } from '../desktop/shell/tray-actions.js';
+import { TrayHostMonitor, probeTrayHost } from '../desktop/shell/tray-host.js';
+import { trayModel } from '../desktop/shell/tray-model.js';
+import { alertOpensWindow, trayless, windowAtStart } from '../desktop/shell/window-policy.js';
 import { autostartPort } from './autostart-port.js';
+import { CallWindow } from './call-window.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
-import { serverRendersMarkup } from '../core/freedesktop-notifications.js';
+import { electronSettingsStore } from './electron-settings-store.js';
 import { registerIpc } from './ipc.js';
 import { credentialProtection } from './safe-storage-sealer.js';
-import { CallWindow } from './call-window.js';
-import { TrayView } from './tray.js';
+import { hardenContents, lockDownSession } from './security.js';
 import { SettingsWindow } from './settings-window.js';
-import { APP_CSP } from './window-security.js';
+import { watchSystemEvents } from './system-events.js';
+import { TrayView } from './tray.js';
 
 /**
- * The Electron main process. It owns the AppController (and so the connection), which lives in
- * the tray with every window closed; the settings window is created on demand and destroyed on
- * close, so no renderer idles in memory all day.
+ * The Electron main process: wiring only. The DesktopApp owns the connection, which lives in the
+ * tray with every window closed; the settings window is created on demand and destroyed on
+ * close, so no renderer idles in memory all day. What the app decides lives in main/desktop.
  */
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PAGE = join(HERE, '..', '..', 'renderer', 'index.html');
@@ -36,91 +39,30 @@ const PRELOAD = join(HERE, '..', '..', 'preload', 'preload.cjs');
 const CALL_PAGE = join(HERE, '..', '..', 'renderer', 'call.html');
 const CALL_PAGE_URL = pathToFileURL(CALL_PAGE).href;
 const APP_ID = 'net.voipbin.notifier';
-const { version } = JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
 let tray: TrayView | undefined;
-let controller: AppController | undefined;
+let desktop: DesktopApp | undefined;
 let quitting = false;
 /** The tray was created but this desktop shows no tray icons (stock GNOME): the window stands in. */
-let trayMissing = false;
-
-/** Nothing in the tray area: the window is the only sign the app is running and listening. */
-function trayless(): boolean {
-  return tray === undefined || trayMissing;
-}
-
-/** Nothing leaves a window: no new windows, no navigation, no webviews. */
-function hardenContents(contents: WebContents): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.on('will-redirect', (e) => e.preventDefault());
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-}
-
-/** The window loads only its own files: every permission and every non-file request is refused. */
-function lockDownSession(s: Session): void {
-  s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  s.setPermissionCheckHandler(() => false);
-  s.webRequest.onBeforeRequest((details, callback) => {
-    const local = details.url.startsWith('file://') || details.url.startsWith('devtools://');
-    callback({ cancel: !local });
-  });
-  s.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
-  });
-}
+let trayHostMissing = false;
+const windowStandsIn = (): boolean => trayless(tray !== undefined, trayHostMissing ? 'missing' : 'available');
 
 const settingsWindow = new SettingsWindow({
   preload: PRELOAD,
   page: PAGE,
-  title: () => (controller === undefined ? 'VoIPBIN Notifier' : trayModel(controller.state, Date.now()).windowTitle),
-  trayless,
+  title: () => (desktop === undefined ? 'VoIPBIN Notifier' : trayModel(desktop.state, Date.now()).windowTitle),
+  trayless: windowStandsIn,
   quitting: () => quitting,
 });
+const showSettings = (opts: { minimized?: boolean } = {}): void => settingsWindow.show(opts);
 
-function showSettings(opts: { minimized?: boolean } = {}): void {
-  settingsWindow.show(opts);
-}
-
-function createTray(log: { warn(message: string): void }): TrayView | undefined {
+function createTray(d: DesktopApp, log: Logger): TrayView | undefined {
   try {
-    return new TrayView(act, join(app.getAppPath(), 'assets'));
+    return new TrayView((a) => void runTrayAction(a, d, { showSettings, quit: () => app.quit() }), join(app.getAppPath(), 'assets'));
   } catch (e) {
     // Some Linux desktops have no tray host: the settings window (and a second launch) is the way in.
     log.warn(`no system tray: ${describeError(e)}`);
     return undefined;
-  }
-}
-
-function act(a: TrayAction): void {
-  const c = controller;
-  if (c === undefined) return;
-  switch (a.type) {
-    case 'settings':
-      showSettings();
-      return;
-    case 'quit':
-      app.quit();
-      return;
-    case 'reconnect':
-      try {
-        c.reconnect();
-      } catch {
-        // Nothing to reconnect (signed out, or the sign-in expired): the window says what to do.
-        showSettings();
-      }
-      return;
-    case 'pause':
-      void c.pause(a.choice);
-      return;
-    case 'mark-all-read':
-      c.markRead();
-      return;
-    case 'open-history':
-      void c.openHistoryItem(a.seq).then((r) => {
-        if (!r.opened) showSettings();
-      });
-      return;
   }
 }
 
@@ -134,20 +76,16 @@ async function ready(): Promise<void> {
   const provisioned = await loadProvisioning(provisioningPath(process.env));
   const protection = await credentialProtection();
   if (protection.warning !== undefined) log.warn(protection.warning);
-  const autostart = autostartPort();
   // Assume markup until the server says otherwise: "&amp;" is a blemish, a planted link is not.
   let bodyMarkup = process.platform === 'linux';
   if (bodyMarkup) void serverRendersMarkup(process.env).then((m) => (bodyMarkup = m ?? true));
   const sink = new ElectronNotificationSink({
     bodyMarkup: () => bodyMarkup,
-    onClick: (resourceId) => {
-      void controller?.openResource(resourceId).then((r) => {
-        if (!r.opened) showSettings();
-      });
-    },
+    onClick: (resourceId) => void desktop?.notifications.openResource(resourceId).then((r) => (r.opened ? undefined : showSettings())),
   });
-  const c = new AppController({
-    version,
+  const d = new DesktopApp({
+    // Electron reads it from the app's package.json.
+    version: app.getVersion(),
     credentials: new FileCredentialStore({ dir: userData, sealer: protection.sealer }),
     protection,
     settings: electronSettingsStore({ file: join(userData, 'settings.json'), provisioning: provisioned.provisioning }),
@@ -157,12 +95,12 @@ async function ready(): Promise<void> {
     logFolder,
     port: {
       copyToClipboard: (text) => clipboard.writeText(text),
-      // Reached only through AppController.openResource/openCall, which open nothing but
-      // https links of the configured console template's origin (isAllowedConsoleUrl).
+      // Reached only through desktop/features/console.ts, which opens nothing but links built
+      // from the configured console template, to its own origin (isAllowedConsoleUrl).
       openExternal: (url) => shell.openExternal(url),
       openPath: (path) => shell.openPath(path),
       quit: () => app.quit(),
-      ...autostart,
+      ...autostartPort(),
     },
     environment: {
       platform: `${process.platform} ${process.arch}`,
@@ -171,39 +109,38 @@ async function ready(): Promise<void> {
       node: process.versions.node,
     },
   });
-  controller = c;
-  const callWindow = new CallWindow({
-    preload: PRELOAD,
-    page: CALL_PAGE,
-    onClosed: (ids) => {
-      for (const id of ids) c.dismissRingingCall(id);
-    },
-  });
-  registerIpc(ipcMain, createIpcHandlers(c, log), () => [
-    { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
-    { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
-  ], log);
+  desktop = d;
+  const callWindow = new CallWindow({ preload: PRELOAD, page: CALL_PAGE, onClosed: (ids) => ids.forEach((id) => d.ringing.dismiss(id)) });
+  registerIpc(
+    ipcMain,
+    createIpcHandlers(d, log),
+    () => [
+      { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
+      { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
+    ],
+    log,
+  );
 
-  tray = createTray(log);
+  tray = createTray(d, log);
   const trayHost = new TrayHostMonitor(
     () => probeTrayHost({ platform: process.platform, env: process.env }),
     (host, previous) => {
-      trayMissing = host.status === 'missing';
-      c.setTrayHost(host);
+      trayHostMissing = host.status === 'missing';
+      d.setTrayHost(host);
       if (previous === undefined) return;
       if (host.status === 'missing') {
         showSettings({ minimized: true });
       } else if (previous.status === 'missing') {
         // A tray host appeared (extension turned on, shell restarted): register the icon with it afresh.
         tray?.destroy();
-        tray = createTray(log);
-        tray?.update(c.state, Date.now());
+        tray = createTray(d, log);
+        tray?.update(d.state, Date.now());
       }
     },
   );
 
   let lastAlert: AppState['alert'] = null;
-  c.on('state', (s) => {
+  d.on('state', (s) => {
     const now = Date.now();
     tray?.update(s, now);
     callWindow.update(s);
@@ -212,28 +149,16 @@ async function ready(): Promise<void> {
       window.setTitle(trayModel(s, now).windowTitle);
       window.webContents.send(STATE_EVENT, s);
     }
-    const raised = s.alert !== null && (lastAlert === null || lastAlert.reason !== s.alert.reason);
+    const opens = alertOpensWindow(lastAlert, s.alert, windowStandsIn());
     lastAlert = s.alert;
-    // Without a tray, or with pop-ups refused, the window is the only place the alert can be seen.
-    if (raised && (trayless() || s.alert?.reason === 'notifications_blocked')) showSettings();
+    if (opens) showSettings();
   });
-
-  powerMonitor.on('suspend', () => c.systemEvent('suspend'));
-  powerMonitor.on('resume', () => {
-    c.systemEvent('resume');
-    if (process.platform === 'linux') void trayHost.check();
-  });
-  powerMonitor.on('lock-screen', () => c.systemEvent('lock-screen'));
-  powerMonitor.on('unlock-screen', () => c.systemEvent('unlock-screen'));
-  // Electron has no online/offline event in the main process; a cheap poll stands in.
-  let online = net.isOnline();
-  setInterval(() => {
-    const now = net.isOnline();
-    if (now !== online) c.systemEvent(now ? 'online' : 'offline');
-    online = now;
-  }, 5_000).unref();
+  const stopWatching = watchSystemEvents(
+    (e) => d.systemEvent(e),
+    () => void (process.platform === 'linux' ? trayHost.check() : undefined),
+  );
   // "last event 2 min ago" ages by itself.
-  setInterval(() => tray?.update(c.state, Date.now()), 30_000).unref();
+  setInterval(() => tray?.update(d.state, Date.now()), 30_000).unref();
 
   app.on('second-instance', (_event, argv) => {
     const link = findDeepLink(argv);
@@ -244,22 +169,27 @@ async function ready(): Promise<void> {
   // ://settings and ://call/<uuid>, and a call opens only inside the allowed console origin.
   if (!app.isDefaultProtocolClient(URL_SCHEME)) app.setAsDefaultProtocolClient(URL_SCHEME);
   app.on('activate', () => showSettings());
-  app.on('before-quit', () => {
+  app.on('before-quit', (event) => {
     if (quitting) return;
+    // Quit waits: the socket closed, the last pop-up handed over, the log flushed.
+    event.preventDefault();
     quitting = true;
-    c.stop();
+    stopWatching();
     trayHost.stop();
     callWindow.destroy();
     tray?.destroy();
-    void fileLog.close();
+    void d
+      .stop()
+      .catch((e: unknown) => log.error(`stopping: ${describeError(e)}`))
+      .then(() => fileLog.close())
+      .finally(() => app.quit());
   });
 
   // Only Linux desktops can lack a tray host; elsewhere there is nothing to watch.
   if (process.platform === 'linux') await trayHost.start();
-  await c.start();
-  const hidden = startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
-  if (!hidden || !c.state.account.signedIn) showSettings();
-  else if (trayless()) showSettings({ minimized: true });
+  await d.start();
+  const atStart = windowAtStart(startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin), d.state.account.signedIn, windowStandsIn());
+  if (atStart !== 'none') showSettings({ minimized: atStart === 'minimised' });
   const startLink = pendingLink ?? findDeepLink(process.argv);
   pendingLink = undefined;
   if (startLink !== undefined) openDeepLink(startLink);
@@ -269,19 +199,14 @@ async function ready(): Promise<void> {
 let pendingLink: string | undefined;
 
 function openDeepLink(raw: string): void {
-  const c = controller;
-  if (c === undefined) {
+  const d = desktop;
+  if (d === undefined) {
     pendingLink = raw;
     return;
   }
   const link = parseDeepLink(raw);
-  if (link.kind === 'call') {
-    void c.openCall(link.callId).then((r) => {
-      if (!r.opened) showSettings();
-    });
-    return;
-  }
-  showSettings();
+  if (link.kind === 'call') void d.openCall(link.callId).then((r) => (r.opened ? undefined : showSettings()));
+  else showSettings();
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -296,8 +221,11 @@ if (!app.requestSingleInstanceLock()) {
   });
   // Closing the last window must not quit: the connection lives in the tray.
   app.on('window-all-closed', () => undefined);
-  app.whenReady().then(ready).catch((e: unknown) => {
-    console.error('VoIPBIN Notifier failed to start', e);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(ready)
+    .catch((e: unknown) => {
+      console.error('VoIPBIN Notifier failed to start', e);
+      app.exit(1);
+    });
 }

@@ -8,13 +8,16 @@ import type { AppState } from '../../shared/ipc-contract.js';
  * contract's channels and `onState`. No ipcRenderer, no Node, nothing else crosses. Bundled to
  * CommonJS by scripts/build-renderer.mjs, because sandboxed preloads cannot load ES modules.
  */
-contextBridge.exposeInMainWorld('voipbin', createBridge(
-  (channel, payload) => ipcRenderer.invoke(channel, payload),
-  (listener) => {
-    const relay = (_event: IpcRendererEvent, state: AppState): void => listener(state);
-    ipcRenderer.on(STATE_EVENT, relay);
-    return () => {
-      ipcRenderer.removeListener(STATE_EVENT, relay);
-    };
-  },
-));
+contextBridge.exposeInMainWorld(
+  'voipbin',
+  createBridge(
+    (channel, payload) => ipcRenderer.invoke(channel, payload),
+    (listener) => {
+      const relay = (_event: IpcRendererEvent, state: AppState): void => listener(state);
+      ipcRenderer.on(STATE_EVENT, relay);
+      return () => {
+        ipcRenderer.removeListener(STATE_EVENT, relay);
+      };
+    },
+  ),
+);

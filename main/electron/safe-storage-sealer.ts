@@ -1,6 +1,6 @@
 import { safeStorage } from 'electron';
-import type { Sealer } from '../core/credential-store.js';
-import { decideProtection, type ProtectionDecision } from '../app/credential-protection.js';
+import type { Sealer } from '../core/account/index.js';
+import { decideProtection, type ProtectionDecision } from '../desktop/session/credential-protection.js';
 
 /**
  * The credential store's Sealer backed by Electron safeStorage (Keychain, DPAPI, libsecret or

@@ -1,5 +1,5 @@
 import { app, BrowserWindow } from 'electron';
-import { SETTINGS_WINDOW } from './window-security.js';
+import { SETTINGS_WINDOW } from './security.js';
 
 /**
  * The settings window's life: created on demand and destroyed on close (no renderer idles all

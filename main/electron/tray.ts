@@ -1,11 +1,11 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { AppState } from '../../shared/ipc-contract.js';
-import { badgeStyle, paintUnreadDot, trayIconPath } from '../app/tray-icons.js';
-import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type TrayModel } from '../app/tray-model.js';
-import { menuLabel } from '../core/untrusted-text.js';
+import { badgeStyle, paintUnreadDot, trayIconPath } from '../desktop/shell/tray-icons.js';
+import { trayModel, type TrayAction, type TrayIconState, type TrayMenuItem, type TrayModel } from '../desktop/shell/tray-model.js';
+import { menuLabel } from '../core/platform/index.js';
 
 /**
- * The tray: renders the pure tray model (main/app/tray-model.ts) with Electron's Tray and Menu,
+ * The tray: renders the pure tray model (main/desktop/shell/tray-model.ts) with Electron's Tray and Menu,
  * using the per-state icons in assets/tray.
  */
 export function menuTemplate(items: readonly TrayMenuItem[], act: (a: TrayAction) => void): MenuItemConstructorOptions[] {
@@ -36,7 +36,11 @@ export class TrayView {
   private lastIcon = '';
   private lastMenu = '';
 
-  constructor(private readonly act: (a: TrayAction) => void, private readonly assetsDir: string, private readonly platform: NodeJS.Platform = process.platform) {
+  constructor(
+    private readonly act: (a: TrayAction) => void,
+    private readonly assetsDir: string,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {
     this.tray = new Tray(trayImage('signed_out', false, assetsDir, platform));
     // Windows and most Linux trays: a left click should open something useful, not nothing.
     this.tray.on('click', () => act({ type: 'settings' }));

@@ -12,7 +12,10 @@ export class AccountPanel {
   private method: Method = 'password';
   private shownKey = '';
 
-  constructor(private readonly root: HTMLElement, private readonly onSignedIn: () => void) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly onSignedIn: () => void,
+  ) {}
 
   render(s: AppState, now: number): void {
     // Re-rendering a form would throw away what is being typed: only when sign-in status flips.
@@ -72,26 +75,53 @@ export class AccountPanel {
       return h('label', { for: id, class: 'segment' }, input, h('span', {}, label));
     };
 
-    const form = h('form', { class: 'sign-in', novalidate: true, 'aria-describedby': 'sign-in-intro' },
-      h('p', { id: 'sign-in-intro', class: 'lead' }, `Sign in to receive your calls and messages. ${s.desktop.tray === 'missing'
-        ? 'The notifier stays connected while this window is open or minimised.'
-        : 'The notifier stays connected in the tray, even with this window closed.'}`),
+    const form = h(
+      'form',
+      { class: 'sign-in', novalidate: true, 'aria-describedby': 'sign-in-intro' },
+      h(
+        'p',
+        { id: 'sign-in-intro', class: 'lead' },
+        `Sign in to receive your calls and messages. ${
+          s.desktop.tray === 'missing'
+            ? 'The notifier stays connected while this window is open or minimised.'
+            : 'The notifier stays connected in the tray, even with this window closed.'
+        }`,
+      ),
       h('fieldset', { class: 'segmented' }, h('legend', {}, 'Sign in with'), radio('password', 'Username & password'), radio('accesskey', 'Access key')),
       fields,
-      h('details', { class: 'advanced', open: apiUrl !== DEFAULT_API_URL },
+      h(
+        'details',
+        { class: 'advanced', open: apiUrl !== DEFAULT_API_URL },
         h('summary', {}, 'Self-hosted VoIPBIN'),
-        h('div', { class: 'field' }, h('label', { for: apiId }, 'API address'), api_, h('p', { class: 'help' }, `Leave as ${DEFAULT_API_URL} for the hosted service.`)),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: apiId }, 'API address'),
+          api_,
+          h('p', { class: 'help' }, `Leave as ${DEFAULT_API_URL} for the hosted service.`),
+        ),
       ),
       error,
       h('div', { class: 'actions' }, submit),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const missing = this.method === 'password'
-        ? (inputs.username?.value.trim() === '' ? inputs.username : inputs.password?.value === '' ? inputs.password : undefined)
-        : (inputs.secret?.value.trim() === '' ? inputs.secret : undefined);
+      const missing =
+        this.method === 'password'
+          ? inputs.username?.value.trim() === ''
+            ? inputs.username
+            : inputs.password?.value === ''
+              ? inputs.password
+              : undefined
+          : inputs.secret?.value.trim() === ''
+            ? inputs.secret
+            : undefined;
       if (missing !== undefined) {
-        say(error, this.method === 'accesskey' ? 'Paste your access key.' : missing === inputs.username ? 'Enter your username.' : 'Enter your password.', 'error');
+        say(
+          error,
+          this.method === 'accesskey' ? 'Paste your access key.' : missing === inputs.username ? 'Enter your username.' : 'Enter your password.',
+          'error',
+        );
         missing.setAttribute('aria-invalid', 'true');
         missing.focus();
         return;
@@ -100,9 +130,12 @@ export class AccountPanel {
       void busy(submit, 'Signing in…', async () => {
         try {
           const apiUrl = api_.value.trim();
-          await api.invoke('account:sign-in', this.method === 'password'
-            ? { method: 'password', apiUrl, username: inputs.username?.value ?? '', password: inputs.password?.value ?? '' }
-            : { method: 'accesskey', apiUrl, secret: inputs.secret?.value ?? '' });
+          await api.invoke(
+            'account:sign-in',
+            this.method === 'password'
+              ? { method: 'password', apiUrl, username: inputs.username?.value ?? '', password: inputs.password?.value ?? '' }
+              : { method: 'accesskey', apiUrl, secret: inputs.secret?.value ?? '' },
+          );
           this.onSignedIn();
         } catch (err) {
           say(error, errorText(err), 'error');
@@ -119,36 +152,64 @@ export class AccountPanel {
     if (!a.signedIn) return;
     const signOut = h('button', { type: 'button', class: 'danger' }, 'Sign out');
     const line = liveLine();
-    signOut.addEventListener('click', () => void busy(signOut, 'Signing out…', async () => {
-      try {
-        await api.invoke('account:sign-out');
-      } catch (e) {
-        say(line, errorText(e), 'error');
-      }
-    }));
+    signOut.addEventListener(
+      'click',
+      () =>
+        void busy(signOut, 'Signing out…', async () => {
+          try {
+            await api.invoke('account:sign-out');
+          } catch (e) {
+            say(line, errorText(e), 'error');
+          }
+        }),
+    );
     const expiryTone = a.expiry === 'expired' || a.expiry === 'critical' ? 'error' : a.expiry === 'warning' ? 'warn' : undefined;
     // An access key cannot be signed in with again: a new one is needed.
     const renew = a.kind === 'accesskey' ? 'create a new access key' : 'sign in again';
-    const expiry = a.expiresAt === null
-      ? (a.kind === 'accesskey' ? 'Not known (the access key list could not be read)' : 'Not known (the token carries no date)')
-      : a.expiry === 'expired'
-        ? `Expired ${when(a.expiresAt)} — ${renew}`
-        : `${when(a.expiresAt)} (in ${inTime(a.expiresAt - now)})${a.expiry === 'ok' ? '' : ` — ${renew} soon`}`;
-    const fact = (term: string, value: string | HTMLElement, tone?: string, testId?: string): HTMLElement[] =>
-      [h('dt', {}, term), h('dd', { 'data-tone': tone, 'data-testid': testId }, value)];
-    replace(this.root,
-      card('Signed in',
-        h('div', { class: 'identity' },
+    const expiry =
+      a.expiresAt === null
+        ? a.kind === 'accesskey'
+          ? 'Not known (the access key list could not be read)'
+          : 'Not known (the token carries no date)'
+        : a.expiry === 'expired'
+          ? `Expired ${when(a.expiresAt)} — ${renew}`
+          : `${when(a.expiresAt)} (in ${inTime(a.expiresAt - now)})${a.expiry === 'ok' ? '' : ` — ${renew} soon`}`;
+    const fact = (term: string, value: string | HTMLElement, tone?: string, testId?: string): HTMLElement[] => [
+      h('dt', {}, term),
+      h('dd', { 'data-tone': tone, 'data-testid': testId }, value),
+    ];
+    replace(
+      this.root,
+      card(
+        'Signed in',
+        h(
+          'div',
+          { class: 'identity' },
           h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(a.displayName)),
-          h('div', {}, h('p', { class: 'name', 'data-testid': 'signed-in-name' }, a.displayName), h('p', { class: 'sub' }, a.kind === 'agent' ? `Agent${a.username !== null ? ` · ${a.username}` : ''}` : 'Access key')),
+          h(
+            'div',
+            {},
+            h('p', { class: 'name', 'data-testid': 'signed-in-name' }, a.displayName),
+            h('p', { class: 'sub' }, a.kind === 'agent' ? `Agent${a.username !== null ? ` · ${a.username}` : ''}` : 'Access key'),
+          ),
         ),
-        h('dl', { class: 'facts' },
+        h(
+          'dl',
+          { class: 'facts' },
           ...fact('Customer', a.customerName ?? a.customerId),
           ...fact('Permissions', h('span', { class: 'chips' }, ...a.permissions.map((p) => h('span', { class: 'chip' }, p)))),
           ...fact(a.kind === 'accesskey' ? 'Key expires' : 'Sign-in expires', expiry, expiryTone, 'token-expiry'),
           ...fact('Credential', a.credentialHint),
           ...fact('Server', a.apiUrl),
-          ...fact('Stored', s.storage.protection === 'keychain' ? 'In the system keychain' : s.storage.protection === 'weak' ? 'Obfuscated only (no keyring)' : 'Unencrypted file (no keyring)', s.storage.protection === 'keychain' ? undefined : 'warn'),
+          ...fact(
+            'Stored',
+            s.storage.protection === 'keychain'
+              ? 'In the system keychain'
+              : s.storage.protection === 'weak'
+                ? 'Obfuscated only (no keyring)'
+                : 'Unencrypted file (no keyring)',
+            s.storage.protection === 'keychain' ? undefined : 'warn',
+          ),
         ),
         s.storage.warning === null ? null : h('p', { class: 'banner banner-warn', role: 'note' }, s.storage.warning),
         h('div', { class: 'actions' }, signOut),
@@ -159,6 +220,9 @@ export class AccountPanel {
 }
 
 function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter((p) => p !== '');
+  const parts = name
+    .trim()
+    .split(/\s+/)
+    .filter((p) => p !== '');
   return (parts.length > 1 ? `${parts[0]?.[0] ?? ''}${parts[parts.length - 1]?.[0] ?? ''}` : name.slice(0, 2)).toUpperCase();
 }

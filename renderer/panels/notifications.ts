@@ -1,5 +1,5 @@
 import type { AppState, HistoryItemView } from '../../shared/ipc-contract.js';
-import type { NotificationSettings, PopupKind } from '../../shared/notification-settings.js';
+import type { NotificationSettings, NotificationSettingsPatch, PopupKind } from '../../shared/notification-settings.js';
 import { api } from '../bridge.js';
 import { busy, card, errorText, h, liveLine, replace, say, toggle, uid } from '../dom.js';
 import { KIND_WORDS, ago, clockTime } from '../format.js';
@@ -42,9 +42,10 @@ export class NotificationsPanel {
 
   private pauseKey = '';
 
-  private async change(next: NotificationSettings, what: string): Promise<void> {
+  /** Sends only what the agent changed, so a pause set from the tray meanwhile survives. */
+  private async change(patch: NotificationSettingsPatch, what: string): Promise<void> {
     try {
-      this.settings = await api.invoke('notifications:set-settings', next);
+      this.settings = await api.invoke('notifications:update', patch);
       say(this.saved, `Saved: ${what}.`, 'ok');
     } catch (e) {
       say(this.saved, errorText(e), 'error');
@@ -65,12 +66,17 @@ export class NotificationsPanel {
       sound.checked = row.sound;
       show.addEventListener('change', () => {
         sound.disabled = !show.checked;
-        void this.change({ ...this.current(), kinds: { ...this.current().kinds, [k]: { enabled: show.checked, sound: sound.checked } } }, `${KIND_LABELS[k]} ${show.checked ? 'on' : 'off'}`);
+        void this.change({ kinds: { [k]: { enabled: show.checked, sound: sound.checked } } }, `${KIND_LABELS[k]} ${show.checked ? 'on' : 'off'}`);
       });
       sound.addEventListener('change', () => {
-        void this.change({ ...this.current(), kinds: { ...this.current().kinds, [k]: { enabled: show.checked, sound: sound.checked } } }, `sound for ${KIND_LABELS[k].toLowerCase()} ${sound.checked ? 'on' : 'off'}`);
+        void this.change(
+          { kinds: { [k]: { enabled: show.checked, sound: sound.checked } } },
+          `sound for ${KIND_LABELS[k].toLowerCase()} ${sound.checked ? 'on' : 'off'}`,
+        );
       });
-      return h('tr', {},
+      return h(
+        'tr',
+        {},
         h('th', { scope: 'row' }, KIND_LABELS[k]),
         h('td', {}, show, h('label', { for: showId, class: 'visually-hidden' }, `Show ${KIND_LABELS[k]}`)),
         h('td', {}, sound, h('label', { for: soundId, class: 'visually-hidden' }, `Sound for ${KIND_LABELS[k]}`)),
@@ -87,60 +93,88 @@ export class NotificationsPanel {
         say(this.saved, 'Quiet hours need a start and an end time.', 'error');
         return;
       }
-      void this.change({ ...this.current(), quietHours: { ...this.current().quietHours, start: from.value, end: to.value } }, `quiet hours ${from.value}–${to.value}`);
+      void this.change({ quietHours: { start: from.value, end: to.value } }, `quiet hours ${from.value}–${to.value}`);
     };
     from.addEventListener('change', saveQuiet);
     to.addEventListener('change', saveQuiet);
 
     const testLine = liveLine();
     const test = h('button', { type: 'button', class: 'secondary', 'data-testid': 'send-test' }, 'Send a test notification');
-    test.addEventListener('click', () => void busy(test, 'Sending…', async () => {
-      try {
-        const r = await api.invoke('notifications:test');
-        say(testLine, r.message, r.shown ? 'ok' : 'error');
-      } catch (e) {
-        say(testLine, errorText(e), 'error');
-      }
-    }));
+    test.addEventListener(
+      'click',
+      () =>
+        void busy(test, 'Sending…', async () => {
+          try {
+            const r = await api.invoke('notifications:test');
+            say(testLine, r.message, r.shown ? 'ok' : 'error');
+          } catch (e) {
+            say(testLine, errorText(e), 'error');
+          }
+        }),
+    );
 
-    replace(this.root,
+    replace(
+      this.root,
       card('Pause', this.pauseBox),
-      card('What pops up',
-        h('table', { class: 'kinds' },
+      card(
+        'What pops up',
+        h(
+          'table',
+          { class: 'kinds' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Show'), h('th', { scope: 'col' }, 'Sound'))),
           h('tbody', {}, ...kindRows),
         ),
-        toggle('Calls break through Do Not Disturb', s.callsBreakThroughDnd, (on) => void this.change({ ...this.current(), callsBreakThroughDnd: on }, `calls ${on ? 'break through' : 'respect'} Do Not Disturb`),
-          { help: 'Incoming calls still pop up while paused, in quiet hours and under the system’s Do Not Disturb.', testId: 'calls-break-through' }),
-        toggle('Call window', s.callWindow, (on) => void this.change({ ...this.current(), callWindow: on }, `call window ${on ? 'on' : 'off'}`),
-          { help: 'While a call rings for you, a small window stays on top of everything with the caller and “Open in console”, even if the system hides pop-ups.', testId: 'call-window' }),
-        toggle('Privacy mode', s.privacy, (on) => void this.change({ ...this.current(), privacy: on }, `privacy mode ${on ? 'on' : 'off'}`),
-          { help: 'Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks).', testId: 'privacy' }),
+        toggle(
+          'Calls break through Do Not Disturb',
+          s.callsBreakThroughDnd,
+          (on) => void this.change({ callsBreakThroughDnd: on }, `calls ${on ? 'break through' : 'respect'} Do Not Disturb`),
+          { help: 'Incoming calls still pop up while paused, in quiet hours and under the system’s Do Not Disturb.', testId: 'calls-break-through' },
+        ),
+        toggle('Call window', s.callWindow, (on) => void this.change({ callWindow: on }, `call window ${on ? 'on' : 'off'}`), {
+          help: 'While a call rings for you, a small window stays on top of everything with the caller and “Open in console”, even if the system hides pop-ups.',
+          testId: 'call-window',
+        }),
+        toggle('Privacy mode', s.privacy, (on) => void this.change({ privacy: on }, `privacy mode ${on ? 'on' : 'off'}`), {
+          help: 'Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks).',
+          testId: 'privacy',
+        }),
         this.customerScope
-          ? toggle('Inbound calls for the whole customer', s.customerCalls, (on) => void this.change({ ...this.current(), customerCalls: on }, `customer-wide calls ${on ? 'on' : 'off'}`),
-            { help: 'As an admin or manager, also pop up calls that are not ringing for you.' })
+          ? toggle(
+              'Inbound calls for the whole customer',
+              s.customerCalls,
+              (on) => void this.change({ customerCalls: on }, `customer-wide calls ${on ? 'on' : 'off'}`),
+              { help: 'As an admin or manager, also pop up calls that are not ringing for you.' },
+            )
           : null,
       ),
-      card('Quiet hours',
-        toggle('Quiet hours', q.enabled, (on) => {
-          from.disabled = !on;
-          to.disabled = !on;
-          void this.change({ ...this.current(), quietHours: { ...this.current().quietHours, enabled: on } }, `quiet hours ${on ? 'on' : 'off'}`);
-        }, { help: 'Messages wait in the history during these hours; calls follow the setting above.', testId: 'quiet-hours' }),
-        h('div', { class: 'inline times' },
+      card(
+        'Quiet hours',
+        toggle(
+          'Quiet hours',
+          q.enabled,
+          (on) => {
+            from.disabled = !on;
+            to.disabled = !on;
+            void this.change({ quietHours: { enabled: on } }, `quiet hours ${on ? 'on' : 'off'}`);
+          },
+          { help: 'Messages wait in the history during these hours; calls follow the setting above.', testId: 'quiet-hours' },
+        ),
+        h(
+          'div',
+          { class: 'inline times' },
           h('div', { class: 'field' }, h('label', { for: fromId }, 'From'), from),
           h('div', { class: 'field' }, h('label', { for: toId }, 'To'), to),
         ),
       ),
       this.saved,
-      card('Test', h('p', { class: 'help' }, 'Shows a sample call the way a real one pops up, to check that this computer lets notifications through.'), h('div', { class: 'actions' }, test), testLine),
+      card(
+        'Test',
+        h('p', { class: 'help' }, 'Shows a sample call the way a real one pops up, to check that this computer lets notifications through.'),
+        h('div', { class: 'actions' }, test),
+        testLine,
+      ),
       card('History', this.historyList),
     );
-  }
-
-  private current(): NotificationSettings {
-    if (this.settings === undefined) throw new Error('settings not loaded');
-    return this.settings;
   }
 
   private renderPause(s: AppState, now: number): void {
@@ -150,20 +184,30 @@ export class NotificationsPanel {
     const line = liveLine();
     const pause = (choice: '1h' | 'tomorrow' | 'until_resumed' | 'resume', label: string, cls = 'secondary'): HTMLButtonElement => {
       const b = h('button', { type: 'button', class: cls, 'data-testid': `pause-${choice}` }, label);
-      b.addEventListener('click', () => void busy(b, label, async () => {
-        try {
-          this.settings = await api.invoke('notifications:pause', { choice });
-        } catch (e) {
-          say(line, errorText(e), 'error');
-        }
-      }));
+      b.addEventListener(
+        'click',
+        () =>
+          void busy(b, label, async () => {
+            try {
+              this.settings = await api.invoke('notifications:pause', { choice });
+            } catch (e) {
+              say(line, errorText(e), 'error');
+            }
+          }),
+      );
       return b;
     };
-    replace(this.pauseBox,
-      h('p', { class: paused ? 'state paused' : 'state', 'data-testid': 'pause-state' },
+    replace(
+      this.pauseBox,
+      h(
+        'p',
+        { class: paused ? 'state paused' : 'state', 'data-testid': 'pause-state' },
         !paused ? 'Notifications are on.' : until === 'indefinite' ? 'Paused until you resume.' : `Paused until ${clockTime(until)}.`,
-        paused && this.settings?.callsBreakThroughDnd === true ? ' Calls still ring.' : ''),
-      h('div', { class: 'actions' },
+        paused && this.settings?.callsBreakThroughDnd === true ? ' Calls still ring.' : '',
+      ),
+      h(
+        'div',
+        { class: 'actions' },
         paused ? pause('resume', 'Resume now', 'primary') : null,
         pause('1h', 'For 1 hour'),
         pause('tomorrow', 'Until tomorrow'),
@@ -183,12 +227,22 @@ export class NotificationsPanel {
       replace(this.historyList, h('li', { class: 'empty' }, 'No notifications yet.'));
       return;
     }
-    replace(this.historyList, ...items.map((i) => h('li', { 'data-read': String(i.read) },
-      h('div', { class: 'history-item' },
-        h('span', { class: 'kind', 'data-kind': i.kind }, KIND_WORDS[i.kind] ?? i.kind),
-        h('span', { class: 'title' }, i.title),
-        h('span', { class: 'body' }, i.body),
-        h('span', { class: 'meta' }, `${clockTime(i.at)} · ${ago(now - i.at)}${i.shown ? '' : ` · not shown (${i.heldBecause ?? 'held'})`}`),
-      ))));
+    replace(
+      this.historyList,
+      ...items.map((i) =>
+        h(
+          'li',
+          { 'data-read': String(i.read) },
+          h(
+            'div',
+            { class: 'history-item' },
+            h('span', { class: 'kind', 'data-kind': i.kind }, KIND_WORDS[i.kind] ?? i.kind),
+            h('span', { class: 'title' }, i.title),
+            h('span', { class: 'body' }, i.body),
+            h('span', { class: 'meta' }, `${clockTime(i.at)} · ${ago(now - i.at)}${i.shown ? '' : ` · not shown (${i.heldBecause ?? 'held'})`}`),
+          ),
+        ),
+      ),
+    );
   }
 }

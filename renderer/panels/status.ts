@@ -32,27 +32,39 @@ export class StatusPanel {
   private readonly markAll = h('button', { type: 'button', class: 'link' }, 'Mark all as read');
 
   constructor(private readonly root: HTMLElement) {
-    this.reconnectButton.addEventListener('click', () => void busy(this.reconnectButton, 'Reconnecting…', () => api.invoke('connection:reconnect')).catch(() => undefined));
+    this.reconnectButton.addEventListener(
+      'click',
+      () => void busy(this.reconnectButton, 'Reconnecting…', () => api.invoke('connection:reconnect')).catch(() => undefined),
+    );
     this.markAll.addEventListener('click', () => void api.invoke('notifications:mark-read', {}));
     const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy diagnostics');
-    copy.addEventListener('click', () => void busy(copy, 'Copying…', async () => {
-      try {
-        const r = await api.invoke('diagnostics:copy');
-        say(this.toolsLine, r.message, 'ok');
-      } catch (e) {
-        say(this.toolsLine, errorText(e), 'error');
-      }
-    }));
+    copy.addEventListener(
+      'click',
+      () =>
+        void busy(copy, 'Copying…', async () => {
+          try {
+            const r = await api.invoke('diagnostics:copy');
+            say(this.toolsLine, r.message, 'ok');
+          } catch (e) {
+            say(this.toolsLine, errorText(e), 'error');
+          }
+        }),
+    );
     const logs = h('button', { type: 'button', class: 'secondary' }, 'Open logs folder');
-    logs.addEventListener('click', () => void busy(logs, 'Opening…', async () => {
-      try {
-        const r = await api.invoke('logs:open-folder');
-        say(this.toolsLine, r.message, r.opened ? 'ok' : 'error');
-      } catch (e) {
-        say(this.toolsLine, errorText(e), 'error');
-      }
-    }));
-    replace(root,
+    logs.addEventListener(
+      'click',
+      () =>
+        void busy(logs, 'Opening…', async () => {
+          try {
+            const r = await api.invoke('logs:open-folder');
+            say(this.toolsLine, r.message, r.opened ? 'ok' : 'error');
+          } catch (e) {
+            say(this.toolsLine, errorText(e), 'error');
+          }
+        }),
+    );
+    replace(
+      root,
       card('Connection', this.connection, h('div', { class: 'actions' }, this.reconnectButton)),
       card('Recent notifications', this.history, h('div', { class: 'actions' }, this.markAll), this.historyLine),
       card('This computer', this.prefsBody, h('div', { class: 'actions' }, copy, logs), this.toolsLine),
@@ -65,8 +77,13 @@ export class StatusPanel {
     const w = statusWords(s, now);
     const fact = (term: string, value: string, tone?: string): HTMLElement[] => [h('dt', {}, term), h('dd', { 'data-tone': tone }, value)];
     const down = c.state === 'reconnecting' || c.state === 'stopped';
-    replace(this.connection,
-      ...fact('State', stateWords(c, now), w.level === 'alert' || c.state === 'stopped' ? 'error' : down ? 'warn' : c.state === 'subscribed' ? 'ok' : undefined),
+    replace(
+      this.connection,
+      ...fact(
+        'State',
+        stateWords(c, now),
+        w.level === 'alert' || c.state === 'stopped' ? 'error' : down ? 'warn' : c.state === 'subscribed' ? 'ok' : undefined,
+      ),
       ...(c.reason !== null && down ? fact('Why', c.reason) : []),
       ...fact('Last event', c.lastEventAt === null ? 'None yet' : `${ago(now - c.lastEventAt)} (${clockTime(c.lastEventAt)})`),
       ...fact('Reconnects', c.reconnects === 0 ? 'None' : String(c.reconnects)),
@@ -87,22 +104,28 @@ export class StatusPanel {
 
   private renderHistory(items: readonly HistoryItemView[], now: number, signedIn: boolean): void {
     if (items.length === 0) {
-      replace(this.history, h('li', { class: 'empty' }, signedIn ? 'Nothing yet. Calls and messages will show up here.' : 'Sign in to see calls and messages here.'));
+      replace(
+        this.history,
+        h('li', { class: 'empty' }, signedIn ? 'Nothing yet. Calls and messages will show up here.' : 'Sign in to see calls and messages here.'),
+      );
       return;
     }
-    replace(this.history, ...items.map((item) => {
-      const label = `${item.read ? '' : 'Unread. '}${KIND_WORDS[item.kind] ?? item.kind}: ${item.title}. ${item.body}. ${ago(now - item.at)}${item.openable ? '. Opens in the VoIPBIN console' : ''}`;
-      const body = [
-        h('span', { class: 'kind', 'data-kind': item.kind }, KIND_WORDS[item.kind] ?? item.kind),
-        h('span', { class: 'title' }, item.title),
-        h('span', { class: 'body' }, item.body),
-        h('span', { class: 'meta' }, `${clockTime(item.at)} · ${ago(now - item.at)}${item.shown ? '' : ` · not shown (${item.heldBecause ?? 'held'})`}`),
-      ];
-      const row = item.openable
-        ? h('button', { type: 'button', class: 'history-item', 'aria-label': label, onclick: () => void this.open(item.seq) }, ...body)
-        : h('div', { class: 'history-item', 'aria-label': label }, ...body);
-      return h('li', { 'data-read': item.read ? 'true' : 'false' }, row);
-    }));
+    replace(
+      this.history,
+      ...items.map((item) => {
+        const label = `${item.read ? '' : 'Unread. '}${KIND_WORDS[item.kind] ?? item.kind}: ${item.title}. ${item.body}. ${ago(now - item.at)}${item.openable ? '. Opens in the VoIPBIN console' : ''}`;
+        const body = [
+          h('span', { class: 'kind', 'data-kind': item.kind }, KIND_WORDS[item.kind] ?? item.kind),
+          h('span', { class: 'title' }, item.title),
+          h('span', { class: 'body' }, item.body),
+          h('span', { class: 'meta' }, `${clockTime(item.at)} · ${ago(now - item.at)}${item.shown ? '' : ` · not shown (${item.heldBecause ?? 'held'})`}`),
+        ];
+        const row = item.openable
+          ? h('button', { type: 'button', class: 'history-item', 'aria-label': label, onclick: () => void this.open(item.seq) }, ...body)
+          : h('div', { class: 'history-item', 'aria-label': label }, ...body);
+        return h('li', { 'data-read': item.read ? 'true' : 'false' }, row);
+      }),
+    );
   }
 
   private async open(seq: number): Promise<void> {
@@ -124,20 +147,32 @@ export class StatusPanel {
 
   private renderPreferences(p: AppPreferences): void {
     const line = liveLine();
-    const autostart = toggle('Start at login, in the tray', p.autostart, (on) => void (async () => {
-      try {
-        await api.invoke('app:set-preferences', { autostart: on });
-        say(line, on ? 'Starts at login.' : 'Will not start at login.', 'ok');
-      } catch (e) {
-        say(line, errorText(e), 'error');
-      }
-    })(), {
-      disabled: !p.autostartSupported,
-      help: p.autostartSupported ? 'Starts hidden, so the tray keeps you reachable from the moment you log in.' : 'Available in the installed app (not in a development run).',
-    });
+    const autostart = toggle(
+      'Start at login, in the tray',
+      p.autostart,
+      (on) =>
+        void (async () => {
+          try {
+            await api.invoke('app:set-preferences', { autostart: on });
+            say(line, on ? 'Starts at login.' : 'Will not start at login.', 'ok');
+          } catch (e) {
+            say(line, errorText(e), 'error');
+          }
+        })(),
+      {
+        disabled: !p.autostartSupported,
+        help: p.autostartSupported
+          ? 'Starts hidden, so the tray keeps you reachable from the moment you log in.'
+          : 'Available in the installed app (not in a development run).',
+      },
+    );
     const templateId = 'console-template';
     const template = h('input', { id: templateId, type: 'url', value: p.consoleUrlTemplate, spellcheck: 'false', 'aria-describedby': `${templateId}-msg` });
-    const templateMsg = h('p', { id: `${templateId}-msg`, class: 'help', 'aria-live': 'polite' }, 'Where a click on a call notification leads. {id} is the call, {type} is calls or groupcalls.');
+    const templateMsg = h(
+      'p',
+      { id: `${templateId}-msg`, class: 'help', 'aria-live': 'polite' },
+      'Where a click on a call notification leads. {id} is the call, {type} is calls or groupcalls.',
+    );
     const save = h('button', { type: 'button', class: 'secondary' }, 'Save link');
     template.addEventListener('input', () => {
       const v = checkConsoleTemplate(template.value);
@@ -145,19 +180,29 @@ export class StatusPanel {
       template.setAttribute('aria-invalid', String(!v.ok));
       say(templateMsg, v.ok ? 'Looks good.' : `Not usable: ${v.reason}.`, v.ok ? 'ok' : 'error');
     });
-    save.addEventListener('click', () => void busy(save, 'Saving…', async () => {
-      try {
-        await api.invoke('app:set-preferences', { consoleUrlTemplate: template.value });
-        say(templateMsg, 'Saved.', 'ok');
-      } catch (e) {
-        say(templateMsg, errorText(e), 'error');
-      }
-    }));
-    replace(this.prefsBody,
-      autostart, line,
-      h('details', { class: 'advanced' },
+    save.addEventListener(
+      'click',
+      () =>
+        void busy(save, 'Saving…', async () => {
+          try {
+            await api.invoke('app:set-preferences', { consoleUrlTemplate: template.value });
+            say(templateMsg, 'Saved.', 'ok');
+          } catch (e) {
+            say(templateMsg, errorText(e), 'error');
+          }
+        }),
+    );
+    replace(
+      this.prefsBody,
+      autostart,
+      line,
+      h(
+        'details',
+        { class: 'advanced' },
         h('summary', {}, 'Console link'),
-        h('label', { for: templateId }, 'Call link template'), template, templateMsg,
+        h('label', { for: templateId }, 'Call link template'),
+        template,
+        templateMsg,
         h('div', { class: 'actions' }, save),
         h('p', { class: 'help' }, `Logs: ${p.logFolder}`),
       ),

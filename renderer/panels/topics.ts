@@ -48,25 +48,35 @@ export class TopicsPanel {
     };
     const rows = this.draft === null ? v.defaults.map((r) => r.topic) : this.draft;
     const save = h('button', { type: 'button', class: 'primary' }, 'Save topics');
-    save.addEventListener('click', () => void busy(save, 'Saving…', async () => {
-      try {
-        this.view = await api.invoke('subscriptions:set', { topics: this.draft });
-        this.draft = this.view.usingDefaults ? null : this.view.active.map((r) => r.topic);
-        this.render();
-        say(this.result, 'Saved. The connection uses the new topics now.', 'ok');
-      } catch (e) {
-        say(this.result, errorText(e), 'error');
-      }
-    }));
-    replace(this.root,
-      card('What reaches you',
-        h('fieldset', { class: 'choices' },
+    save.addEventListener(
+      'click',
+      () =>
+        void busy(save, 'Saving…', async () => {
+          try {
+            this.view = await api.invoke('subscriptions:set', { topics: this.draft });
+            this.draft = this.view.usingDefaults ? null : this.view.active.map((r) => r.topic);
+            this.render();
+            say(this.result, 'Saved. The connection uses the new topics now.', 'ok');
+          } catch (e) {
+            say(this.result, errorText(e), 'error');
+          }
+        }),
+    );
+    replace(
+      this.root,
+      card(
+        'What reaches you',
+        h(
+          'fieldset',
+          { class: 'choices' },
           h('legend', { class: 'visually-hidden' }, 'Topics'),
           choice('defaults', 'Recommended for my sign-in', 'Your calls, conversations and team chat; admins also get customer messages and queue calls.'),
           choice('custom', 'My own list', 'Add or remove topic filters. VoIPBIN matches them by prefix.'),
         ),
         h('ul', { class: 'topic-list', 'aria-label': 'Topics' }, ...rows.map((t) => this.row(t, who))),
-        v.quarantined.length === 0 ? null : h('p', { class: 'banner banner-warn' }, `VoIPBIN refused ${v.quarantined.join(', ')} and it was removed. Check your permissions.`),
+        v.quarantined.length === 0
+          ? null
+          : h('p', { class: 'banner banner-warn' }, `VoIPBIN refused ${v.quarantined.join(', ')} and it was removed. Check your permissions.`),
         this.draft === null ? null : this.editor(who, v),
         h('div', { class: 'actions' }, save),
         this.result,
@@ -77,24 +87,49 @@ export class TopicsPanel {
   private row(topic: string, who: TopicAuthority): HTMLElement {
     const verdict = validateTopic(topic, who);
     const warnings = verdict.ok ? topicWarnings(verdict.topic) : [verdict.reason];
-    const remove = this.draft === null ? null : h('button', {
-      type: 'button', class: 'icon-button', 'aria-label': `Remove ${describeTopic(topic, who)}`, title: 'Remove',
-      onclick: () => {
-        this.draft = (this.draft ?? []).filter((t) => t !== topic);
-        this.render();
-        say(this.result, 'Removed. Save to apply.', 'info');
-      },
-    }, '✕');
-    return h('li', { class: 'topic', 'data-valid': String(verdict.ok) },
-      h('div', {}, h('span', { class: 'topic-label' }, describeTopic(topic, who)), h('code', {}, topic),
-        ...warnings.map((w) => h('p', { class: verdict.ok ? 'help warn' : 'help error' }, w))),
+    const remove =
+      this.draft === null
+        ? null
+        : h(
+            'button',
+            {
+              type: 'button',
+              class: 'icon-button',
+              'aria-label': `Remove ${describeTopic(topic, who)}`,
+              title: 'Remove',
+              onclick: () => {
+                this.draft = (this.draft ?? []).filter((t) => t !== topic);
+                this.render();
+                say(this.result, 'Removed. Save to apply.', 'info');
+              },
+            },
+            '✕',
+          );
+    return h(
+      'li',
+      { class: 'topic', 'data-valid': String(verdict.ok) },
+      h(
+        'div',
+        {},
+        h('span', { class: 'topic-label' }, describeTopic(topic, who)),
+        h('code', {}, topic),
+        ...warnings.map((w) => h('p', { class: verdict.ok ? 'help warn' : 'help error' }, w)),
+      ),
       remove,
     );
   }
 
   private editor(who: TopicAuthority, v: SubscriptionsView): HTMLElement {
     const id = uid('topic');
-    const input = h('input', { id, type: 'text', spellcheck: 'false', autocomplete: 'off', placeholder: who.kind === 'agent' ? `agent_id:${who.agentId}:call:call_` : `customer_id:${who.customerId}:call:call_`, 'aria-describedby': `${id}-verdict`, 'data-testid': 'topic-input' });
+    const input = h('input', {
+      id,
+      type: 'text',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      placeholder: who.kind === 'agent' ? `agent_id:${who.agentId}:call:call_` : `customer_id:${who.customerId}:call:call_`,
+      'aria-describedby': `${id}-verdict`,
+      'data-testid': 'topic-input',
+    });
     const verdictLine = h('p', { id: `${id}-verdict`, class: 'verdict', 'aria-live': 'polite', 'data-testid': 'topic-verdict' });
     const add = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Add');
     const check = (): boolean => {
@@ -114,7 +149,11 @@ export class TopicsPanel {
       }
       const dup = (this.draft ?? []).includes(raw);
       const warnings = topicWarnings(verdict.topic);
-      say(verdictLine, dup ? 'Already in the list.' : `OK: ${describeTopic(raw, who)}.${warnings.length > 0 ? ` Note: ${warnings.join('; ')}.` : ''}`, dup || warnings.length > 0 ? 'warn' : 'ok');
+      say(
+        verdictLine,
+        dup ? 'Already in the list.' : `OK: ${describeTopic(raw, who)}.${warnings.length > 0 ? ` Note: ${warnings.join('; ')}.` : ''}`,
+        dup || warnings.length > 0 ? 'warn' : 'ok',
+      );
       input.setAttribute('aria-invalid', 'false');
       add.disabled = dup;
       return !dup;
@@ -134,19 +173,30 @@ export class TopicsPanel {
       }
     });
     add.addEventListener('click', addTopic);
-    const presets = v.presets.map((p) => h('button', {
-      type: 'button', class: 'chip-button', disabled: p.unavailable !== null, title: p.unavailable ?? `Adds ${p.topics.length} topic${p.topics.length === 1 ? '' : 's'}`,
-      'aria-describedby': p.unavailable === null ? undefined : `${id}-presets-help`,
-      onclick: () => {
-        const next = [...(this.draft ?? [])];
-        for (const t of p.topics) if (!next.includes(t)) next.push(t);
-        this.draft = next;
-        this.render();
-        say(this.result, `Added "${p.label}". Save to apply.`, 'info');
-      },
-    }, `+ ${p.label}`));
+    const presets = v.presets.map((p) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'chip-button',
+          disabled: p.unavailable !== null,
+          title: p.unavailable ?? `Adds ${p.topics.length} topic${p.topics.length === 1 ? '' : 's'}`,
+          'aria-describedby': p.unavailable === null ? undefined : `${id}-presets-help`,
+          onclick: () => {
+            const next = [...(this.draft ?? [])];
+            for (const t of p.topics) if (!next.includes(t)) next.push(t);
+            this.draft = next;
+            this.render();
+            say(this.result, `Added "${p.label}". Save to apply.`, 'info');
+          },
+        },
+        `+ ${p.label}`,
+      ),
+    );
     const unavailable = v.presets.filter((p) => p.unavailable !== null);
-    return h('div', { class: 'editor' },
+    return h(
+      'div',
+      { class: 'editor' },
       h('label', { for: id }, 'Add a topic'),
       h('div', { class: 'inline' }, input, add),
       verdictLine,

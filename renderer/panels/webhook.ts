@@ -41,12 +41,27 @@ export class WebhookPanel {
     const result = liveLine();
     const methodId = uid('method');
     const uriId = uid('uri');
-    const method = h('select', { id: methodId, 'data-testid': 'webhook-method' }, ...WEBHOOK_METHOD_NAMES.map((m) => h('option', { value: m, selected: (draft?.method ?? (v.method || 'POST')) === m }, m)));
-    const uri = h('input', { id: uriId, type: 'url', value: draft?.uri ?? v.uri, placeholder: 'https://hooks.example.com/voipbin', spellcheck: 'false', 'data-testid': 'webhook-uri' });
+    const method = h(
+      'select',
+      { id: methodId, 'data-testid': 'webhook-method' },
+      ...WEBHOOK_METHOD_NAMES.map((m) => h('option', { value: m, selected: (draft?.method ?? (v.method || 'POST')) === m }, m)),
+    );
+    const uri = h('input', {
+      id: uriId,
+      type: 'url',
+      value: draft?.uri ?? v.uri,
+      placeholder: 'https://hooks.example.com/voipbin',
+      spellcheck: 'false',
+      'data-testid': 'webhook-uri',
+    });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
     const disable = h('button', { type: 'button', class: 'secondary', disabled: !v.enabled }, 'Disable');
-    const form = h('form', { class: 'webhook-form', novalidate: true },
-      h('div', { class: 'inline' },
+    const form = h(
+      'form',
+      { class: 'webhook-form', novalidate: true },
+      h(
+        'div',
+        { class: 'inline' },
         h('div', { class: 'field method' }, h('label', { for: methodId }, 'Method'), method),
         h('div', { class: 'field grow' }, h('label', { for: uriId }, 'URL'), uri),
       ),
@@ -59,40 +74,58 @@ export class WebhookPanel {
         try {
           this.view = await api.invoke('webhook:set', { method: method.value as (typeof WEBHOOK_METHOD_NAMES)[number], uri: uri.value });
           this.render();
-          this.say(`Saved: ${this.view.method} ${this.view.uri}. The account’s other details were kept as they were.${warnings(this.view.warnings)}`, this.view.warnings.length > 0 ? 'warn' : 'ok');
+          this.say(
+            `Saved: ${this.view.method} ${this.view.uri}. The account’s other details were kept as they were.${warnings(this.view.warnings)}`,
+            this.view.warnings.length > 0 ? 'warn' : 'ok',
+          );
         } catch (err) {
           await this.afterFailure(err, { method: method.value, uri: uri.value });
         }
       });
     });
-    disable.addEventListener('click', () => void busy(disable, 'Disabling…', async () => {
-      try {
-        this.view = await api.invoke('webhook:disable');
-        this.render();
-        this.say('Disabled: VoIPBIN no longer sends events to a URL. The method is kept.', 'ok');
-      } catch (err) {
-        await this.afterFailure(err, { method: method.value, uri: uri.value });
-      }
-    }));
+    disable.addEventListener(
+      'click',
+      () =>
+        void busy(disable, 'Disabling…', async () => {
+          try {
+            this.view = await api.invoke('webhook:disable');
+            this.render();
+            this.say('Disabled: VoIPBIN no longer sends events to a URL. The method is kept.', 'ok');
+          } catch (err) {
+            await this.afterFailure(err, { method: method.value, uri: uri.value });
+          }
+        }),
+    );
 
     const secretLine = liveLine();
     const copy = h('button', { type: 'button', class: 'secondary', disabled: !v.secretSet }, 'Copy');
-    copy.addEventListener('click', () => void busy(copy, 'Copying…', async () => {
-      try {
-        const r = await api.invoke('webhook:copy-secret');
-        say(secretLine, r.message, r.copied ? 'ok' : 'warn');
-      } catch (err) {
-        say(secretLine, errorText(err), 'error');
-      }
-    }));
+    copy.addEventListener(
+      'click',
+      () =>
+        void busy(copy, 'Copying…', async () => {
+          try {
+            const r = await api.invoke('webhook:copy-secret');
+            say(secretLine, r.message, r.copied ? 'ok' : 'warn');
+          } catch (err) {
+            say(secretLine, errorText(err), 'error');
+          }
+        }),
+    );
 
-    replace(this.root,
-      card('Account webhook',
-        h('p', { class: v.enabled ? 'state on' : 'state', 'data-testid': 'webhook-state' }, v.enabled ? `Enabled — ${v.method || 'GET'} ${v.uri}` : 'Disabled — VoIPBIN sends events to no URL.'),
+    replace(
+      this.root,
+      card(
+        'Account webhook',
+        h(
+          'p',
+          { class: v.enabled ? 'state on' : 'state', 'data-testid': 'webhook-state' },
+          v.enabled ? `Enabled — ${v.method || 'GET'} ${v.uri}` : 'Disabled — VoIPBIN sends events to no URL.',
+        ),
         h('p', { class: 'help' }, 'VoIPBIN sends every event of the account to this URL, signed with the X-VoIPBIN-Signature header.'),
         form,
       ),
-      card('Signing secret',
+      card(
+        'Signing secret',
         h('div', { class: 'inline secret' }, h('code', { 'data-testid': 'webhook-secret' }, v.secretMasked ?? 'No signing secret'), copy),
         h('p', { class: 'help' }, 'Verify each delivery with an HMAC-SHA256 of the body and this secret.'),
         secretLine,
@@ -123,30 +156,59 @@ export class WebhookPanel {
   private testCard(v: WebhookView): HTMLElement {
     const eventId = uid('event');
     const targetId = uid('target');
-    const event = h('select', { id: eventId, 'data-testid': 'webhook-test-event' }, ...v.sampleEvents.map((e) => h('option', { value: e, selected: e === 'call_hangup' }, e)));
-    const target = h('input', { id: targetId, type: 'url', placeholder: v.uri === '' ? 'https://…' : 'the saved URL', spellcheck: 'false', 'data-testid': 'webhook-test-uri' });
+    const event = h(
+      'select',
+      { id: eventId, 'data-testid': 'webhook-test-event' },
+      ...v.sampleEvents.map((e) => h('option', { value: e, selected: e === 'call_hangup' }, e)),
+    );
+    const target = h('input', {
+      id: targetId,
+      type: 'url',
+      placeholder: v.uri === '' ? 'https://…' : 'the saved URL',
+      spellcheck: 'false',
+      'data-testid': 'webhook-test-uri',
+    });
     const send = h('button', { type: 'button', class: 'primary', 'data-testid': 'webhook-send-test' }, 'Send test event');
     const out = h('div', { class: 'test-result', 'aria-live': 'polite', 'data-testid': 'webhook-test-result' });
-    send.addEventListener('click', () => void busy(send, 'Sending…', async () => {
-      replace(out);
-      try {
-        const r = await api.invoke('webhook:test', { event: event.value, ...(target.value.trim() !== '' ? { uri: target.value } : {}) });
-        replace(out,
-          h('p', { class: 'verdict-line', 'data-verdict': r.verdict },
-            h('strong', {}, VERDICT_WORDS[r.verdict]),
-            ` · ${r.status === null ? 'no response' : `HTTP ${r.status}`} · ${r.latencyMs} ms${r.signed ? ' · signed' : ' · unsigned'}`),
-          h('p', {}, r.message),
-          ...r.warnings.map((w) => h('p', { class: 'help warn' }, w)),
-          r.responseExcerpt === null ? null : h('p', { class: 'help' }, 'Receiver said: ', h('code', {}, r.responseExcerpt)),
-        );
-      } catch (err) {
-        replace(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
-      }
-    }));
-    return card('Test delivery',
-      h('p', { class: 'help' }, 'Sends one sample event exactly as VoIPBIN would (method, headers, signature, 30 s timeout) and reports what VoIPBIN would make of the answer.'),
+    send.addEventListener(
+      'click',
+      () =>
+        void busy(send, 'Sending…', async () => {
+          replace(out);
+          try {
+            const r = await api.invoke('webhook:test', { event: event.value, ...(target.value.trim() !== '' ? { uri: target.value } : {}) });
+            replace(
+              out,
+              h(
+                'p',
+                { class: 'verdict-line', 'data-verdict': r.verdict },
+                h('strong', {}, VERDICT_WORDS[r.verdict]),
+                ` · ${r.status === null ? 'no response' : `HTTP ${r.status}`} · ${r.latencyMs} ms${r.signed ? ' · signed' : ' · unsigned'}`,
+              ),
+              h('p', {}, r.message),
+              ...r.warnings.map((w) => h('p', { class: 'help warn' }, w)),
+              r.responseExcerpt === null ? null : h('p', { class: 'help' }, 'Receiver said: ', h('code', {}, r.responseExcerpt)),
+            );
+          } catch (err) {
+            replace(out, h('p', { class: 'error', role: 'alert' }, errorText(err)));
+          }
+        }),
+    );
+    return card(
+      'Test delivery',
+      h(
+        'p',
+        { class: 'help' },
+        'Sends one sample event exactly as VoIPBIN would (method, headers, signature, 30 s timeout) and reports what VoIPBIN would make of the answer.',
+      ),
       h('div', { class: 'field' }, h('label', { for: eventId }, 'Sample event'), event),
-      h('div', { class: 'field' }, h('label', { for: targetId }, 'Send to (optional)'), target, h('p', { class: 'help' }, 'Leave empty to use the saved URL. A receiver on this computer may be tested here.')),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: targetId }, 'Send to (optional)'),
+        target,
+        h('p', { class: 'help' }, 'Leave empty to use the saved URL. A receiver on this computer may be tested here.'),
+      ),
       h('div', { class: 'actions' }, send),
       out,
     );

@@ -1,7 +1,7 @@
 /**
  * Runs inside the test page instead of the Electron preload: the same `createBridge`, carried
  * over a Playwright binding (a DevTools channel, so the page's strict CSP stays untouched) to
- * the very `ipc-handlers` map the main process registers.
+ * the very IPC handler map (main/desktop/ipc/handlers.ts) the main process registers.
  */
 import { createBridge, type VoipbinBridge } from '../../shared/bridge.js';
 import type { AppState } from '../../shared/ipc-contract.js';
@@ -17,12 +17,14 @@ const listeners = new Set<(state: AppState) => void>();
 g.__voipbinEmit = (state) => {
   for (const l of listeners) l(state);
 };
-g.voipbin = Object.freeze(createBridge(
-  (channel, payload) => g.__voipbinInvoke(channel, payload),
-  (listener) => {
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
-  },
-));
+g.voipbin = Object.freeze(
+  createBridge(
+    (channel, payload) => g.__voipbinInvoke(channel, payload),
+    (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  ),
+);

@@ -7,20 +7,21 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AppController } from '../../main/app/app-controller.js';
-import { createIpcHandlers, type IpcHandlers } from '../../main/app/ipc-handlers.js';
+import { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { createIpcHandlers, type IpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import { FileCredentialStore, type Sealer } from '../../main/core/credential-store.js';
-import { silentLogger } from '../../main/core/log.js';
-import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
+import { FileCredentialStore, type Sealer } from '../../main/core/account/credential-store.js';
+import { silentLogger } from '../../main/core/platform/log.js';
+import { systemClock } from '../../main/core/platform/clock.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
 import { isChannel } from '../../shared/ipc-contract.js';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { FAST_STREAM, startEmulator } from '../support/harness.js';
 
 /**
  * The settings window for real, in Debian's Chromium: the built renderer served over loopback,
  * and a test bridge that calls the same IPC handlers the main process registers, backed by a
- * real AppController talking to the VoIPBIN emulator. Only the desktop edges are stand-ins: a
+ * real DesktopApp talking to the VoIPBIN emulator. Only the desktop edges are stand-ins: a
  * recording notification sink, clipboard and browser-opening, a reversible sealer.
  */
 const root = join(import.meta.dirname, '..', '..');
@@ -38,7 +39,8 @@ export function chromiumPath(): string | undefined {
 /** Under CI the suite must run: a missing browser is a failure, not a skip. */
 export function browserAvailable(): boolean {
   const found = chromiumPath() !== undefined;
-  if (!found && process.env.CI === 'true') throw new Error('chromium is not installed (apt-get install chromium): the browser suite cannot be skipped under CI');
+  if (!found && process.env.CI === 'true')
+    throw new Error('chromium is not installed (apt-get install chromium): the browser suite cannot be skipped under CI');
   return found;
 }
 
@@ -66,12 +68,23 @@ export const testSealer: Sealer = {
 
 let shimSource: Promise<string> | undefined;
 function shim(): Promise<string> {
-  shimSource ??= build({ entryPoints: [join(import.meta.dirname, 'bridge-shim.ts')], bundle: true, format: 'iife', write: false, target: 'chrome130', logLevel: 'silent' })
-    .then((r) => r.outputFiles[0]?.text ?? '');
+  shimSource ??= build({
+    entryPoints: [join(import.meta.dirname, 'bridge-shim.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    target: 'chrome130',
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]?.text ?? '');
   return shimSource;
 }
 
-const TYPES: Readonly<Record<string, string>> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
 
 async function serveRenderer(): Promise<Server> {
   if (!existsSync(join(distRenderer, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first');
@@ -93,7 +106,7 @@ async function serveRenderer(): Promise<Server> {
 export interface DesktopHarness {
   emu: VoipbinEmulator;
   dir: string;
-  controller: AppController;
+  app: DesktopApp;
   handlers: IpcHandlers;
   sink: RecordingSink;
   opened: string[];
@@ -101,9 +114,9 @@ export interface DesktopHarness {
   /** How often the window asked the app to quit. */
   quits: { count: number };
   pageUrl: string;
-  /** A fresh page at the given width and colour scheme, bridged to the controller. */
+  /** A fresh page at the given width and colour scheme, bridged to the app. */
   open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; page?: 'index.html' | 'call.html' }): Promise<Page>;
-  /** Waits until the controller's state satisfies `pred`. */
+  /** Waits until the app's state satisfies `pred`. */
   until(what: string, pred: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -115,7 +128,7 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
   const opened: string[] = [];
   const clipboard = { text: '' };
   const quits = { count: 0 };
-  const controller = new AppController({
+  const app = new DesktopApp({
     version: '0.1.0',
     credentials: new FileCredentialStore({ dir, sealer: testSealer }),
     protection: { protection: 'keychain', seal: true, warning: undefined },
@@ -142,22 +155,35 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
     environment: { platform: 'test', electron: 'none (browser test)' },
     stream: FAST_STREAM,
     guardGraceMs: 1_500,
-    ...(opts.now !== undefined ? { now: opts.now } : {}),
+    ...(opts.now !== undefined ? { clock: { ...systemClock, now: opts.now } } : {}),
   });
-  await controller.start();
-  const handlers = createIpcHandlers(controller, silentLogger());
+  await app.start();
+  const handlers = createIpcHandlers(app, silentLogger());
   const server = await serveRenderer();
   const pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`;
   const pages = new Set<Page>();
-  const offState = controller.on('state', (s) => {
-    for (const p of pages) void p.evaluate((state) => (globalThis as unknown as { __voipbinEmit?: (x: unknown) => void }).__voipbinEmit?.(state), s).catch(() => undefined);
+  const offState = app.on('state', (s) => {
+    for (const p of pages)
+      void p.evaluate((state) => (globalThis as unknown as { __voipbinEmit?: (x: unknown) => void }).__voipbinEmit?.(state), s).catch(() => undefined);
   });
   const contexts: { close(): Promise<void> }[] = [];
 
   return {
-    emu, dir, controller, handlers, sink, opened, clipboard, quits, pageUrl,
+    emu,
+    dir,
+    app,
+    handlers,
+    sink,
+    opened,
+    clipboard,
+    quits,
+    pageUrl,
     async open(o = {}) {
-      const context = await browser.newContext({ viewport: { width: o.width ?? 480, height: o.height ?? 900 }, colorScheme: o.colorScheme ?? 'light', reducedMotion: 'reduce' });
+      const context = await browser.newContext({
+        viewport: { width: o.width ?? 480, height: o.height ?? 900 },
+        colorScheme: o.colorScheme ?? 'light',
+        reducedMotion: 'reduce',
+      });
       contexts.push(context);
       // Fail within a test's time with Playwright's own message, not vitest's bare timeout.
       context.setDefaultTimeout(6_000);
@@ -181,14 +207,14 @@ export async function startDesktop(browser: Browser, opts: { now?: () => number 
     async until(what, pred, timeoutMs = 8_000) {
       const start = Date.now();
       while (!pred()) {
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(controller.state.connection)}`);
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(app.state.connection)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
     async stop() {
       offState();
       for (const c of contexts) await c.close().catch(() => undefined);
-      controller.stop();
+      await app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await emu.stop();
@@ -203,7 +229,15 @@ export async function launchChromium(): Promise<Browser> {
   // launch() gives every run a fresh temporary profile (Playwright refuses a --user-data-dir here).
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--font-render-hinting=none'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--font-render-hinting=none',
+    ],
   });
 }
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PERMISSION } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
-import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import { PERMISSION } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 
 /**
@@ -43,11 +43,26 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 describe.skipIf(!RUN)('screenshots', () => {
   it('every tab, light and dark, 480 px wide', async () => {
-    const customer = d.emu.addCustomer({ name: 'Acme Support', email: 'ops@acme.example', webhook_method: 'POST', webhook_uri: 'https://hooks.acme.example/voipbin' });
-    const teammate = d.emu.addAgent({ customerId: customer.id, username: 'sam', password: 'pw-pw-pw-pw', name: 'Sam Lee', permission: PERMISSION.CustomerAgent });
+    const customer = d.emu.addCustomer({
+      name: 'Acme Support',
+      email: 'ops@acme.example',
+      webhook_method: 'POST',
+      webhook_uri: 'https://hooks.acme.example/voipbin',
+    });
+    const teammate = d.emu.addAgent({
+      customerId: customer.id,
+      username: 'sam',
+      password: 'pw-pw-pw-pw',
+      name: 'Sam Lee',
+      permission: PERMISSION.CustomerAgent,
+    });
     const me = d.emu.addAgent({
-      customerId: customer.id, username: 'alex.morgan', password: 'correct horse battery', name: 'Alex Morgan',
-      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin, addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+      customerId: customer.id,
+      username: 'alex.morgan',
+      password: 'correct horse battery',
+      name: 'Alex Morgan',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin,
+      addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }],
     });
 
     // Signed out, with the error a mistyped password gives.
@@ -58,27 +73,47 @@ describe.skipIf(!RUN)('screenshots', () => {
       await page.getByLabel('Username', { exact: true }).fill('alex.morgan');
       await page.getByLabel('Password', { exact: true }).fill('wrong');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
+      await expect
+        .poll(() => page.getByTestId('sign-in-error').textContent())
+        .toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
       await shoot(page, `sign-in-${colorScheme}`);
       await page.close();
     }
 
-    await d.controller.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex.morgan', password: 'correct horse battery' });
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex.morgan', password: 'correct horse battery' });
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     const desk = [{ type: 'extension', target: '2001', name: 'desk phone' }];
-    const jane = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: desk });
+    const jane = new AgentRing({
+      customerId: customer.id,
+      agentId: me.id,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: desk,
+    });
     publishAll(d.emu, jane.start());
     publishAll(d.emu, jane.answer(0));
-    const carlos = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550111', target_name: 'Carlos Diaz' }, legTo: desk });
+    const carlos = new AgentRing({
+      customerId: customer.id,
+      agentId: me.id,
+      caller: { type: 'tel', target: '+15550111', target_name: 'Carlos Diaz' },
+      legTo: desk,
+    });
     publishAll(d.emu, carlos.start());
     publishAll(d.emu, carlos.giveUp('noanswer'));
-    d.emu.publish('message_created', makeSms({
-      customer_id: customer.id, source: { type: 'tel', target: '+15550142' },
-      targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
-      text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
-    }));
-    d.emu.publish('chatmessage_created', makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }), { participants: [me.id] });
-    await d.until('history', () => d.controller.history(20).length >= 4);
+    d.emu.publish(
+      'message_created',
+      makeSms({
+        customer_id: customer.id,
+        source: { type: 'tel', target: '+15550142' },
+        targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+        text: "Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
+      }),
+    );
+    d.emu.publish(
+      'chatmessage_created',
+      makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }),
+      { participants: [me.id] },
+    );
+    await d.until('history', () => d.app.notifications.history(20).length >= 4);
 
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme });
@@ -103,9 +138,14 @@ describe.skipIf(!RUN)('screenshots', () => {
     }
 
     // The call window while a call rings for the agent.
-    const priya = new AgentRing({ customerId: customer.id, agentId: me.id, caller: { type: 'tel', target: '+15550177', target_name: 'Priya Natarajan' }, legTo: desk });
+    const priya = new AgentRing({
+      customerId: customer.id,
+      agentId: me.id,
+      caller: { type: 'tel', target: '+15550177', target_name: 'Priya Natarajan' },
+      legTo: desk,
+    });
     publishAll(d.emu, priya.start());
-    await d.until('ringing', () => d.controller.state.ringing.length === 1);
+    await d.until('ringing', () => d.app.state.ringing.length === 1);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme, page: 'call.html', width: 380, height: 162 });
       await page.locator('.call').waitFor();
@@ -117,7 +157,7 @@ describe.skipIf(!RUN)('screenshots', () => {
 
     // Not receiving calls: the alert as the agent would see it.
     await d.emu.refuseConnections(true);
-    await d.until('alert', () => d.controller.state.alert !== null, 10_000);
+    await d.until('alert', () => d.app.state.alert !== null, 10_000);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme });
       await page.locator('#alert').waitFor();

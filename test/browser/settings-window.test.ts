@@ -2,12 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PERMISSION } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import { PERMISSION } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, testSealer, type DesktopHarness } from './desktop-harness.js';
 
 const RUN = browserAvailable();
@@ -36,9 +36,24 @@ interface Agent {
 }
 
 function seed(permission: number = PERMISSION.CustomerAgent): Agent {
-  const customer = d.emu.addCustomer({ name: 'Acme Support', email: 'ops@acme.example', phone_number: '+15550001111', address: 'Main St 1', detail: 'VIP line', webhook_method: 'POST', webhook_uri: 'https://93.184.215.14/old-hook' });
+  const customer = d.emu.addCustomer({
+    name: 'Acme Support',
+    email: 'ops@acme.example',
+    phone_number: '+15550001111',
+    address: 'Main St 1',
+    detail: 'VIP line',
+    webhook_method: 'POST',
+    webhook_uri: 'https://93.184.215.14/old-hook',
+  });
   const username = `alex${Math.floor(Math.random() * 1e6)}`;
-  const agent = d.emu.addAgent({ customerId: customer.id, username, password: 'correct horse battery', name: 'Alex Morgan', permission, addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+  const agent = d.emu.addAgent({
+    customerId: customer.id,
+    username,
+    password: 'correct horse battery',
+    name: 'Alex Morgan',
+    permission,
+    addresses: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+  });
   return { customerId: customer.id, agentId: agent.id, username, password: 'correct horse battery' };
 }
 
@@ -55,7 +70,7 @@ async function signIn(page: Page, a: Agent, password = a.password): Promise<void
 
 async function signedInAndSubscribed(page: Page, a: Agent): Promise<void> {
   await signIn(page, a);
-  await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+  await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
   await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
 }
 
@@ -71,12 +86,14 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(await page.getByTestId('sign-in-error').textContent()).toBe('Enter your username.');
 
     await signIn(page, a, 'not the password');
-    await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
-    expect(d.controller.state.account.signedIn).toBe(false);
+    await expect
+      .poll(() => page.getByTestId('sign-in-error').textContent())
+      .toBe('Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).');
+    expect(d.app.state.account.signedIn).toBe(false);
 
     await page.getByLabel('Password', { exact: true }).fill(a.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Alex Morgan');
@@ -89,7 +106,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Nothing secret ever reached the page: not the password, not the token.
     const html = await page.content();
     expect(html).not.toContain(a.password);
-    const view = d.controller.state.account;
+    const view = d.app.state.account;
     expect(view.signedIn && view.credentialHint).toMatch(/^agent token ••••.{4}$/);
     const stored = await new FileCredentialStore({ dir: d.dir, sealer: testSealer }).load();
     const token = stored?.credential.kind === 'jwt' ? stored.credential.token : '';
@@ -102,10 +119,18 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
 
     // State pushes (every event) must not pull keyboard focus away from where the agent is.
     await page.getByRole('button', { name: 'Sign out' }).focus();
-    const pushes = d.controller.state.connection.lastEventAt;
-    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hi' }));
-    await expect.poll(() => d.controller.state.connection.lastEventAt).not.toBe(pushes);
-    await expect.poll(() => d.controller.state.unread).toBe(1);
+    const pushes = d.app.state.connection.lastEventAt;
+    d.emu.publish(
+      'message_created',
+      makeSms({
+        customer_id: a.customerId,
+        source: { type: 'tel', target: '+15550142' },
+        targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+        text: 'hi',
+      }),
+    );
+    await expect.poll(() => d.app.state.connection.lastEventAt).not.toBe(pushes);
+    await expect.poll(() => d.app.state.unread).toBe(1);
     await page.waitForTimeout(200);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out');
 
@@ -126,19 +151,22 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await page.getByLabel('API address').fill(d.emu.url);
     await page.locator('input[name="secret"]').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await d.until('subscribed', () => d.controller.state.connection.state === 'subscribed');
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Acme Support');
     const expiry = page.getByTestId('token-expiry');
     expect(await expiry.textContent()).toMatch(/\(in (19|20) h( \d+ min)?\) — create a new access key soon$/);
     expect(await expiry.getAttribute('data-tone')).toBe('warn');
     expect(await page.getByText('Key expires').isVisible()).toBe(true);
-    expect(d.sink.shown.find((p) => p.resourceId === 'token-expiry')).toMatchObject({ title: 'Your access key expires tomorrow', body: expect.stringMatching(/^Your VoIPBIN access key expires in (19|20) h/) as unknown });
+    expect(d.sink.shown.find((p) => p.resourceId === 'token-expiry')).toMatchObject({
+      title: 'Your access key expires tomorrow',
+      body: expect.stringMatching(/^Your VoIPBIN access key expires in (19|20) h/) as unknown,
+    });
     expect(await page.getByRole('tab', { name: 'Webhook' }).isVisible()).toBe(true);
     expect(await page.content()).not.toContain(key);
   });
 
-  it('topics: typed topics are judged as you type, with the core\'s own reasons; saving resubscribes', async () => {
+  it("topics: typed topics are judged as you type, with the core's own reasons; saving resubscribes", async () => {
     const a = seed();
     const page = await d.open();
     await signedInAndSubscribed(page, a);
@@ -162,7 +190,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Presets the sign-in may not use are disabled and say why.
     const sms = page.getByRole('button', { name: '+ Customer SMS' });
     expect(await sms.isDisabled()).toBe(true);
-    expect(await page.locator('#panel-topics').innerText()).toMatch(/Customer SMS: customer-wide topics need the customer admin or customer manager permission/);
+    expect(await page.locator('#panel-topics').innerText()).toMatch(
+      /Customer SMS: customer-wide topics need the customer admin or customer manager permission/,
+    );
     // Remove one default.
     await page.getByRole('button', { name: 'Remove My team chat — new ones' }).click();
     await page.getByRole('button', { name: 'Save topics' }).click();
@@ -172,10 +202,10 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(topics.topics).not.toContain(`agent_id:${a.agentId}:chatmessage:chatmessage_created`);
     // The live socket got the change: the emulator saw the subscribe for the new topic.
     await d.emu.waitFor(() => d.emu.clientMessages.some((m) => m.text.includes(good)));
-    expect(d.controller.state.connection.state).toBe('subscribed');
+    expect(d.app.state.connection.state).toBe('subscribed');
   });
 
-  it('webhook: edit keeps the account\'s other fields, the secret stays masked, test delivery reports status, latency and verdict', async () => {
+  it("webhook: edit keeps the account's other fields, the secret stays masked, test delivery reports status, latency and verdict", async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     const receiver = await WebhookReceiver.start();
     try {
@@ -191,7 +221,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       // A URL VoIPBIN can never deliver to is refused with the reason, and nothing is written.
       await page.getByTestId('webhook-uri').fill('https://192.168.1.20/hook');
       await page.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/VoIPBIN will never deliver to this URL: 192\.168\.1\.20 is a private network address/);
+      await expect
+        .poll(() => page.locator('#panel-webhook .webhook-form .result').textContent())
+        .toMatch(/VoIPBIN will never deliver to this URL: 192\.168\.1\.20 is a private network address/);
       expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
 
       await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
@@ -245,7 +277,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       d.emu.editCustomer(a.customerId, { name: 'Acme Support EMEA' });
       await page.getByTestId('webhook-uri').fill('https://93.184.215.14/voipbin');
       await page.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.locator('#panel-webhook .webhook-form .result').textContent()).toMatch(/Someone else changed the account .*\(name\)\. Nothing was written.*Your entry is kept\./);
+      await expect
+        .poll(() => page.locator('#panel-webhook .webhook-form .result').textContent())
+        .toMatch(/Someone else changed the account .*\(name\)\. Nothing was written.*Your entry is kept\./);
       expect(d.emu.requests.filter((r) => r.method === 'PUT')).toEqual([]);
       expect(d.emu.getCustomer(a.customerId)).toMatchObject({ name: 'Acme Support EMEA', webhook_uri: 'https://93.184.215.14/old-hook' });
       // What was typed is still there; saved again, it lands on top of the other admin's change.
@@ -257,7 +291,8 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       // A co-admin points the stored URI at this machine: the window's test refuses to send it anywhere.
       d.emu.editCustomer(a.customerId, { webhook_uri: `${local.url}/steal` });
       expect(await d.handlers['webhook:test']({ event: 'call_hangup' })).toMatchObject({
-        ok: false, error: { code: 'webhook_url_refused', message: expect.stringMatching(/will never deliver to this URL: 127\.0\.0\.1 is a loopback address/) as unknown },
+        ok: false,
+        error: { code: 'webhook_url_refused', message: expect.stringMatching(/will never deliver to this URL: 127\.0\.0\.1 is a loopback address/) as unknown },
       });
       expect(local.received).toEqual([]);
       expect(pageErrors(page)).toEqual([]);
@@ -271,7 +306,10 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const page = await d.open();
     await signedInAndSubscribed(page, a);
     expect(await page.getByRole('tab', { name: 'Webhook' }).isHidden()).toBe(true);
-    expect(await d.handlers['webhook:get'](undefined)).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/customer admin permission/) as unknown } });
+    expect(await d.handlers['webhook:get'](undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringMatching(/customer admin permission/) as unknown },
+    });
   });
 
   it('notifications: toggles persist and apply, pause shows in the header, a test pops up, history fills', async () => {
@@ -284,31 +322,52 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect.poll(() => page.locator('#panel-notifications > .result').textContent()).toBe('Saved: privacy mode on.');
     await page.getByLabel('Sound for Team chat').check();
     await page.getByLabel('Show Customer messages (SMS, conversations)').uncheck();
-    await expect.poll(async () => (JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as { notifications: { privacy: boolean; kinds: Record<string, { enabled: boolean; sound: boolean }> } }).notifications)
+    await expect
+      .poll(
+        async () =>
+          (
+            JSON.parse(await readFile(join(d.dir, 'settings.json'), 'utf8')) as {
+              notifications: { privacy: boolean; kinds: Record<string, { enabled: boolean; sound: boolean }> };
+            }
+          ).notifications,
+      )
       .toMatchObject({ privacy: true, kinds: { chat_message: { enabled: true, sound: true }, inbound_message: { enabled: false } } });
 
     // A call now pops up with the privacy text, and lands in the history.
-    const ring = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: '+15550100' }, legTo: [{ type: 'extension', target: '2001', name: 'desk phone' }] });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001', name: 'desk phone' }],
+    });
     publishAll(d.emu, ring.start());
     await expect.poll(() => d.sink.shown.map((p) => p.title)).toContain('Incoming call from a caller');
     publishAll(d.emu, ring.giveUp('noanswer'));
-    await expect.poll(() => d.controller.state.unread).toBe(1);
+    await expect.poll(() => d.app.state.unread).toBe(1);
     await page.getByRole('tab', { name: 'Status' }).click();
     const recent = page.locator('#panel-status .history');
     await expect.poll(() => recent.innerText()).toMatch(/^Missed call\s+Missed call from \+15550100\s+at \d\d:\d\d/i);
     // Held messages are recorded, not shown.
-    d.emu.publish('message_created', makeSms({ customer_id: a.customerId, source: { type: 'tel', target: '+15550142' }, targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }], text: 'hello' }));
+    d.emu.publish(
+      'message_created',
+      makeSms({
+        customer_id: a.customerId,
+        source: { type: 'tel', target: '+15550142' },
+        targets: [{ destination: { type: 'tel', target: '+15550199' }, status: 'received', parts: 1 }],
+        text: 'hello',
+      }),
+    );
 
     // Clicking a call opens it in the console.
     await page.getByRole('button', { name: /Unread\. Missed call: Missed call from \+15550100/ }).click();
     await expect.poll(() => d.opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
-    await expect.poll(() => d.controller.state.unread).toBe(0);
+    await expect.poll(() => d.app.state.unread).toBe(0);
 
     await page.getByRole('tab', { name: 'Notifications' }).click();
     await page.getByTestId('pause-1h').click();
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Notifications paused');
     expect(await page.getByTestId('pause-state').textContent()).toMatch(/^Paused until \d\d:\d\d\. Calls still ring\.$/);
-    expect(d.controller.notificationSettings.pausedUntil).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(d.app.notifications.settings.pausedUntil).toBeGreaterThan(Date.now() + 3_500_000);
     await page.getByTestId('pause-resume').click();
     await expect.poll(() => page.locator('#status-headline').textContent()).toBe('Receiving calls');
 
@@ -319,8 +378,10 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // The OS starts refusing pop-ups: the window says so loudly and offers a fix.
     d.sink.refuse = 'notifications are turned off for this app';
     await page.getByTestId('send-test').click();
-    await expect.poll(() => page.locator('#alert').innerText()).toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
-    expect(d.controller.state.alert?.reason).toBe('notifications_blocked');
+    await expect
+      .poll(() => page.locator('#alert').innerText())
+      .toMatch(/^Calls cannot pop up\n+The system refuses to show notifications \(notifications are turned off for this app\)/);
+    expect(d.app.state.alert?.reason).toBe('notifications_blocked');
     d.sink.refuse = undefined;
     await page.getByRole('button', { name: 'Try a test notification' }).click();
     await expect.poll(() => page.locator('#alert').isHidden()).toBe(true);
@@ -338,7 +399,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await page.getByRole('button', { name: 'Reconnect now' }).first().click();
     await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Receiving calls');
     expect(await page.locator('#alert').isHidden()).toBe(true);
-    expect(d.controller.state.connection.reconnects).toBeGreaterThan(0);
+    expect(d.app.state.connection.reconnects).toBeGreaterThan(0);
   });
 
   it('call window: the ringing call with its caller and ring time, Open in console, Dismiss; gone when answered; off when turned off', async () => {
@@ -349,7 +410,12 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect.poll(() => pop.title()).toBe('No call ringing');
     expect(await pop.locator('.call').count()).toBe(0);
 
-    const jane = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const jane = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, jane.start());
     const card = pop.locator('.call');
     await expect.poll(() => card.count()).toBe(1);
@@ -368,11 +434,16 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Dismiss takes it out of the window only: the OS pop-up and the history keep it.
     await card.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => card.count()).toBe(0);
-    expect(d.controller.state.ringing).toEqual([]);
+    expect(d.app.state.ringing).toEqual([]);
     expect(d.sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper')).toBe(true);
 
     // Another call: shown; answered on the desk phone: gone by itself.
-    const ravi = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550199', target_name: 'Ravi Shah' }, legTo: [{ type: 'extension', target: '2001' }] });
+    const ravi = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550199', target_name: 'Ravi Shah' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, ravi.start());
     await expect.poll(() => card.locator('.call-title').allTextContents()).toEqual(['Incoming call from Ravi Shah']);
     publishAll(d.emu, ravi.answer());
@@ -381,11 +452,16 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     // Turned off in the settings: calls still pop up natively, the window stays empty.
     await settings.getByRole('tab', { name: 'Notifications' }).click();
     await settings.getByRole('switch', { name: 'Call window' }).uncheck({ force: true });
-    await expect.poll(() => d.controller.notificationSettings.callWindow).toBe(false);
-    const sam = new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' }, legTo: [{ type: 'extension', target: '2001' }] });
+    await expect.poll(() => d.app.notifications.settings.callWindow).toBe(false);
+    const sam = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550142', target_name: 'Sam Lee' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
     publishAll(d.emu, sam.start());
     await expect.poll(() => d.sink.shown.some((p) => p.title === 'Incoming call from Sam Lee')).toBe(true);
-    expect(d.controller.state.ringing).toEqual([]);
+    expect(d.app.state.ringing).toEqual([]);
     expect(await card.count()).toBe(0);
     expect(pageErrors(pop)).toEqual([]);
   });
@@ -393,14 +469,18 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
   it('no tray icon on this desktop: the window says so and how to fix it, offers Quit, and the banner goes once a tray appears', async () => {
     const page = await d.open();
     await expect.poll(() => page.locator('#tray-missing').count()).toBe(0);
-    d.controller.setTrayHost({ status: 'missing', why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)', advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.' });
+    d.app.setTrayHost({
+      status: 'missing',
+      why: 'no org.kde.StatusNotifierWatcher on the session bus (GNOME, Wayland)',
+      advice: 'GNOME shows tray icons only with the AppIndicator extension. Closing the window only minimises it.',
+    });
     const banner = page.locator('#tray-missing');
     await expect.poll(() => banner.isVisible()).toBe(true);
     expect(await banner.innerText()).toMatch(/No tray icon on this desktop[\s\S]*AppIndicator extension[\s\S]*Quitting stops call notifications/);
     await banner.getByRole('button', { name: 'Quit VoIPBIN Notifier' }).click();
     await expect.poll(() => d.quits.count).toBe(1);
-    expect(d.controller.diagnostics()).toContain('tray icon: missing');
-    d.controller.setTrayHost({ status: 'available', why: 'org.kde.StatusNotifierWatcher is on the session bus', advice: null });
+    expect(d.app.diagnostics.text()).toContain('tray icon: missing');
+    d.app.setTrayHost({ status: 'available', why: 'org.kde.StatusNotifierWatcher is on the session bus', advice: null });
     await expect.poll(() => banner.count()).toBe(0);
   });
 
@@ -408,7 +488,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme, width: 480 });
-      if (!d.controller.state.account.signedIn) await signedInAndSubscribed(page, a);
+      if (!d.app.state.account.signedIn) await signedInAndSubscribed(page, a);
       for (const tab of ['Status', 'Account', 'Topics', 'Notifications', 'Webhook']) {
         await page.getByRole('tab', { name: tab }).click();
         await page.waitForTimeout(150);

@@ -4,15 +4,39 @@ import { EventEmitter } from 'node:events';
  * A stand-in for the `electron` module, for unit tests of the main/electron adapters only (Electron
  * cannot be launched on CI machines). It records what the adapters ask of Electron and lets a test
  * play the OS: keyring present or not, notifications refused, IPC from some other frame. Everything
- * behind the adapters (main/app, main/core) is real in those tests.
+ * behind the adapters (main/desktop, main/core) is real in those tests.
  */
 
 // ---------- app ----------
-export const app = {
+/** A cancellable event, as Electron passes to before-quit, will-navigate and the like. */
+export class FakeEvent {
+  defaultPrevented = false;
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+let becomeReady: () => void = () => undefined;
+const readyGate = new Promise<void>((resolve) => (becomeReady = resolve));
+
+export const app = Object.assign(new EventEmitter(), {
   isPackaged: true,
+  /** Where getPath() points: tests that boot main.ts give it a temporary folder. */
+  pathRoot: '/nonexistent/fake-electron',
+  /** What the app asked of Electron, in order (sandbox, single-instance lock, quit, exit...). */
+  calls: [] as string[],
+  singleInstance: true,
+  protocolClients: [] as string[],
+  appUserModelId: undefined as string | undefined,
+  exitCode: undefined as number | undefined,
+  /** Set once quit() went through (nothing prevented before-quit). */
+  quitted: false,
   /** electron-store asks for these when constructed; the tests always pass their own folder (cwd). */
   getPath(name: string): string {
-    return `/nonexistent/fake-electron/${name}`;
+    return `${this.pathRoot}/${name}`;
+  },
+  getAppPath(): string {
+    return '/app';
   },
   getVersion(): string {
     return '0.0.0-test';
@@ -23,6 +47,95 @@ export const app = {
   },
   getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } {
     return { openAtLogin: this.loginItems.length > 0, wasOpenedAtLogin: false };
+  },
+  requestSingleInstanceLock(): boolean {
+    this.calls.push('requestSingleInstanceLock');
+    return this.singleInstance;
+  },
+  enableSandbox(): void {
+    this.calls.push('enableSandbox');
+  },
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  },
+  isDefaultProtocolClient(scheme: string): boolean {
+    return this.protocolClients.includes(scheme);
+  },
+  setAsDefaultProtocolClient(scheme: string): boolean {
+    this.protocolClients.push(scheme);
+    return true;
+  },
+  /** Resolves only once a test calls ready(): importing main.ts alone wires the app without starting it. */
+  whenReady(): Promise<void> {
+    return readyGate;
+  },
+  ready(): void {
+    becomeReady();
+  },
+  /** As Electron: before-quit may be prevented; otherwise the app goes. */
+  quit(): void {
+    this.calls.push('quit');
+    const e = new FakeEvent();
+    app.emit('before-quit', e);
+    if (!e.defaultPrevented) this.quitted = true;
+  },
+  exit(code: number): void {
+    this.calls.push('exit');
+    this.exitCode = code;
+  },
+});
+
+// ---------- session, webContents, powerMonitor, net ----------
+type PermissionRequest = (wc: unknown, permission: string, callback: (granted: boolean) => void) => void;
+type BeforeRequest = (details: { url: string }, callback: (r: { cancel: boolean }) => void) => void;
+type HeadersReceived = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (r: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
+
+export class FakeSession {
+  permissionRequest: PermissionRequest | undefined;
+  permissionCheck: ((...args: unknown[]) => boolean) | undefined;
+  beforeRequest: BeforeRequest | undefined;
+  headersReceived: HeadersReceived | undefined;
+  readonly webRequest = {
+    onBeforeRequest: (fn: BeforeRequest): void => {
+      this.beforeRequest = fn;
+    },
+    onHeadersReceived: (fn: HeadersReceived): void => {
+      this.headersReceived = fn;
+    },
+  };
+  setPermissionRequestHandler(fn: PermissionRequest): void {
+    this.permissionRequest = fn;
+  }
+  setPermissionCheckHandler(fn: (...args: unknown[]) => boolean): void {
+    this.permissionCheck = fn;
+  }
+}
+
+export const session = { defaultSession: new FakeSession() };
+
+/** A webContents as far as hardening it goes: window-open handler and cancellable events. */
+export class FakeWebContents extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
+  setWindowOpenHandler(fn: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = fn;
+  }
+  /** Emits a cancellable event and says whether a listener cancelled it. */
+  attempt(event: string, ...args: unknown[]): boolean {
+    const e = new FakeEvent();
+    this.emit(event, e, ...args);
+    return e.defaultPrevented;
+  }
+}
+
+export const powerMonitor = new EventEmitter();
+
+export const net = {
+  online: true,
+  isOnline(): boolean {
+    return this.online;
   },
 };
 
@@ -96,7 +209,11 @@ export class Notification extends EventEmitter {
 
 // ---------- nativeImage, Tray, Menu ----------
 export class FakeImage {
-  constructor(readonly source: string, readonly bitmap: Buffer | undefined, readonly size: { width: number; height: number }) {}
+  constructor(
+    readonly source: string,
+    readonly bitmap: Buffer | undefined,
+    readonly size: { width: number; height: number },
+  ) {}
   isEmpty(): boolean {
     return false;
   }
@@ -229,7 +346,12 @@ export const shell = {
 };
 
 // ---------- windows and screens ----------
-interface Bounds { x: number; y: number; width: number; height: number }
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export class BrowserWindow extends EventEmitter {
   static created: BrowserWindow[] = [];
@@ -323,7 +445,12 @@ export class BrowserWindow extends EventEmitter {
 
   /** The user clicks the close button: listeners may prevent it. */
   close(): void {
-    const e = { defaultPrevented: false, preventDefault(): void { this.defaultPrevented = true; } };
+    const e = {
+      defaultPrevented: false,
+      preventDefault(): void {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('close', e);
     if (!e.defaultPrevented) this.destroy();
   }
@@ -346,4 +473,21 @@ export const screen = {
   getDisplayMatching: (): { workArea: Bounds } => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
 };
 
-export default { app, safeStorage, Notification, nativeImage, Menu, Tray, ipcMain, contextBridge, ipcRenderer, clipboard, shell, BrowserWindow, screen };
+export default {
+  app,
+  session,
+  powerMonitor,
+  net,
+  safeStorage,
+  Notification,
+  nativeImage,
+  Menu,
+  Tray,
+  ipcMain,
+  contextBridge,
+  ipcRenderer,
+  clipboard,
+  shell,
+  BrowserWindow,
+  screen,
+};

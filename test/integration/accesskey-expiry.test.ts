@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { resolveApiUrl } from '../../main/core/api-url.js';
-import { accessKeyExpiry, resolveIdentity } from '../../main/core/identity.js';
-import { RestClient } from '../../main/core/rest-client.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { resolveApiUrl } from '../../main/core/api/api-url.js';
+import { accessKeyExpiry, resolveIdentity } from '../../main/core/account/identity.js';
+import { RestClient } from '../../main/core/api/rest-client.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /** An access key's expiry, read from the customer's key list (GET /v1.0/accesskeys) by the key's prefix. */

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
 
@@ -24,7 +24,11 @@ afterEach(async () => {
 });
 
 const credentialsFile = (): string => join(cfg, 'credentials.json');
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const login = (args: string[], stdin: string | undefined, extraEnv: Record<string, string> = {}): ReturnType<typeof runCli> =>
   runCli(['login', '--json', '--api-url', emu.url, ...args], { ...env, ...extraEnv }, stdin);
 
@@ -41,18 +45,20 @@ describe('voipbin-notifier login / whoami / logout', () => {
   it('signs in with the password from stdin, saves a 0600 file in a 0700 dir, and never prints the token or password', async () => {
     const r = await login(['--username', acct.username, '--password-stdin'], `${acct.password}\n`);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.lines).toEqual([{
-      type: 'login',
-      kind: 'agent',
-      username: acct.username,
-      name: 'Alice Agent',
-      agent_id: acct.agentId,
-      customer_id: acct.customerId,
-      permissions: ['customer manager', 'agent'],
-      expires_at: expect.stringMatching(/^\d{4}-.*Z$/) as unknown,
-      api_url: emu.url,
-      saved_to: credentialsFile(),
-    }]);
+    expect(r.lines).toEqual([
+      {
+        type: 'login',
+        kind: 'agent',
+        username: acct.username,
+        name: 'Alice Agent',
+        agent_id: acct.agentId,
+        customer_id: acct.customerId,
+        permissions: ['customer manager', 'agent'],
+        expires_at: expect.stringMatching(/^\d{4}-.*Z$/) as unknown,
+        api_url: emu.url,
+        saved_to: credentialsFile(),
+      },
+    ]);
     const loginRequest = emu.requests.find((q) => q.path === '/auth/login')!;
     expect(JSON.parse(loginRequest.body)).toEqual({ username: acct.username, password: acct.password });
 
@@ -72,10 +78,18 @@ describe('voipbin-notifier login / whoami / logout', () => {
     // Every later command uses the saved sign-in, and its server.
     const who = await runCli(['whoami', '--json'], env);
     expect(who.code, who.stderr).toBe(0);
-    expect(who.lines).toEqual([expect.objectContaining({
-      type: 'whoami', kind: 'agent', username: acct.username, name: 'Alice Agent', customer_id: acct.customerId,
-      permissions: ['customer manager', 'agent'], source: 'stored', api_url: emu.url,
-    })]);
+    expect(who.lines).toEqual([
+      expect.objectContaining({
+        type: 'whoami',
+        kind: 'agent',
+        username: acct.username,
+        name: 'Alice Agent',
+        customer_id: acct.customerId,
+        permissions: ['customer manager', 'agent'],
+        source: 'stored',
+        api_url: emu.url,
+      }),
+    ]);
     const me = emu.requests.filter((q) => q.path === '/v1.0/me').at(-1)!;
     expect(me.headers.authorization).toBe(`Bearer ${token}`);
     expect(who.stdout + who.stderr).not.toContain(token);
@@ -92,12 +106,20 @@ describe('voipbin-notifier login / whoami / logout', () => {
   it('"wrong username or password" is exit 3 and saves nothing', async () => {
     const r = await login(['--username', acct.username, '--password-stdin'], 'not the password at all');
     expect(r.code).toBe(3);
-    expect(r.lines).toEqual([{ type: 'error', code: 'wrong_password', message: 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).' }]);
+    expect(r.lines).toEqual([
+      {
+        type: 'error',
+        code: 'wrong_password',
+        message: 'Wrong username or password, or VoIPBIN could not check them just now (if you are sure of them, try again in a minute).',
+      },
+    ]);
     expect(r.stdout + r.stderr).not.toContain('not the password at all');
 
     const unknownUser = await runCli(['login', '--api-url', emu.url, '--username', 'nobody-here', '--password-stdin'], env, acct.password);
     expect(unknownUser.code).toBe(3);
-    expect(unknownUser.stderr).toMatch(/^error: Wrong username or password, or VoIPBIN could not check them just now \(if you are sure of them, try again in a minute\)\.$/m);
+    expect(unknownUser.stderr).toMatch(
+      /^error: Wrong username or password, or VoIPBIN could not check them just now \(if you are sure of them, try again in a minute\)\.$/m,
+    );
     expect(unknownUser.stdout + unknownUser.stderr).not.toContain(acct.password);
     expect(await exists(credentialsFile())).toBe(false);
   });
@@ -106,7 +128,11 @@ describe('voipbin-notifier login / whoami / logout', () => {
     emu.setCustomerStatus(acct.customerId, 'expired');
     const expired = await login(['--username', acct.username, '--password-stdin'], acct.password);
     expect(expired.code).toBe(1);
-    expect(expired.lines[0]).toMatchObject({ type: 'error', code: 'account_expired', message: expect.stringMatching(/account has expired.*sign-in is refused/) as unknown });
+    expect(expired.lines[0]).toMatchObject({
+      type: 'error',
+      code: 'account_expired',
+      message: expect.stringMatching(/account has expired.*sign-in is refused/) as unknown,
+    });
     emu.setCustomerStatus(acct.customerId, 'deleted');
     const deleted = await login(['--username', acct.username, '--password-stdin'], acct.password);
     expect(deleted.lines[0]).toMatchObject({ type: 'error', code: 'account_deleted' });
@@ -117,7 +143,11 @@ describe('voipbin-notifier login / whoami / logout', () => {
     emu.failNextRest('/auth/login', 1, 429);
     const limited = await login(['--username', acct.username, '--password-stdin'], acct.password);
     expect(limited.code).toBe(1);
-    expect(limited.lines[0]).toMatchObject({ type: 'error', code: 'rate_limited', message: expect.stringMatching(/Too many sign-in attempts.*wait 1 s/) as unknown });
+    expect(limited.lines[0]).toMatchObject({
+      type: 'error',
+      code: 'rate_limited',
+      message: expect.stringMatching(/Too many sign-in attempts.*wait 1 s/) as unknown,
+    });
 
     emu.failNextRest('/auth/login', 1, 503);
     const down = await login(['--username', acct.username, '--password-stdin'], acct.password);
@@ -150,7 +180,13 @@ describe('voipbin-notifier login / whoami / logout', () => {
   it('saves an access key from stdin, sent as the accesskey cookie and never as token', async () => {
     const r = await login(['--token-stdin'], `${acct.accesskey}\n`);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.lines[0]).toMatchObject({ type: 'login', kind: 'accesskey', customer_id: acct.customerId, permissions: ['customer admin'], expires_at: expect.stringMatching(/^\d{4}-.*Z$/) as unknown });
+    expect(r.lines[0]).toMatchObject({
+      type: 'login',
+      kind: 'accesskey',
+      customer_id: acct.customerId,
+      permissions: ['customer admin'],
+      expires_at: expect.stringMatching(/^\d{4}-.*Z$/) as unknown,
+    });
     expect(JSON.parse(await readFile(credentialsFile(), 'utf8'))).toMatchObject({ kind: 'accesskey', accesskey: acct.accesskey });
 
     const who = await runCli(['whoami', '--json'], env);

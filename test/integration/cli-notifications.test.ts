@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, InboundCall, publishAll } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, PERMISSION, type Account } from '../support/harness.js';
 import { CliProcess, runCli, type JsonLine } from '../support/cli-process.js';
 
@@ -29,7 +29,16 @@ describe('emulator → headless command → notification lines', () => {
     const p = new CliProcess(['run', '--json', '--notify', 'none', '--api-url', emu.url], { VOIPBIN_TOKEN: acct.jwt });
     procs.push(p);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
-    const ring = (who = jane): AgentRing => new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: who, legTo: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }] });
+    const ring = (who = jane): AgentRing =>
+      new AgentRing({
+        customerId: acct.customerId,
+        agentId: acct.agentId,
+        caller: who,
+        legTo: [
+          { type: 'extension', target: '2001' },
+          { type: 'tel', target: '+15550002001' },
+        ],
+      });
 
     const answered = ring();
     publishAll(emu, [...answered.start(), ...answered.answer(1), ...answered.hangup()]);
@@ -38,12 +47,40 @@ describe('emulator → headless command → notification lines', () => {
     emu.publish('message_created', makeSms({ customer_id: acct.customerId, text: 'Please call me back' }));
     await p.until('five lines', (ls) => notes(ls).length >= 6);
     expect(notes(p.lines())).toEqual([
-      { type: 'notification', kind: 'incoming_call', resource_id: answered.groupcall.id, title: 'Incoming call from Jane Cooper', body: 'Ringing for you', shown: true },
+      {
+        type: 'notification',
+        kind: 'incoming_call',
+        resource_id: answered.groupcall.id,
+        title: 'Incoming call from Jane Cooper',
+        body: 'Ringing for you',
+        shown: true,
+      },
       { type: 'notification_withdrawn', resource_id: answered.groupcall.id, reason: 'answered' },
-      { type: 'notification', kind: 'incoming_call', resource_id: missed.groupcall.id, title: 'Incoming call from Carlos Diaz', body: 'Ringing for you', shown: true },
+      {
+        type: 'notification',
+        kind: 'incoming_call',
+        resource_id: missed.groupcall.id,
+        title: 'Incoming call from Carlos Diaz',
+        body: 'Ringing for you',
+        shown: true,
+      },
       { type: 'notification_withdrawn', resource_id: missed.groupcall.id, reason: 'missed' },
-      { type: 'notification', kind: 'missed_call', resource_id: missed.groupcall.id, title: 'Missed call from Carlos Diaz', body: expect.stringMatching(/^at \d\d:\d\d$/) as unknown, shown: true },
-      { type: 'notification', kind: 'inbound_message', resource_id: expect.any(String) as unknown, title: 'SMS from +15557654321 to +15551230000', body: 'Please call me back', shown: true },
+      {
+        type: 'notification',
+        kind: 'missed_call',
+        resource_id: missed.groupcall.id,
+        title: 'Missed call from Carlos Diaz',
+        body: expect.stringMatching(/^at \d\d:\d\d$/) as unknown,
+        shown: true,
+      },
+      {
+        type: 'notification',
+        kind: 'inbound_message',
+        resource_id: expect.any(String) as unknown,
+        title: 'SMS from +15557654321 to +15551230000',
+        body: 'Please call me back',
+        shown: true,
+      },
     ]);
 
     // Offline: a call rings and ends. Nothing may ring for it afterwards; it is a missed call and a summary.
@@ -54,7 +91,15 @@ describe('emulator → headless command → notification lines', () => {
     await p.until('summary', (ls) => ls.some((l) => l.kind === 'summary'));
     const after = notes(p.lines()).slice(6);
     expect(after).toEqual([
-      { type: 'notification', kind: 'missed_call', resource_id: expect.any(String) as unknown, title: 'Missed call from Dana Whitfield', body: expect.any(String) as unknown, shown: false, held_because: 'while away' },
+      {
+        type: 'notification',
+        kind: 'missed_call',
+        resource_id: expect.any(String) as unknown,
+        title: 'Missed call from Dana Whitfield',
+        body: expect.any(String) as unknown,
+        shown: false,
+        held_because: 'while away',
+      },
       { type: 'notification', kind: 'summary', resource_id: 'away:2', title: 'While you were away', body: '1 missed call', shown: true },
     ]);
   });
@@ -83,13 +128,19 @@ describe('voipbin-notifier demo', () => {
     expect(r.code, r.stderr).toBe(0);
     const seen = notes(r.lines).map((l) => (l.type === 'notification' ? `${String(l.kind)}:${String(l.title)}` : `withdrawn:${String(l.reason)}`));
     expect(seen).toEqual([
-      'incoming_call:Incoming call from Jane Cooper', 'withdrawn:answered',
-      'incoming_call:Incoming call from Carlos Diaz', 'withdrawn:missed', 'missed_call:Missed call from Carlos Diaz',
-      'incoming_call:Incoming call from Priya Shah', 'withdrawn:answered',
+      'incoming_call:Incoming call from Jane Cooper',
+      'withdrawn:answered',
+      'incoming_call:Incoming call from Carlos Diaz',
+      'withdrawn:missed',
+      'missed_call:Missed call from Carlos Diaz',
+      'incoming_call:Incoming call from Priya Shah',
+      'withdrawn:answered',
       'inbound_message:SMS from +15550142 to +15550199',
       'chat_message:Team chat from a teammate',
-      'missed_call:Missed call from Dana Whitfield', 'summary:While you were away',
-      'incoming_call:Incoming call from Omar Haddad', 'withdrawn:answered',
+      'missed_call:Missed call from Dana Whitfield',
+      'summary:While you were away',
+      'incoming_call:Incoming call from Omar Haddad',
+      'withdrawn:answered',
     ]);
     expect(r.lines.filter((l) => l.type === 'demo').length).toBeGreaterThan(5);
     expect(r.lines.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, runCli, type JsonLine } from '../support/cli-process.js';
 
@@ -49,10 +49,17 @@ describe('voipbin-notifier run: saved credentials and token expiry', () => {
     await save(acct.jwt);
     const other = await startEmulator();
     try {
-      for (const [args, env] of [[['--api-url', other.url], {}], [[], { VOIPBIN_API_URL: other.url }]] as const) {
+      for (const [args, env] of [
+        [['--api-url', other.url], {}],
+        [[], { VOIPBIN_API_URL: other.url }],
+      ] as const) {
         const r = await runCli(['run', '--json', ...args], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg, ...env });
         expect(r.code).toBe(2);
-        expect(r.lines[0]).toMatchObject({ type: 'error', code: 'credentials_missing', message: expect.stringContaining(`No saved sign-in for ${other.url}: the saved one is for ${emu.url}`) as unknown });
+        expect(r.lines[0]).toMatchObject({
+          type: 'error',
+          code: 'credentials_missing',
+          message: expect.stringContaining(`No saved sign-in for ${other.url}: the saved one is for ${emu.url}`) as unknown,
+        });
         const who = await runCli(['whoami', '--json', ...args], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg, ...env });
         expect(who.code).toBe(2);
       }
@@ -83,7 +90,12 @@ describe('voipbin-notifier run: saved credentials and token expiry', () => {
     const expired = p.lines().find((l) => l.severity === 'expired')!;
     expect(expired.message).toMatch(/next reconnect will be refused: sign in again to keep receiving calls/);
     // Expiry alone does not end the connection (the server checks tokens only on upgrade).
-    expect(p.lines().filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'open', 'subscribed']);
+    expect(
+      p
+        .lines()
+        .filter((l) => l.type === 'state')
+        .map((l) => l.state),
+    ).toEqual(['connecting', 'open', 'subscribed']);
     expect(p.stderr).toMatch(/sign-in expired at/);
 
     emu.dropAll();
@@ -116,7 +128,11 @@ async function save(token: string): Promise<void> {
 }
 
 async function login(a: Account): Promise<void> {
-  const r = await runCli(['login', '--json', '--api-url', emu.url, '--username', a.username, '--password-stdin'], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg }, a.password);
+  const r = await runCli(
+    ['login', '--json', '--api-url', emu.url, '--username', a.username, '--password-stdin'],
+    { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg },
+    a.password,
+  );
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -139,7 +155,10 @@ describe('run and login together', () => {
     await login(other);
     await p.until('switched and subscribed again', (ls) => count(ls, 'sign_in_changed') === 1 && count(ls, 'subscribed') === 2, 10_000);
     expect(bearer()).not.toBe(`Bearer ${acct.jwt}`);
-    const subscribed = p.lines().filter((l) => l.type === 'subscribed').at(-1)!;
+    const subscribed = p
+      .lines()
+      .filter((l) => l.type === 'subscribed')
+      .at(-1)!;
     expect(JSON.stringify(subscribed.topics)).toContain(other.agentId);
     expect(JSON.stringify(subscribed.topics)).not.toContain(acct.agentId);
     expect(p.child.exitCode).toBeNull();
@@ -163,7 +182,10 @@ describe('run and login together', () => {
     emu.dropAll();
     await p.until('waiting', (ls) => count(ls, 'waiting_for_login') === 1, 10_000);
     const waiting = p.lines().find((l) => l.type === 'waiting_for_login')!;
-    expect(waiting).toMatchObject({ reason: 'auth_failed', message: expect.stringMatching(/Waiting for a new sign-in \("voipbin-notifier login"\)/) as unknown });
+    expect(waiting).toMatchObject({
+      reason: 'auth_failed',
+      message: expect.stringMatching(/Waiting for a new sign-in \("voipbin-notifier login"\)/) as unknown,
+    });
     expect(p.child.exitCode).toBeNull();
 
     await login(acct);
@@ -185,7 +207,12 @@ describe('run and login together', () => {
 
     expect((await runCli(['logout', '--json'], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg })).code).toBe(0);
     await p.until('waiting again', (ls) => count(ls, 'waiting_for_login') === 2, 10_000);
-    expect(p.lines().filter((l) => l.type === 'waiting_for_login').at(-1)).toMatchObject({ reason: 'signed_out' });
+    expect(
+      p
+        .lines()
+        .filter((l) => l.type === 'waiting_for_login')
+        .at(-1),
+    ).toMatchObject({ reason: 'signed_out' });
     p.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });

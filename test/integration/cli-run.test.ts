@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 
@@ -73,7 +73,9 @@ describe('voipbin-notifier run --json', () => {
     emu.revokeAccessKey(revoked);
     const r = await runCli(['run', '--json', '--api-url', emu.url], { VOIPBIN_ACCESSKEY: revoked });
     expect(r.code).toBe(3);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'auth_failed' });
+    // Reading an access key's identity is part of connecting: the same lines as a refused token's.
+    expect(r.lines.filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'stopped']);
+    expect(r.lines.find((l) => l.type === 'error')).toMatchObject({ type: 'error', code: 'auth_failed' });
     expect(r.stdout + r.stderr).not.toContain(revoked);
 
     const expired = emu.issueJwt(acct.agentId, { expire: new Date(Date.now() - 1000) });
@@ -88,7 +90,10 @@ describe('voipbin-notifier run --json', () => {
     expect(noCreds.code).toBe(2);
     expect(noCreds.lines).toEqual([{ type: 'error', code: 'credentials_missing', message: expect.stringMatching(/VOIPBIN_TOKEN/) as unknown }]);
 
-    const badTopic = await runCli(['run', '--json', '--api-url', emu.url, '--topics', `customer_id:${acct.customerId}:call:call_,agent_id:${acct.agentId}:call:*`], { VOIPBIN_TOKEN: acct.jwt });
+    const badTopic = await runCli(
+      ['run', '--json', '--api-url', emu.url, '--topics', `customer_id:${acct.customerId}:call:call_,agent_id:${acct.agentId}:call:*`],
+      { VOIPBIN_TOKEN: acct.jwt },
+    );
     expect(badTopic.code).toBe(2);
     const err = badTopic.lines[0]!;
     expect(err).toMatchObject({ type: 'error', code: 'invalid_topic' });

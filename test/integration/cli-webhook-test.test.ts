@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
+import type { CustomerRecord, VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, startEmulator } from '../support/harness.js';
 import { agentToken as agentTokenOf, fullCustomer as fullCustomerOf, putBodies, webhookCli } from '../support/webhook-accounts.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
@@ -27,7 +27,8 @@ afterEach(async () => {
 
 const fullCustomer = (over: Partial<CustomerRecord> = {}): CustomerRecord => fullCustomerOf(emu, over);
 const agentToken = (customerId: string, permission: number): string => agentTokenOf(emu, customerId, permission);
-const cli = (args: string[], credential: string, extraEnv: Record<string, string> = {}): ReturnType<typeof webhookCli> => webhookCli(emu, args, credential, extraEnv);
+const cli = (args: string[], credential: string, extraEnv: Record<string, string> = {}): ReturnType<typeof webhookCli> =>
+  webhookCli(emu, args, credential, extraEnv);
 const puts = (): string[] => putBodies(emu);
 
 describe('webhook test', () => {
@@ -43,7 +44,13 @@ describe('webhook test', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const result = r.lines.find((l) => l.type === 'webhook_test')!;
     expect(result).toMatchObject({
-      type: 'webhook_test', event: 'call_hangup', method: 'PUT', uri: `${rx.url}/voipbin/events`, status: 200, verdict: 'delivered', signed: true,
+      type: 'webhook_test',
+      event: 'call_hangup',
+      method: 'PUT',
+      uri: `${rx.url}/voipbin/events`,
+      status: 200,
+      verdict: 'delivered',
+      signed: true,
     });
     expect(result.latency_ms).toBeTypeOf('number');
     // Plain http across the internet is worth a word.
@@ -73,7 +80,14 @@ describe('webhook test', () => {
     };
     const r = await cli(['test', '--uri', `${rx.url}/alt`, '--method', 'get', '--event', 'message_created', '--json'], key);
     expect(r.code).toBe(1);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'webhook_test', event: 'message_created', method: 'GET', status: 502, verdict: 'would_retry', response_excerpt: 'upstream down' });
+    expect(r.lines.at(-1)).toMatchObject({
+      type: 'webhook_test',
+      event: 'message_created',
+      method: 'GET',
+      status: 502,
+      verdict: 'would_retry',
+      response_excerpt: 'upstream down',
+    });
     const got = rx.received[0]!;
     expect(got.method).toBe('GET');
     expect((JSON.parse(got.body.toString('utf8')) as { type: string }).type).toBe('message_created');

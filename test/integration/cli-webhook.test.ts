@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
+import type { CustomerRecord, VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, startEmulator } from '../support/harness.js';
 import { agentToken as agentTokenOf, fullCustomer as fullCustomerOf, putBodies, webhookCli } from '../support/webhook-accounts.js';
 
@@ -16,7 +16,8 @@ const FIVE = ['name', 'detail', 'email', 'phone_number', 'address'] as const;
 
 const fullCustomer = (over: Partial<CustomerRecord> = {}): CustomerRecord => fullCustomerOf(emu, over);
 const agentToken = (customerId: string, permission: number): string => agentTokenOf(emu, customerId, permission);
-const cli = (args: string[], credential: string, extraEnv: Record<string, string> = {}): ReturnType<typeof webhookCli> => webhookCli(emu, args, credential, extraEnv);
+const cli = (args: string[], credential: string, extraEnv: Record<string, string> = {}): ReturnType<typeof webhookCli> =>
+  webhookCli(emu, args, credential, extraEnv);
 const puts = (): string[] => putBodies(emu);
 
 describe('webhook set / disable keep every other field of the account', () => {
@@ -25,10 +26,15 @@ describe('webhook set / disable keep every other field of the account', () => {
     const before = emu.getCustomer(c.id)!;
     const r = await cli(['set', '--uri', 'https://93.184.215.14/voipbin?k=1', '--method', 'post', '--json'], agentToken(c.id, PERMISSION.CustomerAdmin));
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.lines).toEqual([{
-      type: 'webhook_updated', method: 'POST', uri: 'https://93.184.215.14/voipbin?k=1', enabled: true,
-      preserved: ['name', 'detail', 'email', 'phone_number', 'address'],
-    }]);
+    expect(r.lines).toEqual([
+      {
+        type: 'webhook_updated',
+        method: 'POST',
+        uri: 'https://93.184.215.14/voipbin?k=1',
+        enabled: true,
+        preserved: ['name', 'detail', 'email', 'phone_number', 'address'],
+      },
+    ]);
     const after = emu.getCustomer(c.id)!;
     for (const f of FIVE) expect(after[f], f).toBe(before[f]);
     expect(after).toMatchObject({ webhook_method: 'POST', webhook_uri: 'https://93.184.215.14/voipbin?k=1', webhook_secret: before.webhook_secret });
@@ -49,7 +55,13 @@ describe('webhook set / disable keep every other field of the account', () => {
     for (const f of FIVE) expect(after[f], f).toBe(before[f]);
     expect(after.webhook_method).toBe('DELETE');
     expect(JSON.parse(puts()[0]!)).toEqual({
-      name: 'Bare Co', detail: '', email: 'a@b.example', phone_number: '', address: '', webhook_method: 'DELETE', webhook_uri: 'https://93.184.215.14/x',
+      name: 'Bare Co',
+      detail: '',
+      email: 'a@b.example',
+      phone_number: '',
+      address: '',
+      webhook_method: 'DELETE',
+      webhook_uri: 'https://93.184.215.14/x',
     });
     // Access key transport: cookie only.
     for (const q of emu.requests) {
@@ -82,7 +94,11 @@ describe('webhook set: validation before anything is sent', () => {
     for (const uri of ['https://192.168.10.5/hook', 'http://localhost:8080/hook', 'https://[fe80::1]/x']) {
       const r = await cli(['set', '--uri', uri, '--json'], token);
       expect(r.code, uri).toBe(2);
-      expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'webhook_url_refused', message: expect.stringMatching(/VoIPBIN will never deliver to this URL/) as unknown });
+      expect(r.lines.at(-1)).toMatchObject({
+        type: 'error',
+        code: 'webhook_url_refused',
+        message: expect.stringMatching(/VoIPBIN will never deliver to this URL/) as unknown,
+      });
     }
     expect(puts()).toEqual([]);
     expect(emu.getCustomer(c.id)!.webhook_uri).toBe('https://old.example.com/hook');
@@ -112,12 +128,15 @@ describe('webhook permissions', () => {
     const before = emu.getCustomer(c.id)!;
     const r = await cli(['set', '--uri', 'https://93.184.215.14/x', '--json'], agentToken(c.id, PERMISSION.CustomerManager | PERMISSION.CustomerAgent));
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual([{
-      type: 'error',
-      code: 'forbidden',
-      message: 'Changing the webhook needs the customer admin permission; this token has: customer manager, agent. Ask an administrator of the VoIPBIN account.',
-      missing_permission: 'customer admin',
-    }]);
+    expect(r.lines).toEqual([
+      {
+        type: 'error',
+        code: 'forbidden',
+        message:
+          'Changing the webhook needs the customer admin permission; this token has: customer manager, agent. Ask an administrator of the VoIPBIN account.',
+        missing_permission: 'customer admin',
+      },
+    ]);
     expect(emu.getCustomer(c.id)).toEqual(before);
 
     const agentOnly = await cli(['show'], agentToken(c.id, PERMISSION.CustomerAgent));

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
 
@@ -23,9 +23,12 @@ afterEach(async () => {
 });
 
 const credentialsFile = (): string => join(cfg, 'credentials.json');
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
-const login = (args: string[], stdin: string | undefined): ReturnType<typeof runCli> =>
-  runCli(['login', '--json', '--api-url', emu.url, ...args], env, stdin);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+const login = (args: string[], stdin: string | undefined): ReturnType<typeof runCli> => runCli(['login', '--json', '--api-url', emu.url, ...args], env, stdin);
 
 describe('voipbin-notifier whoami: expiry, precedence, broken files', () => {
   it('whoami: an expired token is exit 3 with its date; one near expiry gets a token_expiry warning', async () => {

@@ -4,9 +4,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AgentRecord, CustomerRecord, EmulatorOptions } from '../emulator/index.js';
-import { NIL_UUID, PERMISSION, VoipbinEmulator, encodeTextFrames } from '../emulator/index.js';
-import { makeCall, makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import type { AgentRecord, CustomerRecord, EmulatorOptions } from '../../emulator/index.js';
+import { NIL_UUID, PERMISSION, VoipbinEmulator, encodeTextFrames } from '../../emulator/index.js';
+import { makeCall, makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 
 // ---------- harness ----------
 
@@ -183,7 +183,8 @@ describe('POST /auth/login', () => {
     expect(days).toBeLessThan(7.01);
     const agent = payload.agent as Record<string, unknown>;
     expect(agent).toMatchObject({ id: w.agent.id, customer_id: w.customer.id, username: 'agent@acme.test', permission: PERMISSION.CustomerAgent });
-    for (const k of ['name', 'detail', 'ring_method', 'status', 'tag_ids', 'addresses', 'direct_hash', 'tm_create', 'tm_update']) expect(agent).toHaveProperty(k);
+    for (const k of ['name', 'detail', 'ring_method', 'status', 'tag_ids', 'addresses', 'direct_hash', 'tm_create', 'tm_update'])
+      expect(agent).toHaveProperty(k);
 
     // The token works, and is the same kind issueJwt() produces.
     const me = await api(w.emu, '/v1.0/me', { headers: bearer(body.token) });
@@ -593,7 +594,12 @@ describe('REST', () => {
   it('PUT /v1.0/customer overwrites all seven fields; GET reveals webhook_secret and omits empty strings', async () => {
     const w = await world();
     const before = await api(w.emu, '/v1.0/customer', { headers: bearer(w.adminJwt) });
-    expect(before.json).toMatchObject({ id: w.customer.id, name: 'Acme', webhook_uri: 'https://hooks.example.com/vb', webhook_secret: w.customer.webhook_secret });
+    expect(before.json).toMatchObject({
+      id: w.customer.id,
+      name: 'Acme',
+      webhook_uri: 'https://hooks.example.com/vb',
+      webhook_secret: w.customer.webhook_secret,
+    });
     expect(before.json).not.toHaveProperty('email');
     expect(w.customer.webhook_secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeSms } from '../emulator/fixtures.js';
-import { InboundCall } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeSms } from '../../emulator/fixtures.js';
+import { InboundCall } from '../../emulator/scenarios.js';
 import { FAST_STREAM, PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { kinds, publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 
@@ -153,7 +153,12 @@ describe('fault catalogue: connection and server', () => {
   });
 
   it('403 frozen', async () => {
-    const manager = emu.addAgent({ customerId: acct.customerId, username: 'mgr', password: 'pw-pw-pw-pw', permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager });
+    const manager = emu.addAgent({
+      customerId: acct.customerId,
+      username: 'mgr',
+      password: 'pw-pw-pw-pw',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager,
+    });
     const d = await desk(emu.issueJwt(manager.id));
     const sms = makeSms({ customer_id: acct.customerId, text: 'before the freeze' });
     emu.publish('message_created', sms);
@@ -232,13 +237,25 @@ describe('fault catalogue: connection and server', () => {
   it('clock jump / system sleep (injected clock)', async () => {
     let offset = 0;
     const now = (): number => Date.now() + offset;
-    const manager = emu.addAgent({ customerId: acct.customerId, username: 'sup', password: 'pw-pw-pw-pw', permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager, addresses: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }] });
+    const manager = emu.addAgent({
+      customerId: acct.customerId,
+      username: 'sup',
+      password: 'pw-pw-pw-pw',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager,
+      addresses: [
+        { type: 'extension', target: '2001' },
+        { type: 'tel', target: '+15550002001' },
+      ],
+    });
     const me = { ...acct, agentId: manager.id };
     const d = await desk(emu.issueJwt(manager.id), {
       topics: [`agent_id:${manager.id}:call:call_`, `agent_id:${manager.id}:groupcall:groupcall_`, `customer_id:${acct.customerId}:call:call_`],
-      stream: { watchdogMs: 30_000, now }, now, settings: { customerCalls: true },
+      stream: { watchdogMs: 30_000, now },
+      now,
+      settings: { customerCalls: true },
     });
-    const inbound = (i: number): InboundCall => new InboundCall({ customerId: acct.customerId, caller: { type: 'tel', target: `+1555000${i}` }, number: { type: 'tel', target: '+15550199' } });
+    const inbound = (i: number): InboundCall =>
+      new InboundCall({ customerId: acct.customerId, caller: { type: 'tel', target: `+1555000${i}` }, number: { type: 'tel', target: '+15550199' } });
     // Fill this storm window (3 pop-ups per 2 s).
     for (let i = 0; i < 3; i++) publishAll(emu, inbound(i).start());
     await d.rec.until('three pop-ups', () => d.popups.length === 3);
@@ -272,7 +289,15 @@ describe('fault catalogue: connection and server', () => {
   });
 
   it('REST catch-up failing while WS works', async () => {
-    const ringing = makeCall({ customer_id: acct.customerId, owner_type: 'agent', owner_id: acct.agentId, direction: 'outgoing', status: 'ringing', source: DANA, destination: { type: 'extension', target: '2001' } });
+    const ringing = makeCall({
+      customer_id: acct.customerId,
+      owner_type: 'agent',
+      owner_id: acct.agentId,
+      direction: 'outgoing',
+      status: 'ringing',
+      source: DANA,
+      destination: { type: 'extension', target: '2001' },
+    });
     emu.upsertCall(ringing);
     emu.failNextRest('/v1.0/service_agents/calls', 3, 503);
     const d = await desk();

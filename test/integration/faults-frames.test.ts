@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeChatMessage, makeGroupcall, makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeChatMessage, makeGroupcall, makeSms } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { kinds, publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 
@@ -83,8 +83,20 @@ describe('fault catalogue: frames', () => {
       { id: '6d1c3b52-aaaa-4bbb-8ccc-000000000002', customer_id: c, shape: 'a resource type from the future' },
       { type: 'brand_new_event', data: { id: '6d1c3b52-aaaa-4bbb-8ccc-000000000003', customer_id: c } },
       // Known shapes with fields of the wrong type.
-      { ...makeCall({ customer_id: c, owner_id: acct.agentId, direction: 'outgoing' }), source: null, destination: 'sip:2001', status: 42, tm_update: 'yesterday' },
-      { ...makeCall({ customer_id: c, owner_id: acct.agentId, direction: 'outgoing' }), destination: { type: 'extension', target: '2001' }, source: [1, 2], status: 'ringing', tm_ringing: { when: 'now' } },
+      {
+        ...makeCall({ customer_id: c, owner_id: acct.agentId, direction: 'outgoing' }),
+        source: null,
+        destination: 'sip:2001',
+        status: 42,
+        tm_update: 'yesterday',
+      },
+      {
+        ...makeCall({ customer_id: c, owner_id: acct.agentId, direction: 'outgoing' }),
+        destination: { type: 'extension', target: '2001' },
+        source: [1, 2],
+        status: 'ringing',
+        tm_ringing: { when: 'now' },
+      },
       { ...makeGroupcall({ customer_id: c, owner_id: acct.agentId }), destinations: [null, 5, 'agent'], call_ids: 'not-a-list', source: 'nobody' },
       { ...makeGroupcall({ customer_id: c, owner_id: acct.agentId }), call_ids: [null, 7], answer_call_id: 12, status: 'hangup' },
       { ...makeSms({ customer_id: c }), targets: null, source: 'x', text: { nested: true } },
@@ -113,7 +125,14 @@ describe('fault catalogue: frames', () => {
     const foreign = ringFor(other).start();
     for (const f of foreign) emu.sendRaw(JSON.stringify(f.data));
     const colleague = seedAccount(emu);
-    const theirs = makeCall({ customer_id: acct.customerId, owner_type: 'agent', owner_id: colleague.agentId, direction: 'outgoing', status: 'ringing', destination: { type: 'extension', target: '2999' } });
+    const theirs = makeCall({
+      customer_id: acct.customerId,
+      owner_type: 'agent',
+      owner_id: colleague.agentId,
+      direction: 'outgoing',
+      status: 'ringing',
+      destination: { type: 'extension', target: '2999' },
+    });
     emu.sendRaw(JSON.stringify(theirs));
     emu.sendRaw(JSON.stringify(makeGroupcall({ customer_id: acct.customerId, owner_id: colleague.agentId })));
     emu.sendRaw(JSON.stringify(makeChatMessage({ customer_id: acct.customerId, owner_id: acct.agentId, text: 'my own message, echoed' })));

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { publishAll, ringFor, startDesk, type Desk } from '../support/desk.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
-import type { NotificationSink } from '../../main/core/notification-center.js';
-import { FileCredentialStore, type Sealer } from '../../main/core/credential-store.js';
-import { SettingsStore } from '../../main/app/settings-store.js';
+import type { NotificationSink } from '../../main/core/notify/notification-center.js';
+import { FileCredentialStore, type Sealer } from '../../main/core/account/credential-store.js';
+import { SettingsStore } from '../../main/desktop/settings/settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 
 /**
@@ -101,13 +101,15 @@ describe('fault catalogue: this machine', () => {
     await p.until('three message lines', (ls) => ls.filter((l) => l.type === 'notification' && l.kind === 'inbound_message').length === 3);
     await new Promise((r) => setTimeout(r, 300));
     const lines = p.lines();
-    expect(lines.filter((l) => l.type === 'error')).toEqual([{ type: 'error', code: 'notifications_unavailable', message: expect.stringMatching(/refused to show notifications/) as unknown }]);
+    expect(lines.filter((l) => l.type === 'error')).toEqual([
+      { type: 'error', code: 'notifications_unavailable', message: expect.stringMatching(/refused to show notifications/) as unknown },
+    ]);
     expect(lines.filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'open', 'subscribed']);
     expect(p.child.exitCode).toBeNull();
   });
 
   it('settings file corrupted', async () => {
-    // The desktop app's settings (main/app/settings-store.ts): reset to defaults, the bad file kept.
+    // The desktop app's settings (main/desktop/settings/settings-store.ts): reset to defaults, the bad file kept.
     const file = join(dir, 'settings.json');
     const garbage = '{"version": 1, "apiUrl": "https://voipbin.example.com", "notifications": {"priv';
     await writeFile(file, garbage);
@@ -130,7 +132,13 @@ describe('fault catalogue: this machine', () => {
     await writeFile(credFile, truncated);
     const refused = await runCli(['run', '--json'], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg });
     expect(refused.code).toBe(2);
-    expect(refused.lines).toEqual([{ type: 'error', code: 'config_invalid', message: expect.stringMatching(/credentials\.json are unreadable \(not valid JSON\)\. Run "voipbin-notifier logout"/) as unknown }]);
+    expect(refused.lines).toEqual([
+      {
+        type: 'error',
+        code: 'config_invalid',
+        message: expect.stringMatching(/credentials\.json are unreadable \(not valid JSON\)\. Run "voipbin-notifier logout"/) as unknown,
+      },
+    ]);
     expect(emu.upgrades).toEqual([]);
     expect(await readFile(credFile, 'utf8')).toBe(truncated);
     // Keeps working with credentials given another way…
@@ -154,15 +162,25 @@ describe('fault catalogue: this machine', () => {
     const blocker = join(dir, 'not-a-directory');
     await writeFile(blocker, 'in the way');
     const store = new FileCredentialStore({ dir: join(blocker, 'voipbin-notifier') });
-    await expect(store.load()).rejects.toMatchObject({ code: 'config_invalid', userMessage: expect.stringMatching(/Cannot read the saved credentials in .*not-a-directory/) as unknown });
-    await expect(store.save(creds)).rejects.toMatchObject({ code: 'config_invalid', userMessage: expect.stringMatching(/Cannot save the credentials to .*not-a-directory/) as unknown });
+    await expect(store.load()).rejects.toMatchObject({
+      code: 'config_invalid',
+      userMessage: expect.stringMatching(/Cannot read the saved credentials in .*not-a-directory/) as unknown,
+    });
+    await expect(store.save(creds)).rejects.toMatchObject({
+      code: 'config_invalid',
+      userMessage: expect.stringMatching(/Cannot save the credentials to .*not-a-directory/) as unknown,
+    });
     // The command keeps running with credentials from the environment, and says why without them.
     const cfg = join(blocker, 'voipbin-notifier');
     const p = run([], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg, VOIPBIN_TOKEN: acct.jwt });
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
     const without = await runCli(['run', '--json', '--api-url', emu.url], { VOIPBIN_NOTIFIER_CONFIG_DIR: cfg });
     expect(without.code).toBe(2);
-    expect(without.lines[0]).toMatchObject({ type: 'error', code: 'config_invalid', message: expect.stringMatching(/Cannot read the saved credentials/) as unknown });
+    expect(without.lines[0]).toMatchObject({
+      type: 'error',
+      code: 'config_invalid',
+      message: expect.stringMatching(/Cannot read the saved credentials/) as unknown,
+    });
     // Recovers once the directory is usable.
     await rm(blocker);
     await store.save(creds);
@@ -184,7 +202,10 @@ describe('fault catalogue: this machine', () => {
     const sealedDir = join(dir, 'sealed');
     const sealed = new FileCredentialStore({ dir: sealedDir, sealer });
     locked = true;
-    await expect(sealed.save(creds)).rejects.toMatchObject({ code: 'config_invalid', userMessage: expect.stringMatching(/Cannot protect the credentials with the system keychain \(keychain is locked\)/) as unknown });
+    await expect(sealed.save(creds)).rejects.toMatchObject({
+      code: 'config_invalid',
+      userMessage: expect.stringMatching(/Cannot protect the credentials with the system keychain \(keychain is locked\)/) as unknown,
+    });
     expect(await readdir(sealedDir).catch(() => [])).toEqual([]);
     locked = false;
     await sealed.save(creds);
@@ -198,7 +219,12 @@ describe('fault catalogue: this machine', () => {
     // Meanwhile the listener was never affected.
     emu.publish('message_created', sms('still listening'));
     await p.until('the event', (ls) => ls.some((l) => l.type === 'notification'));
-    expect(p.lines().filter((l) => l.type === 'state').map((l) => l.state)).toEqual(['connecting', 'open', 'subscribed']);
+    expect(
+      p
+        .lines()
+        .filter((l) => l.type === 'state')
+        .map((l) => l.state),
+    ).toEqual(['connecting', 'open', 'subscribed']);
   });
 
   it('disk full while saving the sign-in', async () => {
@@ -209,7 +235,7 @@ describe('fault catalogue: this machine', () => {
     const before = await readFile(join(cfg, 'credentials.json'), 'utf8');
     const script = `
       process.on('SIGXFSZ', () => undefined);
-      const { FileCredentialStore } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'main', 'core', 'credential-store.js')).href)});
+      const { FileCredentialStore } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'main', 'core', 'account', 'credential-store.js')).href)});
       const store = new FileCredentialStore({ dir: ${JSON.stringify(cfg)} });
       try {
         await store.save({ apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt', token: ${JSON.stringify(acct.jwt)} }, username: 'x'.repeat(20000), savedAt: new Date() });
@@ -218,7 +244,11 @@ describe('fault catalogue: this machine', () => {
         console.log(JSON.stringify({ saved: false, code: e.code, message: e.userMessage }));
       }`;
     const child = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --input-type=module -e "$0"`, script], { encoding: 'utf8' });
-    expect(JSON.parse(child.stdout) as unknown, child.stderr).toMatchObject({ saved: false, code: 'config_invalid', message: expect.stringMatching(/Cannot save the credentials to .*credentials\.json: .*EFBIG/) as unknown });
+    expect(JSON.parse(child.stdout) as unknown, child.stderr).toMatchObject({
+      saved: false,
+      code: 'config_invalid',
+      message: expect.stringMatching(/Cannot save the credentials to .*credentials\.json: .*EFBIG/) as unknown,
+    });
     // The old sign-in is intact and no half-written secret stays behind.
     expect(await readdir(cfg)).toEqual(['credentials.json']);
     expect(await readFile(join(cfg, 'credentials.json'), 'utf8')).toBe(before);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { listen, seedAccount, startEmulator, PERMISSION, type Account } from '../support/harness.js';
-import type { Listener } from '../../main/core/listener.js';
+import type { Listener } from '../../main/core/stream/listener.js';
 
 let emu: VoipbinEmulator;
 let acct: Account;
@@ -61,7 +61,12 @@ describe('credentials on the upgrade', () => {
   });
 
   it('a manager agent gets agent and customer topics and the server accepts them all', async () => {
-    const manager = emu.addAgent({ customerId: acct.customerId, username: 'mgr', password: 'pw-pw-pw-pw', permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager });
+    const manager = emu.addAgent({
+      customerId: acct.customerId,
+      username: 'mgr',
+      password: 'pw-pw-pw-pw',
+      permission: PERMISSION.CustomerAgent | PERMISSION.CustomerManager,
+    });
     const { rec } = await started(emu.issueJwt(manager.id));
     await rec.subscribedTimes(1);
     expect(emu.connections()[0]!.topics).toHaveLength(8);

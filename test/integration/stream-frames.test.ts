@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeGroupcall } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeGroupcall } from '../../emulator/fixtures.js';
 import { listen, seedAccount, startEmulator, memoryLogger, type Account } from '../support/harness.js';
-import type { Listener } from '../../main/core/listener.js';
+import type { Listener } from '../../main/core/stream/listener.js';
 
 let emu: VoipbinEmulator;
 let acct: Account;

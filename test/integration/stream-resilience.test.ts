@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
 import { listen, seedAccount, startEmulator, FAST_STREAM, memoryLogger, type Account } from '../support/harness.js';
-import { EventStream } from '../../main/core/event-stream.js';
-import { resolveApiUrl } from '../../main/core/api-url.js';
-import { parseCredential } from '../../main/core/credentials.js';
-import { createLogger } from '../../main/core/log.js';
-import type { Listener } from '../../main/core/listener.js';
+import { EventStream } from '../../main/core/stream/event-stream.js';
+import { resolveApiUrl } from '../../main/core/api/api-url.js';
+import { parseCredential } from '../../main/core/api/credentials.js';
+import { createLogger } from '../../main/core/platform/log.js';
+import type { Listener } from '../../main/core/stream/listener.js';
 import { Recorder } from '../support/harness.js';
 
 let emu: VoipbinEmulator;

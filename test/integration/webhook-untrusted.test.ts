@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
+import type { CustomerRecord, VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, startEmulator } from '../support/harness.js';
 import { publicAddressOrSkip, type PublicAddress } from '../support/public-address.js';
 import { agentToken, fullCustomer, putBodies, webhookCli } from '../support/webhook-accounts.js';
@@ -31,7 +31,7 @@ afterEach(async () => {
 
 const admin = (c: CustomerRecord): string => agentToken(emu, c.id, PERMISSION.CustomerAdmin | PERMISSION.CustomerAgent);
 
-describe('webhook test: the account\'s URI is held to VoIPBIN\'s delivery policy', () => {
+describe("webhook test: the account's URI is held to VoIPBIN's delivery policy", () => {
   it.each([
     ['loopback', (port: string) => `http://127.0.0.1:${port}/steal`],
     ['localhost', (port: string) => `http://localhost:${port}/steal`],
@@ -45,7 +45,11 @@ describe('webhook test: the account\'s URI is held to VoIPBIN\'s delivery policy
     const c = fullCustomer(emu, { webhook_uri: uri(new URL(local.url).port), webhook_method: 'POST' });
     const r = await webhookCli(emu, ['test', '--json'], admin(c));
     expect(r.code, r.stdout + r.stderr).toBe(2);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'webhook_url_refused', message: expect.stringMatching(/VoIPBIN will never deliver to this URL/) as unknown });
+    expect(r.lines.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'webhook_url_refused',
+      message: expect.stringMatching(/VoIPBIN will never deliver to this URL/) as unknown,
+    });
     expect(local.received).toEqual([]);
   });
 
@@ -62,7 +66,14 @@ describe.runIf(pub !== undefined)('webhook test to a receiver at a public addres
     const c = fullCustomer(emu, { webhook_uri: `${remote!.url}/voipbin/events`, webhook_method: 'PUT' });
     const r = await webhookCli(emu, ['test', '--json'], admin(c));
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'webhook_test', method: 'PUT', uri: `${remote!.url}/voipbin/events`, status: 200, verdict: 'delivered', signed: true });
+    expect(r.lines.at(-1)).toMatchObject({
+      type: 'webhook_test',
+      method: 'PUT',
+      uri: `${remote!.url}/voipbin/events`,
+      status: 200,
+      verdict: 'delivered',
+      signed: true,
+    });
     // Public plain http: said, since event data would cross the internet unencrypted.
     expect(r.lines.filter((l) => l.type === 'warning').map((l) => l.code)).toEqual(['insecure_http']);
     expect(remote!.received.map((q) => [q.method, q.path])).toEqual([['PUT', '/voipbin/events']]);
@@ -76,7 +87,12 @@ describe.runIf(pub !== undefined)('webhook test to a receiver at a public addres
     };
     const into = await webhookCli(emu, ['test', '--json'], admin(c));
     expect(into.code).toBe(1);
-    expect(into.lines.at(-1)).toMatchObject({ type: 'webhook_test', verdict: 'unreachable', status: 307, error: expect.stringMatching(/redirect to http:\/\/127\.0\.0\.1:\d+\/internal refused: .*loopback/) as unknown });
+    expect(into.lines.at(-1)).toMatchObject({
+      type: 'webhook_test',
+      verdict: 'unreachable',
+      status: 307,
+      error: expect.stringMatching(/redirect to http:\/\/127\.0\.0\.1:\d+\/internal refused: .*loopback/) as unknown,
+    });
     expect(local.received).toEqual([]);
 
     const second = await WebhookReceiver.start(pub!.address);
@@ -103,7 +119,11 @@ describe('webhook set and disable: no lost update', () => {
     });
     const r = await webhookCli(emu, ['set', '--uri', 'https://93.184.215.14/new', '--json'], admin(c));
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'conflict', message: expect.stringMatching(/Someone else changed the account .*\(name, email\)\. Nothing was written/) as unknown });
+    expect(r.lines.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'conflict',
+      message: expect.stringMatching(/Someone else changed the account .*\(name, email\)\. Nothing was written/) as unknown,
+    });
     expect(putBodies(emu)).toEqual([]);
     expect(emu.getCustomer(c.id)).toMatchObject({ name: 'Renamed by Bo', email: 'bo@acme.example', webhook_uri: 'https://old.example.com/hook' });
 
@@ -118,7 +138,7 @@ describe('webhook set and disable: no lost update', () => {
     emu.resetRest('PUT', '/v1.0/customer', { afterHandling: true });
     const r = await webhookCli(emu, ['set', '--uri', 'https://93.184.215.14/new', '--json'], admin(c));
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.lines.map((l) => l.type === 'warning' ? l.code : l.type)).toEqual(['confirmed_by_read_back', 'webhook_updated']);
+    expect(r.lines.map((l) => (l.type === 'warning' ? l.code : l.type))).toEqual(['confirmed_by_read_back', 'webhook_updated']);
     expect(emu.getCustomer(c.id)).toMatchObject({ webhook_uri: 'https://93.184.215.14/new', name: c.name });
   });
 
@@ -127,7 +147,11 @@ describe('webhook set and disable: no lost update', () => {
     emu.resetRest('PUT', '/v1.0/customer', { afterHandling: false });
     const r = await webhookCli(emu, ['set', '--uri', 'https://93.184.215.14/new', '--json'], admin(c));
     expect(r.code).toBe(1);
-    expect(r.lines.at(-1)).toMatchObject({ type: 'error', code: 'network', message: expect.stringMatching(/The change was not saved: .*read back and is unchanged; try again\./) as unknown });
+    expect(r.lines.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'network',
+      message: expect.stringMatching(/The change was not saved: .*read back and is unchanged; try again\./) as unknown,
+    });
     expect(String(r.lines.at(-1)?.message)).not.toMatch(/will be retried/);
     expect(emu.getCustomer(c.id)).toMatchObject({ webhook_uri: 'https://old.example.com/hook' });
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess } from '../support/cli-process.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
@@ -68,7 +68,15 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     desktop = await DesktopSession.start();
     const p = runNotifier(desktop.env);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
-    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }] });
+    const ring = new AgentRing({
+      customerId: acct.customerId,
+      agentId: acct.agentId,
+      caller: jane,
+      legTo: [
+        { type: 'extension', target: '2001' },
+        { type: 'tel', target: '+15550002001' },
+      ],
+    });
     publishAll(emu, ring.start());
     const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
     await desktop.waitForDisplayed(1);
@@ -82,7 +90,10 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     desktop = await DesktopSession.start();
     const p = runNotifier(desktop.env);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
-    publishAll(emu, new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] }).start());
+    publishAll(
+      emu,
+      new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] }).start(),
+    );
     const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
     await desktop.waitForDisplayed(1);
     p.kill('SIGINT');
@@ -96,16 +107,34 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     const p = runNotifier(desktop.env);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
     for (let i = 0; i < 3; i++) {
-      publishAll(emu, new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: { type: 'tel', target: `+1555000${i}` }, legTo: [{ type: 'extension', target: '2001' }] }).start());
+      publishAll(
+        emu,
+        new AgentRing({
+          customerId: acct.customerId,
+          agentId: acct.agentId,
+          caller: { type: 'tel', target: `+1555000${i}` },
+          legTo: [{ type: 'extension', target: '2001' }],
+        }).start(),
+      );
     }
     await p.until('three notifications and the error', (ls) => ls.filter((l) => l.type === 'notification').length === 3 && ls.some((l) => l.type === 'error'));
     await new Promise((r) => setTimeout(r, 300));
     const errors = p.lines().filter((l) => l.type === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'notifications_unavailable', message: expect.stringMatching(/no notification daemon is running.*still recorded/) as unknown });
+    expect(errors[0]).toMatchObject({
+      code: 'notifications_unavailable',
+      message: expect.stringMatching(/no notification daemon is running.*still recorded/) as unknown,
+    });
     // The lines say what happened: nothing reached the screen.
-    expect(p.lines().filter((l) => l.type === 'notification').map((l) => [l.shown, l.held_because])).toEqual([
-      [false, 'notifications unavailable'], [false, 'notifications unavailable'], [false, 'notifications unavailable'],
+    expect(
+      p
+        .lines()
+        .filter((l) => l.type === 'notification')
+        .map((l) => [l.shown, l.held_because]),
+    ).toEqual([
+      [false, 'notifications unavailable'],
+      [false, 'notifications unavailable'],
+      [false, 'notifications unavailable'],
     ]);
     expect(p.lines().at(-1)?.type).not.toBe('state');
     p.kill('SIGINT');

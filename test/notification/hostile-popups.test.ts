@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { makeSms } from '../emulator/fixtures.js';
-import { AgentRing, publishAll } from '../emulator/scenarios.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeSms } from '../../emulator/fixtures.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, type JsonLine } from '../support/cli-process.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
-import { serverRendersMarkup } from '../../main/core/freedesktop-notifications.js';
+import { serverRendersMarkup } from '../../main/core/notify/freedesktop-notifications.js';
 
 /**
  * Anyone can text the account's number or choose the name their call shows. Here such text
@@ -49,11 +49,14 @@ async function notifier(markup: 'full' | 'no' = 'full'): Promise<{ p: CliProcess
 }
 
 function text(body: string, name?: string): void {
-  emu.publish('message_created', makeSms({
-    customer_id: acct.customerId,
-    source: { type: 'tel', target: '+15550142', ...(name !== undefined ? { name } : {}) },
-    text: body,
-  }));
+  emu.publish(
+    'message_created',
+    makeSms({
+      customer_id: acct.customerId,
+      source: { type: 'tel', target: '+15550142', ...(name !== undefined ? { name } : {}) },
+      text: body,
+    }),
+  );
 }
 
 const ringing = (caller: { type: string; target: string; target_name?: string }): AgentRing =>
@@ -71,7 +74,11 @@ describe.runIf(missing.length === 0)('hostile text in pop-ups, on a real desktop
     await p.until('three messages', (ls) => ls.filter((l) => l.type === 'notification' && l.kind === 'inbound_message').length === 3);
     await d.waitForNotify((c) => c.body === '--icon=/etc/passwd');
     const sms = d.notifyCalls().filter((c) => c.summary.startsWith('SMS from'));
-    expect(sms.map((c) => [c.body, c.replacesId])).toEqual([[`--replace-id=${call.id}`, 0], ['--help', 0], ['--icon=/etc/passwd', 0]]);
+    expect(sms.map((c) => [c.body, c.replacesId])).toEqual([
+      [`--replace-id=${call.id}`, 0],
+      ['--help', 0],
+      ['--icon=/etc/passwd', 0],
+    ]);
     expect(sms.every((c) => c.appIcon === call.appIcon)).toBe(true);
     expect(notificationLines(p).every((l) => l.shown === true)).toBe(true);
     // The call's pop-up is still there, beside the three texts.
@@ -120,13 +127,22 @@ describe.runIf(missing.length === 0)('hostile text in pop-ups, on a real desktop
   it('an SMS whose sender name is a number or an object still pops up, under the number', async () => {
     const { p, d } = await notifier();
     emu.publish('message_created', { ...makeSms({ customer_id: acct.customerId, text: 'one' }), source: { type: 'tel', target: '+15550142', name: 42 } });
-    emu.publish('message_created', { ...makeSms({ customer_id: acct.customerId, text: 'two' }), source: { type: 'tel', target: '+15550143', name: { first: 'x' } } });
+    emu.publish('message_created', {
+      ...makeSms({ customer_id: acct.customerId, text: 'two' }),
+      source: { type: 'tel', target: '+15550143', name: { first: 'x' } },
+    });
     await p.until('two messages', (ls) => ls.filter((l) => l.type === 'notification').length === 2);
-    expect(d.notifyCalls().map((c) => [c.summary, c.body])).toEqual([['SMS from +15550142 to +15551230000', 'one'], ['SMS from +15550143 to +15551230000', 'two']]);
+    expect(d.notifyCalls().map((c) => [c.summary, c.body])).toEqual([
+      ['SMS from +15550142 to +15551230000', 'one'],
+      ['SMS from +15550143 to +15551230000', 'two'],
+    ]);
   });
 
   it('the desktop app asks the server whether it renders markup (its libnotify does not escape): yes, no, or unknown without a daemon', async () => {
-    for (const [markup, expected] of [['full', true], ['no', false]] as const) {
+    for (const [markup, expected] of [
+      ['full', true],
+      ['no', false],
+    ] as const) {
       const d = await DesktopSession.start({ markup });
       try {
         expect(await serverRendersMarkup({ ...process.env, ...d.env })).toBe(expected);

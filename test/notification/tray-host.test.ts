@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TrayHostMonitor, WATCHER_NAME, probeTrayHost, statusNotifierWatcherOwned, systemRunner, type TrayHost } from '../../main/app/tray-host.js';
+import { TrayHostMonitor, WATCHER_NAME, probeTrayHost, statusNotifierWatcherOwned, systemRunner, type TrayHost } from '../../main/desktop/shell/tray-host.js';
 import { BusNameOwner, busNameOwnerAvailable } from '../support/bus-name-owner.js';
 import { DesktopSession, missingDesktopTools } from '../support/desktop-session.js';
 
@@ -27,13 +27,16 @@ afterEach(async () => {
 /** A PATH holding only the named D-Bus command, to prove each asker works on its own. */
 function pathWithOnly(tool: 'dbus-send' | 'gdbus'): string {
   const dir = mkdtempSync(join(tmpdir(), `vbn-only-${tool}-`));
-  const found = (process.env.PATH ?? '').split(':').map((d) => join(d, tool)).find((p) => {
-    try {
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  });
+  const found = (process.env.PATH ?? '')
+    .split(':')
+    .map((d) => join(d, tool))
+    .find((p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
   if (found === undefined) throw new Error(`${tool} is not installed`);
   symlinkSync(found, join(dir, tool));
   return dir;
@@ -55,7 +58,11 @@ describe.runIf(missing.length === 0)('tray host on a real session bus', () => {
     desktop = await DesktopSession.start({ daemon: false });
     const env = { ...process.env, ...desktop.env, XDG_CURRENT_DESKTOP: 'ubuntu:GNOME', XDG_SESSION_TYPE: 'wayland' };
     const seen: [TrayHost['status'], TrayHost['status'] | undefined][] = [];
-    const monitor = new TrayHostMonitor(() => probeTrayHost({ platform: 'linux', env }), (h, prev) => seen.push([h.status, prev?.status]), 50);
+    const monitor = new TrayHostMonitor(
+      () => probeTrayHost({ platform: 'linux', env }),
+      (h, prev) => seen.push([h.status, prev?.status]),
+      50,
+    );
     try {
       const first = await monitor.start();
       expect(first.status).toBe('missing');
@@ -68,7 +75,11 @@ describe.runIf(missing.length === 0)('tray host on a real session bus', () => {
       await owner.release();
       owner = undefined;
       await until(() => monitor.current?.status === 'missing');
-      expect(seen).toEqual([['missing', undefined], ['available', 'missing'], ['missing', 'available']]);
+      expect(seen).toEqual([
+        ['missing', undefined],
+        ['available', 'missing'],
+        ['missing', 'available'],
+      ]);
     } finally {
       monitor.stop();
     }

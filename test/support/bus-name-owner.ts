@@ -21,7 +21,10 @@ export function busNameOwnerAvailable(): boolean {
 }
 
 export class BusNameOwner {
-  private constructor(private readonly child: ChildProcess, private readonly gone: Promise<void>) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly gone: Promise<void>,
+  ) {}
 
   static async own(name: string, env: Record<string, string>, timeoutMs = 5_000): Promise<BusNameOwner> {
     const child = spawn(SYSTEM_PYTHON, ['-c', OWN_NAME, name], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CLI = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/main/cli/main.js', import.meta.url));
 
 /**
  * Unless a test passes its own VOIPBIN_NOTIFIER_CONFIG_DIR, the command sees an empty config
@@ -11,7 +11,10 @@ export const CLI = fileURLToPath(new URL('../../dist/main/cli.js', import.meta.u
  */
 export const NO_CONFIG_DIR = join(tmpdir(), `voipbin-notifier-test-no-config-${process.pid}`);
 
-export interface JsonLine { type: string; [k: string]: unknown }
+export interface JsonLine {
+  type: string;
+  [k: string]: unknown;
+}
 
 /** The built command as a child process, its stdout parsed as JSON lines. */
 export class CliProcess {
@@ -31,7 +34,10 @@ export class CliProcess {
   }
 
   lines(): JsonLine[] {
-    return this.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JsonLine);
+    return this.stdout
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as JsonLine);
   }
 
   async until(what: string, pred: (lines: JsonLine[]) => boolean, timeoutMs = 8_000): Promise<void> {
@@ -48,10 +54,21 @@ export class CliProcess {
 }
 
 /** Runs the command to completion; `stdin`, if given, is written and closed (e.g. a password). */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string; lines: JsonLine[] }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; lines: JsonLine[] }> {
   const p = new CliProcess(args, env);
   if (stdin !== undefined) p.child.stdin.end(stdin);
   const code = await p.exited;
   // Parsed on first use, so human-mode runs (not JSON) can use the same helper.
-  return { code, stdout: p.stdout, stderr: p.stderr, get lines() { return p.lines(); } };
+  return {
+    code,
+    stdout: p.stdout,
+    stderr: p.stderr,
+    get lines() {
+      return p.lines();
+    },
+  };
 }

@@ -1,9 +1,15 @@
-import type { VoipbinEmulator } from '../emulator/index.js';
-import { AgentRing, type Frame } from '../emulator/scenarios.js';
-import type { Listener, ListenerOptions } from '../../main/core/listener.js';
-import type { Logger } from '../../main/core/log.js';
-import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notification-center.js';
-import type { NotifierError } from '../../main/core/errors.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, type Frame } from '../../emulator/scenarios.js';
+import type { Listener, ListenerOptions } from '../../main/core/stream/listener.js';
+import type { Logger } from '../../main/core/platform/log.js';
+import {
+  NotificationCenter,
+  type DecidedNotification,
+  type NotificationSink,
+  type PopUp,
+  type Withdrawal,
+} from '../../main/core/notify/notification-center.js';
+import type { NotifierError } from '../../main/core/platform/errors.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../shared/notification-settings.js';
 import { listen, memoryLogger, type Account, type Recorder } from './harness.js';
 
@@ -47,7 +53,11 @@ export async function startDesk(emu: VoipbinEmulator, secret: string, o: DeskOpt
     withdraw: () => Promise.resolve(),
   };
   const center = new NotificationCenter({
-    identity: listener.identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...o.settings }, sink, logger, now: o.now,
+    identity: listener.identity,
+    settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...o.settings },
+    sink,
+    logger,
+    now: o.now,
   });
   const desk: Desk = { listener, rec, center, notes: [], withdrawn: [], popups, centerErrors: [], log: lines };
   listener.on('event', (e) => center.handleEvent(e));
@@ -66,7 +76,15 @@ export async function startDesk(emu: VoipbinEmulator, secret: string, o: DeskOpt
 
 /** A call ringing for the account's agent on both of its addresses. */
 export function ringFor(acct: Account, caller = { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' }): AgentRing {
-  return new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller, legTo: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }] });
+  return new AgentRing({
+    customerId: acct.customerId,
+    agentId: acct.agentId,
+    caller,
+    legTo: [
+      { type: 'extension', target: '2001' },
+      { type: 'tel', target: '+15550002001' },
+    ],
+  });
 }
 
 export function publishAll(emu: VoipbinEmulator, frames: readonly Frame[]): void {

@@ -59,9 +59,12 @@ export class DesktopSession {
     const dir = mkdtempSync(join(tmpdir(), 'vbn-desktop-'));
     // A session bus without service activation: only the daemon we start can answer.
     const config = join(dir, 'session.conf');
-    writeFileSync(config, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+    writeFileSync(
+      config,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig><type>session</type><listen>unix:dir=${dir}</listen>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`);
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`,
+    );
     const bus = spawn('dbus-daemon', ['--config-file', config, '--nofork', '--print-address'], { stdio: ['ignore', 'pipe', 'ignore'] });
     procs.push(bus);
     let address = '';
@@ -69,16 +72,26 @@ export class DesktopSession {
     await waitFor('the D-Bus session bus', () => address.includes('\n'));
     const env = { DISPLAY: display, DBUS_SESSION_BUS_ADDRESS: address.trim(), XDG_RUNTIME_DIR: dir };
     // Method returns too: they carry the id each Notify was given.
-    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications'", "type='method_return'"], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications'", "type='method_return'"], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     procs.push(monitor);
     const session = new DesktopSession(procs, env, monitor);
     await waitFor('dbus-monitor', () => session.monitorOut.length > 0);
     if (opts.daemon !== false) {
       const dunstrc = join(dir, 'dunstrc');
-      writeFileSync(dunstrc, `[global]\n    font = Monospace 11\n    origin = top-right\n    offset = 16x16\n    width = 420\n    frame_width = 2\n    markup = ${opts.markup ?? 'full'}\n`);
+      writeFileSync(
+        dunstrc,
+        `[global]\n    font = Monospace 11\n    origin = top-right\n    offset = 16x16\n    width = 420\n    frame_width = 2\n    markup = ${opts.markup ?? 'full'}\n`,
+      );
       procs.push(spawn('dunst', ['-config', dunstrc], { env: { ...process.env, ...env }, stdio: 'ignore' }));
       await waitFor('dunst on the bus', () => {
-        const r = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'], { env: { ...process.env, ...env } });
+        const r = spawnSync(
+          'dbus-send',
+          ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames'],
+          { env: { ...process.env, ...env } },
+        );
         return r.stdout.toString().includes('org.freedesktop.Notifications');
       });
     }
@@ -123,7 +136,8 @@ export class DesktopSession {
 
   /** The ids passed to CloseNotification so far. */
   closeCalls(): number[] {
-    return this.blocks().filter((b) => b.startsWith('method call') && b.includes('member=CloseNotification'))
+    return this.blocks()
+      .filter((b) => b.startsWith('method call') && b.includes('member=CloseNotification'))
       .map((b) => Number(/^ {3}uint32 (\d+)/m.exec(b)?.[1]));
   }
 

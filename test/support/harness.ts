@@ -1,11 +1,11 @@
-import { VoipbinEmulator, PERMISSION } from '../emulator/index.js';
-import { Listener, type ListenerEvents, type ListenerOptions } from '../../main/core/listener.js';
-import { resolveApiUrl } from '../../main/core/api-url.js';
-import { parseCredential, type Credential } from '../../main/core/credentials.js';
-import { resolveIdentity } from '../../main/core/identity.js';
-import { RestClient } from '../../main/core/rest-client.js';
-import { resolveTopics } from '../../main/core/subscriptions.js';
-import { createLogger, type Logger } from '../../main/core/log.js';
+import { VoipbinEmulator, PERMISSION } from '../../emulator/index.js';
+import { Listener, type ListenerEvents, type ListenerOptions } from '../../main/core/stream/listener.js';
+import { resolveApiUrl } from '../../main/core/api/api-url.js';
+import { parseCredential, type Credential } from '../../main/core/api/credentials.js';
+import { resolveIdentity } from '../../main/core/account/identity.js';
+import { RestClient } from '../../main/core/api/rest-client.js';
+import { resolveTopics } from '../../main/core/stream/subscriptions.js';
+import { createLogger, type Logger } from '../../main/core/platform/log.js';
 import { Writable } from 'node:stream';
 
 export { PERMISSION };
@@ -34,7 +34,10 @@ export function seedAccount(emu: VoipbinEmulator, permission: number = PERMISSIO
     password,
     name: 'Alice Agent',
     permission,
-    addresses: [{ type: 'extension', target: '2001' }, { type: 'tel', target: '+15550002001' }],
+    addresses: [
+      { type: 'extension', target: '2001' },
+      { type: 'tel', target: '+15550002001' },
+    ],
   });
   return { customerId: customer.id, agentId: agent.id, jwt: emu.issueJwt(agent.id), accesskey: emu.addAccessKey(customer.id), username, password };
 }
@@ -54,7 +57,12 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
 /** Records everything a listener emits, with waits that fail loudly. */
 export class Recorder {
   readonly seen: { [K in keyof ListenerEvents]: ListenerEvents[K][] } = {
-    state: [], subscribed: [], error: [], quarantined: [], event: [], catchup: [],
+    state: [],
+    subscribed: [],
+    error: [],
+    quarantined: [],
+    event: [],
+    catchup: [],
   };
 
   constructor(target: { on<K extends keyof ListenerEvents>(e: K, fn: (p: ListenerEvents[K]) => void): unknown }) {

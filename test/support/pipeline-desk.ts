@@ -1,11 +1,17 @@
-import { NotificationCenter, type DecidedNotification, type NotificationSink, type PopUp, type Withdrawal } from '../../main/core/notification-center.js';
-import { EventOrdering } from '../../main/core/event-ordering.js';
-import { parseFrame } from '../../main/core/frames.js';
-import { decodeAgentToken, type Identity } from '../../main/core/identity.js';
-import type { ResourceEvent } from '../../main/core/listener.js';
-import { createLogger } from '../../main/core/log.js';
+import {
+  NotificationCenter,
+  type DecidedNotification,
+  type NotificationSink,
+  type PopUp,
+  type Withdrawal,
+} from '../../main/core/notify/notification-center.js';
+import { EventOrdering } from '../../main/core/stream/event-ordering.js';
+import { parseFrame } from '../../main/core/stream/frames.js';
+import { decodeAgentToken, type Identity } from '../../main/core/account/identity.js';
+import type { ResourceEvent } from '../../main/core/stream/events.js';
+import { createLogger } from '../../main/core/platform/log.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, type NotificationSettings } from '../../shared/notification-settings.js';
-import type { Frame } from '../emulator/scenarios.js';
+import type { Frame } from '../../emulator/scenarios.js';
 import { fakeAgentJwt, agentPayload } from './jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
@@ -21,7 +27,11 @@ export class PipelineDesk {
 
   constructor(identity: Identity = agent, settings: Partial<NotificationSettings> = {}, sink?: NotificationSink) {
     this.center = new NotificationCenter({
-      identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings }, sink, logger: createLogger({ level: 'silent' }), now: () => this.clock,
+      identity,
+      settings: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings },
+      sink,
+      logger: createLogger({ level: 'silent' }),
+      now: () => this.clock,
     });
     this.center.on('notification', (n) => this.notes.push(n));
     this.center.on('withdrawn', (w) => this.withdrawn.push(w));
@@ -52,4 +62,3 @@ export class PipelineDesk {
     return this.notes.map((n) => n.kind);
   }
 }
-

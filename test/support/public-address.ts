@@ -26,6 +26,7 @@ export class PublicAddress {
 /** Adds one for the file, or says why the tests that need one cannot run (and fails under CI). */
 export function publicAddressOrSkip(): PublicAddress | undefined {
   const a = PublicAddress.add();
-  if (a === undefined && process.env.CI === 'true') throw new Error('cannot add a test address to the loopback interface (ip addr add … dev lo): run as root, as .ci/run does');
+  if (a === undefined && process.env.CI === 'true')
+    throw new Error('cannot add a test address to the loopback interface (ip addr add … dev lo): run as root, as .ci/run does');
   return a;
 }

@@ -1,4 +1,4 @@
-import type { CustomerRecord, VoipbinEmulator } from '../emulator/index.js';
+import type { CustomerRecord, VoipbinEmulator } from '../../emulator/index.js';
 import { runCli } from './cli-process.js';
 
 /** A customer whose fields are easy to damage: unicode, quotes, newlines, edge whitespace. */

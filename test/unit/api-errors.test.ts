@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiErrorFrom, parseRetryAfter } from '../../main/core/api-errors.js';
+import { apiErrorFrom, parseRetryAfter } from '../../main/core/api/api-errors.js';
 
 const env = (status: string, reason: string, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ error: { status, reason, message: 'm', request_id: 'r-1', ...extra } });
@@ -7,7 +7,15 @@ const env = (status: string, reason: string, extra: Record<string, unknown> = {}
 describe('VoIPBIN error envelopes', () => {
   it('maps statuses to codes a user can act on', () => {
     expect(apiErrorFrom({ status: 401, body: env('UNAUTHENTICATED', 'INVALID_CREDENTIALS'), retryAfter: null, requestId: null }, 'x').code).toBe('auth_failed');
-    const frozen = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_FROZEN', { details: [{ deletion_effective_at: '2026-12-30T00:00:00Z' }] }), retryAfter: null, requestId: null }, 'x');
+    const frozen = apiErrorFrom(
+      {
+        status: 403,
+        body: env('PERMISSION_DENIED', 'ACCOUNT_FROZEN', { details: [{ deletion_effective_at: '2026-12-30T00:00:00Z' }] }),
+        retryAfter: null,
+        requestId: null,
+      },
+      'x',
+    );
     expect(frozen.code).toBe('account_frozen');
     expect(frozen.userMessage).toMatch(/frozen.*2026-12-30/);
     expect(apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'AGENT_AUTH_REQUIRED'), retryAfter: null, requestId: null }, 'x').code).toBe('forbidden');
@@ -18,17 +26,32 @@ describe('VoIPBIN error envelopes', () => {
   });
 
   it('blocked accounts: expired and deleted stop like frozen, each saying what to do', () => {
-    const expired = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_EXPIRED', { details: [{ recovery_endpoint: 'POST /auth/email-verify-resend' }] }), retryAfter: null, requestId: null }, 'reading the account');
+    const expired = apiErrorFrom(
+      {
+        status: 403,
+        body: env('PERMISSION_DENIED', 'ACCOUNT_EXPIRED', { details: [{ recovery_endpoint: 'POST /auth/email-verify-resend' }] }),
+        retryAfter: null,
+        requestId: null,
+      },
+      'reading the account',
+    );
     expect(expired.code).toBe('account_expired');
-    expect(expired.userMessage).toMatch(/account has expired.*reading the account is refused.*confirm the account's email address \(VoIPBIN can send the confirmation again: POST \/auth\/email-verify-resend\)/);
+    expect(expired.userMessage).toMatch(
+      /account has expired.*reading the account is refused.*confirm the account's email address \(VoIPBIN can send the confirmation again: POST \/auth\/email-verify-resend\)/,
+    );
     const deleted = apiErrorFrom({ status: 403, body: env('PERMISSION_DENIED', 'ACCOUNT_DELETED'), retryAfter: null, requestId: null }, 'x');
     expect(deleted.code).toBe('account_deleted');
     expect(deleted.userMessage).toMatch(/has been deleted.*Ask your administrator/);
   });
 
   it('a 5xx promises nothing about retrying (a PUT is never retried), and server text stays one plain line', () => {
-    expect(apiErrorFrom({ status: 503, body: '', retryAfter: null, requestId: null }, 'PUT /customer').userMessage).toBe('VoIPBIN had a server error (503) during PUT /customer.');
-    const hostile = apiErrorFrom({ status: 403, body: JSON.stringify({ error: { reason: 'X', message: 'nope\u001b[2J\nforged line' } }), retryAfter: null, requestId: null }, 'x');
+    expect(apiErrorFrom({ status: 503, body: '', retryAfter: null, requestId: null }, 'PUT /customer').userMessage).toBe(
+      'VoIPBIN had a server error (503) during PUT /customer.',
+    );
+    const hostile = apiErrorFrom(
+      { status: 403, body: JSON.stringify({ error: { reason: 'X', message: 'nope\u001b[2J\nforged line' } }), retryAfter: null, requestId: null },
+      'x',
+    );
     expect(hostile.userMessage).toBe('VoIPBIN refused x: nope [2J forged line.');
   });
   it('reads Retry-After as seconds or an HTTP date', () => {

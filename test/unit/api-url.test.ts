@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveApiUrl } from '../../main/core/api-url.js';
-import { NotifierError } from '../../main/core/errors.js';
+import { resolveApiUrl } from '../../main/core/api/api-url.js';
+import { NotifierError } from '../../main/core/platform/errors.js';
 
 describe('API URL', () => {
   it('defaults to the hosted API with login at the root and REST/WS under /v1.0', () => {

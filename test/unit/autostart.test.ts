@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XdgAutostart, autostartExecutable, desktopEntry, loginItemSettings, startsHidden, xdgAutostartDir } from '../../main/app/autostart.js';
+import { XdgAutostart, autostartExecutable, desktopEntry, loginItemSettings, startsHidden, xdgAutostartDir } from '../../main/desktop/shell/autostart.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -36,7 +36,10 @@ describe('autostart', () => {
 
   it('an unwritable place is a sentence, not a stack', async () => {
     await writeFile(join(dir, 'file'), '');
-    await expect(new XdgAutostart(join(dir, 'file', 'autostart'), '/x').set(true)).rejects.toMatchObject({ code: 'config_invalid', message: expect.stringMatching(/^Could not turn on start at login/) as unknown });
+    await expect(new XdgAutostart(join(dir, 'file', 'autostart'), '/x').set(true)).rejects.toMatchObject({
+      code: 'config_invalid',
+      message: expect.stringMatching(/^Could not turn on start at login/) as unknown,
+    });
   });
 
   it('paths and flags', () => {

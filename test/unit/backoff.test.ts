@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../main/core/backoff.js';
+import { Backoff } from '../../main/core/platform/backoff.js';
 
 describe('full-jitter backoff', () => {
   it('keeps the first retry well under a second and caps at 30 s', () => {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionStateMachine, IllegalTransition, type StateChange } from '../../main/core/connection-state.js';
+import { ConnectionStateMachine, IllegalTransition, type StateChange } from '../../main/core/stream/connection-state.js';
 
 describe('connection state machine', () => {
   it('walks the designed lifecycle and reports every change', () => {
     const changes: StateChange[] = [];
-    const m = new ConnectionStateMachine((c) => changes.push(c), () => 42);
+    const m = new ConnectionStateMachine(
+      (c) => changes.push(c),
+      () => 42,
+    );
     m.transition({ state: 'connecting', attempt: 1 });
     m.transition({ state: 'open' });
     m.transition({ state: 'subscribed', topics: ['t'] });
@@ -13,7 +16,13 @@ describe('connection state machine', () => {
     m.transition({ state: 'stopped', reason: 'bye' });
     m.transition({ state: 'connecting', attempt: 1 });
     expect(changes.map((c) => `${c.from}>${c.to.state}`)).toEqual([
-      'idle>connecting', 'connecting>open', 'open>subscribed', 'subscribed>reconnecting', 'reconnecting>connecting', 'connecting>stopped', 'stopped>connecting',
+      'idle>connecting',
+      'connecting>open',
+      'open>subscribed',
+      'subscribed>reconnecting',
+      'reconnecting>connecting',
+      'connecting>stopped',
+      'stopped>connecting',
     ]);
     expect(changes[0]!.at).toBe(42);
   });
@@ -27,7 +36,10 @@ describe('connection state machine', () => {
     const path: Record<string, () => void> = {
       idle: () => undefined,
       connecting: () => m.transition({ state: 'connecting', attempt: 1 }),
-      reconnecting: () => { m.transition({ state: 'connecting', attempt: 1 }); m.transition({ state: 'reconnecting', attempt: 1, delayMs: 1, reason: 'x' }); },
+      reconnecting: () => {
+        m.transition({ state: 'connecting', attempt: 1 });
+        m.transition({ state: 'reconnecting', attempt: 1, delayMs: 1, reason: 'x' });
+      },
     };
     path[from]!();
     expect(m.canMoveTo(to)).toBe(false);

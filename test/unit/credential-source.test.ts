@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveCredentials } from '../../main/core/credential-source.js';
-import { FileCredentialStore } from '../../main/core/credential-store.js';
+import { resolveCredentials } from '../../main/core/account/credential-source.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { agentPayload, fakeAgentJwt } from '../support/jwt.js';
 
 let dir: string;
@@ -50,14 +50,21 @@ describe('resolveCredentials: flags > env > saved sign-in', () => {
 
   it('never sends the saved sign-in to another server: --api-url or VOIPBIN_API_URL naming one means "no saved sign-in for it"', async () => {
     await saveStored();
-    for (const [flags, env] of [[{ apiUrl: 'https://flag.example' }, { VOIPBIN_API_URL: 'https://env.example' }], [{}, { VOIPBIN_API_URL: 'https://env.example' }]] as const) {
+    for (const [flags, env] of [
+      [{ apiUrl: 'https://flag.example' }, { VOIPBIN_API_URL: 'https://env.example' }],
+      [{}, { VOIPBIN_API_URL: 'https://env.example' }],
+    ] as const) {
       await expect(resolveCredentials(flags, env, store)).rejects.toMatchObject({
         code: 'credentials_missing',
-        message: expect.stringMatching(/^No saved sign-in for https:\/\/(flag|env)\.example: the saved one is for https:\/\/voipbin\.self-hosted\.example .*login --api-url https:\/\/(flag|env)\.example/) as unknown,
+        message: expect.stringMatching(
+          /^No saved sign-in for https:\/\/(flag|env)\.example: the saved one is for https:\/\/voipbin\.self-hosted\.example .*login --api-url https:\/\/(flag|env)\.example/,
+        ) as unknown,
       });
     }
     // The same server, however it is written, is the saved one's.
-    expect((await resolveCredentials({ apiUrl: 'https://VoIPBIN.self-hosted.example/' }, {}, store)).endpoints.root).toBe('https://voipbin.self-hosted.example');
+    expect((await resolveCredentials({ apiUrl: 'https://VoIPBIN.self-hosted.example/' }, {}, store)).endpoints.root).toBe(
+      'https://voipbin.self-hosted.example',
+    );
   });
 
   it('says how to sign in when there is nothing anywhere', async () => {

@@ -3,8 +3,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configDir, FileCredentialStore, type Sealer, type StoredCredentials } from '../../main/core/credential-store.js';
-import { redactor } from '../../main/core/redact.js';
+import { configDir, FileCredentialStore, type Sealer, type StoredCredentials } from '../../main/core/account/credential-store.js';
+import { redactor } from '../../main/core/platform/redact.js';
 import { agentPayload, fakeAgentJwt } from '../support/jwt.js';
 
 let base: string;
@@ -31,14 +31,21 @@ describe('FileCredentialStore', () => {
     await store.save(agentCreds);
     expect(await store.load()).toEqual(agentCreds);
     expect(JSON.parse(await readFile(store.location, 'utf8'))).toEqual({
-      api_url: 'https://api.voipbin.net', kind: 'jwt', token: jwt, username: 'alice', saved_at: '2026-08-01T10:00:00.000Z',
+      api_url: 'https://api.voipbin.net',
+      kind: 'jwt',
+      token: jwt,
+      username: 'alice',
+      saved_at: '2026-08-01T10:00:00.000Z',
     });
 
     const key = { ...agentCreds, credential: { kind: 'accesskey' as const, key: 'vb_abcdefghijklmnop' }, username: undefined };
     await store.save(key);
     expect(await store.load()).toEqual(key);
     expect(JSON.parse(await readFile(store.location, 'utf8'))).toEqual({
-      api_url: 'https://api.voipbin.net', kind: 'accesskey', accesskey: 'vb_abcdefghijklmnop', saved_at: '2026-08-01T10:00:00.000Z',
+      api_url: 'https://api.voipbin.net',
+      kind: 'accesskey',
+      accesskey: 'vb_abcdefghijklmnop',
+      saved_at: '2026-08-01T10:00:00.000Z',
     });
   });
 
@@ -99,7 +106,10 @@ describe('FileCredentialStore', () => {
     ];
     for (const text of cases) {
       await writeFile(store.location, text);
-      const err = await store.load().then(() => undefined, (e: unknown) => e);
+      const err = await store.load().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: 'config_invalid' });
       const message = (err as Error).message;
       expect(message).toContain(store.location);
@@ -147,7 +157,15 @@ describe('FileCredentialStore', () => {
     const onDisk = await readFile(store.location);
     expect(onDisk.toString('latin1')).not.toContain(jwt.slice(0, 20));
 
-    const otherMachine = new FileCredentialStore({ dir: base, sealer: { ...sealer, unseal: () => { throw new Error('bad key'); } } });
+    const otherMachine = new FileCredentialStore({
+      dir: base,
+      sealer: {
+        ...sealer,
+        unseal: () => {
+          throw new Error('bad key');
+        },
+      },
+    });
     await expect(otherMachine.load()).rejects.toMatchObject({ code: 'config_invalid', message: expect.stringMatching(/cannot be unsealed/) as unknown });
   });
 });

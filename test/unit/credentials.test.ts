@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authHeaders, credentialFrom, parseCredential } from '../../main/core/credentials.js';
-import { redactor } from '../../main/core/redact.js';
+import { authHeaders, credentialFrom, parseCredential } from '../../main/core/api/credentials.js';
+import { redactor } from '../../main/core/platform/redact.js';
 import { fakeAgentJwt, agentPayload } from '../support/jwt.js';
 
 describe('credentials', () => {

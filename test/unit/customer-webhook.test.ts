@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { mergeWebhookChange, parseWebhookMethod } from '../../main/core/customer-webhook.js';
-import { SAMPLE_EVENT_TYPES, sampleEventData, webhookBody } from '../../main/core/webhook-sample-events.js';
-import { signWebhookBody } from '../../main/core/webhook-test-delivery.js';
-import { parseVoipbinTime } from '../../main/core/timestamps.js';
+import { mergeWebhookChange, parseWebhookMethod } from '../../main/core/webhook/customer-webhook.js';
+import { SAMPLE_EVENT_TYPES, sampleEventData, webhookBody } from '../../main/core/webhook/sample-events.js';
+import { signWebhookBody } from '../../main/core/webhook/test-delivery.js';
+import { parseVoipbinTime } from '../../main/core/platform/timestamps.js';
 
 describe('mergeWebhookChange', () => {
   it('sends every field, "" for the ones GET omitted, and the rest exactly as read', () => {
-    const read = { name: '  Acme Support ', email: 'ops@acme.example', address: 'Straße 1\nBerlin', webhook_method: 'PUT', webhook_uri: 'https://old.example/x' };
+    const read = {
+      name: '  Acme Support ',
+      email: 'ops@acme.example',
+      address: 'Straße 1\nBerlin',
+      webhook_method: 'PUT',
+      webhook_uri: 'https://old.example/x',
+    };
     expect(mergeWebhookChange(read, { method: 'POST', uri: 'https://new.example/y' })).toEqual({
       name: '  Acme Support ',
       detail: '',
@@ -43,7 +49,13 @@ describe('sample events', () => {
 
   it('call_hangup carries the hangup fields and the nil-UUID quirks', () => {
     const call = sampleEventData('call_hangup', { customerId, agentId: 'a1', newId: () => 'x' });
-    expect(call).toMatchObject({ status: 'hangup', hangup_by: 'remote', hangup_reason: 'normal', groupcall_id: '00000000-0000-0000-0000-000000000000', owner_id: 'a1' });
+    expect(call).toMatchObject({
+      status: 'hangup',
+      hangup_by: 'remote',
+      hangup_reason: 'normal',
+      groupcall_id: '00000000-0000-0000-0000-000000000000',
+      owner_id: 'a1',
+    });
     expect(call.tm_hangup).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z$/);
   });
 
@@ -53,6 +65,8 @@ describe('sample events', () => {
     const expected = createHmac('sha256', 's3cret').update(body).digest('hex');
     expect(signWebhookBody('s3cret', body)).toBe(`sha256=${expected}`);
     // A known vector, independent of our own code: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog").
-    expect(signWebhookBody('key', 'The quick brown fox jumps over the lazy dog')).toBe('sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+    expect(signWebhookBody('key', 'The quick brown fox jumps over the lazy dog')).toBe(
+      'sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { findDeepLink, parseDeepLink } from '../../main/app/deep-link.js';
+import { findDeepLink, parseDeepLink } from '../../main/desktop/shell/deep-link.js';
 
 const CALL = '5f8d6c1e-1111-4a2b-9c3d-000000000001';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fake from '../fakes/electron.js';
 
-// Only the Electron edge is fake; the adapters' collaborators (main/app, main/core) are real.
+// Only the Electron edge is fake; the adapters' collaborators (main/desktop, main/core) are real.
 vi.mock('electron', () => import('../fakes/electron.js'));
 
 const { credentialProtection } = await import('../../main/electron/safe-storage-sealer.js');
@@ -12,11 +12,12 @@ const { registerIpc, REFUSED } = await import('../../main/electron/ipc.js');
 const { TrayView, menuTemplate } = await import('../../main/electron/tray.js');
 const { ElectronNotificationSink } = await import('../../main/electron/electron-notification-sink.js');
 const { autostartPort } = await import('../../main/electron/autostart-port.js');
-const { FileCredentialStore } = await import('../../main/core/credential-store.js');
-const { CALL_WINDOW_CHANNELS, createIpcHandlers } = await import('../../main/app/ipc-handlers.js');
-const { AppController } = await import('../../main/app/app-controller.js');
+const { FileCredentialStore } = await import('../../main/core/account/credential-store.js');
+const { createIpcHandlers } = await import('../../main/desktop/ipc/handlers.js');
+const { CALL_WINDOW_CHANNELS } = await import('../../main/desktop/ipc/window-trust.js');
+const { DesktopApp } = await import('../../main/desktop/desktop-app.js');
 const { electronSettingsStore } = await import('../../main/electron/electron-settings-store.js');
-const { silentLogger } = await import('../../main/core/log.js');
+const { silentLogger } = await import('../../main/core/platform/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
 const { baseState } = await import('../support/app-state.js');
 const { CallWindow } = await import('../../main/electron/call-window.js');
@@ -46,7 +47,12 @@ describe('safeStorage sealer', () => {
     expect(p).toMatchObject({ protection: 'keychain', seal: true, warning: undefined });
     expect(p.sealer).toBeDefined();
     const store = new FileCredentialStore({ dir, sealer: p.sealer });
-    const saved = { apiUrl: 'https://api.voipbin.net', credential: { kind: 'jwt' as const, token: TOKEN }, username: 'alex', savedAt: new Date('2026-11-20T10:00:00Z') };
+    const saved = {
+      apiUrl: 'https://api.voipbin.net',
+      credential: { kind: 'jwt' as const, token: TOKEN },
+      username: 'alex',
+      savedAt: new Date('2026-11-20T10:00:00Z'),
+    };
     await store.save(saved);
     const onDisk = await readFile(store.location);
     expect(store.location.endsWith('credentials.sealed')).toBe(true);
@@ -79,8 +85,8 @@ describe('safeStorage sealer', () => {
   });
 });
 
-function controller(): InstanceType<typeof AppController> {
-  return new AppController({
+function desktopApp(): InstanceType<typeof DesktopApp> {
+  return new DesktopApp({
     version: '0.0.0-test',
     credentials: new FileCredentialStore({ dir }),
     protection: { protection: 'keychain', seal: true, warning: undefined },
@@ -88,7 +94,14 @@ function controller(): InstanceType<typeof AppController> {
     sink: undefined,
     logger: silentLogger(),
     logFolder: dir,
-    port: { copyToClipboard: () => Promise.resolve(), openExternal: () => Promise.resolve(), openPath: () => Promise.resolve(''), setAutostart: () => Promise.resolve(), autostartSupported: false, quit: () => undefined },
+    port: {
+      copyToClipboard: () => Promise.resolve(),
+      openExternal: () => Promise.resolve(),
+      openPath: () => Promise.resolve(''),
+      setAutostart: () => Promise.resolve(),
+      autostartSupported: false,
+      quit: () => undefined,
+    },
   });
 }
 
@@ -103,9 +116,17 @@ describe('IPC registration', () => {
   };
 
   async function registered(): Promise<(channel: string, ev: unknown, payload?: unknown) => Promise<unknown>> {
-    const c = controller();
+    const c = desktopApp();
     await c.start();
-    registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: 7, pageUrl: PAGE }, { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS }], silentLogger());
+    registerIpc(
+      fake.ipcMain as never,
+      createIpcHandlers(c, silentLogger()),
+      () => [
+        { webContentsId: 7, pageUrl: PAGE },
+        { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS },
+      ],
+      silentLogger(),
+    );
     return (channel, ev, payload) => {
       const h = fake.ipcMain.handlers.get(channel);
       if (h === undefined) throw new Error(`no handler for ${channel}`);
@@ -143,25 +164,33 @@ describe('IPC registration', () => {
     };
     expect(await call('state:get', fromCallWindow())).toMatchObject({ ok: true });
     expect(await call('calls:dismiss', fromCallWindow(), { id: 'c0ffee00-0000-4000-8000-000000000001' })).toMatchObject({ ok: true, value: { ringing: 0 } });
-    for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:set-settings']) {
+    for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:update']) {
       expect(await call(channel, fromCallWindow())).toEqual(REFUSED);
     }
     // Nor may the call window's page borrow the settings window's rights from another webContents.
     const callPageInSettingsWebContents = { url: CALL_PAGE };
-    expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(REFUSED);
+    expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(
+      REFUSED,
+    );
   });
 
-  it('refuses malformed payloads with the schema\'s reason, and never reaches the controller', async () => {
+  it("refuses malformed payloads with the schema's reason, and never reaches the app", async () => {
     const call = await registered();
-    expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown } });
+    expect(await call('notifications:pause', event(), { choice: 'forever' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/^choice: /) as unknown },
+    });
     expect(await call('notifications:history', event(), { limit: 10_000 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await call('account:sign-in', event(), { method: 'password', apiUrl: '', username: '', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'username: enter your username' } });
+    expect(await call('account:sign-in', event(), { method: 'password', apiUrl: '', username: '', password: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: 'username: enter your username' },
+    });
     expect(await call('subscriptions:set', event(), { topics: 'agent_id:x' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await call('state:get', event(), { unexpected: true })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
   it('refuses when there is no settings window at all', async () => {
-    const c = controller();
+    const c = desktopApp();
     await c.start();
     registerIpc(fake.ipcMain as never, createIpcHandlers(c, silentLogger()), () => [{ webContentsId: undefined, pageUrl: PAGE }], silentLogger());
     expect(await fake.ipcMain.handlers.get('state:get')?.(event(), undefined)).toEqual(REFUSED);
@@ -175,7 +204,7 @@ describe('tray', () => {
     const acts: unknown[] = [];
     const view = new TrayView((a) => acts.push(a), assets, 'linux');
     const tray = fake.Tray.created.at(-1)!;
-    expect((tray.image).source).toBe('/app/assets/tray/linux/signed-out-24.png');
+    expect(tray.image.source).toBe('/app/assets/tray/linux/signed-out-24.png');
 
     const now = Date.parse('2026-11-23T10:00:00Z');
     const connected = baseState({ connection: { state: 'subscribed', lastEventAt: now - 120_000 } });
@@ -207,7 +236,12 @@ describe('tray', () => {
 
   it('paints an unread dot on Linux and Windows, and puts the count in the title on macOS', () => {
     const now = Date.now();
-    const unread = baseState({ unread: 3, recent: [{ seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true }] });
+    const unread = baseState({
+      unread: 3,
+      recent: [
+        { seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true },
+      ],
+    });
     const linux = new TrayView(() => undefined, assets, 'linux');
     linux.update(unread, now);
     const lt = fake.Tray.created.at(-1)!;
@@ -230,11 +264,14 @@ describe('tray', () => {
 
   it('menu template: separators, submenus and clicks', () => {
     const acts: unknown[] = [];
-    const t = menuTemplate([
-      { label: 'a', enabled: false },
-      { label: 'Pause', enabled: true, submenu: [{ label: 'For 1 hour', enabled: true, action: { type: 'pause', choice: '1h' } }] },
-      { label: 'Quit', enabled: true, action: { type: 'quit' }, separatorBefore: true },
-    ], (a) => acts.push(a));
+    const t = menuTemplate(
+      [
+        { label: 'a', enabled: false },
+        { label: 'Pause', enabled: true, submenu: [{ label: 'For 1 hour', enabled: true, action: { type: 'pause', choice: '1h' } }] },
+        { label: 'Quit', enabled: true, action: { type: 'quit' }, separatorBefore: true },
+      ],
+      (a) => acts.push(a),
+    );
     expect(t.map((i) => i.type ?? i.label)).toEqual(['a', 'Pause', 'separator', 'Quit']);
     (t[1]?.submenu as { click?: () => void }[])[0]?.click?.();
     (t[3] as { click?: () => void }).click?.();
@@ -251,7 +288,13 @@ describe('settings window', () => {
   const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
   it('made on demand, shown when ready; a second show brings the same window forward; closed, it is gone', async () => {
-    const win = new SettingsWindow({ preload: '/p.cjs', page: '/index.html', title: () => 'VoIPBIN Notifier — Receiving calls', trayless: () => false, quitting: () => false });
+    const win = new SettingsWindow({
+      preload: '/p.cjs',
+      page: '/index.html',
+      title: () => 'VoIPBIN Notifier — Receiving calls',
+      trayless: () => false,
+      quitting: () => false,
+    });
     const before = fake.BrowserWindow.created.length;
     win.show();
     const w = fake.BrowserWindow.created.at(-1)!;
@@ -284,7 +327,13 @@ describe('settings window', () => {
 });
 
 describe('call window', () => {
-  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({ id, title, body: 'Ringing on extension 2001', startedAt: Date.now(), openable: true });
+  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({
+    id,
+    title,
+    body: 'Ringing on extension 2001',
+    startedAt: Date.now(),
+    openable: true,
+  });
   const A = ring('a0000000-0000-4000-8000-0000000000aa', 'Incoming call from Jane Cooper');
   const B = ring('b0000000-0000-4000-8000-0000000000bb', 'Incoming call from Ravi Shah');
   const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -363,14 +412,28 @@ describe('call window', () => {
 });
 
 describe('Electron notification sink', () => {
-  const popup = { kind: 'incoming_call' as const, resourceId: 'call-1', title: 'Incoming call from Jane', body: 'Ringing on desk phone', sound: true, urgent: true, at: 0 };
+  const popup = {
+    kind: 'incoming_call' as const,
+    resourceId: 'call-1',
+    title: 'Incoming call from Jane',
+    body: 'Ringing on desk phone',
+    sound: true,
+    urgent: true,
+    at: 0,
+  };
 
   it('calls stay until dealt with and break through as critical; a click deep-links its resource', async () => {
     const clicks: string[] = [];
     const sink = new ElectronNotificationSink({ onClick: (id) => clicks.push(id) });
     await sink.show(popup);
     const n = fake.Notification.created.at(-1)!;
-    expect(n.options).toMatchObject({ title: 'Incoming call from Jane', body: 'Ringing on desk phone', silent: false, urgency: 'critical', timeoutType: 'never' });
+    expect(n.options).toMatchObject({
+      title: 'Incoming call from Jane',
+      body: 'Ringing on desk phone',
+      silent: false,
+      urgency: 'critical',
+      timeoutType: 'never',
+    });
     n.click();
     expect(clicks).toEqual(['call-1']);
     await sink.show({ ...popup, kind: 'chat_message', resourceId: 'msg-1', sound: false, urgent: false });
@@ -397,10 +460,17 @@ describe('Electron notification sink', () => {
   });
 
   it('where the notification server renders markup (Linux), the body is escaped; elsewhere it is passed as it is', async () => {
-    const hostile = { ...popup, kind: 'inbound_message' as const, resourceId: 'sms-1', title: 'SMS from Tom & Jerry', body: 'Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>' };
+    const hostile = {
+      ...popup,
+      kind: 'inbound_message' as const,
+      resourceId: 'sms-1',
+      title: 'SMS from Tom & Jerry',
+      body: 'Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>',
+    };
     await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => true }).show(hostile);
     expect(fake.Notification.created.at(-1)!.options).toMatchObject({
-      title: 'SMS from Tom & Jerry', body: 'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+      title: 'SMS from Tom & Jerry',
+      body: 'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
     });
     await new ElectronNotificationSink({ onClick: () => undefined, bodyMarkup: () => false }).show(hostile);
     expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventOrdering, type OrderingVerdict } from '../../main/core/event-ordering.js';
-import { parseFrame } from '../../main/core/frames.js';
-import { makeCall, makeQueuecall } from '../emulator/fixtures.js';
+import { EventOrdering, type OrderingVerdict } from '../../main/core/stream/event-ordering.js';
+import { parseFrame } from '../../main/core/stream/frames.js';
+import { makeCall, makeQueuecall } from '../../emulator/fixtures.js';
 
 function judgeAll(frames: Record<string, unknown>[], ordering = new EventOrdering()): OrderingVerdict[] {
   return frames.map((f) => {
@@ -19,8 +19,9 @@ describe('dedupe and ordering', () => {
   const call = (status: string, s: number): Record<string, unknown> => makeCall({ id, status: status as never, tm_update: at(s) });
 
   it('accepts each transition once and drops duplicates', () => {
-    expect(judgeAll([call('dialing', 1), call('dialing', 1), call('ringing', 2), call('ringing', 2), call('progressing', 3), call('hangup', 9), call('hangup', 9)]))
-      .toEqual(['accepted', 'duplicate', 'accepted', 'duplicate', 'accepted', 'accepted', 'duplicate']);
+    expect(
+      judgeAll([call('dialing', 1), call('dialing', 1), call('ringing', 2), call('ringing', 2), call('progressing', 3), call('hangup', 9), call('hangup', 9)]),
+    ).toEqual(['accepted', 'duplicate', 'accepted', 'duplicate', 'accepted', 'accepted', 'duplicate']);
   });
 
   it('drops frames that arrive after a later status (no ordering on the wire)', () => {
@@ -33,18 +34,33 @@ describe('dedupe and ordering', () => {
 
   it('lets a queuecall go back to waiting after connecting, by time', () => {
     const q = (status: string, s: number): Record<string, unknown> => makeQueuecall({ id, status: status as never, tm_update: at(s) });
-    expect(judgeAll([q('waiting', 1), q('connecting', 2), q('waiting', 3), q('connecting', 2), q('done', 9), q('waiting', 10)]))
-      .toEqual(['accepted', 'accepted', 'accepted', 'stale', 'accepted', 'stale']);
+    expect(judgeAll([q('waiting', 1), q('connecting', 2), q('waiting', 3), q('connecting', 2), q('done', 9), q('waiting', 10)])).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'stale',
+      'accepted',
+      'stale',
+    ]);
   });
 
   it('keeps different resources apart and dedupes id-less frames by content', () => {
     const other = makeCall({ status: 'ringing', tm_update: at(2) });
-    expect(judgeAll([call('ringing', 2), other, { hello: 1 }, { hello: 1 }, { hello: 2 }])).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'accepted']);
+    expect(judgeAll([call('ringing', 2), other, { hello: 1 }, { hello: 1 }, { hello: 2 }])).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'duplicate',
+      'accepted',
+    ]);
   });
 
   it('stays bounded: the oldest resources are forgotten', () => {
     const ordering = new EventOrdering({ maxResources: 100 });
-    judgeAll(Array.from({ length: 1000 }, () => makeCall()), ordering);
+    judgeAll(
+      Array.from({ length: 1000 }, () => makeCall()),
+      ordering,
+    );
     expect(ordering.size).toBe(100);
   });
 

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrame, classifyResource, type ResourceKind } from '../../main/core/frames.js';
+import { parseFrame, classifyResource, type ResourceKind } from '../../main/core/stream/frames.js';
 import {
-  makeCall, makeGroupcall, makeSms, makeConversation, makeConversationMessage, makeChatMessage,
-  makeQueuecall, makeTranscript, makeRecording, makeAgentResource,
-} from '../emulator/fixtures.js';
+  makeCall,
+  makeGroupcall,
+  makeSms,
+  makeConversation,
+  makeConversationMessage,
+  makeChatMessage,
+  makeQueuecall,
+  makeTranscript,
+  makeRecording,
+  makeAgentResource,
+} from '../../emulator/fixtures.js';
 
 describe('frame classification by shape (frames carry no event type)', () => {
   const cases: [ResourceKind, Record<string, unknown>][] = [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentToken } from '../../main/core/identity.js';
-import { BODY_MAX, TITLE_MAX } from '../../main/core/notification-content.js';
-import { displayText, escapeMarkup, jsonTerminalSafe, menuLabel, terminalSafe, truncate } from '../../main/core/untrusted-text.js';
-import { NodeNotifierSink } from '../../main/core/node-notifier-sink.js';
-import { AgentRing, type Frame } from '../emulator/scenarios.js';
-import { makeChatMessage, makeSms } from '../emulator/fixtures.js';
+import { decodeAgentToken } from '../../main/core/account/identity.js';
+import { BODY_MAX, TITLE_MAX } from '../../main/core/notify/content.js';
+import { displayText, escapeMarkup, jsonTerminalSafe, menuLabel, terminalSafe, truncate } from '../../main/core/platform/untrusted-text.js';
+import { NodeNotifierSink } from '../../main/cli/sinks/node-notifier-sink.js';
+import { AgentRing, type Frame } from '../../emulator/scenarios.js';
+import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
@@ -48,7 +48,9 @@ describe('odd field types never cost a notification', () => {
   });
 
   it('team chat from a sender whose id is not a string is from "a teammate"', () => {
-    const desk = new Desk(admin).feed([{ eventType: 'chatmessage_created', data: { ...makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID }), owner_id: 5, text: ['hi'] } }]);
+    const desk = new Desk(admin).feed([
+      { eventType: 'chatmessage_created', data: { ...makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID }), owner_id: 5, text: ['hi'] } },
+    ]);
     expect(desk.notes[0]).toMatchObject({ kind: 'chat_message', title: 'Team chat from a teammate', body: '(attachment)' });
   });
 });
@@ -62,10 +64,12 @@ describe('hidden and oversized text', () => {
   });
 
   it('NUL, escape sequences, line breaks and bidirectional overrides are gone from titles and bodies', () => {
-    const desk = new Desk(admin).feed([sms({
-      source: { type: 'tel', target: '+15550142', name: 'Bank\u0000\u001b]52;c;ZXZpbA==\u0007 \u202eknab\u202c\nsupport' },
-      text: 'Line one\r\nLine two\u001b[2J\u2066 done\u0085',
-    })]);
+    const desk = new Desk(admin).feed([
+      sms({
+        source: { type: 'tel', target: '+15550142', name: 'Bank\u0000\u001b]52;c;ZXZpbA==\u0007 \u202eknab\u202c\nsupport' },
+        text: 'Line one\r\nLine two\u001b[2J\u2066 done\u0085',
+      }),
+    ]);
     const n = desk.notes[0]!;
     expect(n.title).toBe('SMS from Bank ]52;c;ZXZpbA== knab support to +15551230000');
     expect(n.body).toBe('Line one Line two [2J done');
@@ -94,7 +98,9 @@ describe('escapes for each place text is shown', () => {
   });
 
   it('markup: & < > are entities, so nothing can be bold or a link', () => {
-    expect(escapeMarkup('Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>')).toBe('Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;');
+    expect(escapeMarkup('Tom & Jerry: <b>URGENT</b> <a href="https://evil.example">pay</a>')).toBe(
+      'Tom &amp; Jerry: &lt;b&gt;URGENT&lt;/b&gt; &lt;a href="https://evil.example"&gt;pay&lt;/a&gt;',
+    );
   });
 
   it('menus: & is shown, not taken as a mnemonic', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAgentToken, canSeeCustomerScope, accessKeyIdentity } from '../../main/core/identity.js';
+import { decodeAgentToken, canSeeCustomerScope, accessKeyIdentity } from '../../main/core/account/identity.js';
 import { permissionWords } from '../../shared/permissions.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID } from '../support/jwt.js';
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CHANNELS, CHANNEL_NAMES, isChannel } from '../../shared/ipc-contract.js';
 import { BridgeError, createBridge } from '../../shared/bridge.js';
-import { isTrustedSender, toIpcError } from '../../main/app/ipc-handlers.js';
-import { NotifierError } from '../../main/core/errors.js';
-import { redactor } from '../../main/core/redact.js';
+import { toIpcError } from '../../main/desktop/ipc/handlers.js';
+import { isTrustedSender } from '../../main/desktop/ipc/window-trust.js';
+import { NotifierError } from '../../main/core/platform/errors.js';
+import { redactor } from '../../main/core/platform/redact.js';
 import { checkConsoleTemplate, consoleUrlFor, isAllowedConsoleUrl, DEFAULT_CONSOLE_URL_TEMPLATE } from '../../shared/console-link.js';
 import { describeTopic, topicPresets } from '../../shared/topic-labels.js';
-import { decideProtection } from '../../main/app/credential-protection.js';
+import { decideProtection } from '../../main/desktop/session/credential-protection.js';
 import { baseState } from '../support/app-state.js';
 
 const AGENT = 'a0000000-0000-4000-8000-000000000001';
@@ -25,7 +26,9 @@ describe('IPC contract', () => {
   it('no response schema has a field that could carry a token, password or secret in clear', () => {
     const forbidden = /^(token|password|secret|accesskey|webhook_secret|credential)$/i;
     const walk = (schema: z.ZodType, path: string): string[] => {
-      const def = (schema as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; options?: z.ZodType[] } }).def;
+      const def = (
+        schema as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; options?: z.ZodType[] } }
+      ).def;
       if (def.type === 'object' && def.shape !== undefined) {
         return Object.entries(def.shape).flatMap(([k, v]) => [...(forbidden.test(k) ? [`${path}.${k}`] : []), ...walk(v, `${path}.${k}`)]);
       }
@@ -48,22 +51,44 @@ describe('IPC contract', () => {
 describe('bridge', () => {
   it('unwraps answers, turns refusals into BridgeError with the sentence, and refuses unknown channels locally', async () => {
     const sent: unknown[] = [];
-    const bridge = createBridge(async (channel, payload) => {
-      sent.push([channel, payload]);
-      return Promise.resolve(channel === 'account:sign-out' ? { ok: false, error: { code: 'network', message: 'Cannot reach VoIPBIN.' } } : channel === 'diagnostics:copy' ? 'garbage' : { ok: true, value: { unread: 0 } });
-    }, () => () => undefined);
+    const bridge = createBridge(
+      async (channel, payload) => {
+        sent.push([channel, payload]);
+        return Promise.resolve(
+          channel === 'account:sign-out'
+            ? { ok: false, error: { code: 'network', message: 'Cannot reach VoIPBIN.' } }
+            : channel === 'diagnostics:copy'
+              ? 'garbage'
+              : { ok: true, value: { unread: 0 } },
+        );
+      },
+      () => () => undefined,
+    );
     await expect(bridge.invoke('notifications:mark-read', {})).resolves.toEqual({ unread: 0 });
     await expect(bridge.invoke('account:sign-out')).rejects.toEqual(new BridgeError('network', 'Cannot reach VoIPBIN.'));
     await expect(bridge.invoke('diagnostics:copy')).rejects.toMatchObject({ code: 'bad_response' });
     await expect((bridge.invoke as (c: string) => Promise<unknown>)('constructor')).rejects.toMatchObject({ code: 'bad_request' });
-    expect(sent).toEqual([['notifications:mark-read', {}], ['account:sign-out', undefined], ['diagnostics:copy', undefined]]);
+    expect(sent).toEqual([
+      ['notifications:mark-read', {}],
+      ['account:sign-out', undefined],
+      ['diagnostics:copy', undefined],
+    ]);
   });
 
   it('errors cross IPC as words: typed errors keep their sentence, anything else is redacted', () => {
     redactor.add('eyJsecret-token-value');
-    expect(toIpcError(new NotifierError('wrong_password', 'Wrong username or password.'))).toEqual({ code: 'wrong_password', message: 'Wrong username or password.' });
-    expect(toIpcError(new Error('boom with eyJsecret-token-value inside'))).toEqual({ code: 'internal', message: 'Something went wrong: boom with [redacted] inside' });
-    expect(toIpcError(z.object({ seq: z.number() }).safeParse({ seq: 'x' }).error)).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^seq: /) as unknown });
+    expect(toIpcError(new NotifierError('wrong_password', 'Wrong username or password.'))).toEqual({
+      code: 'wrong_password',
+      message: 'Wrong username or password.',
+    });
+    expect(toIpcError(new Error('boom with eyJsecret-token-value inside'))).toEqual({
+      code: 'internal',
+      message: 'Something went wrong: boom with [redacted] inside',
+    });
+    expect(toIpcError(z.object({ seq: z.number() }).safeParse({ seq: 'x' }).error)).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^seq: /) as unknown,
+    });
   });
 });
 
@@ -86,7 +111,9 @@ describe('sender check', () => {
 describe('console deep links', () => {
   it('builds call and groupcall links from the default template', () => {
     expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'call', CALL)).toBe(`https://admin.voipbin.net/#/resources/calls/calls_detail/${CALL}`);
-    expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'groupcall', CALL.toUpperCase())).toBe(`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${CALL}`);
+    expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'groupcall', CALL.toUpperCase())).toBe(
+      `https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${CALL}`,
+    );
   });
 
   it('an id that is not a UUID cannot steer the link anywhere', () => {
@@ -107,7 +134,7 @@ describe('console deep links', () => {
     expect(checkConsoleTemplate(t).ok).toBe(ok);
   });
 
-  it('only URLs on the template\'s own origin may be opened', () => {
+  it("only URLs on the template's own origin may be opened", () => {
     expect(isAllowedConsoleUrl(`https://admin.voipbin.net/#/x/${CALL}`, DEFAULT_CONSOLE_URL_TEMPLATE)).toBe(true);
     expect(isAllowedConsoleUrl('https://admin.voipbin.net.evil.example/', DEFAULT_CONSOLE_URL_TEMPLATE)).toBe(false);
     expect(isAllowedConsoleUrl('http://admin.voipbin.net/', DEFAULT_CONSOLE_URL_TEMPLATE)).toBe(false);
@@ -128,7 +155,12 @@ describe('topics in words', () => {
 
   it('presets say why they do not fit this sign-in', () => {
     const forAgent = topicPresets(agent);
-    expect(forAgent.map((p) => [p.id, p.unavailable === undefined])).toEqual([['my_calls', true], ['my_conversations', true], ['customer_sms', false], ['queue_calls', false]]);
+    expect(forAgent.map((p) => [p.id, p.unavailable === undefined])).toEqual([
+      ['my_calls', true],
+      ['my_conversations', true],
+      ['customer_sms', false],
+      ['queue_calls', false],
+    ]);
     expect(forAgent[2]?.unavailable).toMatch(/customer admin or customer manager permission/);
     const forKey = topicPresets({ kind: 'accesskey', customerId: CUSTOMER });
     expect(forKey.map((p) => p.unavailable === undefined)).toEqual([false, false, true, true]);

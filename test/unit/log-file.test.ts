@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileLog, LOG_FILE } from '../../main/app/log-file.js';
-import { redactor } from '../../main/core/redact.js';
+import { createFileLog, LOG_FILE } from '../../main/desktop/log-file.js';
+import { redactor } from '../../main/core/platform/redact.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CallOffers } from '../../main/core/call-offers.js';
-import { parseFrame } from '../../main/core/frames.js';
-import { decodeAgentToken } from '../../main/core/identity.js';
-import type { ResourceEvent } from '../../main/core/listener.js';
-import { NotificationHistory } from '../../main/core/notification-history.js';
-import { RecentFrames } from '../../main/core/recent-frames.js';
-import { StormGuard } from '../../main/core/storm-guard.js';
-import { InboundCall } from '../emulator/scenarios.js';
+import { CallOffers } from '../../main/core/notify/call-offers.js';
+import { parseFrame } from '../../main/core/stream/frames.js';
+import { decodeAgentToken } from '../../main/core/account/identity.js';
+import type { ResourceEvent } from '../../main/core/stream/events.js';
+import { NotificationHistory } from '../../main/core/notify/history.js';
+import { RecentFrames } from '../../main/core/stream/recent-frames.js';
+import { StormGuard } from '../../main/core/notify/storm-guard.js';
+import { InboundCall } from '../../emulator/scenarios.js';
 import { agentPayload, CUSTOMER_ID, fakeAgentJwt } from '../support/jwt.js';
 
 /** What weeks of uptime and busy customer-wide views need: bounded state that stays correct. */
@@ -91,7 +91,11 @@ describe('storm guard and the wall clock', () => {
   it('a clock set back starts a new window instead of holding pop-ups until it catches up', () => {
     let now = Date.parse('2026-11-23T10:00:00Z');
     const summaries: number[] = [];
-    const guard = new StormGuard({ maxPerWindow: 2, windowMs: 2_000 }, (held) => summaries.push([...held.values()].reduce((a, b) => a + b, 0)), () => now);
+    const guard = new StormGuard(
+      { maxPerWindow: 2, windowMs: 2_000 },
+      (held) => summaries.push([...held.values()].reduce((a, b) => a + b, 0)),
+      () => now,
+    );
     expect([guard.admit('incoming_call'), guard.admit('incoming_call'), guard.admit('incoming_call')]).toEqual([true, true, false]);
     now -= 60 * 60_000;
     expect(guard.admit('incoming_call')).toBe(true);

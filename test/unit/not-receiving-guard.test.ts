@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { NotReceivingGuard, evaluateGuard, type GuardInput } from '../../main/app/not-receiving-guard.js';
+import { NotReceivingGuard, evaluateGuard, type GuardInput } from '../../main/desktop/features/not-receiving-guard.js';
 import type { AlertView } from '../../shared/ipc-contract.js';
 
-const up: GuardInput = { signedIn: true, streamUp: true, downSince: 0, suspended: false, online: true, tokenExpired: false, stopped: undefined, notificationsBlocked: undefined };
+const up: GuardInput = {
+  signedIn: true,
+  streamUp: true,
+  downSince: 0,
+  suspended: false,
+  online: true,
+  tokenExpired: false,
+  stopped: undefined,
+  notificationsBlocked: undefined,
+};
 
 /** A clock the test moves by hand. */
 class ManualClock {
@@ -44,7 +53,11 @@ describe('not-receiving guard', () => {
     g.update({ ...up, streamUp: true });
     g.update({ ...up, streamUp: false, downSince: clock.t });
     clock.advance(31_000);
-    expect(g.alert).toMatchObject({ reason: 'stream_down', title: 'Not receiving calls', message: 'Disconnected for 30 s: VoIPBIN cannot be reached. The notifier keeps retrying.' });
+    expect(g.alert).toMatchObject({
+      reason: 'stream_down',
+      title: 'Not receiving calls',
+      message: 'Disconnected for 30 s: VoIPBIN cannot be reached. The notifier keeps retrying.',
+    });
     clock.advance(60_000);
     expect(g.alert?.message).toMatch(/^Disconnected for 1 min/);
     expect(raised).toHaveLength(1);
@@ -72,10 +85,30 @@ describe('not-receiving guard', () => {
   });
 
   it.each([
-    ['the server refused the credentials', { stopped: { code: 'auth_failed', message: 'VoIPBIN refused the sign-in.' } }, 'auth_failed', 'VoIPBIN refused the sign-in.'],
-    ['the token expired', { tokenExpired: true }, 'token_expired', 'Your VoIPBIN sign-in has expired. The next reconnect will be refused: sign in again to keep receiving calls.'],
-    ['the OS refuses pop-ups', { notificationsBlocked: 'notifications are off' }, 'notifications_blocked', 'The system refuses to show notifications (notifications are off). Allow notifications for VoIPBIN Notifier in the system settings.'],
-    ['the listener gave up', { stopped: { code: 'invalid_topic', message: 'VoIPBIN refused every topic.' }, streamUp: false }, 'stream_down', 'VoIPBIN refused every topic.'],
+    [
+      'the server refused the credentials',
+      { stopped: { code: 'auth_failed', message: 'VoIPBIN refused the sign-in.' } },
+      'auth_failed',
+      'VoIPBIN refused the sign-in.',
+    ],
+    [
+      'the token expired',
+      { tokenExpired: true },
+      'token_expired',
+      'Your VoIPBIN sign-in has expired. The next reconnect will be refused: sign in again to keep receiving calls.',
+    ],
+    [
+      'the OS refuses pop-ups',
+      { notificationsBlocked: 'notifications are off' },
+      'notifications_blocked',
+      'The system refuses to show notifications (notifications are off). Allow notifications for VoIPBIN Notifier in the system settings.',
+    ],
+    [
+      'the listener gave up',
+      { stopped: { code: 'invalid_topic', message: 'VoIPBIN refused every topic.' }, streamUp: false },
+      'stream_down',
+      'VoIPBIN refused every topic.',
+    ],
   ])('%s: at once, no grace period', (_what, over, reason, message) => {
     expect(evaluateGuard({ ...up, ...over }, 0)).toMatchObject({ reason, message });
   });
@@ -91,7 +124,9 @@ describe('not-receiving guard', () => {
   it('a frozen, expired or deleted account is not "sign in again": the alert says the account is blocked and why', () => {
     for (const code of ['account_frozen', 'account_expired', 'account_deleted']) {
       expect(evaluateGuard({ ...up, stopped: { code, message: 'The VoIPBIN account has been deleted …' } }, 0)).toEqual({
-        reason: 'auth_failed', title: 'Not receiving calls: the VoIPBIN account is blocked', message: 'The VoIPBIN account has been deleted …',
+        reason: 'auth_failed',
+        title: 'Not receiving calls: the VoIPBIN account is blocked',
+        message: 'The VoIPBIN account has been deleted …',
       });
     }
   });

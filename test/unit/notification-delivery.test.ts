@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationCenter, type NotificationSink, type PopUp } from '../../main/core/notification-center.js';
-import { decodeAgentToken } from '../../main/core/identity.js';
-import { silentLogger } from '../../main/core/log.js';
+import { NotificationCenter, type NotificationSink, type PopUp } from '../../main/core/notify/notification-center.js';
+import { decodeAgentToken } from '../../main/core/account/identity.js';
+import { silentLogger } from '../../main/core/platform/log.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
-import { AgentRing } from '../emulator/scenarios.js';
-import { makeSms } from '../emulator/fixtures.js';
+import { AgentRing } from '../../emulator/scenarios.js';
+import { makeSms } from '../../emulator/fixtures.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID } from '../support/jwt.js';
 
@@ -39,7 +39,11 @@ function slowSink(calls: Call[], delayMs: number, refuse: (p: PopUp) => boolean 
 describe('delivery to the OS', () => {
   it('a pop-up the OS refuses is announced shown:false, said once as notifications_unavailable, and kept in history', async () => {
     const calls: Call[] = [];
-    const desk = new Desk(admin, {}, slowSink(calls, 1, () => true));
+    const desk = new Desk(
+      admin,
+      {},
+      slowSink(calls, 1, () => true),
+    );
     const errors: string[] = [];
     desk.center.on('error', (e) => errors.push(e.code));
     desk.feed(ring().start()).feed([sms]).feed(ring().start());
@@ -56,7 +60,11 @@ describe('delivery to the OS', () => {
   it('the outage is said again only after a pop-up showed in between; a withdrawal that works does not end it', async () => {
     const calls: Call[] = [];
     let refusing = false;
-    const desk = new Desk(admin, {}, slowSink(calls, 1, () => refusing));
+    const desk = new Desk(
+      admin,
+      {},
+      slowSink(calls, 1, () => refusing),
+    );
     const errors: string[] = [];
     desk.center.on('error', (e) => errors.push(e.code));
     const step = async (frames: ReturnType<AgentRing['start']>): Promise<void> => {
@@ -101,14 +109,20 @@ describe('delivery to the OS', () => {
     const desk = new Desk(admin, {}, slowSink(calls, 1));
     desk.feed(r.start()).feed(r.giveUp('noanswer'));
     await desk.center.settled();
-    expect(calls).toEqual([['show', r.groupcall.id, 'Incoming call from Jane Cooper'], ['show', r.groupcall.id, 'Missed call from Jane Cooper']]);
+    expect(calls).toEqual([
+      ['show', r.groupcall.id, 'Incoming call from Jane Cooper'],
+      ['show', r.groupcall.id, 'Missed call from Jane Cooper'],
+    ]);
 
     const quiet: Call[] = [];
     const q = ring();
     const off = new Desk(admin, { kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, missed_call: { enabled: false, sound: false } } }, slowSink(quiet, 1));
     off.feed(q.start()).feed(q.giveUp('noanswer'));
     await off.center.settled();
-    expect(quiet).toEqual([['show', q.groupcall.id, 'Incoming call from Jane Cooper'], ['withdraw', q.groupcall.id]]);
+    expect(quiet).toEqual([
+      ['show', q.groupcall.id, 'Incoming call from Jane Cooper'],
+      ['withdraw', q.groupcall.id],
+    ]);
     expect(off.withdrawn).toEqual([{ resourceId: q.groupcall.id, reason: 'missed' }]);
   });
 
@@ -141,7 +155,10 @@ describe('delivery to the OS', () => {
     hang = false;
     feed(ring().start());
     await center.settled();
-    expect(notes).toEqual([['incoming_call', false, 'notifications unavailable'], ['incoming_call', true, undefined]]);
+    expect(notes).toEqual([
+      ['incoming_call', false, 'notifications unavailable'],
+      ['incoming_call', true, undefined],
+    ]);
     expect(errors).toEqual([expect.stringMatching(/did not answer within 0\.05 s/)]);
     expect(shown).toEqual(['Incoming call from Jane Cooper']);
   });

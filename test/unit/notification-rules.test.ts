@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NotificationSink, PopUp } from '../../main/core/notification-center.js';
-import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/account/identity.js';
 import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil } from '../../shared/notification-settings.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
-import { AgentRing, InboundCall, type Frame } from '../emulator/scenarios.js';
-import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../emulator/fixtures.js';
+import { AgentRing, InboundCall, type Frame } from '../../emulator/scenarios.js';
+import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../../emulator/fixtures.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
@@ -14,7 +14,11 @@ const DESK = { type: 'extension', target: '2001' };
 const MOBILE = { type: 'tel', target: '+15550002001' };
 
 const ring = (legTo = [DESK, MOBILE], caller = JANE): AgentRing => new AgentRing({ customerId: CUSTOMER_ID, agentId: AGENT_ID, caller, legTo });
-const shuffle = <T>(xs: T[], seed: number): T[] => xs.map((x, i) => [((i + 1) * seed) % 97, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+const shuffle = <T>(xs: T[], seed: number): T[] =>
+  xs
+    .map((x, i) => [((i + 1) * seed) % 97, x] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, x]) => x);
 
 describe('incoming calls for me', () => {
   it('one ringing offer (a groupcall and its legs) is exactly one pop-up, titled with the caller and where it rings', () => {
@@ -99,7 +103,8 @@ describe('incoming calls for me', () => {
 });
 
 describe('customer-wide view (admins and managers, when enabled)', () => {
-  const inbound = (): InboundCall => new InboundCall({ customerId: CUSTOMER_ID, caller: JANE, number: { type: 'tel', target: '+15550199', name: 'Sales line' } });
+  const inbound = (): InboundCall =>
+    new InboundCall({ customerId: CUSTOMER_ID, caller: JANE, number: { type: 'tel', target: '+15550199', name: 'Sales line' } });
 
   it('pops up inbound PSTN calls and withdraws them when answered or abandoned, without missed calls', () => {
     const a = inbound();
@@ -107,7 +112,10 @@ describe('customer-wide view (admins and managers, when enabled)', () => {
     const desk = new Desk(admin, { customerCalls: true }).feed(a.start()).feed(a.answer()).feed(b.start()).feed(b.giveUp());
     expect(desk.kinds()).toEqual(['incoming_call', 'incoming_call']);
     expect(desk.notes[0]).toMatchObject({ title: 'Incoming call from Jane Cooper', body: 'To Sales line' });
-    expect(desk.withdrawn).toEqual([{ resourceId: a.call.id, reason: 'answered' }, { resourceId: b.call.id, reason: 'ended' }]);
+    expect(desk.withdrawn).toEqual([
+      { resourceId: a.call.id, reason: 'answered' },
+      { resourceId: b.call.id, reason: 'ended' },
+    ]);
   });
 
   it('is off unless enabled, and never for a plain agent', () => {
@@ -128,7 +136,8 @@ describe('messages', () => {
   const frame = (eventType: string, data: Record<string, unknown>): Frame => ({ eventType, data });
 
   it('inbound SMS shows the sender and a preview; outbound does not pop up', () => {
-    const long = 'Hi, my order #4411 never arrived and I have been waiting for two weeks now, could someone please call me back as soon as possible? Thanks a lot!';
+    const long =
+      'Hi, my order #4411 never arrived and I have been waiting for two weeks now, could someone please call me back as soon as possible? Thanks a lot!';
     const desk = new Desk(admin).feed([
       frame('message_created', makeSms({ customer_id: CUSTOMER_ID, source: { type: 'tel', target: '+15557654321' }, text: long })),
       frame('message_created', makeSms({ customer_id: CUSTOMER_ID, direction: 'outbound' })),
@@ -141,7 +150,15 @@ describe('messages', () => {
 
   it('incoming conversation messages pop up, outgoing ones do not', () => {
     const desk = new Desk(admin).feed([
-      frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'incoming', text: 'Is the store open today?', source: { type: 'line', target: 'U123', target_name: 'Kim' } })),
+      frame(
+        'conversation_message_created',
+        makeConversationMessage({
+          customer_id: CUSTOMER_ID,
+          direction: 'incoming',
+          text: 'Is the store open today?',
+          source: { type: 'line', target: 'U123', target_name: 'Kim' },
+        }),
+      ),
       frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'outgoing' })),
     ]);
     expect(desk.notes.map((n) => [n.kind, n.title, n.body])).toEqual([['inbound_message', 'Message from Kim', 'Is the store open today?']]);
@@ -169,7 +186,10 @@ describe('interruption policy', () => {
   it('in quiet hours calls break through (urgent) and messages wait in history', () => {
     const desk = new Desk(admin, { quietHours: { enabled: true, start: '09:00', end: '17:00' } });
     desk.feed(ring().start()).feed([sms()]);
-    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([['incoming_call', true, undefined], ['inbound_message', false, 'quiet hours']]);
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([
+      ['incoming_call', true, undefined],
+      ['inbound_message', false, 'quiet hours'],
+    ]);
   });
 
   it('quiet hours across midnight', () => {
@@ -187,7 +207,11 @@ describe('interruption policy', () => {
     paused.feed(ring().start()).feed([sms()]);
     paused.clock = start.getTime() + 61 * 60_000;
     paused.feed([sms()]);
-    expect(paused.notes.map((n) => [n.kind, n.shown])).toEqual([['incoming_call', true], ['inbound_message', false], ['inbound_message', true]]);
+    expect(paused.notes.map((n) => [n.kind, n.shown])).toEqual([
+      ['incoming_call', true],
+      ['inbound_message', false],
+      ['inbound_message', true],
+    ]);
 
     const strict = new Desk(admin, { pausedUntil: pauseUntil('resumed', start), callsBreakThroughDnd: false }).feed(ring().start());
     expect(strict.notes[0]).toMatchObject({ shown: false, heldBecause: 'paused' });
@@ -196,23 +220,47 @@ describe('interruption policy', () => {
 
   it('per-kind off keeps history only; sound follows the per-kind setting', async () => {
     const popups: PopUp[] = [];
-    const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
-    const desk = new Desk(admin, {
-      kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, inbound_message: { enabled: false, sound: true }, incoming_call: { enabled: true, sound: false } },
-    }, sink);
+    const sink: NotificationSink = {
+      name: 'record',
+      show: (p) => {
+        popups.push(p);
+        return Promise.resolve();
+      },
+      withdraw: () => Promise.resolve(),
+    };
+    const desk = new Desk(
+      admin,
+      {
+        kinds: { ...DEFAULT_NOTIFICATION_SETTINGS.kinds, inbound_message: { enabled: false, sound: true }, incoming_call: { enabled: true, sound: false } },
+      },
+      sink,
+    );
     desk.feed([sms()]).feed(ring().start());
     // With a sink, each line waits for the OS to take (or refuse) the pop-up.
     await desk.center.settled();
-    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([['inbound_message', false, 'turned off'], ['incoming_call', true, undefined]]);
+    expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([
+      ['inbound_message', false, 'turned off'],
+      ['incoming_call', true, undefined],
+    ]);
     expect(popups.map((p) => [p.kind, p.sound, p.urgent])).toEqual([['incoming_call', false, true]]);
     expect(desk.center.history.size).toBe(2);
   });
 
   it('privacy mode hides numbers and message text in pop-ups', async () => {
     const popups: PopUp[] = [];
-    const sink: NotificationSink = { name: 'record', show: (p) => { popups.push(p); return Promise.resolve(); }, withdraw: () => Promise.resolve() };
+    const sink: NotificationSink = {
+      name: 'record',
+      show: (p) => {
+        popups.push(p);
+        return Promise.resolve();
+      },
+      withdraw: () => Promise.resolve(),
+    };
     const desk = new Desk(admin, { privacy: true }, sink);
-    desk.feed(ring([DESK], { type: 'tel', target: '+15559876' }).start()).feed(ring([DESK]).start()).feed([sms()]);
+    desk
+      .feed(ring([DESK], { type: 'tel', target: '+15559876' }).start())
+      .feed(ring([DESK]).start())
+      .feed([sms()]);
     await desk.center.settled();
     const text = JSON.stringify(popups);
     expect(text).not.toMatch(/\+1555|2001|Hello from VoIPBIN/);
@@ -225,7 +273,9 @@ describe('storms', () => {
   it('shows a few, then one summary; nothing is lost from history', async () => {
     const desk = new Desk(admin, { customerCalls: true, storm: { maxPerWindow: 3, windowMs: 50 } });
     for (let i = 0; i < 12; i++) {
-      desk.feed(new InboundCall({ customerId: CUSTOMER_ID, caller: { type: 'tel', target: `+1555000${i}` }, number: { type: 'tel', target: '+15550199' } }).start());
+      desk.feed(
+        new InboundCall({ customerId: CUSTOMER_ID, caller: { type: 'tel', target: `+1555000${i}` }, number: { type: 'tel', target: '+15550199' } }).start(),
+      );
     }
     expect(desk.notes.filter((n) => n.shown)).toHaveLength(3);
     expect(desk.notes.filter((n) => n.heldBecause === 'storm')).toHaveLength(9);
@@ -274,7 +324,9 @@ describe('catch-up after a gap', () => {
     desk.catchup(legsOnly, Date.now() - 60_000);
     expect(desk.withdrawn).toEqual([{ resourceId: r.groupcall.id, reason: 'missed' }]);
     expect(desk.notes.map((n) => [n.kind, n.shown, n.heldBecause])).toEqual([
-      ['incoming_call', true, undefined], ['missed_call', false, 'while away'], ['summary', true, undefined],
+      ['incoming_call', true, undefined],
+      ['missed_call', false, 'while away'],
+      ['summary', true, undefined],
     ]);
   });
 
@@ -282,7 +334,10 @@ describe('catch-up after a gap', () => {
     const r = new AgentRing({ customerId: CUSTOMER_ID, agentId: AGENT_ID, caller: JANE, legTo: [DESK, MOBILE], ringMethod: 'linear' });
     const [groupcallCreated, desk0Created, , desk0Ringing, mobileRinging] = r.start();
     const desk = new Desk().feed([groupcallCreated!, desk0Created!, desk0Ringing!]);
-    const desk0Ended = { eventType: 'call_hangup', data: { ...desk0Ringing!.data, status: 'hangup', hangup_reason: 'noanswer', tm_update: '2099-01-01T00:00:00.000000Z' } };
+    const desk0Ended = {
+      eventType: 'call_hangup',
+      data: { ...desk0Ringing!.data, status: 'hangup', hangup_reason: 'noanswer', tm_update: '2099-01-01T00:00:00.000000Z' },
+    };
     desk.catchup([desk0Ended, mobileRinging!], Date.now() - 60_000);
     expect(desk.withdrawn).toEqual([]);
     expect(desk.kinds()).toEqual(['incoming_call']);

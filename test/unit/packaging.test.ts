@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { APP_ID } from '../../main/core/node-notifier-sink.js';
+import { APP_ID } from '../../main/cli/sinks/node-notifier-sink.js';
 
 /**
  * The installers can't be built here (no Electron binary), so check what can be: the config is
@@ -56,7 +56,7 @@ function icoSizes(path: string): number[] {
 const TRAY_STATES = ['connected', 'connecting', 'offline', 'signed-out', 'paused'];
 
 describe('electron-builder.yml', () => {
-  it('loads and validates with electron-builder\'s own loader and schema', async () => {
+  it("loads and validates with electron-builder's own loader and schema", async () => {
     const config = await loadConfig();
     expect(config.appId).toBe(APP_ID);
     expect(config.mac.target.flatMap((t) => t.arch)).toEqual(['x64', 'arm64', 'x64', 'arm64']);
@@ -74,8 +74,12 @@ describe('electron-builder.yml', () => {
   it('is secure and notification-ready by configuration', async () => {
     const c = await loadConfig();
     expect(c.electronFuses).toMatchObject({
-      runAsNode: false, enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
-      enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
     });
     expect(c.asarUnpack).toContain('node_modules/node-notifier/vendor/**');
     expect(c.protocols[0]!.schemes).toEqual(['voipbin-notifier']);

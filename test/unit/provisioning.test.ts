@@ -3,8 +3,14 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  loadProvisioning, provisionedDefaults, enforceLocks, lockedChanges, expandTopicTemplates, provisioningPath, type Provisioning,
-} from '../../main/core/provisioning.js';
+  loadProvisioning,
+  provisionedDefaults,
+  enforceLocks,
+  lockedChanges,
+  expandTopicTemplates,
+  provisioningPath,
+  type Provisioning,
+} from '../../main/desktop/settings/provisioning.js';
 import { DEFAULT_APP_SETTINGS, type AppSettings } from '../../shared/app-settings.js';
 import { AGENT_ID, CUSTOMER_ID } from '../support/jwt.js';
 
@@ -47,7 +53,11 @@ describe('the provisioning file', () => {
     ['version.json', '{"version": 2}', /version: Invalid input/],
     ['typo.json', '{"version": 1, "apiURL": "https://x"}', /top level: Unrecognized key.*apiURL/],
     ['lock.json', '{"version": 1, "lock": ["notifications.volume"]}', /lock\.0: Invalid option/],
-    ['hours.json', '{"version": 1, "notifications": {"quietHours": {"enabled": true, "start": "7pm", "end": "07:00"}}}', /notifications\.quietHours\.start: use 24-hour HH:MM/],
+    [
+      'hours.json',
+      '{"version": 1, "notifications": {"quietHours": {"enabled": true, "start": "7pm", "end": "07:00"}}}',
+      /notifications\.quietHours\.start: use 24-hour HH:MM/,
+    ],
   ])('reports %s clearly and ignores it, never fatal', async (name, content, reason) => {
     const loaded = await loadProvisioning(file(name, content));
     expect(loaded.provisioning).toBeUndefined();
@@ -77,7 +87,7 @@ describe('layering: defaults < provisioning < user, except locked settings', () 
     expect(provisionedDefaults(undefined)).toBe(DEFAULT_APP_SETTINGS);
   });
 
-  it('a user\'s own choices stand, except where the administrator locked them', () => {
+  it("a user's own choices stand, except where the administrator locked them", () => {
     const user: AppSettings = {
       ...DEFAULT_APP_SETTINGS,
       apiUrl: 'https://api.voipbin.net',
@@ -99,7 +109,8 @@ describe('layering: defaults < provisioning < user, except locked settings', () 
 
   it('fills topic templates for whoever signs in', () => {
     expect(expandTopicTemplates(corporate.topics!, { agentId: AGENT_ID, customerId: CUSTOMER_ID })).toEqual([
-      `agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:queuecall:queuecall_`,
+      `agent_id:${AGENT_ID}:call:call_`,
+      `customer_id:${CUSTOMER_ID}:queuecall:queuecall_`,
     ]);
     // An access key has no agent: agent templates are left out rather than sent half-filled.
     expect(expandTopicTemplates(corporate.topics!, { customerId: CUSTOMER_ID })).toEqual([`customer_id:${CUSTOMER_ID}:queuecall:queuecall_`]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../main/core/redact.js';
+import { Redactor } from '../../main/core/platform/redact.js';
 import { fakeAgentJwt, agentPayload } from '../support/jwt.js';
 
 describe('redaction', () => {

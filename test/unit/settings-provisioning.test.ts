@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
-import type { Provisioning } from '../../main/core/provisioning.js';
+import type { Provisioning } from '../../main/desktop/settings/provisioning.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 
 const prov: Provisioning = {
@@ -17,7 +17,7 @@ const prov: Provisioning = {
 const file = (): string => join(mkdtempSync(join(tmpdir(), 'vbn-settings-')), 'settings.json');
 
 describe('settings with central provisioning', () => {
-  it('a new user starts from the administrator\'s presets', async () => {
+  it("a new user starts from the administrator's presets", async () => {
     const store = electronSettingsStore({ file: file(), provisioning: prov });
     const { settings } = await store.load();
     expect(settings).toMatchObject({ apiUrl: 'https://voipbin.acme.example', autostart: false });
@@ -27,7 +27,15 @@ describe('settings with central provisioning', () => {
 
   it('an existing user keeps their choices, except locked ones', async () => {
     const f = file();
-    writeFileSync(f, JSON.stringify({ ...DEFAULT_APP_SETTINGS, apiUrl: 'https://api.voipbin.net', autostart: true, notifications: { ...DEFAULT_APP_SETTINGS.notifications, privacy: false, customerCalls: false } }));
+    writeFileSync(
+      f,
+      JSON.stringify({
+        ...DEFAULT_APP_SETTINGS,
+        apiUrl: 'https://api.voipbin.net',
+        autostart: true,
+        notifications: { ...DEFAULT_APP_SETTINGS.notifications, privacy: false, customerCalls: false },
+      }),
+    );
     const { settings } = await electronSettingsStore({ file: f, provisioning: prov }).load();
     expect(settings.apiUrl).toBe('https://voipbin.acme.example');
     expect(settings.notifications.privacy).toBe(true);
@@ -39,10 +47,11 @@ describe('settings with central provisioning', () => {
     const f = file();
     const store = electronSettingsStore({ file: f, provisioning: prov });
     await store.load();
-    await store.update((s) => ({ ...s, autostart: true }));
+    await store.update({ autostart: true });
     const before = readFileSync(f, 'utf8');
-    await expect(store.update((s) => ({ ...s, notifications: { ...s.notifications, privacy: false } }))).rejects.toMatchObject({
-      code: 'setting_locked', message: expect.stringMatching(/administrator set and locked "notifications.privacy"/) as unknown,
+    await expect(store.update({ notifications: { privacy: false } })).rejects.toMatchObject({
+      code: 'setting_locked',
+      message: expect.stringMatching(/administrator set and locked "notifications.privacy"/) as unknown,
     });
     expect(readFileSync(f, 'utf8')).toBe(before);
     expect(store.settings.notifications.privacy).toBe(true);
@@ -60,7 +69,7 @@ describe('settings with central provisioning', () => {
     const store = electronSettingsStore({ file: file() });
     await store.load();
     expect(store.locked).toEqual([]);
-    await store.update((s) => ({ ...s, apiUrl: 'https://pbx.example.com' }));
+    await store.update({ apiUrl: 'https://pbx.example.com' });
     expect(store.settings.apiUrl).toBe('https://pbx.example.com');
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsStore, openConfFile, type Migration, type OpenSettingsFile } from '../../main/app/settings-store.js';
+import { SettingsStore, openConfFile, type OpenSettingsFile } from '../../main/desktop/settings/settings-store.js';
+import type { Migration } from '../../main/desktop/settings/migrations.js';
 import { openElectronStore } from '../../main/electron/electron-settings-store.js';
 import { DEFAULT_APP_SETTINGS } from '../../shared/app-settings.js';
 import { ipcMain } from '../fakes/electron.js';
@@ -27,7 +28,8 @@ describe.each<[string, OpenSettingsFile]>([
   ['electron-store', openElectronStore],
   ['conf', openConfFile],
 ])('settings store through %s', (_library, open) => {
-  const store = (extra: Partial<ConstructorParameters<typeof SettingsStore>[0]> = {}): SettingsStore => new SettingsStore({ file, now: () => at, open, ...extra });
+  const store = (extra: Partial<ConstructorParameters<typeof SettingsStore>[0]> = {}): SettingsStore =>
+    new SettingsStore({ file, now: () => at, open, ...extra });
 
   it('no file: the defaults, and nothing to say', async () => {
     const r = await store().load();
@@ -50,27 +52,40 @@ describe.each<[string, OpenSettingsFile]>([
     const s = store();
     const r = await s.load();
     expect(r).toMatchObject({ notice: undefined, settings: { apiUrl: 'https://pbx.example.com' } });
-    await s.update((x) => ({ ...x, autostart: false }));
+    await s.update({ autostart: false });
     expect(JSON.parse(await readFile(file, 'utf8'))).not.toHaveProperty('fromAFutureBuild');
   });
 
   it('refuses to save what the schema refuses', async () => {
     const s = store();
-    await expect(s.save({ ...DEFAULT_APP_SETTINGS, notifications: { ...DEFAULT_APP_SETTINGS.notifications, quietHours: { enabled: true, start: '25:00', end: '08:00' } } })).rejects.toMatchObject({ code: 'config_invalid' });
+    await expect(
+      s.save({
+        ...DEFAULT_APP_SETTINGS,
+        notifications: { ...DEFAULT_APP_SETTINGS.notifications, quietHours: { enabled: true, start: '25:00', end: '08:00' } },
+      }),
+    ).rejects.toMatchObject({ code: 'config_invalid' });
   });
 
   it('migrates an unversioned file: keeps what is valid, fills the rest, writes the current version back', async () => {
-    await writeFile(file, JSON.stringify({
-      apiUrl: 'https://voipbin.example.com',
-      topics: 'agent_id:not-a-list',
-      autostart: false,
-      notifications: { privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' } },
-    }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        apiUrl: 'https://voipbin.example.com',
+        topics: 'agent_id:not-a-list',
+        autostart: false,
+        notifications: { privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' } },
+      }),
+    );
     const r = await store().load();
     expect(r.notice).toBeUndefined();
     expect(r.migratedFrom).toBe(0);
     expect(r.settings).toMatchObject({ version: 2, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
-    expect(r.settings.notifications).toMatchObject({ privacy: true, quietHours: { enabled: true, start: '19:00', end: '07:30' }, callsBreakThroughDnd: true, callWindow: true });
+    expect(r.settings.notifications).toMatchObject({
+      privacy: true,
+      quietHours: { enabled: true, start: '19:00', end: '07:30' },
+      callsBreakThroughDnd: true,
+      callWindow: true,
+    });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 2 });
   });
 
@@ -83,7 +98,12 @@ describe.each<[string, OpenSettingsFile]>([
       apiUrl: 'https://voipbin.example.com',
       topics: ['agent_id:a0000000-0000-4000-8000-000000000001:call:call_'],
       autostart: false,
-      notifications: { ...v1Notifications, privacy: true, customerCalls: true, kinds: { ...DEFAULT_APP_SETTINGS.notifications.kinds, chat_message: { enabled: false, sound: false } } },
+      notifications: {
+        ...v1Notifications,
+        privacy: true,
+        customerCalls: true,
+        kinds: { ...DEFAULT_APP_SETTINGS.notifications.kinds, chat_message: { enabled: false, sound: false } },
+      },
     };
     await writeFile(file, JSON.stringify(v1));
     const r = await store().load();
@@ -99,8 +119,14 @@ describe.each<[string, OpenSettingsFile]>([
     await writeFile(file, JSON.stringify(unversioned));
     const seen: number[] = [];
     const migrations: Record<number, Migration> = {
-      0: (o) => { seen.push(0); return { ...o, version: 1, apiUrl: `${String(o.apiUrl)}/two` }; },
-      1: (o) => { seen.push(1); return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/three` }; },
+      0: (o) => {
+        seen.push(0);
+        return { ...o, version: 1, apiUrl: `${String(o.apiUrl)}/two` };
+      },
+      1: (o) => {
+        seen.push(1);
+        return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/three` };
+      },
     };
     const r = await store({ migrations, currentVersion: 2 }).load();
     expect(seen).toEqual([0, 1]);
@@ -128,12 +154,18 @@ describe.each<[string, OpenSettingsFile]>([
 
   it('a migration that throws is a reset too', async () => {
     await writeFile(file, JSON.stringify({ apiUrl: 'x' }));
-    const r = await store({ migrations: { 0: () => { throw new Error('boom'); } } }).load();
+    const r = await store({
+      migrations: {
+        0: () => {
+          throw new Error('boom');
+        },
+      },
+    }).load();
     expect(r.notice).toMatch(/upgrading it failed \(boom\)/);
     expect(await backups()).toHaveLength(1);
   });
 
-  it('content that is not an object: backed up and reset with the validator\'s words', async () => {
+  it("content that is not an object: backed up and reset with the validator's words", async () => {
     await writeFile(file, '[1, 2]');
     const r = await store().load();
     expect(r.notice).toMatch(/does not match the settings schema/);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTopics, resolveTopics } from '../../main/core/subscriptions.js';
-import { decodeAgentToken, accessKeyIdentity } from '../../main/core/identity.js';
+import { defaultTopics, resolveTopics } from '../../main/core/stream/subscriptions.js';
+import { decodeAgentToken, accessKeyIdentity } from '../../main/core/account/identity.js';
 import { validateTopic } from '../../shared/topics.js';
-import { topicAuthority } from '../../main/core/identity.js';
+import { topicAuthority } from '../../main/core/account/identity.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
@@ -46,8 +46,9 @@ describe('default subscriptions (PROTOCOL §2.6)', () => {
 
 describe('user topics', () => {
   it('are validated before anything is sent, naming each bad topic and why', () => {
-    expect(() => resolveTopics(agent, [`agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:message`, `agent_id:${OTHER_ID}:call`]))
-      .toThrow(/"customer_id:.*:message": customer-wide topics need .*; "agent_id:9e8d.*": agent_id topics must use your own agent id/);
+    expect(() => resolveTopics(agent, [`agent_id:${AGENT_ID}:call:call_`, `customer_id:${CUSTOMER_ID}:message`, `agent_id:${OTHER_ID}:call`])).toThrow(
+      /"customer_id:.*:message": customer-wide topics need .*; "agent_id:9e8d.*": agent_id topics must use your own agent id/,
+    );
   });
   it('replace the defaults and are de-duplicated', () => {
     const t = `agent_id:${AGENT_ID}:call:call_ringing`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVoipbinTime } from '../../main/core/timestamps.js';
+import { parseVoipbinTime } from '../../main/core/platform/timestamps.js';
 
 describe('VoIPBIN timestamps', () => {
   it.each([

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  HOUR_MS, expiryNotice, expiryStage, formatDuration, nextStageAt, watchTokenExpiry, type Clock, type ExpiryNotice,
-} from '../../main/core/token-lifecycle.js';
+  HOUR_MS,
+  expiryNotice,
+  expiryStage,
+  formatDuration,
+  nextStageAt,
+  watchTokenExpiry,
+  type ExpiryNotice,
+} from '../../main/core/account/token-lifecycle.js';
+import type { Clock } from '../../main/core/platform/clock.js';
 
 /** A clock the test moves by hand: timers fire in due order when time passes them. */
 class ManualClock implements Clock {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrayHostMonitor, judgeTrayHost, type TrayHost } from '../../main/app/tray-host.js';
+import { TrayHostMonitor, judgeTrayHost, type TrayHost } from '../../main/desktop/shell/tray-host.js';
 
 describe('can this desktop show the tray icon', () => {
   it.each([
@@ -34,10 +34,14 @@ describe('TrayHostMonitor', () => {
   it('reports the first answer and then only changes; a failing probe keeps it watching', async () => {
     const answers: (TrayHost | Error)[] = [host('missing'), host('missing'), new Error('bus busy'), host('available'), host('available')];
     const seen: string[] = [];
-    const monitor = new TrayHostMonitor(() => {
-      const a = answers.shift() ?? host('available');
-      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
-    }, (h, prev) => seen.push(`${prev?.status ?? 'none'}→${h.status}`), 5);
+    const monitor = new TrayHostMonitor(
+      () => {
+        const a = answers.shift() ?? host('available');
+        return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+      },
+      (h, prev) => seen.push(`${prev?.status ?? 'none'}→${h.status}`),
+      5,
+    );
     try {
       expect((await monitor.start()).status).toBe('missing');
       const deadline = Date.now() + 2_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trayModel, type TrayMenuItem } from '../../main/app/tray-model.js';
-import { TRAY_ICON_NAME, paintUnreadDot, trayIconPath } from '../../main/app/tray-icons.js';
+import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
+import { TRAY_ICON_NAME, paintUnreadDot, trayIconPath } from '../../main/desktop/shell/tray-icons.js';
 import { baseState } from '../support/app-state.js';
 
 const NOW = new Date(2026, 10, 23, 10, 0, 0).getTime();
@@ -14,9 +14,24 @@ describe('tray model', () => {
     ['checking the sign-in', baseState({ connection: { state: 'starting' } }), 'connecting', 'Connecting… · checking the sign-in'],
     ['reconnecting', baseState({ connection: { state: 'reconnecting', retryAt: NOW + 3_200 } }), 'connecting', 'Reconnecting… · retrying in 4 s'],
     ['offline', baseState({ connection: { state: 'reconnecting', online: false } }), 'offline', 'Offline · waiting for the network'],
-    ['stopped', baseState({ connection: { state: 'stopped', lastError: { code: 'invalid_topic', message: 'VoIPBIN refused every topic.', at: NOW } } }), 'offline', 'Not receiving calls · VoIPBIN refused every topic.'],
-    ['alert', baseState({ alert: { reason: 'token_expired', title: 'Not receiving calls: sign-in expired', message: 'Sign in again.', since: NOW } }), 'alert', 'Not receiving calls: sign-in expired · Sign in again.'],
-    ['signed out', baseState({ account: { signedIn: false, apiUrl: 'https://api.voipbin.net' }, connection: { state: 'signed_out' } }), 'signed_out', 'Signed out · sign in to receive calls'],
+    [
+      'stopped',
+      baseState({ connection: { state: 'stopped', lastError: { code: 'invalid_topic', message: 'VoIPBIN refused every topic.', at: NOW } } }),
+      'offline',
+      'Not receiving calls · VoIPBIN refused every topic.',
+    ],
+    [
+      'alert',
+      baseState({ alert: { reason: 'token_expired', title: 'Not receiving calls: sign-in expired', message: 'Sign in again.', since: NOW } }),
+      'alert',
+      'Not receiving calls: sign-in expired · Sign in again.',
+    ],
+    [
+      'signed out',
+      baseState({ account: { signedIn: false, apiUrl: 'https://api.voipbin.net' }, connection: { state: 'signed_out' } }),
+      'signed_out',
+      'Signed out · sign in to receive calls',
+    ],
     ['paused for an hour', baseState({ pausedUntil: NOW + 3_600_000 }), 'paused', 'Notifications paused · until 11:00 · no events yet'],
     ['pause that has ended', baseState({ pausedUntil: NOW - 1 }), 'connected', 'Receiving calls · no events yet'],
   ])('%s', (_what, state, icon, line) => {
@@ -28,7 +43,14 @@ describe('tray model', () => {
   });
 
   it('menu: status, recent, pause, reconnect, settings, quit; an alert or sign-out adds a way to fix it', () => {
-    expect(labels(trayModel(baseState(), NOW).menu)).toEqual(['Receiving calls · no events yet', 'Recent notifications', 'Pause notifications', 'Reconnect now', 'Settings…', 'Quit VoIPBIN Notifier']);
+    expect(labels(trayModel(baseState(), NOW).menu)).toEqual([
+      'Receiving calls · no events yet',
+      'Recent notifications',
+      'Pause notifications',
+      'Reconnect now',
+      'Settings…',
+      'Quit VoIPBIN Notifier',
+    ]);
     const out = trayModel(baseState({ account: { signedIn: false, apiUrl: '' } }), NOW).menu;
     expect(out[1]).toEqual({ label: 'Sign in…', enabled: true, action: { type: 'settings' } });
     expect(out.find((i) => i.label === 'Reconnect now')?.enabled).toBe(false);
@@ -38,8 +60,17 @@ describe('tray model', () => {
   });
 
   it('recent notifications: newest first, unread marked, click opens; badge and tooltip count unread', () => {
-    const item = (seq: number, read: boolean, title: string): ReturnType<typeof baseState>['recent'][number] =>
-      ({ seq, kind: 'missed_call', title, body: '', at: new Date(2026, 10, 23, 9, seq).getTime(), shown: true, heldBecause: null, read, openable: true });
+    const item = (seq: number, read: boolean, title: string): ReturnType<typeof baseState>['recent'][number] => ({
+      seq,
+      kind: 'missed_call',
+      title,
+      body: '',
+      at: new Date(2026, 10, 23, 9, seq).getTime(),
+      shown: true,
+      heldBecause: null,
+      read,
+      openable: true,
+    });
     const m = trayModel(baseState({ unread: 1, recent: [item(2, false, 'Missed call from Jane Cooper'), item(1, true, 'Missed call from +15550100')] }), NOW);
     expect(m.badge).toBe(1);
     expect(m.tooltip).toBe('VoIPBIN Notifier — Receiving calls · no events yet · 1 unread');
@@ -54,7 +85,8 @@ describe('tray model', () => {
   });
 
   it('pause submenu: three lengths, resume only while paused', () => {
-    const sub = (s: ReturnType<typeof baseState>): TrayMenuItem[] => trayModel(s, NOW).menu.find((i) => i.submenu !== undefined && (i.label.includes('aused') || i.label.startsWith('Pause')))!.submenu!;
+    const sub = (s: ReturnType<typeof baseState>): TrayMenuItem[] =>
+      trayModel(s, NOW).menu.find((i) => i.submenu !== undefined && (i.label.includes('aused') || i.label.startsWith('Pause')))!.submenu!;
     expect(sub(baseState()).map((i) => [i.label, i.enabled, i.action])).toEqual([
       ['For 1 hour', true, { type: 'pause', choice: '1h' }],
       ['Until tomorrow 08:00', true, { type: 'pause', choice: 'tomorrow' }],

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ApiEndpoints, Credential, RestClient } from '../../core/api/index.js';
+import type { Identity } from '../../core/account/index.js';
+import type { NotificationSink } from '../../core/notify/index.js';
+import type { Logger } from '../../core/platform/index.js';
+import { NotifierSession } from '../../core/session/index.js';
+import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
+import type { NotificationSettings } from '../../../shared/notification-settings.js';
+import { FreedesktopSink } from '../sinks/freedesktop-sink.js';
+import { NodeNotifierSink } from '../sinks/node-notifier-sink.js';
+import type { Output } from '../output/run-output.js';
+
+/**
+ * The core's notifier session wired for a terminal: its state, events and decisions become
+ * output lines, and OS pop-ups go to the platform's sink. Shared by `run` and `demo`, so the
+ * demo shows exactly what the real command does.
+ */
+export interface HeadlessNotifierOptions {
+  endpoints: ApiEndpoints;
+  credential: Credential;
+  /** Known (a JWT); else read from the server (an access key), with retries. */
+  identity?: Identity | undefined;
+  topics: (identity: Identity) => readonly string[];
+  settings: (identity: Identity) => NotificationSettings;
+  rest: RestClient;
+  log: Logger;
+  out: Output;
+  notify: 'native' | 'none';
+  stream?: ListenerOptions['stream'];
+}
+
+export interface HeadlessNotifier {
+  session: NotifierSession;
+  /** Resolves with the final state once the session stops and everything it held is released. */
+  stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
+}
+
+/** The app icon beside the built command (dist/main/cli/commands → assets/), if the package has it. */
+const ICON = fileURLToPath(new URL('../../../../assets/icons/128x128.png', import.meta.url));
+
+type OwnedSink = NotificationSink & { dispose?(): Promise<void> };
+
+/** Linux desktops: the freedesktop service itself; macOS and Windows: node-notifier's helpers. */
+function nativeSink(): OwnedSink {
+  if (process.platform === 'darwin' || process.platform === 'win32') return new NodeNotifierSink();
+  return new FreedesktopSink({ icon: existsSync(ICON) ? ICON : undefined });
+}
+
+/** Stopping must not hang on a desktop (or a socket) that stopped answering. */
+const RELEASE_MS = 2_000;
+
+export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
+  const sink = o.notify === 'native' ? nativeSink() : undefined;
+  const session = new NotifierSession({
+    endpoints: o.endpoints,
+    credential: o.credential,
+    identity: o.identity,
+    rest: o.rest,
+    topics: o.topics,
+    settings: o.settings,
+    sink,
+    logger: o.log,
+    stream: o.stream,
+  });
+  session.on('state', (s) => o.out.state(s.to, s.at));
+  session.on('subscribed', (s) => o.out.subscribed(s.topics, s.connection));
+  session.on('event', (e) => o.out.event(e));
+  session.on('catchup', (r) => o.out.catchup(r));
+  session.on('error', (e) => o.out.error(e));
+  session.on('notification', (n) => o.out.notification(n));
+  session.on('withdrawn', (w) => o.out.withdrawn(w));
+  session.on('notificationsUnavailable', (e) => o.out.error(e));
+  session.on('expiry', (n) => {
+    o.out.tokenExpiry(n);
+    o.log.warn(n.message);
+  });
+  session.on('identity', (identity) => {
+    o.log.info(
+      identity.kind === 'agent'
+        ? `signed in as agent ${identity.username || identity.agentId} (customer ${identity.customerId})`
+        : `using an access key for customer ${identity.customerName ?? identity.customerId}`,
+    );
+  });
+  const stopped = session.stopped.then(async (final) => {
+    // The last lines are out and no ringing pop-up outlives the notifier that could close it.
+    const release = session.dispose().then(() => sink?.dispose?.());
+    await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);
+    return final;
+  });
+  session.start();
+  return { session, stopped };
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { createLogger, type LogLevel, NotifierError } from '../core/platform/index.js';
+import { runCommand } from './commands/run.js';
+import { HumanOutput, JsonOutput, errorLine, jsonLine } from './output/run-output.js';
+import { EXIT } from './exit-codes.js';
+import { addLoginCommand } from './commands/login.js';
+import { addLogoutCommand } from './commands/logout.js';
+import { addWhoamiCommand } from './commands/whoami.js';
+import { addWebhookCommand } from './commands/webhook.js';
+import { addDemoCommand } from './commands/demo.js';
+
+/**
+ * `voipbin-notifier`: the core, headless. Argument parsing is commander's; every failure becomes
+ * an exit code from cli/exit-codes.ts and, with --json, an `error` line on stdout.
+ */
+const require = createRequire(import.meta.url);
+const { version } = require('../../../package.json') as { version: string };
+
+interface CommonFlags {
+  apiUrl?: string;
+  token?: string;
+  accesskey?: string;
+  json?: boolean;
+  logLevel: LogLevel;
+  logFormat: 'human' | 'json';
+}
+
+function splitList(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
+}
+
+function program(setExit: (code: number) => void): Command {
+  const root = new Command('voipbin-notifier')
+    .description('Stay connected to VoIPBIN and report calls and messages for an agent.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  root
+    .command('run')
+    .description('Listen for events until interrupted (Ctrl-C). Credentials: --token/--accesskey, VOIPBIN_TOKEN/VOIPBIN_ACCESSKEY, or what "login" saved.')
+    .option('--api-url <url>', 'VoIPBIN API root (self-hosted servers); env VOIPBIN_API_URL', undefined)
+    .option('--token <jwt>', 'agent token from sign-in (prefer env VOIPBIN_TOKEN: arguments are visible to other users)')
+    .option('--accesskey <key>', 'access key vb_… (prefer env VOIPBIN_ACCESSKEY)')
+    .option('--topics <list>', 'comma-separated topics instead of the defaults for your identity', splitList)
+    .option('--json', 'one JSON object per line on stdout (stable interface)')
+    .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
+    .option('--privacy', 'hide phone numbers and message text in notifications')
+    .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
+    .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
+    .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
+    .action(
+      async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
+        const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
+        const out = flags.json === true ? new JsonOutput() : new HumanOutput();
+        setExit(
+          await runCommand(
+            {
+              apiUrl: flags.apiUrl,
+              token: flags.token,
+              accesskey: flags.accesskey,
+              topics: flags.topics,
+              notify: flags.notify,
+              privacy: flags.privacy === true,
+              customerCalls: flags.customerCalls === true,
+              waitForLogin: flags.waitForLogin === true,
+            },
+            process.env,
+            out,
+            log,
+          ),
+        );
+      },
+    );
+  addLoginCommand(root, setExit);
+  addLogoutCommand(root, setExit);
+  addWhoamiCommand(root, setExit);
+  addWebhookCommand(root, setExit);
+  addDemoCommand(root, setExit);
+  return root;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const wantsJson = argv.includes('--json');
+  try {
+    await program((c) => {
+      exitCode = c;
+    }).parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (e.exitCode === 0) return EXIT.ok;
+      if (wantsJson) jsonLine(errorLine(new NotifierError('bad_usage', e.message.replace(/^error: /, ''))));
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  return exitCode;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // Sockets and timers are closed by then; exit explicitly so a stray handle cannot keep us alive.
+    setTimeout(() => process.exit(code), 50).unref();
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exit(EXIT.failure);
+  },
+);

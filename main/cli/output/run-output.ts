@@ -1,0 +1,191 @@
+import type { StateDetail, CatchupReport, ResourceEvent } from '../../core/stream/index.js';
+import type { NotifierError } from '../../core/platform/index.js';
+import type { ExpiryNotice } from '../../core/account/index.js';
+import { tokenExpiryLine } from './identity-lines.js';
+import type { DecidedNotification, Withdrawal } from '../../core/notify/index.js';
+import { printJson, printOneLine } from './terminal.js';
+
+/**
+ * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
+ * interface that scripts and tests parse, so fields are only ever added, never renamed or removed.
+ * Without --json: one short human line per happening. Everything goes out through ./terminal.ts
+ * (redacted, no control sequences).
+ */
+export interface Output {
+  state(detail: StateDetail, at: number): void;
+  subscribed(topics: readonly string[], connection: number): void;
+  event(e: ResourceEvent): void;
+  catchup(r: CatchupReport): void;
+  error(e: NotifierError): void;
+  /** The sign-in is close to (or past) its expiry: see core/token-lifecycle.ts. */
+  tokenExpiry(n: ExpiryNotice): void;
+  notification(n: DecidedNotification): void;
+  withdrawn(w: Withdrawal): void;
+  /** `run --wait-for-login`: not listening until `login` saves a (new) sign-in; `reason` is the error code or "signed_out". */
+  waitingForLogin(reason: string, message: string): void;
+  /** `login` saved a new sign-in while `run` used the saved one: the next lines are its connection. */
+  signInChanged(message: string): void;
+  /** `logout` removed the saved sign-in `run` was using. */
+  signedOut(message: string): void;
+}
+
+type Line = Record<string, unknown> & { type: string };
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function jsonLine(line: Line): void {
+  printJson(line);
+}
+
+const write = printOneLine;
+
+export function errorLine(e: NotifierError): Line {
+  return {
+    type: 'error',
+    code: e.code,
+    message: e.userMessage,
+    ...(typeof e.details.topic === 'string' ? { topic: e.details.topic } : {}),
+    ...(typeof e.details.missing_permission === 'string' ? { missing_permission: e.details.missing_permission } : {}),
+  };
+}
+
+export class JsonOutput implements Output {
+  state(d: StateDetail, at: number): void {
+    const base = { type: 'state', state: d.state, at: iso(at) };
+    switch (d.state) {
+      case 'reconnecting':
+        jsonLine({ ...base, attempt: d.attempt, delay_ms: d.delayMs, reason: d.reason });
+        return;
+      case 'connecting':
+        jsonLine({ ...base, attempt: d.attempt });
+        return;
+      case 'stopped':
+        jsonLine({ ...base, reason: d.reason, ...(d.code !== undefined ? { code: d.code } : {}) });
+        return;
+      default:
+        jsonLine(base);
+    }
+  }
+
+  subscribed(topics: readonly string[], connection: number): void {
+    jsonLine({ type: 'subscribed', topics, connection });
+  }
+
+  event(e: ResourceEvent): void {
+    jsonLine({
+      type: 'event',
+      resource: e.kind,
+      id: e.id ?? null,
+      status: e.status ?? null,
+      source: e.source,
+      ...(e.eventType !== undefined ? { event_type: e.eventType } : {}),
+    });
+  }
+
+  catchup(r: CatchupReport): void {
+    jsonLine({ type: 'catchup', connection: r.connection, since: iso(r.since), fetched: r.fetched, accepted: r.accepted.length, missing: r.missing });
+  }
+
+  error(e: NotifierError): void {
+    jsonLine(errorLine(e));
+  }
+
+  tokenExpiry(n: ExpiryNotice): void {
+    jsonLine(tokenExpiryLine(n));
+  }
+
+  notification(n: DecidedNotification): void {
+    jsonLine({
+      type: 'notification',
+      kind: n.kind,
+      resource_id: n.resourceId,
+      title: n.title,
+      body: n.body,
+      shown: n.shown,
+      ...(n.heldBecause !== undefined ? { held_because: n.heldBecause } : {}),
+    });
+  }
+
+  waitingForLogin(reason: string, message: string): void {
+    jsonLine({ type: 'waiting_for_login', reason, message });
+  }
+
+  signInChanged(message: string): void {
+    jsonLine({ type: 'sign_in_changed', message });
+  }
+
+  signedOut(message: string): void {
+    jsonLine({ type: 'signed_out', message });
+  }
+
+  withdrawn(w: Withdrawal): void {
+    jsonLine({ type: 'notification_withdrawn', resource_id: w.resourceId, reason: w.reason });
+  }
+}
+
+const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
+
+export class HumanOutput implements Output {
+  /** `events: false` keeps the screen to what a person acts on (the demo): notifications and state. */
+  constructor(private readonly opts: { events: boolean } = { events: true }) {}
+
+  state(d: StateDetail, at: number): void {
+    const words: Record<StateDetail['state'], string> = {
+      idle: 'idle',
+      connecting: 'connecting to VoIPBIN…',
+      open: 'connected, subscribing…',
+      subscribed: 'receiving events',
+      reconnecting: 'connection lost',
+      stopped: 'stopped',
+    };
+    let text = words[d.state];
+    if (d.state === 'reconnecting') text += ` (${d.reason}); retry ${d.attempt} in ${(d.delayMs / 1000).toFixed(1)} s`;
+    if (d.state === 'stopped') text += `: ${d.reason}`;
+    write(`${time(at)}  ${text}`);
+  }
+
+  subscribed(topics: readonly string[]): void {
+    write(`${time(Date.now())}  listening on ${topics.length} topic${topics.length === 1 ? '' : 's'}: ${topics.join(', ')}`);
+  }
+
+  event(e: ResourceEvent): void {
+    if (!this.opts.events) return;
+    const from = e.source === 'catchup' ? ' (caught up)' : '';
+    write(`${time(e.receivedAt)}  ${e.kind.padEnd(12)} ${(e.status ?? '-').padEnd(12)} ${e.id ?? ''}${from}`);
+  }
+
+  catchup(r: CatchupReport): void {
+    if (r.since === undefined && r.accepted.length === 0) return;
+    write(
+      `${time(Date.now())}  caught up: ${r.accepted.length} change${r.accepted.length === 1 ? '' : 's'} since ${r.since === undefined ? 'start' : time(r.since)}`,
+    );
+  }
+
+  error(e: NotifierError): void {
+    write(`${time(Date.now())}  ✖ ${e.userMessage}`);
+  }
+
+  tokenExpiry(n: ExpiryNotice): void {
+    write(`${time(Date.now())}  ${n.severity === 'warning' ? '⚠' : '✖'} ${n.message}`);
+  }
+
+  notification(n: DecidedNotification): void {
+    const held = n.shown ? '' : ` (not shown: ${n.heldBecause ?? 'no pop-ups'})`;
+    write(`${time(Date.now())}  🔔 ${n.title} — ${n.body}${held}`);
+  }
+
+  withdrawn(w: Withdrawal): void {
+    write(`${time(Date.now())}     ${w.reason === 'answered' ? 'answered' : w.reason === 'missed' ? 'not answered' : w.reason}`);
+  }
+  waitingForLogin(_reason: string, message: string): void {
+    write(`${time(Date.now())}  ⏸ ${message}`);
+  }
+
+  signInChanged(message: string): void {
+    write(`${time(Date.now())}  ↻ ${message}`);
+  }
+
+  signedOut(message: string): void {
+    write(`${time(Date.now())}  ${message}`);
+  }
+}

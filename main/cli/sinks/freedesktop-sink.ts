@@ -1,0 +1,133 @@
+import { type NotificationSink, type PopUp, NotificationService, type HintValue, type NotificationServiceEvents } from '../../core/notify/index.js';
+import { escapeMarkup } from '../../core/platform/index.js';
+
+/**
+ * OS pop-ups on Linux desktops for the headless command, through the freedesktop notification
+ * service itself (freedesktop-notifications.ts) rather than notify-send: each pop-up's id is kept,
+ * so a call answered elsewhere is closed on every daemon (GNOME Shell, Plasma, xfce4-notifyd,
+ * dunst, mako), a missed call replaces its ringing pop-up in place, and the text is only ever text
+ * (escaped where the server renders body markup).
+ *
+ * The connection is made on the first pop-up and made again after it is lost (the daemon or the
+ * session restarted): a refusal is reported by the center, the next pop-up tries afresh.
+ */
+export const APP_NAME = 'VoIPBIN Notifier';
+
+export interface FreedesktopSinkOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Absolute path of the app icon shown on each pop-up. */
+  icon?: string | undefined;
+  /** The agent clicked a pop-up (`default`) or one of its buttons. */
+  onAction?(resourceId: string, actionKey: string): void;
+}
+
+const URGENCY = { low: 0, normal: 1, critical: 2 } as const;
+
+function category(kind: PopUp['kind']): string | undefined {
+  if (kind === 'incoming_call') return 'call.incoming';
+  if (kind === 'missed_call') return 'call.unanswered';
+  if (kind === 'inbound_message' || kind === 'chat_message') return 'im.received';
+  return undefined;
+}
+
+export class FreedesktopSink implements NotificationSink {
+  readonly name = 'freedesktop';
+  private service: Promise<NotificationService> | undefined;
+  /** resource id → the server's id of its pop-up on screen, and back. */
+  private readonly ids = new Map<string, number>();
+  private readonly resources = new Map<number, string>();
+  /** Ringing-call pop-ups never expire: they are closed when the notifier stops, since nobody could close them later. */
+  private readonly ringing = new Set<string>();
+
+  constructor(private readonly opts: FreedesktopSinkOptions = {}) {}
+
+  async show(p: PopUp): Promise<void> {
+    const svc = await this.connected();
+    const hints: Record<string, HintValue> = { urgency: { type: 'byte', value: p.urgent ? URGENCY.critical : URGENCY.normal } };
+    const cat = category(p.kind);
+    if (cat !== undefined) hints.category = { type: 'string', value: cat };
+    if (!p.sound) hints['suppress-sound'] = { type: 'boolean', value: true };
+    else hints['sound-name'] = { type: 'string', value: p.kind === 'incoming_call' ? 'phone-incoming-call' : 'message-new-instant' };
+    const isCall = p.kind === 'incoming_call';
+    const id = await svc.notify({
+      appName: APP_NAME,
+      // Same resource: replace it where it stands (a ringing call becoming a missed call).
+      replacesId: this.ids.get(p.resourceId) ?? 0,
+      appIcon: this.opts.icon ?? '',
+      // The summary is plain text by the spec; only the body may be read as markup.
+      summary: p.title,
+      body: svc.capabilities.has('body-markup') ? escapeMarkup(p.body) : p.body,
+      // Clicks are only asked for when someone listens to them.
+      actions: this.opts.onAction !== undefined && svc.capabilities.has('actions') ? ['default', 'Open'] : [],
+      hints,
+      // A ringing call stays until it is answered or ends; the rest follow the desktop's own timing.
+      expireTimeout: isCall ? 0 : -1,
+    });
+    this.remember(p.resourceId, id);
+    if (isCall) this.ringing.add(p.resourceId);
+    else this.ringing.delete(p.resourceId);
+  }
+
+  async withdraw(resourceId: string): Promise<void> {
+    const id = this.ids.get(resourceId);
+    this.forget(resourceId);
+    if (id === undefined || this.service === undefined) return;
+    await (await this.service).close(id);
+  }
+
+  /** Closes the ringing-call pop-ups and the connection. */
+  async dispose(): Promise<void> {
+    const pending = this.service;
+    this.service = undefined;
+    if (pending === undefined) return;
+    const svc = await pending.catch(() => undefined);
+    if (svc === undefined) return;
+    const calls = [...this.ringing].map((r) => this.ids.get(r)).filter((id): id is number => id !== undefined);
+    await Promise.allSettled(calls.map((id) => svc.close(id)));
+    this.ids.clear();
+    this.resources.clear();
+    this.ringing.clear();
+    svc.dispose();
+  }
+
+  private connected(): Promise<NotificationService> {
+    if (this.service !== undefined) return this.service;
+    const events: NotificationServiceEvents = {
+      onAction: (id, key) => {
+        const resource = this.resources.get(id);
+        if (resource !== undefined) this.opts.onAction?.(resource, key);
+      },
+      onClosed: (id) => {
+        const resource = this.resources.get(id);
+        if (resource !== undefined && this.ids.get(resource) === id) this.forget(resource);
+      },
+      onDisconnected: () => {
+        // Ids belong to the old server: a restarted daemon knows none of them.
+        this.service = undefined;
+        this.ids.clear();
+        this.resources.clear();
+        this.ringing.clear();
+      },
+    };
+    const attempt = NotificationService.connect(this.opts.env ?? process.env, events);
+    this.service = attempt;
+    attempt.catch(() => {
+      if (this.service === attempt) this.service = undefined;
+    });
+    return attempt;
+  }
+
+  private remember(resourceId: string, id: number): void {
+    const old = this.ids.get(resourceId);
+    if (old !== undefined && old !== id) this.resources.delete(old);
+    this.ids.set(resourceId, id);
+    this.resources.set(id, resourceId);
+  }
+
+  private forget(resourceId: string): void {
+    const id = this.ids.get(resourceId);
+    if (id !== undefined) this.resources.delete(id);
+    this.ids.delete(resourceId);
+    this.ringing.delete(resourceId);
+  }
+}

@@ -1,0 +1,116 @@
+import type { z } from 'zod';
+import { NotifierError, describeError } from '../platform/index.js';
+import { apiErrorFrom } from './api-errors.js';
+import type { ApiEndpoints } from './api-url.js';
+import { authHeaders, type Credential } from './credentials.js';
+
+/**
+ * VoIPBIN REST over Node's fetch. fetch keeps no cookie jar, which matters: a `token` cookie
+ * would silently override the credential we send (PROTOCOL.md §1.2).
+ */
+export interface RestClientOptions {
+  endpoints: ApiEndpoints;
+  credential: Credential;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+export class RestClient {
+  readonly endpoints: ApiEndpoints;
+  private readonly credential: Credential;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: RestClientOptions) {
+    this.endpoints = opts.endpoints;
+    this.credential = opts.credential;
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+  }
+
+  async get<T>(path: string, schema: z.ZodType<T>, query: Record<string, string> = {}): Promise<T> {
+    return this.request('GET', path, schema, undefined, query);
+  }
+
+  async put<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.request('PUT', path, schema, body);
+  }
+
+  /**
+   * Follows `page_token` cursors until `stop` says the rest is older than we care about
+   * or `maxPages` is reached (a catch-up must never turn into a crawl of the whole account).
+   */
+  async list<T>(path: string, itemSchema: z.ZodType<T>, opts: { pageSize?: number; maxPages?: number; stop?: (item: T) => boolean }): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < (opts.maxPages ?? 5); page++) {
+      const query: Record<string, string> = { page_size: String(opts.pageSize ?? 100) };
+      if (token !== undefined) query.page_token = token;
+      const body = await this.request('GET', path, undefined, undefined, query);
+      const items = readPage(body, path);
+      let stopped = false;
+      for (const raw of items) {
+        const parsed = itemSchema.safeParse(raw);
+        if (!parsed.success) continue;
+        if (opts.stop?.(parsed.data) === true) {
+          stopped = true;
+          break;
+        }
+        out.push(parsed.data);
+      }
+      token = pageToken(body);
+      if (stopped || token === undefined || token === '' || items.length === 0) break;
+    }
+    return out;
+  }
+
+  private async request<T>(method: string, path: string, schema: z.ZodType<T> | undefined, body: unknown, query: Record<string, string> = {}): Promise<T> {
+    const url = new URL(this.endpoints.rest + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const what = `${method} ${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: {
+          ...authHeaders(this.credential),
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new NotifierError('network', `Cannot reach VoIPBIN at ${this.endpoints.root} (${what}): ${describeError(e)}`, {}, { cause: e });
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      throw apiErrorFrom({ status: res.status, body: text, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id') }, what);
+    }
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new NotifierError('bad_response', `VoIPBIN answered ${what} with something that is not JSON.`);
+    }
+    if (schema === undefined) return json as T;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new NotifierError('bad_response', `VoIPBIN's answer to ${what} has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    }
+    return parsed.data;
+  }
+}
+
+function readPage(body: unknown, path: string): unknown[] {
+  if (body !== null && typeof body === 'object' && Array.isArray((body as { result?: unknown }).result)) {
+    return (body as { result: unknown[] }).result;
+  }
+  throw new NotifierError('bad_response', `VoIPBIN's list of ${path} has no "result" array.`);
+}
+
+function pageToken(body: unknown): string | undefined {
+  const t = (body as { next_page_token?: unknown }).next_page_token;
+  return typeof t === 'string' ? t : undefined;
+}

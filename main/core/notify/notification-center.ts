@@ -1,0 +1,347 @@
+import { CallOffers, type CallDecision, type OfferMode, type WithdrawReason } from './call-offers.js';
+import { callText, countsInWords, messageText, type NotificationText } from './content.js';
+import { NotificationHistory, type HistoryItem } from './history.js';
+import { presentationFor } from './policy.js';
+import { StormGuard } from './storm-guard.js';
+import { NotifierError, describeError, type Logger, TypedEmitter } from '../platform/index.js';
+import type { Identity } from '../account/index.js';
+import type { CatchupReport, ResourceEvent } from '../stream/index.js';
+import type { NotificationKind, NotificationSettings } from '../../../shared/notification-settings.js';
+
+/**
+ * From accepted resource events to what the agent sees: rules (call offers, messages), the
+ * interruption policy, storm control, history, and a delivery backend. Every decision is
+ * announced (`notification` / `withdrawn`) whether or not the OS pop-up is shown.
+ */
+export interface PopUp {
+  kind: NotificationKind;
+  resourceId: string;
+  title: string;
+  body: string;
+  sound: boolean;
+  /** Calls breaking through Do Not Disturb: critical urgency / urgent toast. */
+  urgent: boolean;
+  at: number;
+}
+
+/**
+ * A way to show pop-ups: the freedesktop service or node-notifier (headless), Electron
+ * Notification (GUI), or none. A pop-up's title and body are plain text, bounded and without
+ * control characters (content.ts): a sink shows them as text, escaping whatever its
+ * OS would otherwise read as markup or options.
+ */
+export interface NotificationSink {
+  readonly name: string;
+  /** Resolves when shown; rejects when the OS refuses (no daemon, permission denied). A resource already on screen is replaced in place. */
+  show(p: PopUp): Promise<void>;
+  /** Takes back the pop-up for a resource. */
+  withdraw(resourceId: string, reason: WithdrawReason): Promise<void>;
+}
+
+/** A sink call the OS never answers must not hold up every later pop-up. */
+const SINK_TIMEOUT_MS = 6_000;
+
+export interface DecidedNotification extends NotificationText {
+  shown: boolean;
+  heldBecause: string | undefined;
+}
+
+export interface Withdrawal {
+  resourceId: string;
+  reason: WithdrawReason;
+}
+
+export interface NotificationCenterEvents {
+  notification: DecidedNotification;
+  withdrawn: Withdrawal;
+  /** Delivery problems, said once: e.g. no notification daemon. */
+  error: NotifierError;
+}
+
+export interface NotificationCenterOptions {
+  identity: Identity;
+  settings: NotificationSettings;
+  sink: NotificationSink | undefined;
+  logger: Logger;
+  now?: () => number;
+  historySize?: number;
+  agentName?: (agentId: string) => string | undefined;
+  /** How long a sink call may take before the pop-up counts as refused (default 6 s). */
+  sinkTimeoutMs?: number;
+}
+
+export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
+  readonly history: NotificationHistory;
+  private settings: NotificationSettings;
+  private readonly offers: CallOffers;
+  private readonly storm: StormGuard;
+  private readonly sink: NotificationSink | undefined;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly agentName: (agentId: string) => string | undefined;
+  /** Pop-ups actually on screen, so a withdrawal only touches what was shown. */
+  private readonly onScreen = new Set<string>();
+  /** Ringing pop-ups taken back as missed: the missed-call pop-up that follows replaces them in place. */
+  private readonly becomingMissed = new Set<string>();
+  /**
+   * With a sink, every decision and withdrawal is announced in order, each after the sink calls
+   * before it: a `notification` says shown:true only once the OS took the pop-up, and a
+   * withdrawal reaches the sink after the show it takes back.
+   */
+  private delivery: Promise<void> = Promise.resolve();
+  private sinkBroken = false;
+  private summarySeq = 0;
+
+  constructor(private readonly opts: NotificationCenterOptions) {
+    super((e) => opts.logger.error('notification consumer failed', { error: describeError(e) }));
+    this.settings = opts.settings;
+    this.sink = opts.sink;
+    this.log = opts.logger.child({ component: 'notifications' });
+    this.now = opts.now ?? Date.now;
+    this.agentName = opts.agentName ?? (() => undefined);
+    this.history = new NotificationHistory(opts.historySize);
+    this.offers = new CallOffers(opts.identity, this.now);
+    this.storm = new StormGuard(opts.settings.storm, (held) => this.stormSummary(held), this.now);
+  }
+
+  updateSettings(settings: NotificationSettings): void {
+    this.settings = settings;
+    this.storm.configure(settings.storm);
+  }
+
+  /** Live events only: catch-up state arrives with its report, where it is known what the gap was. */
+  handleEvent(e: ResourceEvent): void {
+    if (e.source === 'catchup') return;
+    this.process(e, 'live');
+  }
+
+  handleCatchup(r: CatchupReport): void {
+    const mode: OfferMode = r.since === undefined ? 'startup' : 'gap';
+    const missed: NotificationText[] = [];
+    const take = (decisions: CallDecision[]): void => {
+      for (const d of decisions) {
+        if (d.type === 'missed' && mode === 'gap') {
+          // Ended while we were away: one summary, not a burst of stale pop-ups.
+          const text = callText(d);
+          missed.push(text);
+          this.decide(text, 'while away');
+          continue;
+        }
+        this.apply(d);
+      }
+    };
+    for (const e of r.accepted) take(this.offers.handle(e, mode, this.settings.customerCalls, r.since));
+    // Only once the whole snapshot is in: rings whose every leg ended meanwhile are over.
+    if (mode === 'gap') take(this.offers.settleAfterGap());
+    if (missed.length > 0) {
+      const words = countsInWords({ missed_call: missed.length });
+      this.decide({
+        kind: 'summary',
+        resourceId: `away:${r.connection}`,
+        title: 'While you were away',
+        body: words,
+        private: { title: 'While you were away', body: words },
+        at: this.now(),
+      });
+    }
+  }
+
+  /** Calls ringing for this agent right now, worded as their pop-ups (the desktop's call window shows them). */
+  ringingForMe(): NotificationText[] {
+    // Answered (here or on another device) is no longer ringing, though the call goes on.
+    return this.offers
+      .ringing()
+      .filter((o) => o.scope === 'me' && !o.answered)
+      .map((offer) => callText({ type: 'ring', offer }));
+  }
+
+  /** Resolves once every decision so far has been announced and handed to the sink. */
+  settled(): Promise<void> {
+    return this.delivery;
+  }
+
+  /** Stop timers (storm summaries); pop-ups already shown stay. Resolves when the last delivery is done. */
+  dispose(): Promise<void> {
+    this.storm.flush();
+    this.storm.dispose();
+    return this.delivery;
+  }
+
+  private process(e: ResourceEvent, mode: OfferMode): void {
+    if (e.kind === 'call' || e.kind === 'groupcall') {
+      for (const d of this.offers.handle(e, mode, this.settings.customerCalls)) this.apply(d);
+      return;
+    }
+    const text = messageText(e, this.opts.identity, this.agentName);
+    if (text !== undefined) {
+      this.decide(text);
+      return;
+    }
+    if (e.kind === 'transcript' || e.kind === 'recording' || e.kind === 'speech') {
+      // Never pops up; kept so the history shows what happened around a call.
+      this.history.add({
+        kind: 'activity',
+        resourceId: e.id ?? '',
+        title: e.kind,
+        body: e.status ?? '',
+        at: e.receivedAt,
+        shown: false,
+        heldBecause: undefined,
+      });
+    }
+  }
+
+  private apply(d: CallDecision): void {
+    if (d.type === 'withdraw') {
+      this.withdraw(d.offer.id, d.reason);
+      return;
+    }
+    this.decide(callText(d));
+  }
+
+  /** `holdBecause`: recorded and announced, never popped up (the summary speaks for it). */
+  private decide(text: NotificationText, holdBecause?: string): void {
+    const p = presentationFor(text.kind, this.settings, new Date(this.now()));
+    let shown = p.show && holdBecause === undefined;
+    let held = holdBecause ?? p.heldBecause;
+    // A call ringing for this agent always shows: storms come from customer-wide views and messages.
+    if (shown && text.kind !== 'summary' && text.personal !== true && !this.storm.admit(text.kind)) {
+      shown = false;
+      held = 'storm';
+    }
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.announce(text, shown, held);
+      return;
+    }
+    const replacing = this.becomingMissed.delete(text.resourceId);
+    if (!shown) {
+      this.enqueue(async () => {
+        this.announce(text, false, held);
+        if (replacing && this.onScreen.delete(text.resourceId)) await this.sinkCall('withdraw', () => sink.withdraw(text.resourceId, 'missed'));
+      });
+      return;
+    }
+    const visible = this.settings.privacy ? text.private : text;
+    const popUp: PopUp = {
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: visible.title,
+      body: visible.body,
+      sound: p.sound,
+      urgent: p.urgent,
+      at: text.at,
+    };
+    this.enqueue(async () => {
+      const failure = await this.sinkCall('show', () => sink.show(popUp));
+      if (failure === undefined) {
+        this.onScreen.add(text.resourceId);
+        if (this.sinkBroken) {
+          this.sinkBroken = false;
+          this.log.info('notifications are being shown again');
+        }
+        this.announce(text, true, held);
+        return;
+      }
+      this.announce(text, false, 'notifications unavailable');
+      this.reportUnavailable(failure);
+    });
+  }
+
+  private announce(text: NotificationText, shown: boolean, held: string | undefined): void {
+    this.record(text, shown, held);
+    // Field by field, not `{ ...text, shown, heldBecause }`: spreading and then adding properties is a
+    // V8 slow path (≈2 µs in Node 20), paid by every decision of a busy customer-wide view.
+    const decided: DecidedNotification = {
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: text.title,
+      body: text.body,
+      private: text.private,
+      at: text.at,
+      shown,
+      heldBecause: held,
+    };
+    if (text.personal !== undefined) decided.personal = text.personal;
+    if (text.resource !== undefined) decided.resource = text.resource;
+    this.emit('notification', decided);
+  }
+
+  private withdraw(resourceId: string, reason: WithdrawReason): void {
+    const sink = this.sink;
+    if (sink === undefined) {
+      this.emit('withdrawn', { resourceId, reason });
+      return;
+    }
+    // The missed-call decision comes right after this one, in the same turn: it replaces or closes the pop-up.
+    if (reason === 'missed') this.becomingMissed.add(resourceId);
+    this.enqueue(async () => {
+      this.emit('withdrawn', { resourceId, reason });
+      // A missed call whose decision never came (it always does today) still must not stay on screen as ringing.
+      const close = reason !== 'missed' || this.becomingMissed.delete(resourceId);
+      if (close && this.onScreen.delete(resourceId)) await this.sinkCall('withdraw', () => sink.withdraw(resourceId, reason));
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.delivery = this.delivery.then(task).catch((e: unknown) => this.log.error('notification delivery failed', { error: describeError(e) }));
+  }
+
+  /** Runs one sink call, bounded in time; resolves with the failure, or undefined when it worked. */
+  private async sinkCall(what: 'show' | 'withdraw', call: () => Promise<void>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(call),
+        new Promise<never>((_, reject) => {
+          const ms = this.opts.sinkTimeoutMs ?? SINK_TIMEOUT_MS;
+          timer = setTimeout(() => reject(new Error(`the system did not answer within ${ms / 1000} s`)), ms);
+        }),
+      ]);
+      return undefined;
+    } catch (e) {
+      if (what === 'withdraw') this.log.warn('a pop-up could not be taken back', { error: describeError(e) });
+      return e ?? new Error('unknown failure');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A refusing OS is said loudly once per outage (until a pop-up shows again); history keeps everything and nothing crashes. */
+  private reportUnavailable(e: unknown): void {
+    if (this.sinkBroken) return;
+    this.sinkBroken = true;
+    const err = new NotifierError(
+      'notifications_unavailable',
+      `The system refused to show notifications (${describeError(e)}). Calls and messages are still recorded, but you will not see pop-ups until this is fixed.`,
+    );
+    this.log.error(err.userMessage);
+    this.emit('error', err);
+  }
+
+  private record(text: NotificationText, shown: boolean, heldBecause: string | undefined): HistoryItem {
+    return this.history.add({
+      kind: text.kind,
+      resourceId: text.resourceId,
+      title: text.title,
+      body: text.body,
+      at: text.at,
+      shown,
+      heldBecause,
+      resource: text.resource,
+    });
+  }
+
+  private stormSummary(held: ReadonlyMap<NotificationKind, number>): void {
+    const counts = Object.fromEntries(held) as Partial<Record<NotificationKind, number>>;
+    const words = countsInWords(counts, 'more ');
+    this.decide({
+      kind: 'summary',
+      resourceId: `storm:${++this.summarySeq}`,
+      title: words,
+      body: 'All of them are in the notification history',
+      private: { title: words, body: 'All of them are in the notification history' },
+      at: this.now(),
+    });
+  }
+}

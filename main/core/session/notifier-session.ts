@@ -1,0 +1,261 @@
+import { RestClient, type ApiEndpoints, type Credential } from '../api/index.js';
+import { expiringCredential, resolveIdentity, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch, type Identity } from '../account/index.js';
+import { NotificationCenter, type NotificationCenterEvents, type NotificationSink } from '../notify/index.js';
+import { Backoff, NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
+import {
+  ConnectionStateMachine,
+  Listener,
+  type CatchupReport,
+  type ListenerOptions,
+  type QuarantineEvent,
+  type ResourceEvent,
+  type StateChange,
+  type StateDetail,
+  type SubscribedEvent,
+} from '../stream/index.js';
+import type { NotificationSettings } from '../../../shared/notification-settings.js';
+
+/**
+ * One signed-in notifier, as the command and the desktop app both run it: who the credential
+ * belongs to (an access key needs GET /customer, retried while the network is not there), the
+ * listener, the notification centre fed by it, the expiry watch — and one dispose() that
+ * releases all of it.
+ *
+ * Its `state` events are the connection's, from the first attempt on: while the identity is
+ * being read they are `connecting` / `reconnecting` like a socket's, so a caller cannot tell an
+ * access key waiting for the network from a token waiting for the socket.
+ */
+export interface NotifierSessionOptions {
+  endpoints: ApiEndpoints;
+  credential: Credential;
+  /** Known already (a JWT names its agent, a sign-in just checked it); else resolved. */
+  identity?: Identity | undefined;
+  rest?: RestClient | undefined;
+  /** The topics for an identity (defaults, or the user's filters); throws `invalid_topic` for filters the server would refuse. */
+  topics: (identity: Identity) => readonly string[];
+  /** What and how to notify, for an identity (an access key, with no calls of its own, sees the customer's). */
+  settings: (identity: Identity) => NotificationSettings;
+  sink: NotificationSink | undefined;
+  logger: Logger;
+  stream?: ListenerOptions['stream'];
+  clock?: Clock;
+}
+
+export interface NotifierSessionEvents {
+  state: StateChange;
+  /** The identity is known (at once, or once GET /customer answered). */
+  identity: Identity;
+  subscribed: SubscribedEvent;
+  event: ResourceEvent;
+  catchup: CatchupReport;
+  quarantined: QuarantineEvent;
+  /** Failures worth telling a person: the listener's, and a refused identity. */
+  error: NotifierError;
+  /** Reading the identity failed in a way waiting can cure; it is retried (the state says when). */
+  retrying: NotifierError;
+  notification: NotificationCenterEvents['notification'];
+  withdrawn: NotificationCenterEvents['withdrawn'];
+  /** Pop-ups refused by the OS (said once per outage). */
+  notificationsUnavailable: NotifierError;
+  expiry: ExpiryNotice;
+}
+
+/** Failures of reading the identity that waiting can cure. */
+const RETRYABLE = new Set(['network', 'server_error', 'rate_limited', 'bad_response']);
+
+export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
+  readonly rest: RestClient;
+  private current: Identity | undefined;
+  private listenerRef: Listener | undefined;
+  private centerRef: NotificationCenter | undefined;
+  /** Before the listener exists: the identity phase's own state, shaped like the socket's. */
+  private readonly early: ConnectionStateMachine;
+  private visible: StateDetail = { state: 'idle' };
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly backoff = new Backoff();
+  private retryTimer: unknown;
+  private expiryWatch: ExpiryWatch | undefined;
+  private readonly offs: (() => void)[] = [];
+  private disposed = false;
+  private resolveStopped: ((final: Extract<StateDetail, { state: 'stopped' }>) => void) | undefined;
+  /** Resolves with the final state once the session stops for good (by request or for a fatal reason). */
+  readonly stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
+
+  constructor(private readonly o: NotifierSessionOptions) {
+    super((e) => o.logger.error('session consumer failed', { error: describeError(e) }));
+    this.rest = o.rest ?? new RestClient({ endpoints: o.endpoints, credential: o.credential });
+    this.clock = o.clock ?? systemClock;
+    this.log = o.logger.child({ component: 'session' });
+    this.current = o.identity;
+    this.early = new ConnectionStateMachine(
+      (c) => this.show(c),
+      () => this.clock.now(),
+    );
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+  }
+
+  /** The identity, once known. */
+  get identity(): Identity | undefined {
+    return this.current;
+  }
+
+  get listener(): Listener | undefined {
+    return this.listenerRef;
+  }
+
+  get center(): NotificationCenter | undefined {
+    return this.centerRef;
+  }
+
+  /** The connection state with its details, whichever phase the session is in. */
+  get detail(): StateDetail {
+    return this.visible;
+  }
+
+  start(): void {
+    if (this.disposed || this.early.state !== 'idle') return;
+    if (this.current !== undefined) {
+      this.connect(this.current);
+      return;
+    }
+    void this.resolve();
+  }
+
+  /** Ends the connection (the identity phase included); the centre and its pop-ups stay until dispose(). */
+  stop(reason = 'stopped'): void {
+    clearTimeoutSafe(this.clock, this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.listenerRef !== undefined) {
+      this.listenerRef.stop(reason);
+      return;
+    }
+    if (this.early.state !== 'stopped') this.early.transition({ state: 'stopped', reason });
+  }
+
+  reconnectNow(reason: string): void {
+    if (this.listenerRef !== undefined) {
+      this.listenerRef.reconnectNow(reason);
+      return;
+    }
+    if (this.early.state === 'reconnecting') {
+      clearTimeoutSafe(this.clock, this.retryTimer);
+      void this.resolve();
+    }
+  }
+
+  /** Releases everything: waits for the socket to close and for the last pop-up to be handed over. */
+  async dispose(reason = 'stopped'): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeoutSafe(this.clock, this.retryTimer);
+    this.expiryWatch?.stop();
+    const closing = this.listenerRef?.close(reason) ?? Promise.resolve();
+    if (this.listenerRef === undefined && this.early.state !== 'stopped') this.early.transition({ state: 'stopped', reason });
+    await closing;
+    await this.centerRef?.dispose();
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  private async resolve(): Promise<void> {
+    this.retryTimer = undefined;
+    this.early.transition({ state: 'connecting', attempt: this.backoff.attempt + 1 });
+    let identity: Identity;
+    try {
+      identity = await resolveIdentity(this.o.credential, this.rest);
+    } catch (e) {
+      if (this.disposed || this.early.state !== 'connecting') return;
+      const err = isNotifierError(e) ? e : new NotifierError('network', describeError(e));
+      if (!RETRYABLE.has(err.code)) {
+        this.emit('error', err);
+        this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+        return;
+      }
+      const step = this.backoff.next('retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0);
+      this.log.warn(`${err.userMessage} Retrying in ${Math.round(step.delayMs / 100) / 10} s.`);
+      this.emit('retrying', err);
+      this.early.transition({ state: 'reconnecting', attempt: step.attempt, delayMs: step.delayMs, reason: err.userMessage });
+      this.retryTimer = this.clock.setTimeout(() => void this.resolve(), step.delayMs);
+      return;
+    }
+    if (this.disposed || this.early.state !== 'connecting') return;
+    this.current = identity;
+    this.connect(identity);
+  }
+
+  private connect(identity: Identity): void {
+    let topics: readonly string[];
+    try {
+      topics = this.o.topics(identity);
+    } catch (e) {
+      // Topics the server would refuse: one of them would drop the whole connection.
+      const err = isNotifierError(e) ? e : new NotifierError('config_invalid', describeError(e));
+      this.emit('error', err);
+      this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+      return;
+    }
+    this.emit('identity', identity);
+    if (identity.expiresAt !== undefined) {
+      this.expiryWatch = watchTokenExpiry(identity.expiresAt, (n) => this.emit('expiry', n), { clock: this.clock, what: expiringCredential(identity) });
+    }
+    if (identity.expiresAt !== undefined && identity.expiresAt.getTime() <= this.clock.now()) {
+      // The server refuses an expired credential at the upgrade: say why without knocking.
+      const renew = identity.kind === 'agent' ? 'Sign in again' : 'Create a new access key in the VoIPBIN console and sign in with it';
+      const err = new NotifierError('auth_failed', `Your VoIPBIN ${expiringCredential(identity)} has expired. ${renew} to keep receiving calls.`);
+      if (this.early.state === 'idle') this.early.transition({ state: 'connecting', attempt: 1 });
+      this.emit('error', err);
+      this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+      return;
+    }
+    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger });
+    this.centerRef = center;
+    const listener = new Listener({
+      endpoints: this.o.endpoints,
+      credential: this.o.credential,
+      identity,
+      topics,
+      logger: this.o.logger,
+      rest: this.rest,
+      stream: this.o.stream,
+    });
+    this.listenerRef = listener;
+    this.offs.push(
+      listener.on('state', (s) => {
+        // The identity phase already said "connecting": the socket's first attempt continues it.
+        if (s.from === 'idle' && this.visible.state === 'connecting') {
+          this.visible = s.to;
+          return;
+        }
+        this.show(s);
+      }),
+      listener.on('subscribed', (s) => this.emit('subscribed', s)),
+      listener.on('error', (e) => this.emit('error', e)),
+      listener.on('quarantined', (q) => this.emit('quarantined', q)),
+      listener.on('event', (e) => {
+        this.emit('event', e);
+        center.handleEvent(e);
+      }),
+      listener.on('catchup', (r) => {
+        this.emit('catchup', r);
+        center.handleCatchup(r);
+      }),
+      center.on('notification', (n) => this.emit('notification', n)),
+      center.on('withdrawn', (w) => this.emit('withdrawn', w)),
+      center.on('error', (e) => this.emit('notificationsUnavailable', e)),
+    );
+    listener.start();
+  }
+
+  private show(c: StateChange): void {
+    this.visible = c.to;
+    this.emit('state', { from: c.from, to: c.to, at: c.at });
+    if (c.to.state === 'stopped') {
+      this.expiryWatch?.stop();
+      this.resolveStopped?.(c.to);
+    }
+  }
+}
+
+function clearTimeoutSafe(clock: Clock, handle: unknown): void {
+  if (handle !== undefined) clock.clearTimeout(handle);
+}

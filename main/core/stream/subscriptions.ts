@@ -1,0 +1,59 @@
+import { NotifierError } from '../platform/index.js';
+import { canSeeCustomerScope, topicAuthority, type Identity } from '../account/index.js';
+import { validateTopic } from '../../../shared/topics.js';
+
+/**
+ * Which topics to subscribe (PROTOCOL.md §2.5–§2.6). 4-part event-type prefixes match only the
+ * new topic format, so each event arrives once per AMQP copy instead of twice.
+ */
+export interface TopicOptions {
+  /**
+   * Pop up inbound calls for the whole customer (admins and managers): needs the customer-wide call
+   * topic, which agent defaults leave out because it carries every call of the customer.
+   */
+  customerCalls?: boolean;
+}
+
+export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
+  const topics: string[] = [];
+  if (id.kind === 'agent') {
+    const me = `agent_id:${id.agentId}`;
+    topics.push(`${me}:call:call_`, `${me}:groupcall:groupcall_`, `${me}:conversation:conversation_`, `${me}:chatmessage:chatmessage_created`);
+  }
+  if (canSeeCustomerScope(id)) {
+    const c = `customer_id:${id.customerId}`;
+    topics.push(
+      `${c}:message:message_created`,
+      `${c}:conversation:conversation_message_created`,
+      `${c}:queuecall:queuecall_`,
+      `${c}:agent:agent_status_updated`,
+    );
+    // An access key has no agent, so customer-wide calls are its only way to see calls at all.
+    if (id.kind === 'accesskey') topics.push(`${c}:call:call_`, `${c}:groupcall:groupcall_`);
+    else if (opts.customerCalls === true) topics.push(`${c}:call:call_`);
+  }
+  return topics;
+}
+
+/**
+ * The topics to use: the user's if given, else the defaults. Every topic is checked against the
+ * server's own rules first, because one the server rejects would drop the whole connection.
+ */
+export function resolveTopics(id: Identity, requested: readonly string[] | undefined, opts: TopicOptions = {}): string[] {
+  if (requested === undefined || requested.length === 0) return defaultTopics(id, opts);
+  const who = topicAuthority(id);
+  const problems: string[] = [];
+  const topics: string[] = [];
+  for (const topic of requested) {
+    const verdict = validateTopic(topic, who);
+    if (verdict.ok) {
+      if (!topics.includes(topic)) topics.push(topic);
+    } else {
+      problems.push(`"${topic}": ${verdict.reason}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new NotifierError('invalid_topic', `Refusing to subscribe (VoIPBIN would drop the connection): ${problems.join('; ')}`, { problems });
+  }
+  return topics;
+}

@@ -1,0 +1,259 @@
+import type { CredentialStore } from '../core/account/index.js';
+import type { NotificationSink } from '../core/notify/index.js';
+import { TypedEmitter, describeError, systemClock, type Clock, type Logger } from '../core/platform/index.js';
+import type { ListenerOptions } from '../core/stream/index.js';
+import type { Lookup } from '../core/webhook/index.js';
+import type { AppState, SignInRequest } from '../../shared/ipc-contract.js';
+import { ConsoleLinks, type Opened } from './features/console.js';
+import { DiagnosticsFeature } from './features/diagnostics.js';
+import { NotReceivingGuard } from './features/not-receiving-guard.js';
+import { NotificationsFeature, WatchedSink } from './features/notifications.js';
+import { PreferencesFeature } from './features/preferences.js';
+import { RingingCalls } from './features/ringing-calls.js';
+import { SubscriptionsFeature } from './features/subscriptions.js';
+import { WebhookFeature } from './features/webhook.js';
+import type { ProtectionDecision } from './session/credential-protection.js';
+import { MachineConditions, type SystemEvent } from './session/machine-conditions.js';
+import { SessionManager } from './session/session-manager.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import type { DesktopPort } from './shell/desktop-port.js';
+import type { TrayHost } from './shell/tray-host.js';
+import { appState } from './state/app-state.js';
+import { guardInput } from './state/guard-input.js';
+
+/**
+ * The desktop app without Electron: it puts the pieces together and runs them from start to
+ * quit — the sign-in and its session (which own the connection, so it lives with every window
+ * closed), the features the tray and the windows use, and the not-receiving guard. Every change
+ * anywhere ends in one place, `changed()`, which pushes one fresh AppState; Electron adapters only
+ * translate OS events in and that state out.
+ */
+export type { DesktopPort } from './shell/desktop-port.js';
+export type { SystemEvent } from './session/machine-conditions.js';
+
+export interface DesktopAppOptions {
+  version: string;
+  credentials: CredentialStore;
+  protection: ProtectionDecision;
+  settings: SettingsStore;
+  /** OS pop-ups; undefined records decisions only. */
+  sink: NotificationSink | undefined;
+  logger: Logger;
+  logFolder: string;
+  port: DesktopPort;
+  /** Shown in diagnostics: platform, versions. */
+  environment?: Readonly<Record<string, string>>;
+  clock?: Clock;
+  /** Stream timing (tests shorten it). */
+  stream?: ListenerOptions['stream'];
+  guardGraceMs?: number;
+  /** Name resolution for webhook URL checks (tests). */
+  lookup?: Lookup;
+  /** Why the machine's provisioning file was ignored (settings/provisioning.ts), to show once. */
+  provisioningProblem?: string | undefined;
+}
+
+export interface DesktopAppEvents {
+  state: AppState;
+}
+
+/** Bursts (a storm of events) become one push to the windows and the tray. */
+const PUBLISH_AFTER_MS = 50;
+
+export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
+  readonly sessions: SessionManager;
+  readonly notifications: NotificationsFeature;
+  readonly subscriptions: SubscriptionsFeature;
+  readonly ringing: RingingCalls;
+  readonly webhook: WebhookFeature;
+  readonly preferences: PreferencesFeature;
+  readonly diagnostics: DiagnosticsFeature;
+  private readonly guard: NotReceivingGuard;
+  private readonly sink: WatchedSink | undefined;
+  private readonly links: ConsoleLinks;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly machine = new MachineConditions();
+  private notice: string | null = null;
+  /** Until the desktop adapter has asked, assume the tray is there (macOS, Windows, most Linux desktops). */
+  private trayHost: TrayHost = { status: 'available', why: 'not asked yet', advice: null };
+  private publishTimer: unknown;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(private readonly o: DesktopAppOptions) {
+    super((e) => o.logger.error('app state consumer failed', { error: describeError(e) }));
+    this.clock = o.clock ?? systemClock;
+    this.log = o.logger.child({ component: 'app' });
+    const changed = (): void => this.changed();
+    this.sink = o.sink === undefined ? undefined : new WatchedSink(o.sink, changed);
+    this.sessions = new SessionManager({
+      credentials: o.credentials,
+      settings: o.settings,
+      sink: this.sink,
+      logger: o.logger,
+      clock: this.clock,
+      stream: o.stream,
+      changed,
+      notice: (message) => this.setNotice(message),
+    });
+    const links = new ConsoleLinks(
+      () => o.settings.settings.consoleUrlTemplate,
+      (url) => o.port.openExternal(url),
+    );
+    this.links = links;
+    this.notifications = new NotificationsFeature({
+      settings: o.settings,
+      sessions: this.sessions,
+      sink: this.sink,
+      links,
+      logger: this.log,
+      clock: this.clock,
+      changed,
+    });
+    this.subscriptions = new SubscriptionsFeature(o.settings, this.sessions);
+    this.ringing = new RingingCalls(o.settings, this.sessions, links, changed);
+    this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup);
+    this.preferences = new PreferencesFeature(o.settings, o.port, o.logFolder);
+    this.diagnostics = new DiagnosticsFeature(
+      () => ({
+        state: this.state,
+        settings: o.settings.settings.notifications,
+        topics: this.sessions.current?.session.listener?.topics ?? [],
+        stats: this.sessions.current?.session.listener?.stats,
+        environment: o.environment ?? {},
+        recentErrors: this.sessions.status.recentErrors,
+        logFolder: o.logFolder,
+        now: this.clock.now(),
+      }),
+      o.port,
+      o.logFolder,
+    );
+    this.guard = new NotReceivingGuard(
+      {
+        changed,
+        raised: (alert) => {
+          this.log.error(`not receiving calls: ${alert.message}`);
+          // Straight to the OS: pause and quiet hours must not hide this one.
+          void this.sink
+            ?.show({ kind: 'summary', resourceId: 'not-receiving', title: alert.title, body: alert.message, sound: true, urgent: true, at: this.clock.now() })
+            .catch(() => undefined);
+        },
+      },
+      this.clock,
+      o.guardGraceMs,
+    );
+    this.offs.push(o.settings.on('changed', changed));
+  }
+
+  get state(): AppState {
+    return appState({
+      version: this.o.version,
+      signedIn: this.sessions.current,
+      status: this.sessions.status,
+      settings: this.o.settings.settings,
+      online: this.machine.online,
+      suspended: this.machine.suspended,
+      alert: this.guard.alert,
+      unread: this.notifications.unread,
+      recent: this.notifications.recent(),
+      ringing: this.ringing.views(),
+      protection: this.o.protection,
+      desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
+      notice: this.notice,
+      locked: this.o.settings.locked,
+    });
+  }
+
+  /** Loads settings and the saved sign-in, and connects if there is one. */
+  async start(): Promise<void> {
+    const loaded = await this.o.settings.load();
+    this.setNotice(this.o.provisioningProblem ?? null);
+    if (loaded.notice !== undefined) this.setNotice(loaded.notice);
+    if (this.o.port.autostartSupported) {
+      await this.o.port.setAutostart(loaded.settings.autostart).catch((e: unknown) => this.log.warn(`start at login: ${describeError(e)}`));
+    }
+    await this.sessions.restore();
+    this.notifications.schedulePauseEnd();
+    this.publish();
+  }
+
+  /** Quit: the socket closed and the last pop-up handed over; the saved sign-in stays. */
+  async stop(): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    this.notifications.dispose();
+    this.subscriptions.dispose();
+    this.guard.dispose();
+    if (this.publishTimer !== undefined) this.clock.clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
+    await this.sessions.dispose();
+    this.o.settings.dispose();
+  }
+
+  /** Power and network changes from the OS feed the connection. */
+  systemEvent(e: SystemEvent): void {
+    this.log.info(`system: ${e}`);
+    const session = this.sessions.current?.session;
+    if (e === 'resume') this.sessions.status.resumed();
+    const why = this.machine.apply(e, session?.detail.state === 'subscribed');
+    if (why !== undefined) session?.reconnectNow(why);
+    this.changed();
+  }
+
+  /** The desktop adapter says whether the tray icon can be seen; the window explains when not. */
+  setTrayHost(host: TrayHost): void {
+    if (host.status === this.trayHost.status) {
+      this.trayHost = host;
+      return;
+    }
+    this.trayHost = host;
+    if (host.status === 'missing') this.log.warn(`no tray icon on this desktop: ${host.why}`);
+    else this.log.info(`tray: ${host.status} (${host.why})`);
+    this.changed();
+  }
+
+  async signIn(req: SignInRequest): Promise<AppState> {
+    await this.sessions.signIn(req);
+    return this.state;
+  }
+
+  async signOut(): Promise<AppState> {
+    await this.sessions.signOut();
+    return this.state;
+  }
+
+  async reconnect(): Promise<AppState> {
+    await this.sessions.reconnect();
+    return this.state;
+  }
+
+  /** A voipbin-notifier://call/<id> link: the call in the console. */
+  openCall(callId: string): Promise<Opened> {
+    return this.links.open({ kind: 'call', id: callId });
+  }
+
+  quit(): { quitting: boolean } {
+    this.o.port.quit();
+    return { quitting: true };
+  }
+
+  /** The one publish path: whatever changed, one fresh AppState goes out shortly after. */
+  private changed(): void {
+    if (this.publishTimer !== undefined) return;
+    this.publishTimer = this.clock.setTimeout(() => {
+      this.publishTimer = undefined;
+      this.publish();
+    }, PUBLISH_AFTER_MS);
+  }
+
+  private publish(): void {
+    this.guard.update(guardInput(this.sessions.current, this.sessions.status, this.machine, this.sink?.blocked));
+    this.emit('state', this.state);
+  }
+
+  private setNotice(message: string | null): void {
+    if (message === this.notice) return;
+    this.notice = message;
+    if (message !== null) this.log.warn(message);
+    this.changed();
+  }
+}

@@ -1,0 +1,48 @@
+import type { RingingCallView } from '../../../shared/ipc-contract.js';
+import type { SessionManager } from '../session/session-manager.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { ConsoleLinks, Opened } from './console.js';
+
+/**
+ * The calls ringing for this agent, as the call window shows them (worded like their pop-ups,
+ * privacy applied), and what the agent does there: open one in the console, or dismiss it from
+ * the window (it keeps ringing elsewhere, and stays in the history).
+ */
+export class RingingCalls {
+  /** Calls the agent took out of the call window. */
+  private readonly dismissed = new Set<string>();
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly sessions: SessionManager,
+    private readonly links: ConsoleLinks,
+    private readonly changed: () => void,
+  ) {}
+
+  views(): RingingCallView[] {
+    const n = this.settings.settings.notifications;
+    const center = this.sessions.current?.session.center;
+    if (center === undefined || !n.callWindow || !n.kinds.incoming_call.enabled) return [];
+    const ringing = center.ringingForMe();
+    // Forget dismissals of calls that stopped ringing, so the set stays as small as what rings.
+    for (const id of this.dismissed) if (!ringing.some((r) => r.resourceId === id)) this.dismissed.delete(id);
+    return ringing
+      .filter((r) => !this.dismissed.has(r.resourceId))
+      .map((r) => {
+        const text = n.privacy ? r.private : r;
+        return { id: r.resourceId, title: text.title, body: text.body, startedAt: r.at, openable: this.links.urlFor(r.resource) !== undefined };
+      });
+  }
+
+  async open(id: string): Promise<Opened> {
+    const call = this.sessions.current?.session.center?.ringingForMe().find((r) => r.resourceId === id);
+    if (call === undefined || !this.views().some((r) => r.id === id)) return { opened: false, message: 'That call is no longer ringing.' };
+    return this.links.open(call.resource);
+  }
+
+  dismiss(id: string): { ringing: number } {
+    this.dismissed.add(id);
+    this.changed();
+    return { ringing: this.views().length };
+  }
+}

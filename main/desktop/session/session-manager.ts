@@ -1,0 +1,223 @@
+import { credentialSecret, parseCredential, resolveApiUrl, RestClient, type ApiEndpoints, type Credential } from '../../core/api/index.js';
+import { decodeAgentToken, login, verifiedIdentity, type CredentialStore, type ExpiryNotice, type Identity } from '../../core/account/index.js';
+import type { NotificationSink } from '../../core/notify/index.js';
+import { NotifierError, describeError, isNotifierError, redactor, type Clock, type Logger } from '../../core/platform/index.js';
+import { NotifierSession } from '../../core/session/index.js';
+import type { ListenerOptions } from '../../core/stream/index.js';
+import type { CustomerSnapshot } from '../../core/webhook/index.js';
+import type { ExpiryStageName, SignInRequest } from '../../../shared/ipc-contract.js';
+import { expiryStage } from '../../core/account/index.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { ConnectionStatus } from './connection-status.js';
+import { topicsFor } from './topics.js';
+
+/**
+ * The desktop's sign-in, from start to sign-out: one core NotifierSession at a time (the same
+ * wiring the command runs), with the sign-in it belongs to and what the window shows about it.
+ * Everything a session holds is released by ending it; a new sign-in starts a new session.
+ */
+export interface SignedIn {
+  endpoints: ApiEndpoints;
+  credential: Credential;
+  username: string | undefined;
+  session: NotifierSession;
+  status: ConnectionStatus;
+  expiryStage: ExpiryStageName;
+  /** The credential ran out: the next reconnect would be refused. */
+  expired: boolean;
+  /** The account as the webhook panel last showed it (the basis of its next edit). */
+  webhookShown: { snapshot: CustomerSnapshot | undefined };
+}
+
+export interface SessionManagerOptions {
+  credentials: CredentialStore;
+  settings: SettingsStore;
+  sink: NotificationSink | undefined;
+  logger: Logger;
+  clock: Clock;
+  stream?: ListenerOptions['stream'];
+  /** Something about the sign-in the user should read once (null clears it). */
+  notice(message: string | null): void;
+  /** Anything the window or tray shows changed. */
+  changed(): void;
+}
+
+function sameWho(a: Identity, b: Identity): boolean {
+  if (a.kind !== b.kind || a.customerId !== b.customerId) return false;
+  return a.kind !== 'agent' || (b.kind === 'agent' && a.agentId === b.agentId);
+}
+
+export class SessionManager {
+  private active: SignedIn | undefined;
+  /** Signed out: since when, for the status line. */
+  private idle: ConnectionStatus;
+  private readonly log: Logger;
+
+  constructor(private readonly o: SessionManagerOptions) {
+    this.log = o.logger.child({ component: 'sign-in' });
+    this.idle = new ConnectionStatus(() => o.clock.now());
+  }
+
+  get current(): SignedIn | undefined {
+    return this.active;
+  }
+
+  /** The connection status of the sign-in, or of being signed out. */
+  get status(): ConnectionStatus {
+    return this.active?.status ?? this.idle;
+  }
+
+  /** The saved sign-in, if any, at start. */
+  async restore(): Promise<void> {
+    let stored;
+    try {
+      stored = await this.o.credentials.load();
+    } catch (e) {
+      this.o.notice(isNotifierError(e) ? e.userMessage : describeError(e));
+      return;
+    }
+    if (stored === undefined) return;
+    try {
+      this.begin(resolveApiUrl(stored.apiUrl), stored.credential, stored.username, undefined);
+    } catch (e) {
+      this.o.notice(`The saved sign-in could not be used: ${describeError(e)} Sign in again.`);
+    }
+  }
+
+  async signIn(req: SignInRequest): Promise<void> {
+    const endpoints = resolveApiUrl(req.apiUrl === '' ? undefined : req.apiUrl);
+    let credential: Credential;
+    let identity: Identity;
+    let username: string | undefined;
+    if (req.method === 'password') {
+      const r = await login(endpoints, req.username, req.password);
+      credential = { kind: 'jwt', token: r.token };
+      identity = r.identity;
+      username = r.username;
+    } else {
+      credential = parseCredential(req.secret, 'token');
+      identity = await verifiedIdentity(credential, new RestClient({ endpoints, credential }), this.o.clock.now());
+    }
+    const previous = this.active?.session.identity;
+    // The old socket is closed before the new one opens: never two sessions at once.
+    await this.end('signing in again');
+    await this.o.credentials.save({ apiUrl: endpoints.root, credential, username, savedAt: new Date(this.o.clock.now()) });
+    // Topic filters name an agent and a customer: someone else's would be refused.
+    await this.o.settings.update({ apiUrl: endpoints.root, ...(previous !== undefined && sameWho(previous, identity) ? {} : { topics: null }) });
+    this.o.notice(null);
+    this.log.info(identity.kind === 'agent' ? `signed in as agent ${identity.agentId}` : `signed in with an access key for customer ${identity.customerId}`);
+    this.begin(endpoints, credential, username, identity);
+  }
+
+  async signOut(): Promise<void> {
+    await this.end('signed out');
+    await this.o.credentials.clear();
+    this.log.info('signed out');
+  }
+
+  /** "Reconnect now": at once if connecting or down; a stopped session (refused, expired) is started afresh. */
+  async reconnect(): Promise<void> {
+    const a = this.active;
+    if (a === undefined) throw new NotifierError('credentials_missing', 'Sign in first.');
+    if (a.session.detail.state === 'stopped') {
+      await this.end('starting again');
+      this.begin(a.endpoints, a.credential, a.username, a.session.identity);
+      return;
+    }
+    a.session.reconnectNow('asked to reconnect now');
+  }
+
+  /** Ends the session and waits until its socket is closed and its last pop-up handed over. */
+  async dispose(): Promise<void> {
+    await this.end('the app is quitting');
+  }
+
+  /** Starts a session; the previous one, if any, has been ended by the caller. */
+  private begin(endpoints: ApiEndpoints, credential: Credential, username: string | undefined, known: Identity | undefined): void {
+    redactor.add(credentialSecret(credential));
+    // A JWT names its agent; an access key needs GET /customer, which the session retries.
+    const identity = known ?? (credential.kind === 'jwt' ? decodeAgentToken(credential.token) : undefined);
+    const session = new NotifierSession({
+      endpoints,
+      credential,
+      identity,
+      topics: (id) => {
+        const t = topicsFor(this.o.settings.settings, id);
+        if (t.notice !== undefined) this.o.notice(t.notice);
+        return t.topics;
+      },
+      settings: () => this.o.settings.settings.notifications,
+      sink: this.o.sink,
+      logger: this.o.logger,
+      stream: this.o.stream,
+      clock: this.o.clock,
+    });
+    const status = new ConnectionStatus(() => this.o.clock.now());
+    const a: SignedIn = { endpoints, credential, username, session, status, expiryStage: 'never', expired: false, webhookShown: { snapshot: undefined } };
+    this.active = a;
+    const changed = (): void => this.o.changed();
+    session.on('state', (s) => {
+      status.onState(s);
+      changed();
+    });
+    session.on('identity', (id) => {
+      if (id.expiresAt !== undefined) a.expiryStage = expiryStage(id.expiresAt, this.o.clock.now());
+      changed();
+    });
+    session.on('error', (e) => {
+      status.onError(e);
+      changed();
+    });
+    // The window says why it is still trying (server down, network gone), as for the socket.
+    session.on('retrying', (e) => {
+      status.onError(e);
+      changed();
+    });
+    session.on('quarantined', (q) => {
+      status.onQuarantined(q.topic);
+      changed();
+    });
+    session.on('event', (e) => {
+      status.onEvent(e.receivedAt);
+      changed();
+    });
+    session.on('catchup', changed);
+    session.on('notification', changed);
+    session.on('withdrawn', changed);
+    session.on('expiry', (n) => this.onExpiry(a, n));
+    session.start();
+    changed();
+  }
+
+  private onExpiry(a: SignedIn, n: ExpiryNotice): void {
+    if (this.active !== a) return;
+    a.expiryStage = n.severity;
+    this.log.warn(n.message);
+    if (n.severity === 'expired') {
+      a.expired = true;
+    } else {
+      const key = a.session.identity?.kind === 'accesskey';
+      const title =
+        n.severity === 'critical'
+          ? key
+            ? 'Your access key expires soon'
+            : 'Sign in again soon'
+          : key
+            ? 'Your access key expires tomorrow'
+            : 'Your sign-in expires tomorrow';
+      void this.o.sink
+        ?.show({ kind: 'summary', resourceId: 'token-expiry', title, body: n.message, sound: n.severity === 'critical', urgent: false, at: this.o.clock.now() })
+        .catch(() => undefined);
+    }
+    this.o.changed();
+  }
+
+  private end(reason: string): Promise<void> {
+    const a = this.active;
+    if (a === undefined) return Promise.resolve();
+    this.active = undefined;
+    this.idle = new ConnectionStatus(() => this.o.clock.now());
+    this.o.changed();
+    return a.session.dispose(reason);
+  }
+}

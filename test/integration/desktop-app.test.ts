@@ -1,0 +1,282 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
+import { FileCredentialStore } from '../../main/core/account/credential-store.js';
+import { parseCredential } from '../../main/core/api/credentials.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
+import type { AppState } from '../../shared/ipc-contract.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
+import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
+
+/**
+ * The desktop app (without Electron) against the emulator, for what the settings window cannot show:
+ * start-up from a saved sign-in, power and network events, expiry, clicks on pop-ups, diagnostics.
+ */
+let emu: VoipbinEmulator;
+let dir: string;
+
+class Sink implements NotificationSink {
+  readonly name = 'test';
+  readonly shown: PopUp[] = [];
+  show(p: PopUp): Promise<void> {
+    this.shown.push(p);
+    return Promise.resolve();
+  }
+  withdraw(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+beforeEach(async () => {
+  emu = await startEmulator();
+  dir = await mkdtemp(join(tmpdir(), 'vbn-app-'));
+});
+afterEach(async () => {
+  await emu.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> } = {}): { c: DesktopApp; opened: string[]; clipboard: { text: string } } {
+  const opened: string[] = [];
+  const clipboard = { text: '' };
+  const c = new DesktopApp({
+    version: '0.1.0',
+    credentials: new FileCredentialStore({ dir }),
+    protection: { protection: 'plaintext', seal: false, warning: 'No system keyring is available.' },
+    settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
+    sink: opts.sink ?? new Sink(),
+    logger: (opts.log ?? memoryLogger()).logger,
+    logFolder: join(dir, 'logs'),
+    port: {
+      copyToClipboard: (t) => {
+        clipboard.text = t;
+        return Promise.resolve();
+      },
+      openExternal: (u) => {
+        opened.push(u);
+        return Promise.resolve();
+      },
+      openPath: () => Promise.resolve(''),
+      setAutostart: () => Promise.resolve(),
+      autostartSupported: false,
+      quit: () => undefined,
+    },
+    stream: FAST_STREAM,
+    guardGraceMs: 400,
+  });
+  return { c, opened, clipboard };
+}
+
+async function until(c: DesktopApp, what: string, pred: (s: AppState) => boolean, timeoutMs = 6_000): Promise<void> {
+  const start = Date.now();
+  while (!pred(c.state)) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(c.state.connection)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function saveSignIn(a: Account, secret: string): Promise<void> {
+  await new FileCredentialStore({ dir }).save({ apiUrl: emu.url, credential: parseCredential(secret, 'token'), username: a.username, savedAt: new Date() });
+}
+
+describe('DesktopApp', () => {
+  it('starts from the saved sign-in and connects with no window at all', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    expect(c.state.account).toMatchObject({ signedIn: true, kind: 'agent', agentId: a.agentId, displayName: 'Alice Agent', expiry: 'ok' });
+    expect(c.state.storage).toEqual({ protection: 'plaintext', warning: 'No system keyring is available.' });
+    // No token or key anywhere in what the window and tray are given.
+    expect(JSON.stringify(c.state)).not.toContain(a.jwt);
+    expect(JSON.stringify(c.subscriptions.view())).not.toContain(a.jwt);
+    await c.stop();
+  });
+
+  it('turning on customer-wide calls subscribes the customer call topic live, and a ringing inbound call pops up', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAgent | PERMISSION.CustomerManager);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const callTopic = `customer_id:${a.customerId}:call:call_`;
+    expect(emu.connections().find((x) => !x.closed)!.topics).not.toContain(callTopic);
+    await c.notifications.update({ customerCalls: true });
+    await emu.waitFor(
+      () =>
+        emu
+          .connections()
+          .find((x) => !x.closed)
+          ?.topics.includes(callTopic) === true,
+    );
+    expect(c.subscriptions.view().active.map((r) => r.topic)).toContain(callTopic);
+    const inbound = new InboundCall({ customerId: a.customerId, caller: { type: 'tel', target: '+15550100' }, number: { type: 'tel', target: '+15550199' } });
+    publishAll(emu, inbound.start());
+    await emu.waitFor(() => sink.shown.some((p) => p.title === 'Incoming call from +15550100'));
+    await c.stop();
+  });
+
+  it('an access key whose server is unreachable at start keeps retrying, then connects', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.accesskey);
+    emu.failNextRest('/v1.0/customer', 2, 503);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'retrying', (s) => s.connection.state === 'reconnecting' && s.connection.lastError?.code === 'server_error');
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    expect(c.state.account).toMatchObject({
+      kind: 'accesskey',
+      customerId: a.customerId,
+      customerAdmin: true,
+      expiry: 'ok',
+      expiresAt: expect.any(Number) as unknown,
+    });
+    await c.stop();
+  });
+
+  it('resume from sleep reconnects at once, and what rang meanwhile is caught up', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    c.systemEvent('suspend');
+    emu.goSilent();
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    const connections = emu.connections().length;
+    c.systemEvent('resume');
+    // Long before the 1 s watchdog: the resume itself reconnected.
+    await emu.waitFor(() => emu.connections().length > connections, 600);
+    await until(c, 'the call caught up', () => sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper'));
+    expect(c.state.connection).toMatchObject({ state: 'subscribed', suspended: false });
+    expect(c.state.alert).toBeNull();
+    await c.stop();
+  });
+
+  it('offline is said in words; coming back online reconnects at once', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    c.systemEvent('offline');
+    expect(c.state.connection.online).toBe(false);
+    const connections = emu.connections().length;
+    c.systemEvent('online');
+    await emu.waitFor(() => emu.connections().length > connections, 600);
+    await until(c, 'subscribed again', (s) => s.connection.state === 'subscribed' && s.connection.online);
+    await c.stop();
+  });
+
+  it('an expired token: no connection attempt, the alert says to sign in again', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, emu.issueJwt(a.agentId, { expire: new Date(Date.now() - 60_000) }));
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'alert', (s) => s.alert !== null);
+    expect(c.state.alert).toMatchObject({ reason: 'auth_failed', title: 'Not receiving calls: sign in again' });
+    expect(c.state.account).toMatchObject({ signedIn: true, expiry: 'expired' });
+    expect(c.state.connection.state).toBe('stopped');
+    expect(emu.upgrades).toEqual([]);
+    // Raised once, loudly, past pause and quiet hours.
+    await until(c, 'loud pop-up', () => sink.shown.some((p) => p.resourceId === 'not-receiving'));
+    expect(sink.shown.filter((p) => p.resourceId === 'not-receiving')).toEqual([expect.objectContaining({ urgent: true, sound: true })]);
+    await c.stop();
+  });
+
+  it('the server refusing the sign-in stops the stream and raises the alert', async () => {
+    const a = seedAccount(emu);
+    const key = emu.addAccessKey(a.customerId);
+    await saveSignIn(a, key);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    emu.revokeAccessKey(key);
+    emu.dropAll();
+    await until(c, 'alert', (s) => s.alert?.reason === 'auth_failed');
+    expect(c.state.connection.state).toBe('stopped');
+    await c.stop();
+  });
+
+  it('a click on a call pop-up opens it in the console; diagnostics carry no secret', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAgent);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const log = memoryLogger();
+    const { c, opened, clipboard } = controller({ sink, log });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    await until(c, 'pop-up', () => sink.shown.some((p) => p.kind === 'incoming_call'));
+    const popup = sink.shown.find((p) => p.kind === 'incoming_call')!;
+    expect(await c.notifications.openResource(popup.resourceId)).toMatchObject({ opened: true });
+    expect(opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
+    // A template pointing elsewhere is refused before anything opens.
+    await expect(c.preferences.set({ consoleUrlTemplate: 'javascript:alert(1)//{id}' })).rejects.toMatchObject({ code: 'bad_usage' });
+
+    const r = await c.diagnostics.copy();
+    expect(r.copied).toBe(true);
+    expect(clipboard.text).toMatch(/^VoIPBIN Notifier 0\.1\.0 — diagnostics /);
+    expect(clipboard.text).toContain(`account: agent ${a.agentId}, customer ${a.customerId}`);
+    expect(clipboard.text).toMatch(/connection: subscribed since/);
+    expect(clipboard.text).not.toContain(a.jwt);
+    expect(log.lines.join('')).not.toContain(a.jwt);
+
+    await c.signOut();
+    expect(c.state.account.signedIn).toBe(false);
+    expect(await new FileCredentialStore({ dir }).load()).toBeUndefined();
+  });
+
+  it('a pause from the tray survives a toggle in an open window: settings change by patches', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const handlers = createIpcHandlers(c, memoryLogger().logger);
+    // The window loaded the settings before the pause…
+    const seen = await handlers['notifications:get-settings'](undefined);
+    expect(seen).toMatchObject({ ok: true, value: { pausedUntil: null } });
+    // …the tray pauses for an hour…
+    await c.notifications.pause('1h');
+    const paused = c.notifications.settings.pausedUntil;
+    expect(typeof paused).toBe('number');
+    // …and the window turns off the sound of one kind: only that is sent.
+    expect(await handlers['notifications:update']({ kinds: { inbound_message: { sound: false } } })).toMatchObject({
+      ok: true,
+      value: { pausedUntil: paused, kinds: { inbound_message: { enabled: true, sound: false } } },
+    });
+    expect(c.notifications.settings).toMatchObject({
+      pausedUntil: paused,
+      kinds: { inbound_message: { enabled: true, sound: false }, incoming_call: { enabled: true, sound: true } },
+    });
+    // A whole settings object is not a patch: refused, nothing changed.
+    expect(await handlers['notifications:update']({ ...c.notifications.settings, kinds: undefined, extra: true })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    await until(c, 'the pause in the state', (s) => s.pausedUntil === paused);
+    await c.stop();
+  });
+});

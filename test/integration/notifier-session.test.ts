@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveApiUrl, parseCredential } from '../../main/core/api/index.js';
+import type { NotificationSink, PopUp } from '../../main/core/notify/index.js';
+import { NotifierSession } from '../../main/core/session/index.js';
+import type { NotifierError } from '../../main/core/platform/index.js';
+import { defaultTopics } from '../../main/core/stream/index.js';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { FAST_STREAM, memoryLogger, seedAccount, startEmulator } from '../support/harness.js';
+
+/**
+ * The core's one wiring of a signed-in notifier, as the command and the desktop app both run it,
+ * against the emulator: identity retries shaped like the socket's states, and one dispose() that
+ * leaves nothing behind.
+ */
+let emu: VoipbinEmulator;
+beforeEach(async () => {
+  emu = await startEmulator();
+});
+afterEach(async () => {
+  await emu.stop();
+});
+
+class Sink implements NotificationSink {
+  readonly name = 'test';
+  readonly shown: PopUp[] = [];
+  readonly withdrawn: string[] = [];
+  show(p: PopUp): Promise<void> {
+    this.shown.push(p);
+    return Promise.resolve();
+  }
+  withdraw(resourceId: string): Promise<void> {
+    this.withdrawn.push(resourceId);
+    return Promise.resolve();
+  }
+}
+
+function session(secret: string, sink: Sink): NotifierSession {
+  return new NotifierSession({
+    endpoints: resolveApiUrl(emu.url),
+    credential: parseCredential(secret, 'token'),
+    topics: (identity) => defaultTopics(identity),
+    settings: () => DEFAULT_NOTIFICATION_SETTINGS,
+    sink,
+    logger: memoryLogger().logger,
+    stream: FAST_STREAM,
+  });
+}
+
+describe('NotifierSession', () => {
+  it('an access key whose server fails at first: retrying, said as reconnecting states, then subscribed as the customer', async () => {
+    const a = seedAccount(emu);
+    emu.failNextRest('/v1.0/customer', 2, 503);
+    const s = session(a.accesskey, new Sink());
+    const states: string[] = [];
+    const retries: NotifierError[] = [];
+    s.on('state', (c) => states.push(c.to.state));
+    s.on('retrying', (e) => retries.push(e));
+    s.start();
+    await emu.waitFor(() => s.detail.state === 'subscribed', 10_000);
+    expect(retries.map((e) => e.code)).toEqual(['server_error', 'server_error']);
+    expect(states.slice(0, 5)).toEqual(['connecting', 'reconnecting', 'connecting', 'reconnecting', 'connecting']);
+    expect(s.identity).toMatchObject({ kind: 'accesskey', customerId: a.customerId });
+    await s.dispose();
+  });
+
+  it('dispose() closes the socket, withdraws nothing it should not, and nothing arrives afterwards', async () => {
+    const a = seedAccount(emu);
+    const sink = new Sink();
+    const s = session(a.jwt, sink);
+    const after: string[] = [];
+    s.start();
+    await emu.waitFor(() => s.detail.state === 'subscribed');
+    await s.dispose('the test is over');
+    // The socket was closed by the time dispose() resolved (the server's side notices within a tick).
+    await emu.waitFor(() => emu.connections().every((c) => c.closed), 500);
+    s.on('event', () => after.push('event'));
+    s.on('state', () => after.push('state'));
+    s.on('notification', () => after.push('notification'));
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(after).toEqual([]);
+    expect(sink.shown).toEqual([]);
+    // No reconnect either: the emulator saw one connection, ever.
+    expect(emu.connections()).toHaveLength(1);
+    // A second dispose is harmless.
+    await s.dispose();
+  });
+});
