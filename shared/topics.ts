@@ -39,12 +39,12 @@ export function parseTopic(raw: string): TopicVerdict {
   if (scope !== 'customer_id' && scope !== 'agent_id') {
     return { ok: false, reason: `unknown scope "${scope}": only customer_id and agent_id exist` };
   }
-  if (!isUuid(scopeId)) {
-    return { ok: false, reason: `"${scopeId}" is not a ${scope === 'agent_id' ? 'agent' : 'customer'} id (a UUID)` };
-  }
   if (raw.includes('*') || raw.includes('#')) {
     // The server accepts these but matches by plain prefix, so the subscription would never fire.
     return { ok: false, reason: 'wildcards do not exist: VoIPBIN matches topics by plain prefix, so "*" matches nothing; shorten the topic instead' };
+  }
+  if (!isUuid(scopeId)) {
+    return { ok: false, reason: `"${scopeId}" is not ${scope === 'agent_id' ? 'an agent' : 'a customer'} id (a UUID)` };
   }
   if (scopeId !== scopeId.toLowerCase()) {
     // The server accepts it (UUIDs parse case-insensitively) but publishes lowercase topics,
@@ -78,8 +78,39 @@ export function topicWarnings(topic: ParsedTopic): string[] {
   return warnings;
 }
 
-/** The server's rule set for one topic and one identity. */
+/** The server's rule set for one topic and one identity; a refusal suggests the topic meant, when one can be built. */
 export function validateTopic(raw: string, who: TopicAuthority): TopicVerdict {
+  const verdict = judgeTopic(raw, who);
+  if (verdict.ok) return verdict;
+  const meant = suggestTopic(raw, who);
+  return meant === undefined ? verdict : { ok: false, reason: `${verdict.reason}; did you mean "${meant}"?` };
+}
+
+/**
+ * The topic the user probably meant: their own id in the id's place (in lowercase), and the topic
+ * cut where a wildcard stood (a wildcard in place of the event becomes the resource's own prefix,
+ * `call:*` → `call:call_`). Only a suggestion the server would accept is made.
+ */
+export function suggestTopic(raw: string, who: TopicAuthority): string | undefined {
+  const [scope, , ...rest] = raw.trim().split(':');
+  const ownId = scope === 'customer_id' ? who.customerId : scope === 'agent_id' && who.kind === 'agent' ? who.agentId : undefined;
+  if (ownId === undefined || scope === undefined) return undefined;
+  const kept: string[] = [];
+  for (const [j, part] of rest.entries()) {
+    const at = part.search(/[*#]/);
+    if (at < 0) {
+      kept.push(part);
+      continue;
+    }
+    if (at > 0) kept.push(part.slice(0, at));
+    else if (j === 1 && rest[0] !== undefined && rest[0] !== '') kept.push(`${rest[0]}_`);
+    break;
+  }
+  const candidate = [scope, ownId.toLowerCase(), ...kept].join(':');
+  return candidate !== raw && judgeTopic(candidate, who).ok ? candidate : undefined;
+}
+
+function judgeTopic(raw: string, who: TopicAuthority): TopicVerdict {
   const parsed = parseTopic(raw);
   if (!parsed.ok) return parsed;
   const { scope, scopeId } = parsed.topic;

@@ -92,10 +92,16 @@ function program(setExit: (code: number) => void): Command {
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const wantsJson = argv.includes('--json');
+  const cli = program((c) => {
+    exitCode = c;
+  });
+  // Asking what the command can do is not an error: no arguments at all print the help, exit 0.
+  if (argv.length <= 2) {
+    cli.outputHelp();
+    return EXIT.ok;
+  }
   try {
-    await program((c) => {
-      exitCode = c;
-    }).parseAsync(argv);
+    await cli.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

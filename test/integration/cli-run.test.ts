@@ -95,10 +95,23 @@ describe('voipbin-notifier run --json', () => {
       { VOIPBIN_TOKEN: acct.jwt },
     );
     expect(badTopic.code).toBe(2);
-    const err = badTopic.lines[0]!;
-    expect(err).toMatchObject({ type: 'error', code: 'invalid_topic' });
-    expect(err.message).toMatch(new RegExp(`customer_id:${acct.customerId}:call:call_.*admin`));
-    expect(err.message).toMatch(/:\*": wildcards do not exist/);
+    // One error line per refused topic, each naming it, then the stop.
+    const errors = badTopic.lines.filter((l) => l.type === 'error');
+    expect(errors).toEqual([
+      {
+        type: 'error',
+        code: 'invalid_topic',
+        topic: `customer_id:${acct.customerId}:call:call_`,
+        message: expect.stringMatching(new RegExp(`^Refusing to subscribe to "customer_id:${acct.customerId}:call:call_" .*admin`)) as unknown,
+      },
+      {
+        type: 'error',
+        code: 'invalid_topic',
+        topic: `agent_id:${acct.agentId}:call:*`,
+        message: expect.stringContaining(`wildcards do not exist: VoIPBIN matches topics by plain prefix`) as unknown,
+      },
+    ]);
+    expect(errors[1]?.message).toContain(`did you mean "agent_id:${acct.agentId}:call:call_"?`);
 
     const plainHttp = await runCli(['run', '--json', '--api-url', 'http://voipbin.example.com'], { VOIPBIN_TOKEN: acct.jwt });
     expect(plainHttp.code).toBe(2);
@@ -110,8 +123,19 @@ describe('voipbin-notifier run --json', () => {
     const unknown = await runCli(['run', '--json', '--bogus']);
     expect(unknown.code).toBe(2);
     expect(unknown.lines[0]).toMatchObject({ type: 'error', code: 'bad_usage' });
+    const unknownCommand = await runCli(['ring']);
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toMatch(/unknown command 'ring'/);
 
     expect(emu.upgrades).toEqual([]);
+  });
+
+  it('no arguments at all: the help, on stdout, and exit 0 (asking is not an error)', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: voipbin-notifier \[options\] \[command\]/);
+    for (const command of ['run', 'login', 'logout', 'whoami', 'webhook', 'demo']) expect(r.stdout).toContain(`  ${command}`);
+    expect(r.stderr).toBe('');
   });
 
   it('human mode writes readable lines to stdout and logs to stderr', async () => {

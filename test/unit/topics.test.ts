@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateTopic, topicWarnings, parseTopic, type TopicAuthority } from '../../shared/topics.js';
+import { suggestTopic, validateTopic, topicWarnings, parseTopic, type TopicAuthority } from '../../shared/topics.js';
 import { AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent: TopicAuthority = { kind: 'agent', agentId: AGENT_ID, customerId: CUSTOMER_ID, permission: 0x10 };
@@ -23,7 +23,10 @@ describe('topic validation mirrors the server (PROTOCOL §2.2)', () => {
     [`agent_id:${AGENT_ID}:call:*`, agent, false, /wildcards do not exist/],
     [`owner_id:${AGENT_ID}:call`, agent, false, /unknown scope "owner_id"/],
     ['agent_id', agent, false, /at least/],
-    ['agent_id:not-a-uuid:call', agent, false, /not a agent id|not a .* id/],
+    ['agent_id:not-a-uuid:call', agent, false, /"not-a-uuid" is not an agent id \(a UUID\)/],
+    ['customer_id:acme:call', admin, false, /"acme" is not a customer id \(a UUID\)/],
+    // A wildcard is named as such even where the id should be.
+    ['agent_id:*:call:call_', agent, false, /wildcards do not exist/],
     ['customer_id:00000000-0000-0000-0000-000000000000:call', admin, false, /UUID/],
     [`agent_id:${AGENT_ID.toUpperCase()}:call:call_`, agent, false, /lowercase/],
     [` agent_id:${AGENT_ID}:call`, agent, false, /spaces/],
@@ -33,6 +36,33 @@ describe('topic validation mirrors the server (PROTOCOL §2.2)', () => {
     const v = validateTopic(topic, who);
     expect(v.ok).toBe(ok);
     if (!v.ok && reason !== undefined) expect(v.reason).toMatch(reason);
+  });
+});
+
+describe('a refused topic suggests the one meant, built from your own id', () => {
+  it.each([
+    [`agent_id:${OTHER_ID}:call:call_`, agent, `agent_id:${AGENT_ID}:call:call_`],
+    ['agent_id:*:call:call_', agent, `agent_id:${AGENT_ID}:call:call_`],
+    ['agent_id:me:groupcall:groupcall_', agent, `agent_id:${AGENT_ID}:groupcall:groupcall_`],
+    [`agent_id:${AGENT_ID}:call:*`, agent, `agent_id:${AGENT_ID}:call:call_`],
+    [`agent_id:${AGENT_ID}:call:call_*`, agent, `agent_id:${AGENT_ID}:call:call_`],
+    [`agent_id:${AGENT_ID}:*`, agent, `agent_id:${AGENT_ID}`],
+    [`agent_id:${AGENT_ID.toUpperCase()}:call:call_`, agent, `agent_id:${AGENT_ID}:call:call_`],
+    [`customer_id:${OTHER_ID}:message:message_created`, admin, `customer_id:${CUSTOMER_ID}:message:message_created`],
+  ] as const)('%s → %s', (topic, who, meant) => {
+    expect(suggestTopic(topic, who)).toBe(meant);
+    const v = validateTopic(topic, who);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).toContain(`did you mean "${meant}"?`);
+  });
+
+  it('suggests nothing the server would refuse too', () => {
+    // An access key has no agent id to put there; an agent may not subscribe customer-wide.
+    expect(suggestTopic(`agent_id:${OTHER_ID}:call:call_`, key)).toBeUndefined();
+    expect(suggestTopic(`customer_id:${OTHER_ID}:call`, agent)).toBeUndefined();
+    expect(suggestTopic(`owner_id:${AGENT_ID}:call`, agent)).toBeUndefined();
+    const v = validateTopic(`customer_id:${CUSTOMER_ID}:call`, agent);
+    expect(!v.ok && v.reason.includes('did you mean')).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createLogger, type Logger, type LogLevel, NotifierError, describeError, isNotifierError } from '../../core/platform/index.js';
-import { errorLine, jsonLine } from './run-output.js';
+import { errorLines, errorSentences, jsonLine } from './run-output.js';
 import { printJsonRevealing, printText, printTextRevealing } from './terminal.js';
 import { exitCodeFor } from '../exit-codes.js';
 
@@ -39,10 +39,15 @@ export class CommandOutput {
   }
 
   error(e: NotifierError): void {
-    if (this.json) jsonLine(errorLine(e));
+    if (this.json) for (const line of errorLines(e)) jsonLine(line);
     else {
       const hint = e.code === 'auth_failed' ? '\nSign in with: voipbin-notifier login --username <name> --password-stdin' : '';
-      printText(`error: ${e.userMessage}${hint}`, 'stderr');
+      printText(
+        `${errorSentences(e)
+          .map((s) => `error: ${s}`)
+          .join('\n')}${hint}`,
+        'stderr',
+      );
     }
   }
 

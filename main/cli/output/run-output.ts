@@ -1,4 +1,4 @@
-import type { StateDetail, CatchupReport, ResourceEvent } from '../../core/stream/index.js';
+import { topicProblems, type StateDetail, type CatchupReport, type ResourceEvent } from '../../core/stream/index.js';
 import type { NotifierError } from '../../core/platform/index.js';
 import type { ExpiryNotice } from '../../core/account/index.js';
 import { tokenExpiryLine } from './identity-lines.js';
@@ -49,6 +49,23 @@ export function errorLine(e: NotifierError): Line {
   };
 }
 
+/**
+ * The lines an error makes: one, or for refused topics one per topic, each naming its `topic`,
+ * so a script (or a person) can tell which of several topics to fix.
+ */
+export function errorLines(e: NotifierError): Line[] {
+  const problems = topicProblems(e);
+  if (problems.length === 0) return [errorLine(e)];
+  return problems.map((p) => ({ type: 'error', code: e.code, message: topicRefusal(p.topic, p.reason), topic: p.topic }));
+}
+
+export function errorSentences(e: NotifierError): string[] {
+  const problems = topicProblems(e);
+  return problems.length === 0 ? [e.userMessage] : problems.map((p) => topicRefusal(p.topic, p.reason));
+}
+
+const topicRefusal = (topic: string, reason: string): string => `Refusing to subscribe to "${topic}" (VoIPBIN would drop the connection): ${reason}.`;
+
 export class JsonOutput implements Output {
   state(d: StateDetail, at: number): void {
     const base = { type: 'state', state: d.state, at: iso(at) };
@@ -87,7 +104,7 @@ export class JsonOutput implements Output {
   }
 
   error(e: NotifierError): void {
-    jsonLine(errorLine(e));
+    for (const line of errorLines(e)) jsonLine(line);
   }
 
   tokenExpiry(n: ExpiryNotice): void {
@@ -162,7 +179,7 @@ export class HumanOutput implements Output {
   }
 
   error(e: NotifierError): void {
-    write(`${time(Date.now())}  ✖ ${e.userMessage}`);
+    for (const sentence of errorSentences(e)) write(`${time(Date.now())}  ✖ ${sentence}`);
   }
 
   tokenExpiry(n: ExpiryNotice): void {

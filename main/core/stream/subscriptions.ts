@@ -35,6 +35,22 @@ export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
   return topics;
 }
 
+/** One refused topic and why (the error's `problems`, so each can be reported on its own). */
+export interface TopicProblem {
+  topic: string;
+  reason: string;
+}
+
+/** The refused topics an `invalid_topic` error carries, type-checked (none for other errors). */
+export function topicProblems(e: NotifierError): TopicProblem[] {
+  const problems = e.code === 'invalid_topic' ? e.details.problems : undefined;
+  if (!Array.isArray(problems)) return [];
+  return problems.filter(
+    (p): p is TopicProblem =>
+      typeof p === 'object' && p !== null && typeof (p as TopicProblem).topic === 'string' && typeof (p as TopicProblem).reason === 'string',
+  );
+}
+
 /**
  * The topics to use: the user's if given, else the defaults. Every topic is checked against the
  * server's own rules first, because one the server rejects would drop the whole connection.
@@ -42,18 +58,19 @@ export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
 export function resolveTopics(id: Identity, requested: readonly string[] | undefined, opts: TopicOptions = {}): string[] {
   if (requested === undefined || requested.length === 0) return defaultTopics(id, opts);
   const who = topicAuthority(id);
-  const problems: string[] = [];
+  const problems: TopicProblem[] = [];
   const topics: string[] = [];
   for (const topic of requested) {
     const verdict = validateTopic(topic, who);
     if (verdict.ok) {
       if (!topics.includes(topic)) topics.push(topic);
     } else {
-      problems.push(`"${topic}": ${verdict.reason}`);
+      problems.push({ topic, reason: verdict.reason });
     }
   }
   if (problems.length > 0) {
-    throw new NotifierError('invalid_topic', `Refusing to subscribe (VoIPBIN would drop the connection): ${problems.join('; ')}`, { problems });
+    const said = problems.map((p) => `"${p.topic}": ${p.reason}`).join('; ');
+    throw new NotifierError('invalid_topic', `Refusing to subscribe (VoIPBIN would drop the connection): ${said}`, { problems });
   }
   return topics;
 }
