@@ -78,6 +78,8 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   /** Until the desktop adapter has asked, assume the tray is there (macOS, Windows, most Linux desktops). */
   private trayHost: TrayHost = { status: 'available', why: 'not asked yet', advice: null };
   private publishTimer: unknown;
+  /** After stop() nothing is published: the tray and windows are being torn down. */
+  private stopping = false;
   private readonly offs: (() => void)[] = [];
 
   constructor(private readonly o: DesktopAppOptions) {
@@ -85,7 +87,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'app' });
     const changed = (): void => this.changed();
-    this.sink = o.sink === undefined ? undefined : new WatchedSink(o.sink, changed);
+    this.sink = o.sink === undefined ? undefined : new WatchedSink(o.sink, changed, (e) => this.sessions.noteError(e));
     this.sessions = new SessionManager({
       credentials: o.credentials,
       settings: o.settings,
@@ -112,7 +114,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     });
     this.subscriptions = new SubscriptionsFeature(o.settings, this.sessions);
     this.ringing = new RingingCalls(o.settings, this.sessions, links, changed);
-    this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup);
+    this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup, this.log);
     this.preferences = new PreferencesFeature(o.settings, o.port, o.logFolder);
     this.diagnostics = new DiagnosticsFeature(
       () => ({
@@ -179,13 +181,15 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
 
   /** Quit: the socket closed and the last pop-up handed over; the saved sign-in stays. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const off of this.offs.splice(0)) off();
     this.notifications.dispose();
     this.subscriptions.dispose();
     this.guard.dispose();
+    await this.sessions.dispose();
+    // Cleared after the session is gone: its last state changes asked for a publish too.
     if (this.publishTimer !== undefined) this.clock.clearTimeout(this.publishTimer);
     this.publishTimer = undefined;
-    await this.sessions.dispose();
     this.o.settings.dispose();
   }
 
@@ -238,7 +242,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
 
   /** The one publish path: whatever changed, one fresh AppState goes out shortly after. */
   private changed(): void {
-    if (this.publishTimer !== undefined) return;
+    if (this.stopping || this.publishTimer !== undefined) return;
     this.publishTimer = this.clock.setTimeout(() => {
       this.publishTimer = undefined;
       this.publish();

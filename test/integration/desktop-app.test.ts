@@ -23,7 +23,10 @@ let dir: string;
 class Sink implements NotificationSink {
   readonly name = 'test';
   readonly shown: PopUp[] = [];
+  /** Set: the OS refuses every pop-up with this reason. */
+  refuse: string | undefined;
   show(p: PopUp): Promise<void> {
+    if (this.refuse !== undefined) return Promise.reject(new Error(this.refuse));
     this.shown.push(p);
     return Promise.resolve();
   }
@@ -210,6 +213,81 @@ describe('DesktopApp', () => {
     emu.dropAll();
     await until(c, 'alert', (s) => s.alert?.reason === 'auth_failed');
     expect(c.state.connection.state).toBe('stopped');
+    await c.stop();
+  });
+
+  it('reconnecting a stopped session keeps its history, its warnings and its diagnostics; one socket at a time', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    await until(c, 'the ring', () => sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper'));
+    const history = c.notifications.history(50).map((h) => h.seq);
+    expect(history.length).toBeGreaterThan(0);
+    emu.setCustomerStatus(a.customerId, 'frozen');
+    emu.dropAll();
+    await until(c, 'stopped', (s) => s.connection.state === 'stopped');
+    const stoppedBecause = c.state.connection.lastError;
+    expect(stoppedBecause?.code).toMatch(/frozen/);
+    emu.setCustomerStatus(a.customerId, 'active');
+    await c.reconnect();
+    await until(c, 'subscribed again', (s) => s.connection.state === 'subscribed');
+    // The same session: its history, why it stopped, no second expiry or ring pop-up.
+    expect(c.notifications.history(50).map((h) => h.seq)).toEqual(history);
+    expect(c.state.connection.lastError).toEqual(stoppedBecause);
+    expect(c.state.connection.reconnects).toBe(1);
+    expect(sink.shown.filter((p) => p.title === 'Incoming call from Jane Cooper')).toHaveLength(1);
+    expect(emu.connections().filter((x) => !x.closed)).toHaveLength(1);
+    await c.stop();
+  });
+
+  it('sign-in, sign-out and reconnect asked at once run one after another: one session or none, never two', async () => {
+    const a = seedAccount(emu);
+    const { c } = controller();
+    await c.start();
+    const req = { method: 'password' as const, apiUrl: emu.url, username: a.username, password: a.password };
+    await Promise.all([c.signIn(req), c.signIn(req)]);
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emu.connections().filter((x) => !x.closed)).toHaveLength(1);
+    await Promise.allSettled([c.reconnect(), c.signOut(), c.reconnect()]);
+    expect(c.state.account.signedIn).toBe(false);
+    await emu.waitFor(() => emu.connections().every((x) => x.closed), 2_000);
+    // Nothing comes back by itself.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(emu.connections().every((x) => x.closed)).toBe(true);
+    await c.stop();
+    // After stop, a late request starts nothing either.
+    await c.signIn(req).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(emu.connections().every((x) => x.closed)).toBe(true);
+  });
+
+  it('a pop-up the OS refuses is listed in diagnostics, and the list outlives a sign-out', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
+    sink.refuse = 'Notifications are turned off for this app';
+    await c.notifications.sendTest();
+    expect(c.sessions.status.recentErrors[0]).toMatchObject({
+      code: 'notifications_unavailable',
+      message: 'The system refused a notification: Notifications are turned off for this app',
+    });
+    await c.signOut();
+    expect(c.sessions.status.recentErrors.map((e) => e.code)).toContain('notifications_unavailable');
+    expect(c.diagnostics.text()).toMatch(/notifications_unavailable/);
     await c.stop();
   });
 

@@ -93,4 +93,27 @@ describe('NotifierSession', () => {
     // A second dispose is harmless.
     await s.dispose();
   });
+
+  it('keeps watching the credential after the connection stopped, and a restart does not warn again', async () => {
+    const a = seedAccount(emu);
+    const token = emu.issueJwt(a.agentId, { expire: new Date(Date.now() + 1_500) });
+    const s = session(token, new Sink());
+    const notices: string[] = [];
+    s.on('expiry', (n) => notices.push(n.severity));
+    s.start();
+    await emu.waitFor(() => s.detail.state === 'subscribed');
+    expect(notices).toEqual(['critical']);
+    emu.setCustomerStatus(a.customerId, 'frozen');
+    emu.dropAll();
+    await emu.waitFor(() => s.detail.state === 'stopped');
+    emu.setCustomerStatus(a.customerId, 'active');
+    s.restart();
+    await emu.waitFor(() => s.detail.state === 'subscribed');
+    expect(notices).toEqual(['critical']);
+    s.stop('the test stops it');
+    // Stopped, but the credential still runs out, and the session says so.
+    await emu.waitFor(() => notices.includes('expired'), 3_000);
+    expect(notices).toEqual(['critical', 'expired']);
+    await s.dispose();
+  });
 });

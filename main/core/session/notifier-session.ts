@@ -79,7 +79,7 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   private readonly offs: (() => void)[] = [];
   private disposed = false;
   private resolveStopped: ((final: Extract<StateDetail, { state: 'stopped' }>) => void) | undefined;
-  /** Resolves with the final state once the session stops for good (by request or for a fatal reason). */
+  /** Resolves with the stopped state the first time the session stops (by request or for a fatal reason). */
   readonly stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
 
   constructor(private readonly o: NotifierSessionOptions) {
@@ -133,6 +133,30 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     if (this.early.state !== 'stopped') this.early.transition({ state: 'stopped', reason });
   }
 
+  /**
+   * Starts a stopped session again ("Reconnect now", new topic filters after a refusal): the same
+   * centre, history and expiry watch, the topics read afresh. Does nothing unless stopped.
+   */
+  restart(): void {
+    if (this.disposed || this.visible.state !== 'stopped') return;
+    const identity = this.current;
+    const listener = this.listenerRef;
+    if (listener !== undefined && identity !== undefined) {
+      const topics = this.topicsFor(identity);
+      if (topics === undefined) return;
+      listener.setTopics(topics);
+      listener.start();
+      return;
+    }
+    // Stopped before a socket was opened: read the identity again, or connect with the one known.
+    if (identity === undefined) {
+      void this.resolve();
+      return;
+    }
+    this.early.transition({ state: 'connecting', attempt: 1 });
+    this.connect(identity);
+  }
+
   reconnectNow(reason: string): void {
     if (this.listenerRef !== undefined) {
       this.listenerRef.reconnectNow(reason);
@@ -167,8 +191,7 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       if (this.disposed || this.early.state !== 'connecting') return;
       const err = isNotifierError(e) ? e : new NotifierError('network', describeError(e));
       if (!RETRYABLE.has(err.code)) {
-        this.emit('error', err);
-        this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+        this.refuse(err);
         return;
       }
       const step = this.backoff.next('retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0);
@@ -183,28 +206,38 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     this.connect(identity);
   }
 
-  private connect(identity: Identity): void {
-    let topics: readonly string[];
+  /** The identity's topics, or undefined (said as an error) when the server would refuse them. */
+  private topicsFor(identity: Identity): readonly string[] | undefined {
     try {
-      topics = this.o.topics(identity);
+      return this.o.topics(identity);
     } catch (e) {
       // Topics the server would refuse: one of them would drop the whole connection.
-      const err = isNotifierError(e) ? e : new NotifierError('config_invalid', describeError(e));
-      this.emit('error', err);
-      this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
-      return;
+      this.refuse(isNotifierError(e) ? e : new NotifierError('config_invalid', describeError(e)));
+      return undefined;
     }
+  }
+
+  /** A failure that ends the session's attempt: logged, told, and the state says stopped. */
+  private refuse(err: NotifierError): void {
+    this.log.error(err.userMessage);
+    this.emit('error', err);
+    if (this.listenerRef === undefined && this.early.state !== 'stopped') this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+  }
+
+  private connect(identity: Identity): void {
+    const topics = this.topicsFor(identity);
+    if (topics === undefined) return;
     this.emit('identity', identity);
-    if (identity.expiresAt !== undefined) {
+    // Once per session: it keeps watching while the session lives, stopped or not, and a restart
+    // must not warn again.
+    if (identity.expiresAt !== undefined && this.expiryWatch === undefined) {
       this.expiryWatch = watchTokenExpiry(identity.expiresAt, (n) => this.emit('expiry', n), { clock: this.clock, what: expiringCredential(identity) });
     }
     if (identity.expiresAt !== undefined && identity.expiresAt.getTime() <= this.clock.now()) {
       // The server refuses an expired credential at the upgrade: say why without knocking.
       const renew = identity.kind === 'agent' ? 'Sign in again' : 'Create a new access key in the VoIPBIN console and sign in with it';
-      const err = new NotifierError('auth_failed', `Your VoIPBIN ${expiringCredential(identity)} has expired. ${renew} to keep receiving calls.`);
       if (this.early.state === 'idle') this.early.transition({ state: 'connecting', attempt: 1 });
-      this.emit('error', err);
-      this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
+      this.refuse(new NotifierError('auth_failed', `Your VoIPBIN ${expiringCredential(identity)} has expired. ${renew} to keep receiving calls.`));
       return;
     }
     const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger });
@@ -249,10 +282,8 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   private show(c: StateChange): void {
     this.visible = c.to;
     this.emit('state', { from: c.from, to: c.to, at: c.at });
-    if (c.to.state === 'stopped') {
-      this.expiryWatch?.stop();
-      this.resolveStopped?.(c.to);
-    }
+    // The first stop; the expiry watch goes on until dispose() (a restart may follow).
+    if (c.to.state === 'stopped') this.resolveStopped?.(c.to);
   }
 }
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { HistoryItem, NotificationCenter, NotificationSink, PopUp } from '../../core/notify/index.js';
-import { describeError, type Clock, type Logger } from '../../core/platform/index.js';
+import { NotifierError, describeError, type Clock, type Logger } from '../../core/platform/index.js';
 import type { HistoryItemView, PauseChoiceName } from '../../../shared/ipc-contract.js';
 import { pauseUntil, type NotificationSettings, type NotificationSettingsPatch } from '../../../shared/notification-settings.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -21,6 +21,8 @@ export class WatchedSink implements NotificationSink {
   constructor(
     private readonly inner: NotificationSink,
     private readonly changed: () => void,
+    /** Every refusal, for diagnostics (the guard's pop-ups and the expiry warnings too). */
+    private readonly refused: (e: NotifierError) => void = () => undefined,
   ) {
     this.name = inner.name;
   }
@@ -35,6 +37,7 @@ export class WatchedSink implements NotificationSink {
       await this.inner.show(p);
     } catch (e) {
       this.refusal = describeError(e);
+      this.refused(new NotifierError('notifications_unavailable', `The system refused a notification: ${this.refusal}`));
       this.changed();
       throw e;
     }

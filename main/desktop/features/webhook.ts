@@ -11,7 +11,7 @@ import {
 } from '../../core/webhook/index.js';
 import * as actions from '../../core/webhook/index.js';
 import type { Identity } from '../../core/account/index.js';
-import { NotifierError } from '../../core/platform/index.js';
+import { NotifierError, type Logger } from '../../core/platform/index.js';
 import { Permission, permissionWords } from '../../../shared/permissions.js';
 import type { SessionManager } from '../session/session-manager.js';
 
@@ -100,18 +100,23 @@ export class WebhookFeature {
     private readonly sessions: SessionManager,
     private readonly copyToClipboard: (text: string) => Promise<void>,
     private readonly lookup: Lookup | undefined,
+    private readonly log: Logger,
   ) {}
 
   get(): Promise<WebhookView> {
     return getWebhook(this.context());
   }
 
-  set(change: { method: WebhookMethod; uri: string }): Promise<WebhookView> {
-    return setWebhook(this.context(), change);
+  async set(change: { method: WebhookMethod; uri: string }): Promise<WebhookView> {
+    const v = await setWebhook(this.context(), change);
+    this.log.info(`webhook set to ${v.method} ${v.uri}`);
+    return v;
   }
 
-  disable(): Promise<WebhookView> {
-    return disableWebhook(this.context());
+  async disable(): Promise<WebhookView> {
+    const v = await disableWebhook(this.context());
+    this.log.info('webhook disabled');
+    return v;
   }
 
   /** The secret goes from the server to the clipboard without passing through the window. */

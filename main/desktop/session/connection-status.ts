@@ -20,15 +20,20 @@ export class ConnectionStatus {
   private since: number;
   private lastEventAt: number | null = null;
   private reconnects = 0;
+  private everSubscribed = false;
   private lastError: RecentError | null = null;
   private quarantined: string[] = [];
   private downSinceAt: number;
   /** Why it went down last; still said while the next attempt connects. */
   private lastReason: string | null = null;
-  /** Newest first, for diagnostics. */
-  readonly recentErrors: RecentError[] = [];
-
-  constructor(private readonly now: () => number) {
+  /**
+   * @param recentErrors newest first, for diagnostics: the app's list, shared by every status
+   * (a sign-out does not wipe what went wrong before it).
+   */
+  constructor(
+    private readonly now: () => number,
+    readonly recentErrors: RecentError[] = [],
+  ) {
     this.since = now();
     this.downSinceAt = this.since;
   }
@@ -44,7 +49,9 @@ export class ConnectionStatus {
 
   onState(c: StateChange): void {
     this.since = c.at;
-    if (c.to.state === 'reconnecting') this.reconnects += 1;
+    // Connections made again, not attempts: a server down for a minute is not "17 reconnects".
+    if (c.to.state === 'subscribed' && this.everSubscribed) this.reconnects += 1;
+    if (c.to.state === 'subscribed') this.everSubscribed = true;
     if (c.to.state === 'reconnecting' || c.to.state === 'stopped') this.lastReason = c.to.reason;
     if (c.from === 'subscribed' && c.to.state !== 'subscribed') this.downSinceAt = c.at;
   }

@@ -8,7 +8,7 @@ import type { CustomerSnapshot } from '../../core/webhook/index.js';
 import type { ExpiryStageName, SignInRequest } from '../../../shared/ipc-contract.js';
 import { expiryStage } from '../../core/account/index.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { ConnectionStatus } from './connection-status.js';
+import { ConnectionStatus, type RecentError } from './connection-status.js';
 import { topicsFor } from './topics.js';
 
 /**
@@ -52,10 +52,20 @@ export class SessionManager {
   /** Signed out: since when, for the status line. */
   private idle: ConnectionStatus;
   private readonly log: Logger;
+  /** Newest first, for diagnostics: kept across sign-ins, as the app's own record. */
+  readonly recentErrors: RecentError[] = [];
+  /** Sign-in, sign-out, reconnect and dispose run one at a time, so no two can interleave their awaits. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
 
   constructor(private readonly o: SessionManagerOptions) {
     this.log = o.logger.child({ component: 'sign-in' });
-    this.idle = new ConnectionStatus(() => o.clock.now());
+    this.idle = this.newStatus();
+  }
+
+  /** Something went wrong that diagnostics should list (a refused pop-up, say), whichever session. */
+  noteError(e: NotifierError): void {
+    this.status.onError(e);
   }
 
   get current(): SignedIn | undefined {
@@ -68,7 +78,44 @@ export class SessionManager {
   }
 
   /** The saved sign-in, if any, at start. */
-  async restore(): Promise<void> {
+  restore(): Promise<void> {
+    return this.serial(() => this.restoreNow());
+  }
+
+  signIn(req: SignInRequest): Promise<void> {
+    return this.serial(() => this.signInNow(req));
+  }
+
+  signOut(): Promise<void> {
+    return this.serial(() => this.signOutNow());
+  }
+
+  /** "Reconnect now": at once if connecting or down; a stopped session (refused, expired) starts again, keeping its history. */
+  reconnect(): Promise<void> {
+    return this.serial(() => {
+      const a = this.active;
+      if (a === undefined) throw new NotifierError('credentials_missing', 'Sign in first.');
+      if (a.session.detail.state === 'stopped') a.session.restart();
+      else a.session.reconnectNow('asked to reconnect now');
+      return Promise.resolve();
+    });
+  }
+
+  /** Ends the session and waits until its socket is closed and its last pop-up handed over; nothing starts afterwards. */
+  dispose(): Promise<void> {
+    return this.serial(async () => {
+      this.disposed = true;
+      await this.end('the app is quitting');
+    });
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(() => (this.disposed ? undefined : step()));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async restoreNow(): Promise<void> {
     let stored;
     try {
       stored = await this.o.credentials.load();
@@ -84,7 +131,7 @@ export class SessionManager {
     }
   }
 
-  async signIn(req: SignInRequest): Promise<void> {
+  private async signInNow(req: SignInRequest): Promise<void> {
     const endpoints = resolveApiUrl(req.apiUrl === '' ? undefined : req.apiUrl);
     let credential: Credential;
     let identity: Identity;
@@ -109,27 +156,10 @@ export class SessionManager {
     this.begin(endpoints, credential, username, identity);
   }
 
-  async signOut(): Promise<void> {
+  private async signOutNow(): Promise<void> {
     await this.end('signed out');
     await this.o.credentials.clear();
     this.log.info('signed out');
-  }
-
-  /** "Reconnect now": at once if connecting or down; a stopped session (refused, expired) is started afresh. */
-  async reconnect(): Promise<void> {
-    const a = this.active;
-    if (a === undefined) throw new NotifierError('credentials_missing', 'Sign in first.');
-    if (a.session.detail.state === 'stopped') {
-      await this.end('starting again');
-      this.begin(a.endpoints, a.credential, a.username, a.session.identity);
-      return;
-    }
-    a.session.reconnectNow('asked to reconnect now');
-  }
-
-  /** Ends the session and waits until its socket is closed and its last pop-up handed over. */
-  async dispose(): Promise<void> {
-    await this.end('the app is quitting');
   }
 
   /** Starts a session; the previous one, if any, has been ended by the caller. */
@@ -152,7 +182,7 @@ export class SessionManager {
       stream: this.o.stream,
       clock: this.o.clock,
     });
-    const status = new ConnectionStatus(() => this.o.clock.now());
+    const status = this.newStatus();
     const a: SignedIn = { endpoints, credential, username, session, status, expiryStage: 'never', expired: false, webhookShown: { snapshot: undefined } };
     this.active = a;
     const changed = (): void => this.o.changed();
@@ -212,11 +242,15 @@ export class SessionManager {
     this.o.changed();
   }
 
+  private newStatus(): ConnectionStatus {
+    return new ConnectionStatus(() => this.o.clock.now(), this.recentErrors);
+  }
+
   private end(reason: string): Promise<void> {
     const a = this.active;
     if (a === undefined) return Promise.resolve();
     this.active = undefined;
-    this.idle = new ConnectionStatus(() => this.o.clock.now());
+    this.idle = this.newStatus();
     this.o.changed();
     return a.session.dispose(reason);
   }
