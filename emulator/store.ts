@@ -64,6 +64,8 @@ export class Store {
   readonly groupcalls = new ResourceTable();
   readonly messages = new ResourceTable();
 
+  private lastKeyCreated = 0;
+
   constructor(private readonly now: () => Date) {}
 
   addCustomer(fields: Partial<CustomerRecord> = {}): CustomerRecord {
@@ -163,12 +165,16 @@ export class Store {
     const customer = this.customer(customerId);
     if (customer === undefined) throw new Error(`emulator: addAccessKey for unknown customer ${customerId}`);
     const token = opts.token ?? `vb_${randomBytes(24).toString('base64url')}`;
+    // The server stamps microseconds, so keys made one after another never share a tm_create;
+    // at millisecond resolution a burst would, and paging by tm_create would skip the ties.
+    const created = new Date(Math.max(this.now().getTime(), this.lastKeyCreated + 1));
+    this.lastKeyCreated = created.getTime();
     this.accessKeys.set(hashKey(token), {
       id: newUuid(),
       customer_id: customer.id,
       name: opts.name ?? 'notifier',
       token_prefix: token.slice(0, 11),
-      tm_create: this.now(),
+      tm_create: created,
       // Real keys always carry an expiry (POST requires ≥ 86400 s); a year is a plausible default.
       tm_expire: expire ?? addDays(this.now(), 365),
       tm_delete: null,
