@@ -60,6 +60,8 @@ describe('NotifierSession', () => {
     s.start();
     await emu.waitFor(() => s.detail.state === 'subscribed', 10_000);
     expect(retries.map((e) => e.code)).toEqual(['server_error', 'server_error']);
+    // Said in words, not as "GET /customer".
+    expect(retries[0]?.userMessage).toBe('VoIPBIN had a server error (503) while reading the account.');
     expect(states.slice(0, 5)).toEqual(['connecting', 'reconnecting', 'connecting', 'reconnecting', 'connecting']);
     expect(s.identity).toMatchObject({ kind: 'accesskey', customerId: a.customerId });
     await s.dispose();

@@ -123,7 +123,9 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       code: 'notifications_unavailable',
-      message: expect.stringMatching(/no notification daemon is running.*still recorded/) as unknown,
+      message: expect.stringMatching(
+        /no notification daemon is running on this desktop session: start a notification daemon .*, or run with --notify none to only print\).*still recorded/,
+      ) as unknown,
     });
     // The lines say what happened: nothing reached the screen.
     expect(

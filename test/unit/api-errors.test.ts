@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorFrom, parseRetryAfter } from '../../main/core/api/api-errors.js';
+import { requestWords } from '../../main/core/api/rest-client.js';
 
 const env = (status: string, reason: string, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ error: { status, reason, message: 'm', request_id: 'r-1', ...extra } });
@@ -45,8 +46,8 @@ describe('VoIPBIN error envelopes', () => {
   });
 
   it('a 5xx promises nothing about retrying (a PUT is never retried), and server text stays one plain line', () => {
-    expect(apiErrorFrom({ status: 503, body: '', retryAfter: null, requestId: null }, 'PUT /customer').userMessage).toBe(
-      'VoIPBIN had a server error (503) during PUT /customer.',
+    expect(apiErrorFrom({ status: 503, body: '', retryAfter: null, requestId: null }, 'saving the account').userMessage).toBe(
+      'VoIPBIN had a server error (503) while saving the account.',
     );
     const hostile = apiErrorFrom(
       { status: 403, body: JSON.stringify({ error: { reason: 'X', message: 'nope\u001b[2J\nforged line' } }), retryAfter: null, requestId: null },
@@ -59,5 +60,23 @@ describe('VoIPBIN error envelopes', () => {
     expect(parseRetryAfter(new Date(10_000 + 5_000).toUTCString(), 10_000)).toBe(5000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('requests are named in words', () => {
+  it.each([
+    ['GET', '/customer', 'reading the account'],
+    ['PUT', '/customer', 'saving the account'],
+    ['GET', '/me', 'reading who you are'],
+    ['GET', '/accesskeys', 'reading the access keys'],
+    ['GET', '/service_agents/calls', 'reading your calls'],
+    ['GET', '/service_agents/calls/c0ffee00-0000-4000-8000-000000000001', 'reading a call'],
+    ['GET', '/calls', "reading the account's calls"],
+    ['GET', '/groupcalls', "reading the account's group calls"],
+    // Anything else keeps its method and path rather than a guess.
+    ['DELETE', '/customer', 'DELETE /customer'],
+    ['GET', '/customers', 'GET /customers'],
+  ])('%s %s → %s', (method, path, words) => {
+    expect(requestWords(method, path)).toBe(words);
   });
 });

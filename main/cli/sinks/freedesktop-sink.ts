@@ -1,5 +1,5 @@
 import { type NotificationSink, type PopUp, NotificationService, type HintValue, type NotificationServiceEvents } from '../../core/notify/index.js';
-import { escapeMarkup } from '../../core/platform/index.js';
+import { describeError, escapeMarkup } from '../../core/platform/index.js';
 
 /**
  * OS pop-ups on Linux desktops for the headless command, through the freedesktop notification
@@ -109,7 +109,15 @@ export class FreedesktopSink implements NotificationSink {
         this.ringing.clear();
       },
     };
-    const attempt = NotificationService.connect(this.opts.env ?? process.env, events);
+    const attempt = NotificationService.connect(this.opts.env ?? process.env, events).catch((e: unknown) => {
+      // Said where the user can act on it: this command, on this desktop.
+      throw new Error(
+        `${describeError(e)}: start a notification daemon (the desktop's own, or dunst, mako, xfce4-notifyd), or run with --notify none to only print`,
+        {
+          cause: e,
+        },
+      );
+    });
     this.service = attempt;
     attempt.catch(() => {
       if (this.service === attempt) this.service = undefined;

@@ -92,10 +92,10 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
     case f.status === 404:
       return make('not_found', `${what}: not found on this VoIPBIN server (is the API URL right?).`);
     case f.status >= 500:
-      return make('server_error', `VoIPBIN had a server error (${f.status}) during ${what}.`);
+      return make('server_error', `VoIPBIN had a server error (${f.status}) while ${what}.`);
     case f.status === 400:
       return make('invalid_request', `VoIPBIN refused ${what} as invalid${envelope?.message !== undefined ? `: ${oneLine(envelope.message, 300)}` : ''}.`);
     default:
-      return make('bad_response', `Unexpected HTTP ${f.status} from VoIPBIN during ${what}.`);
+      return make('bad_response', `Unexpected HTTP ${f.status} from VoIPBIN while ${what}.`);
   }
 }

@@ -67,7 +67,7 @@ export class RestClient {
   private async request<T>(method: string, path: string, schema: z.ZodType<T> | undefined, body: unknown, query: Record<string, string> = {}): Promise<T> {
     const url = new URL(this.endpoints.rest + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const what = `${method} ${path}`;
+    const what = requestWords(method, path);
     let res: Response;
     try {
       res = await this.fetchImpl(url, {
@@ -92,12 +92,12 @@ export class RestClient {
     try {
       json = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new NotifierError('bad_response', `VoIPBIN answered ${what} with something that is not JSON.`);
+      throw new NotifierError('bad_response', `While ${what}, VoIPBIN answered with something that is not JSON.`);
     }
     if (schema === undefined) return json as T;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new NotifierError('bad_response', `VoIPBIN's answer to ${what} has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      throw new NotifierError('bad_response', `While ${what}, VoIPBIN's answer had an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
     }
     return parsed.data;
   }
@@ -113,4 +113,24 @@ function readPage(body: unknown, path: string): unknown[] {
 function pageToken(body: unknown): string | undefined {
   const t = (body as { next_page_token?: unknown }).next_page_token;
   return typeof t === 'string' ? t : undefined;
+}
+
+/**
+ * What a request is for, in the words of the messages people read ("reading the account", not
+ * "GET /customer"); a request not listed keeps its method and path.
+ */
+const REQUEST_WORDS: readonly [method: string, path: RegExp, words: string][] = [
+  ['GET', /^\/customer$/, 'reading the account'],
+  ['PUT', /^\/customer$/, 'saving the account'],
+  ['GET', /^\/me$/, 'reading who you are'],
+  ['GET', /^\/accesskeys$/, 'reading the access keys'],
+  ['GET', /^\/service_agents\/calls$/, 'reading your calls'],
+  ['GET', /^\/service_agents\/calls\/[^/]+$/, 'reading a call'],
+  ['GET', /^\/calls$/, "reading the account's calls"],
+  ['GET', /^\/calls\/[^/]+$/, 'reading a call'],
+  ['GET', /^\/groupcalls$/, "reading the account's group calls"],
+];
+
+export function requestWords(method: string, path: string): string {
+  return REQUEST_WORDS.find(([m, p]) => m === method && p.test(path))?.[2] ?? `${method} ${path}`;
 }
