@@ -11,6 +11,7 @@ import type { NotificationSink, PopUp } from '../../main/core/notify/notificatio
 import type { AppState } from '../../shared/ipc-contract.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
+import { ringFor } from '../support/desk.js';
 import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /**
@@ -223,12 +224,7 @@ describe('DesktopApp', () => {
     const { c } = controller({ sink });
     await c.start();
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
-    const ring = new AgentRing({
-      customerId: a.customerId,
-      agentId: a.agentId,
-      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
-      legTo: [{ type: 'extension', target: '2001' }],
-    });
+    const ring = ringFor(a);
     publishAll(emu, ring.start());
     await until(c, 'the ring', () => sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper'));
     const history = c.notifications.history(50).map((h) => h.seq);

@@ -6,7 +6,8 @@ import type { NotifierError } from '../../main/core/platform/index.js';
 import { defaultTopics } from '../../main/core/stream/index.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
-import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { publishAll } from '../../emulator/scenarios.js';
+import { ringFor } from '../support/desk.js';
 import { FAST_STREAM, memoryLogger, seedAccount, startEmulator } from '../support/harness.js';
 
 /**
@@ -80,13 +81,7 @@ describe('NotifierSession', () => {
     s.on('event', () => after.push('event'));
     s.on('state', () => after.push('state'));
     s.on('notification', () => after.push('notification'));
-    const ring = new AgentRing({
-      customerId: a.customerId,
-      agentId: a.agentId,
-      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
-      legTo: [{ type: 'extension', target: '2001' }],
-    });
-    publishAll(emu, ring.start());
+    publishAll(emu, ringFor(a).start());
     await new Promise((r) => setTimeout(r, 300));
     expect(after).toEqual([]);
     expect(sink.shown).toEqual([]);

@@ -50,21 +50,23 @@ export function errorLine(e: NotifierError): Line {
 }
 
 /**
- * The lines an error makes: one, or for refused topics one per topic, each naming its `topic`,
+ * What an error says: one sentence, or for refused topics one per topic with the topic it names,
  * so a script (or a person) can tell which of several topics to fix.
  */
-export function errorLines(e: NotifierError): Line[] {
+function errorParts(e: NotifierError): { message: string; topic?: string }[] {
   const problems = topicProblems(e);
-  if (problems.length === 0) return [errorLine(e)];
-  return problems.map((p) => ({ type: 'error', code: e.code, message: topicRefusal(p.topic, p.reason), topic: p.topic }));
+  if (problems.length === 0) return [{ message: e.userMessage }];
+  return problems.map((p) => ({ message: `Refusing to subscribe to "${p.topic}" (VoIPBIN would drop the connection): ${p.reason}.`, topic: p.topic }));
+}
+
+export function errorLines(e: NotifierError): Line[] {
+  const base = errorLine(e);
+  return errorParts(e).map((p) => (p.topic === undefined ? base : { type: 'error', code: e.code, message: p.message, topic: p.topic }));
 }
 
 export function errorSentences(e: NotifierError): string[] {
-  const problems = topicProblems(e);
-  return problems.length === 0 ? [e.userMessage] : problems.map((p) => topicRefusal(p.topic, p.reason));
+  return errorParts(e).map((p) => p.message);
 }
-
-const topicRefusal = (topic: string, reason: string): string => `Refusing to subscribe to "${topic}" (VoIPBIN would drop the connection): ${reason}.`;
 
 export class JsonOutput implements Output {
   state(d: StateDetail, at: number): void {
