@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +96,8 @@ describe('voipbin-notifier run: saved credentials and token expiry', () => {
         .filter((l) => l.type === 'state')
         .map((l) => l.state),
     ).toEqual(['connecting', 'open', 'subscribed']);
-    expect(p.stderr).toMatch(/sign-in expired at/);
+    // stderr is its own pipe: its line may arrive a moment after the stdout line above.
+    await vi.waitFor(() => expect(p.stderr).toMatch(/sign-in expired at/), { timeout: 2_000 });
 
     emu.dropAll();
     expect(await p.exited).toBe(3);
