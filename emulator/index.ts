@@ -43,11 +43,14 @@ export class VoipbinEmulator {
   readonly requests: RequestRecord[] = [];
   readonly clientMessages: { connId: string; text: string }[] = [];
   readonly droppedForInvalidTopic: { connId: string; topic: string }[] = [];
+  /** Requests left unanswered by holdRest(), oldest first. */
+  readonly heldRequests: { method: string; path: string }[] = [];
 
   private readonly store: Store;
   private readonly faults = new Faults();
   private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void }[] = [];
   private readonly resets: { method: string; path: string; afterHandling: boolean; remaining: number }[] = [];
+  private readonly held: string[] = [];
   private readonly deps: RestDeps & HubDeps;
   private readonly hub: WsHub;
   private readonly server: Server;
@@ -190,6 +193,18 @@ export class VoipbinEmulator {
     this.resets.push({ method, path, afterHandling: opts.afterHandling, remaining: opts.times ?? 1 });
   }
 
+  /**
+   * REST requests whose path starts with `pathPrefix` get no answer at all until release() (a
+   * server that accepted the request and stalls): the client is left waiting mid-request.
+   */
+  holdRest(pathPrefix: string): () => void {
+    this.held.push(pathPrefix);
+    return () => {
+      const i = this.held.indexOf(pathPrefix);
+      if (i >= 0) this.held.splice(i, 1);
+    };
+  }
+
   /** Destroys every WS TCP socket without a close frame, like a deploy (§1.6, §8). */
   dropAll(): void {
     this.hub.dropAll();
@@ -294,6 +309,11 @@ export class VoipbinEmulator {
     const requestId = requestIdFor(req.headers['x-request-id']);
     readBody(req)
       .then((body) => {
+        if (this.held.some((prefix) => url.path.startsWith(prefix))) {
+          this.deps.log(`rest: ${req.method ?? ''} ${url.path} held without an answer`);
+          this.heldRequests.push({ method: req.method ?? '', path: url.path });
+          return;
+        }
         const reset = this.resets.find((r) => r.method === req.method && r.path === url.path && r.remaining > 0);
         if (reset !== undefined) reset.remaining--;
         if (reset !== undefined && !reset.afterHandling) {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolveApiUrl, parseCredential, RestClient } from '../../core/api/index.js';
 import { decodeAgentToken } from '../../core/account/index.js';
@@ -8,8 +9,8 @@ import { VoipbinEmulator, PERMISSION } from '../../../emulator/index.js';
 import { makeChatMessage, makeSms } from '../../../emulator/fixtures.js';
 import { AgentRing, publishAll } from '../../../emulator/scenarios.js';
 import { HumanOutput, JsonOutput, jsonLine, type Output } from '../output/run-output.js';
-import { startHeadlessNotifier } from './headless-notifier.js';
-import { EXIT } from '../exit-codes.js';
+import { startHeadlessNotifier, type HeadlessNotifier } from './headless-notifier.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { printText } from '../output/terminal.js';
 
 /**
@@ -30,26 +31,21 @@ const MOBILE = { type: 'tel', target: '+15550002001', name: 'mobile' };
 const caller = (name: string, number: string): { type: string; target: string; target_name: string } => ({ type: 'tel', target: number, target_name: name });
 
 export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
+  const interrupted = new AbortController();
+  // The script's end: the session stopped (by a signal, or by itself). Every wait ends with it.
+  const over = new AbortController();
+  const onSignal = (): void => interrupted.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const emu = await VoipbinEmulator.start({ rateLimits: false });
   const narrate = (step: string): void => {
-    if (stop.signal.aborted) return;
+    if (over.signal.aborted) return;
     if (opts.json) jsonLine({ type: 'demo', step });
     else printText(`\n▶ ${step}`);
   };
-  const pause = (seconds: number): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        stop.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, (seconds * 1000) / opts.speed);
-      stop.signal.addEventListener('abort', done, { once: true });
-    });
+  // Every wait of the script ends (rejects) when Ctrl-C or SIGTERM arrives, even one begun after
+  // it: the script stops where it is instead of waiting for something that will never come.
+  const pause = (seconds: number): Promise<void> => delay((seconds * 1000) / opts.speed, undefined, { signal: over.signal });
 
   try {
     const customer = emu.addCustomer({ name: 'Acme Support', email: 'support@acme.example' });
@@ -71,7 +67,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
     const endpoints = resolveApiUrl(emu.url);
     const credential = parseCredential(emu.issueJwt(me.id), 'token');
     const identity = decodeAgentToken(credential.kind === 'jwt' ? credential.token : '');
-    narrate(`VoIPBIN emulator at ${emu.url}; signed in as Alex Morgan (desk phone 2001, mobile +15550002001). Ctrl-C ends the demo.`);
+    narrate(`VoIPBIN emulator at ${emu.url}; signed in as Alex Morgan (desk phone 2001, mobile +15550002001).${opts.once ? '' : ' Ctrl-C ends the demo.'}`);
     const notifier = startHeadlessNotifier({
       endpoints,
       credential,
@@ -83,23 +79,18 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       notify: opts.notify,
       settings: () => DEFAULT_NOTIFICATION_SETTINGS,
     });
-    stop.signal.addEventListener('abort', () => notifier.session.stop('interrupted'), { once: true });
+    const interrupt = (): void => notifier.session.stop('interrupted');
+    if (interrupted.signal.aborted) interrupt();
+    else interrupted.signal.addEventListener('abort', interrupt, { once: true });
+    void notifier.session.stopped.then(() => over.abort());
     // The story waits for the reconnect and its catch-up, so it reads the same at any speed.
-    const caughtUp = (): Promise<void> =>
-      new Promise((resolve) => {
-        const off = notifier.session.on('catchup', () => {
-          off();
-          resolve();
-        });
-        stop.signal.addEventListener(
-          'abort',
-          () => {
-            off();
-            resolve();
-          },
-          { once: true },
-        );
-      });
+    const caughtUp = (): Promise<void> => nextCatchup(notifier.session, over.signal);
+    let shown = 0;
+    let missed = 0;
+    notifier.session.on('notification', (n) => {
+      shown++;
+      if (n.kind === 'missed_call') missed++;
+    });
     const ring = (who: ReturnType<typeof caller>): AgentRing => new AgentRing({ customerId: customer.id, agentId: me.id, caller: who, legTo: [DESK, MOBILE] });
 
     const script: (() => Promise<void> | void)[] = [
@@ -182,23 +173,41 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
         publishAll(emu, r.hangup());
       },
     ];
-    for (const step of script) {
-      if (stop.signal.aborted) break;
-      await step();
-    }
-    if (!stop.signal.aborted) {
+    try {
+      for (const step of script) await step();
       await pause(1);
-      const unread = notifier.session.center?.history.unreadCount() ?? 0;
-      narrate(`That was the day: ${unread} unread item${unread === 1 ? '' : 's'} in the history.${opts.once ? '' : ' Press Ctrl-C to exit.'}`);
+      narrate(`That was the day: ${shown} notification${shown === 1 ? '' : 's'}, ${missed} of them missed calls.${opts.once ? '' : ' Press Ctrl-C to exit.'}`);
       if (opts.once) notifier.session.stop('demo finished');
+    } catch (e) {
+      if (!over.signal.aborted) throw e;
     }
-    await notifier.stopped;
-    return EXIT.ok;
+    const final = await notifier.stopped;
+    return final.code === undefined ? EXIT.ok : exitCodeFor(final.code);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await emu.stop();
   }
+}
+
+/** The session's next catch-up; rejects when `signal` aborts (at once if it already has). */
+function nextCatchup(session: HeadlessNotifier['session'], signal: AbortSignal): Promise<void> {
+  const next = new Promise<void>((resolve, reject) => {
+    signal.throwIfAborted();
+    const onAbort = (): void => {
+      off();
+      reject(signal.reason as Error);
+    };
+    const off = session.on('catchup', () => {
+      signal.removeEventListener('abort', onAbort);
+      off();
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // Awaited only after the network comes back: an abort before then is not an unhandled rejection.
+  next.catch(() => undefined);
+  return next;
 }
 
 export function addDemoCommand(root: Command, setExit: (code: number) => void): void {

@@ -48,7 +48,7 @@ function nativeSink(): OwnedSink {
 }
 
 /** Stopping must not hang on a desktop (or a socket) that stopped answering. */
-const RELEASE_MS = 2_000;
+const RELEASE_MS = 1_500;
 
 export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
   const sink = o.notify === 'native' ? nativeSink() : undefined;
@@ -73,7 +73,7 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   session.on('notificationsUnavailable', (e) => o.out.error(e));
   session.on('expiry', (n) => {
     o.out.tokenExpiry(n);
-    o.log.warn(n.message);
+    o.log.info(n.message);
   });
   session.on('identity', (identity) => {
     o.log.info(

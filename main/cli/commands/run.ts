@@ -93,9 +93,13 @@ async function waitForLogin(
   signal: AbortSignal,
 ): Promise<SessionEnd> {
   out.waitingForLogin(reason, message);
-  log.warn(message);
+  log.info(message);
   const next = await nextSavedSignIn(store, current, signal);
-  if (next === undefined) return { kind: 'exit', code: EXIT.ok };
+  if (next === undefined) {
+    // Interrupted while not connected: the last line still says the command stopped, as always.
+    out.state({ state: 'stopped', reason: 'interrupted' }, Date.now());
+    return { kind: 'exit', code: EXIT.ok };
+  }
   out.signInChanged('A new sign-in was saved by "voipbin-notifier login": using it.');
   return { kind: 'again' };
 }
@@ -174,7 +178,7 @@ async function runSession(
     if (signal.aborted) return { kind: 'exit', code: EXIT.ok };
     const err = isNotifierError(e) ? e : new NotifierError('server_error', describeError(e));
     out.error(err);
-    log.error(err.userMessage);
+    log.info(err.userMessage);
     if (CURABLE_BY_LOGIN.has(err.code) && mayWaitForLogin(opts, resolved?.source)) {
       return await waitForLogin(
         store,
