@@ -23,7 +23,7 @@ interface CommonFlags {
   token?: string;
   accesskey?: string;
   json?: boolean;
-  logLevel: LogLevel;
+  logLevel?: LogLevel;
   logFormat: 'human' | 'json';
 }
 
@@ -56,11 +56,20 @@ function program(setExit: (code: number) => void): Command {
     .option('--privacy', 'hide phone numbers and message text in notifications')
     .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
     .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
-    .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'stderr log level (default: info with --json; warn otherwise, as stdout already tells the rest)').choices([
+        'debug',
+        'info',
+        'warn',
+        'error',
+        'silent',
+      ]),
+    )
     .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
     .action(
       async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
-        const log = createLogger({ level: flags.logLevel, format: flags.logFormat });
+        // Human mode: stdout tells the story, so stderr adds only what it does not (each thing said once).
+        const log = createLogger({ level: flags.logLevel ?? (flags.json === true ? 'info' : 'warn'), format: flags.logFormat });
         const out = flags.json === true ? new JsonOutput() : new HumanOutput();
         setExit(
           await runCommand(

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { makeCall } from '../../emulator/fixtures.js';
@@ -138,17 +139,64 @@ describe('voipbin-notifier run --json', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('human mode writes readable lines to stdout and logs to stderr', async () => {
+  it('human mode: short readable lines on stdout, and stderr adds only what stdout does not say', async () => {
     const p = new CliProcess(['run', '--api-url', emu.url], { VOIPBIN_TOKEN: acct.jwt });
     procs.push(p);
-    const start = Date.now();
-    while (!p.stdout.includes('listening on 4 topics')) {
-      if (Date.now() - start > 8_000) throw new Error(`no subscription line: ${p.stdout} ${p.stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilStdout(p, 'listening on 4 topics');
     p.kill('SIGINT');
     expect(await p.exited).toBe(0);
     expect(p.stdout).toMatch(/receiving events/);
-    expect(p.stderr).toMatch(/signed in as agent/);
+    // The topics as kinds on one short line, not four raw topic strings.
+    expect(p.stdout).toMatch(/listening on 4 topics: calls, group calls, conversations, team chat\n/);
+    expect(p.stdout).not.toContain(acct.agentId);
+    expect(p.stderr).toBe('');
+    // Asked for, the log is there.
+    const verbose = new CliProcess(['run', '--api-url', emu.url, '--log-level', 'info'], { VOIPBIN_TOKEN: acct.jwt });
+    procs.push(verbose);
+    await untilStdout(verbose, 'listening on');
+    verbose.kill('SIGINT');
+    await verbose.exited;
+    expect(verbose.stderr).toMatch(/signed in as agent/);
+  });
+
+  it('human mode: a refused sign-in and each failed retry are said once, on one stream', async () => {
+    const revoked = emu.addAccessKey(acct.customerId);
+    emu.revokeAccessKey(revoked);
+    const refused = await runCli(['run', '--api-url', emu.url], { VOIPBIN_ACCESSKEY: revoked });
+    expect(refused.code).toBe(3);
+    const both = refused.stdout + refused.stderr;
+    const sentence = /✖ (.+)\n/.exec(refused.stdout)?.[1];
+    expect(sentence).toBeDefined();
+    expect(both.split(sentence!).length - 1).toBe(1);
+
+    const closed = await closedPort();
+    const p = new CliProcess(['run', '--api-url', `http://127.0.0.1:${closed}`], { VOIPBIN_TOKEN: acct.jwt });
+    procs.push(p);
+    await untilStdout(p, '(attempt 3)');
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    expect(p.stderr).toBe('');
+    const retries = p.stdout.split('\n').filter((l) => l.includes('Cannot reach VoIPBIN'));
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    // Each retry on its own line, in words: no "connection lost (connection lost …)", no retry's own "connecting".
+    expect(retries[0]).toMatch(/ECONNREFUSED\); retrying in \d+\.\d s/);
+    expect(p.stdout.match(/connecting to VoIPBIN/g)).toHaveLength(1);
   });
 });
+
+async function untilStdout(p: CliProcess, text: string): Promise<void> {
+  const start = Date.now();
+  while (!p.stdout.includes(text)) {
+    if (Date.now() - start > 8_000) throw new Error(`no "${text}" line: ${p.stdout} ${p.stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A loopback port nothing listens on (connections are refused). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}

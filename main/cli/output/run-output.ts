@@ -144,27 +144,58 @@ export class JsonOutput implements Output {
 
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
+/**
+ * One short line per change a person cares about, or nothing: a retry's own "connecting" and the
+ * brief "open" before the subscription are left out, as the lines around them already say it.
+ */
+function humanState(d: StateDetail): string | undefined {
+  switch (d.state) {
+    case 'connecting':
+      return d.attempt === 1 ? 'connecting to VoIPBIN…' : undefined;
+    case 'open':
+    case 'idle':
+      return undefined;
+    case 'subscribed':
+      return 'receiving events';
+    case 'reconnecting': {
+      const when = d.delayMs < 50 ? 'reconnecting now' : `retrying in ${(d.delayMs / 1000).toFixed(1)} s`;
+      return `${d.reason.replace(/\.$/, '')}; ${when}${d.attempt > 1 ? ` (attempt ${d.attempt})` : ''}`;
+    }
+    case 'stopped':
+      // A stop for a failure follows that failure's own ✖ line: the reason is not said twice.
+      return d.code !== undefined ? 'stopped' : `stopped: ${d.reason}`;
+  }
+}
+
+/** What the resources of a topic list are called, for a person: "calls, team chat, messages". */
+const RESOURCE_WORDS: Readonly<Record<string, string>> = {
+  call: 'calls',
+  groupcall: 'group calls',
+  conversation: 'conversations',
+  chatmessage: 'team chat',
+  message: 'messages',
+  queuecall: 'queue calls',
+  agent: 'agent status',
+  transcript: 'transcripts',
+  transcribe: 'transcriptions',
+};
+
+function topicKinds(topics: readonly string[]): string {
+  const kinds = new Set(topics.map((t) => t.split(':')[2] ?? 'everything').map((r) => RESOURCE_WORDS[r] ?? r));
+  return [...kinds].join(', ');
+}
+
 export class HumanOutput implements Output {
   /** `events: false` keeps the screen to what a person acts on (the demo): notifications and state. */
   constructor(private readonly opts: { events: boolean } = { events: true }) {}
 
   state(d: StateDetail, at: number): void {
-    const words: Record<StateDetail['state'], string> = {
-      idle: 'idle',
-      connecting: 'connecting to VoIPBIN…',
-      open: 'connected, subscribing…',
-      subscribed: 'receiving events',
-      reconnecting: 'connection lost',
-      stopped: 'stopped',
-    };
-    let text = words[d.state];
-    if (d.state === 'reconnecting') text += ` (${d.reason}); retry ${d.attempt} in ${(d.delayMs / 1000).toFixed(1)} s`;
-    if (d.state === 'stopped') text += `: ${d.reason}`;
-    write(`${time(at)}  ${text}`);
+    const text = humanState(d);
+    if (text !== undefined) write(`${time(at)}  ${text}`);
   }
 
   subscribed(topics: readonly string[]): void {
-    write(`${time(Date.now())}  listening on ${topics.length} topic${topics.length === 1 ? '' : 's'}: ${topics.join(', ')}`);
+    write(`${time(Date.now())}  listening on ${topics.length} topic${topics.length === 1 ? '' : 's'}: ${topicKinds(topics)}`);
   }
 
   event(e: ResourceEvent): void {

@@ -315,7 +315,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       'notifications_unavailable',
       `The system refused to show notifications (${describeError(e)}). Calls and messages are still recorded, but you will not see pop-ups until this is fixed.`,
     );
-    this.log.error(err.userMessage);
+    // Emitted as an error: whoever shows errors shows it once.
+    this.log.info(err.userMessage);
     this.emit('error', err);
   }
 

@@ -195,7 +195,9 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
         return;
       }
       const step = this.backoff.next('retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0);
-      this.log.warn(`${err.userMessage} Retrying in ${Math.round(step.delayMs / 100) / 10} s.`);
+      // Told as a reconnecting state (and a `retrying` event): the log keeps it below warn, so a
+      // terminal that shows both says it once.
+      this.log.info(`${err.userMessage} Retrying in ${Math.round(step.delayMs / 100) / 10} s.`);
       this.emit('retrying', err);
       this.early.transition({ state: 'reconnecting', attempt: step.attempt, delayMs: step.delayMs, reason: err.userMessage });
       this.retryTimer = this.clock.setTimeout(() => void this.resolve(), step.delayMs);
@@ -219,7 +221,8 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
 
   /** A failure that ends the session's attempt: logged, told, and the state says stopped. */
   private refuse(err: NotifierError): void {
-    this.log.error(err.userMessage);
+    // Emitted as an error below: whoever shows errors shows it; the log keeps it for the record.
+    this.log.info(err.userMessage);
     this.emit('error', err);
     if (this.listenerRef === undefined && this.early.state !== 'stopped') this.early.transition({ state: 'stopped', reason: err.userMessage, code: err.code });
   }

@@ -264,7 +264,8 @@ export class Listener extends TypedEmitter<ListenerEvents> {
       // next reconnect (maybe days away): retry while this connection lives.
       const retryAfter = 'retryAfterMs' in err && typeof err.retryAfterMs === 'number' ? err.retryAfterMs : 0;
       const step = this.catchupBackoff.next(retryAfter);
-      this.log.warn(`could not catch up on what happened while disconnected: ${err.userMessage} Retrying in ${Math.ceil(step.delayMs / 1000)} s.`);
+      // The first failure is emitted as an error; the retries are for the record.
+      this.log.info(`could not catch up on what happened while disconnected: ${err.userMessage} Retrying in ${Math.ceil(step.delayMs / 1000)} s.`);
       if (!this.catchupFailing) {
         this.catchupFailing = true;
         this.emit(
