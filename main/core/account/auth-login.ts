@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ApiEndpoints, apiErrorFrom, parseRetryAfter, parseCredential } from '../api/index.js';
-import { ApiError, NotifierError, describeError, redactor } from '../platform/index.js';
+import { ApiError, NotifierError, describeNetworkError, redactor } from '../platform/index.js';
 import { decodeAgentToken, type AgentIdentity } from './identity.js';
 
 /**
@@ -40,7 +40,7 @@ export async function login(endpoints: ApiEndpoints, username: string, password:
       signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
     });
   } catch (e) {
-    throw new NotifierError('network', `Cannot reach VoIPBIN at ${endpoints.root} to sign in: ${describeError(e)}`, {}, { cause: e });
+    throw new NotifierError('network', `Cannot reach VoIPBIN at ${endpoints.root} to sign in: ${describeNetworkError(e)}.`, {}, { cause: e });
   }
   const text = await res.text();
   const requestId = res.headers.get('x-request-id') ?? undefined;

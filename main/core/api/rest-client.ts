@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { NotifierError, describeError } from '../platform/index.js';
+import { NotifierError, describeNetworkError } from '../platform/index.js';
 import { apiErrorFrom } from './api-errors.js';
 import type { ApiEndpoints } from './api-url.js';
 import { authHeaders, type Credential } from './credentials.js';
@@ -82,11 +82,20 @@ export class RestClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new NotifierError('network', `Cannot reach VoIPBIN at ${this.endpoints.root} (${what}): ${describeError(e)}`, {}, { cause: e });
+      throw new NotifierError(
+        'network',
+        `Cannot reach VoIPBIN at ${this.endpoints.root} (${what}): ${describeNetworkError(e, this.timeoutMs)}.`,
+        {},
+        { cause: e },
+      );
     }
     const text = await res.text();
     if (!res.ok) {
-      throw apiErrorFrom({ status: res.status, body: text, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id') }, what);
+      throw apiErrorFrom(
+        { status: res.status, body: text, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id') },
+        what,
+        this.credential.kind,
+      );
     }
     let json: unknown;
     try {

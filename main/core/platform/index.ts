@@ -10,3 +10,4 @@ export * from './clock.js';
 export * from './backoff.js';
 export * from './timestamps.js';
 export * from './untrusted-text.js';
+export * from './network-errors.js';

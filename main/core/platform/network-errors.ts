@@ -1,0 +1,67 @@
+/**
+ * Why a connection failed, in words a person can act on. fetch() hides the reason behind a bare
+ * "fetch failed" whose `cause` (sometimes an AggregateError of one attempt per address) holds the
+ * socket's error; ws and net give the socket's error directly. Either way the errno or TLS code is
+ * named, because it is what a support engineer searches for.
+ */
+
+interface Found {
+  code: string | undefined;
+  message: string;
+  host?: string | undefined;
+}
+
+/** TLS verification codes (OpenSSL's, as Node reports them) and what they mean for the user. */
+const CERTIFICATE_PROBLEMS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server presents a self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's certificate chain ends in a self-signed certificate that is not trusted here",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the server's certificate was issued by an authority not trusted here",
+  UNABLE_TO_GET_ISSUER_CERT: "the server's certificate issuer is unknown",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate cannot be verified (its chain is incomplete)",
+  CERT_HAS_EXPIRED: "the server's certificate has expired",
+  CERT_NOT_YET_VALID: "the server's certificate is not valid yet (is this computer's clock right?)",
+  CERT_REVOKED: "the server's certificate has been revoked",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's certificate is for another host name",
+};
+
+const SOCKET_PROBLEMS: Readonly<Record<string, (f: Found) => string>> = {
+  ECONNREFUSED: () => 'the connection was refused (nothing is listening there)',
+  ENOTFOUND: (f) => `the host name${f.host !== undefined ? ` ${f.host}` : ''} was not found (check the API URL, or the network's DNS)`,
+  EAI_AGAIN: (f) => `the host name${f.host !== undefined ? ` ${f.host}` : ''} could not be looked up right now (DNS is not answering)`,
+  ETIMEDOUT: () => 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: () => 'the connection timed out',
+  ECONNRESET: () => 'the connection was reset',
+  EHOSTUNREACH: () => 'the host is unreachable from this network',
+  ENETUNREACH: () => 'the network is unreachable (is this computer online?)',
+  UND_ERR_SOCKET: () => 'the connection closed unexpectedly',
+  EPROTO: () => 'the TLS handshake failed (is the API URL http:// where it should be https://, or the other way round?)',
+  ERR_SSL_WRONG_VERSION_NUMBER: () => 'the TLS handshake failed (is the API URL https:// for a server that speaks plain http?)',
+};
+
+/** The innermost error that says something: through `cause` and AggregateError's `errors`. */
+function innermost(e: unknown, depth = 0): Found | undefined {
+  if (depth > 5 || e === null || typeof e !== 'object') return undefined;
+  const err = e as { code?: unknown; message?: unknown; hostname?: unknown; cause?: unknown; errors?: unknown; name?: unknown };
+  const inner = innermost(err.cause, depth + 1) ?? (Array.isArray(err.errors) ? innermost(err.errors[0], depth + 1) : undefined);
+  if (inner !== undefined) return inner;
+  const code = typeof err.code === 'string' ? err.code : typeof err.name === 'string' && err.name === 'TimeoutError' ? 'TimeoutError' : undefined;
+  const message = typeof err.message === 'string' ? err.message : 'unknown failure';
+  return { code, message, host: typeof err.hostname === 'string' ? err.hostname : undefined };
+}
+
+/**
+ * "the connection was refused (nothing is listening there) (ECONNREFUSED)", "the server presents
+ * a self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)…": never a bare "fetch failed".
+ */
+export function describeNetworkError(e: unknown, timeoutMs?: number): string {
+  const found = innermost(e);
+  if (found === undefined) return String(e);
+  const { code } = found;
+  if (code === 'TimeoutError') return `no answer within ${timeoutMs !== undefined ? `${Math.round(timeoutMs / 1000)} s` : 'the time allowed'}`;
+  if (code !== undefined && code in CERTIFICATE_PROBLEMS) {
+    return `${CERTIFICATE_PROBLEMS[code]} (${code}). If your VoIPBIN uses a private certificate authority, give its certificate in NODE_EXTRA_CA_CERTS`;
+  }
+  const socket = code === undefined ? undefined : SOCKET_PROBLEMS[code];
+  if (socket !== undefined && code !== undefined) return `${socket(found)} (${code})`;
+  return code !== undefined && !found.message.includes(code) ? `${found.message} (${code})` : found.message;
+}
