@@ -213,7 +213,9 @@ describe('voipbin-notifier login / whoami / logout', () => {
     emu.revokeAccessKey(revoked);
     const r = await login(['--token-stdin'], revoked);
     expect(r.code).toBe(3);
-    expect(r.lines[0]).toMatchObject({ code: 'auth_failed', message: expect.stringMatching(/Sign in again/) as unknown });
+    // An access key is not cured by signing in again: a new one is made in the console.
+    expect(r.lines[0]).toMatchObject({ code: 'auth_failed', message: expect.stringMatching(/rejected the access key .*Create a new access key/) as unknown });
+    expect(r.lines[0]!.message).not.toMatch(/Sign in again/);
     expect(await exists(credentialsFile())).toBe(false);
     expect(r.stdout + r.stderr).not.toContain(revoked);
   });

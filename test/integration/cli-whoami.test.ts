@@ -46,6 +46,16 @@ describe('voipbin-notifier whoami: expiry, precedence, broken files', () => {
     expect(w.stdout).not.toContain(soon);
   });
 
+  it('a refused access key: advice to create a new key and save it, not to sign in with a password', async () => {
+    const revoked = emu.addAccessKey(acct.customerId);
+    emu.revokeAccessKey(revoked);
+    const human = await runCli(['whoami', '--api-url', emu.url], { ...env, VOIPBIN_ACCESSKEY: revoked });
+    expect(human.code).toBe(3);
+    expect(human.stderr).toMatch(/^error: VoIPBIN rejected the access key for reading the account .*Create a new access key in the VoIPBIN console/m);
+    expect(human.stderr).toMatch(/^Then save it with: voipbin-notifier login --token-stdin/m);
+    expect(human.stderr).not.toMatch(/--username|Sign in again/);
+  });
+
   it('human output names the agent, permissions and expiry; environment credentials win over the saved ones', async () => {
     expect((await login(['--username', acct.username, '--password-stdin'], acct.password)).code).toBe(0);
     const human = await runCli(['whoami'], env);

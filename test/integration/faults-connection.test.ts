@@ -139,7 +139,8 @@ describe('fault catalogue: connection and server', () => {
     // Must stop: retrying a revoked credential only burns the customer's rate limit.
     await d.rec.until('stopped', () => d.rec.states().includes('stopped'));
     expect(d.rec.seen.state.at(-1)!.to).toMatchObject({ state: 'stopped', code: 'auth_failed' });
-    expect(d.rec.seen.error.at(-1)!.userMessage).toMatch(/Sign in again/);
+    // A revoked access key is replaced, not signed in again.
+    expect(d.rec.seen.error.at(-1)!.userMessage).toMatch(/rejected the access key .*Create a new access key in the VoIPBIN console/);
     const upgrades = emu.upgrades.length;
     await sleep(600);
     expect(emu.upgrades).toHaveLength(upgrades);

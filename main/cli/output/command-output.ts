@@ -41,7 +41,7 @@ export class CommandOutput {
   error(e: NotifierError): void {
     if (this.json) for (const line of errorLines(e)) jsonLine(line);
     else {
-      const hint = e.code === 'auth_failed' ? '\nSign in with: voipbin-notifier login --username <name> --password-stdin' : '';
+      const hint = e.code === 'auth_failed' ? `\n${signInHint(e)}` : '';
       printText(
         `${errorSentences(e)
           .map((s) => `error: ${s}`)
@@ -64,6 +64,13 @@ export class CommandOutput {
       printTextRevealing(human(marker), marker, secret);
     }
   }
+}
+
+/** How to get a credential that works again: a refused access key is replaced, not signed in again. */
+function signInHint(e: NotifierError): string {
+  return e.details.credential === 'accesskey'
+    ? 'Then save it with: voipbin-notifier login --token-stdin (or pass it as --accesskey / VOIPBIN_ACCESSKEY)'
+    : 'Sign in with: voipbin-notifier login --username <name> --password-stdin';
 }
 
 /**

@@ -48,7 +48,17 @@ function frozenDetail(details: unknown): string {
   return at === undefined ? '' : ` Data will be deleted at ${at} unless the account is recovered.`;
 }
 
-export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
+/**
+ * What cures a refused credential. An agent signs in again; an access key cannot be renewed by
+ * signing in — a new one is made in the VoIPBIN console.
+ */
+export function renewAdvice(kind: CredentialKind | undefined): string {
+  return kind === 'accesskey' ? 'Create a new access key in the VoIPBIN console and use it to keep receiving calls.' : 'Sign in again to keep receiving calls.';
+}
+
+export type CredentialKind = 'jwt' | 'accesskey';
+
+export function apiErrorFrom(f: HttpFailure, what: string, credential?: CredentialKind): ApiError {
   let envelope: z.infer<typeof EnvelopeSchema>['error'] | undefined;
   try {
     const parsed = EnvelopeSchema.safeParse(JSON.parse(f.body));
@@ -60,11 +70,14 @@ export function apiErrorFrom(f: HttpFailure, what: string): ApiError {
   const retryAfterMs = parseRetryAfter(f.retryAfter);
   const requestId = envelope?.request_id ?? f.requestId ?? undefined;
   const make = (code: ConstructorParameters<typeof ApiError>[0], msg: string): ApiError =>
-    new ApiError(code, msg, f.status, envelope?.status, reason, retryAfterMs, requestId);
+    new ApiError(code, msg, f.status, envelope?.status, reason, retryAfterMs, requestId, credential);
 
   switch (true) {
     case f.status === 401:
-      return make('auth_failed', `VoIPBIN rejected the credentials for ${what} (expired, revoked or wrong). Sign in again to keep receiving calls.`);
+      return make(
+        'auth_failed',
+        `VoIPBIN rejected ${credential === 'accesskey' ? 'the access key' : 'the credentials'} for ${what} (expired, revoked or wrong). ${renewAdvice(credential)}`,
+      );
     case f.status === 403 && reason === 'ACCOUNT_FROZEN':
       return make(
         'account_frozen',

@@ -53,8 +53,10 @@ export class ApiError extends NotifierError {
     readonly apiReason: string | undefined,
     readonly retryAfterMs: number | undefined,
     readonly requestId: string | undefined,
+    /** Which kind of credential was refused or used, when known: the cure differs (sign in again, or a new access key). */
+    readonly credential?: 'jwt' | 'accesskey',
   ) {
-    super(code, userMessage, { httpStatus, apiStatus, apiReason, requestId });
+    super(code, userMessage, { httpStatus, apiStatus, apiReason, requestId, ...(credential !== undefined ? { credential } : {}) });
   }
 }
 

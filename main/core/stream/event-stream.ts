@@ -1,7 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { ApiEndpoints, Credential } from '../api/index.js';
-import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy, NotifierError, describeError, type ErrorCode, type Logger, TypedEmitter } from '../platform/index.js';
+import {
+  Backoff,
+  DEFAULT_BACKOFF,
+  type BackoffPolicy,
+  NotifierError,
+  describeError,
+  describeNetworkError,
+  type ErrorCode,
+  type Logger,
+  TypedEmitter,
+} from '../platform/index.js';
 import { ackPayload, applyTopicChanges, closeConnection, openConnection, readAck, sendTopics, type Connection } from './connection.js';
 import { ConnectionStateMachine, type ConnectionState, type StateDetail } from './connection-state.js';
 import type { EventStreamEvents } from './events.js';
@@ -170,7 +180,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     const current = (): boolean => this.conn === conn;
 
     ws.on('unexpected-response', (_req, res) => {
-      void readRefusal(res).then((failure) => {
+      void readRefusal(res, this.opts.credential.kind).then((failure) => {
         if (!current()) return;
         conn.failure = failure;
         ws.terminate();
@@ -178,7 +188,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     });
     ws.on('error', (err) => {
       if (!current() || conn.failure !== undefined) return;
-      conn.failure = new NotifierError('network', `Cannot reach VoIPBIN at ${this.opts.endpoints.root}: ${describeError(err)}`, {}, { cause: err });
+      conn.failure = new NotifierError('network', `Cannot reach VoIPBIN at ${this.opts.endpoints.root}: ${describeNetworkError(err)}.`, {}, { cause: err });
     });
     ws.on('open', () => {
       if (!current()) return;
@@ -310,7 +320,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     }
     if (failure !== undefined) {
       if (failure.code === 'rate_limited') this.emit('error', failure);
-      else this.log.warn(failure.userMessage);
+      // The reconnecting state carries it as its reason.
+      else this.log.info(failure.userMessage);
       const retryAfter = 'retryAfterMs' in failure && typeof failure.retryAfterMs === 'number' ? failure.retryAfterMs : 0;
       this.retry(failure.userMessage, retryAfter);
       return;
@@ -362,7 +373,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
   }
 
   private fatal(error: NotifierError): void {
-    this.log.error(error.userMessage);
+    // Emitted as the error and the stopped state's reason.
+    this.log.info(error.userMessage);
     this.emit('error', error);
     this.halt({ state: 'stopped', reason: error.userMessage, code: error.code });
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { apiErrorFrom } from '../api/index.js';
+import { apiErrorFrom, type CredentialKind } from '../api/index.js';
 import { NotifierError, type ErrorCode } from '../platform/index.js';
 
 /**
@@ -16,7 +16,7 @@ export function isFatal(e: NotifierError): boolean {
 }
 
 /** Reads (at most 64 KiB of) the refusal and turns it into a typed error. */
-export async function readRefusal(res: IncomingMessage): Promise<NotifierError> {
+export async function readRefusal(res: IncomingMessage, credential: CredentialKind): Promise<NotifierError> {
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve) => {
@@ -48,5 +48,6 @@ export async function readRefusal(res: IncomingMessage): Promise<NotifierError> 
   return apiErrorFrom(
     { status, body: Buffer.concat(chunks).toString('utf8'), retryAfter: header('retry-after'), requestId: header('x-request-id') },
     'the event stream connection',
+    credential,
   );
 }
