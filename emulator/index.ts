@@ -14,6 +14,8 @@ import { requestIdFor } from './reply.js';
 import type { RestDeps } from './rest.js';
 import { handleRest } from './rest.js';
 import { Store } from './store.js';
+import { formatRfc3339 } from './time.js';
+import { newUuid } from './uuid.js';
 import { topicsForEvent } from './topics.js';
 import type { Address, AgentRecord, ConnectionInfo, CustomerRecord, EmulatorOptions, RequestRecord, UpgradeFailure, UpgradeRecord } from './types.js';
 import type { HubDeps } from './websocket.js';
@@ -112,6 +114,20 @@ export class VoipbinEmulator {
 
   addAgent(a: { customerId: string; username: string; password: string; name?: string; permission: number; addresses?: Address[]; id?: string }): AgentRecord {
     return this.store.addAgent(a);
+  }
+
+  /**
+   * A team chat (talk-manager's "talk"): `direct` between two agents, `group` with a name.
+   * Its participants may read it at /service_agents/talk_chats/{id}. Returns its id.
+   */
+  addChat(c: { customerId: string; type: 'direct' | 'group' | 'talk'; name?: string; participants: readonly string[] }): string {
+    const id = newUuid();
+    const ts = formatRfc3339(new Date());
+    this.store.addChat(
+      { id, customer_id: c.customerId, type: c.type, name: c.name ?? '', detail: '', member_count: c.participants.length, tm_create: ts, tm_update: ts },
+      c.participants,
+    );
+    return id;
   }
 
   /** The same token /auth/login would give; default expiry now + 7 days. */

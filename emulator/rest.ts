@@ -1,49 +1,21 @@
 // REST surface the notifier uses (PROTOCOL.md §4, §6, §7). Only GET/PUT endpoints a
 // notifier needs exist; anything else answers 404 like gin's NoRoute.
 import type { IncomingMessage } from 'node:http';
-import type { AuthIdentity } from './auth.js';
 import { agentClaims, issueAgentJwt, mayAccess, TOKEN_LIFETIME_DAYS } from './auth.js';
-import type { Faults } from './faults.js';
-import type { GateDeps } from './gate.js';
 import { blockedAccountReply, clientIp, runV1Gate } from './gate.js';
 import type { ParsedUrl } from './httpio.js';
 import type { HttpReply } from './reply.js';
-import {
-  authRequiredReply,
-  emptyReply,
-  errorReply,
-  injectedFailureReply,
-  jsonReply,
-  notFoundReply,
-  permissionDeniedReply,
-  rateLimitedReply,
-  textReply,
-} from './reply.js';
+import { emptyReply, errorReply, injectedFailureReply, jsonReply, notFoundReply, permissionDeniedReply, rateLimitedReply, textReply } from './reply.js';
 import type { ResourceTable } from './store.js';
 import { BASIC_INFO_FIELDS } from './store.js';
 import type { BasicInfoField } from './store.js';
-import { normalizeTimestamp } from './time.js';
 import type { CustomerRecord } from './types.js';
 import { PERMISSION } from './types.js';
-import { parseUuid } from './uuid.js';
 import { WS_PATHS } from './websocket.js';
+import { ADMIN_OR_MANAGER, agentOnly, getAdmin, getOne, listAdmin, listReply, ownedBy, ownRows, type Ctx, type Handler, type RestDeps } from './rest-kit.js';
+import { teamRoutes } from './rest-team.js';
 
-export interface RestDeps extends GateDeps {
-  faults: Faults;
-}
-
-interface Ctx {
-  deps: RestDeps;
-  identity: AuthIdentity;
-  url: ParsedUrl;
-  body: string;
-  requestId: string;
-  param: string;
-}
-
-type Handler = (ctx: Ctx) => HttpReply;
-
-const ADMIN_OR_MANAGER = PERMISSION.CustomerAdmin | PERMISSION.CustomerManager;
+export type { RestDeps } from './rest-kit.js';
 
 // ---------- JSON shapes ----------
 
@@ -72,83 +44,6 @@ function customerJson(c: CustomerRecord, withSecret: boolean): Record<string, un
 function agentJson(ctx: Ctx): Record<string, unknown> {
   const stored = ctx.identity.agentId !== undefined ? ctx.deps.store.agent(ctx.identity.agentId) : undefined;
   return stored !== undefined ? agentClaims(stored) : (ctx.identity.claims ?? {});
-}
-
-// ---------- pagination ----------
-
-/**
- * List semantics of the call/groupcall/message endpoints (server/calls.go): page_size
- * defaults to 100 and anything ≤0 or >100 becomes 100; page_token is a timestamp and
- * returns rows created strictly before it, newest first; next_page_token is the last
- * row's tm_create whenever the page is non-empty (so the final page is followed by
- * one empty page), "" otherwise.
- */
-function listReply(ctx: Ctx, rows: Record<string, unknown>[]): HttpReply {
-  const rawSize = ctx.url.params.get('page_size');
-  let size = 100;
-  if (rawSize !== null) {
-    if (!/^[+-]?\d+$/.test(rawSize)) {
-      return errorReply(400, 'INVALID_ARGUMENT', `Invalid format for parameter page_size: ${rawSize}`, ctx.requestId);
-    }
-    size = Number(rawSize);
-    if (size <= 0 || size > 100) size = 100;
-  }
-  const token = ctx.url.params.get('page_token') ?? '';
-  const created = (r: Record<string, unknown>): string => normalizeTimestamp(typeof r.tm_create === 'string' ? r.tm_create : '');
-  // The server defaults the token to "now"; the emulator leaves it unbounded so
-  // fixtures stamped in the future (or a fake clock) still list.
-  const limit = token === '' ? null : normalizeTimestamp(token);
-  const page = rows
-    .filter((r) => r.tm_delete === undefined || r.tm_delete === null || r.tm_delete === '')
-    .filter((r) => limit === null || created(r) < limit)
-    .sort((a, b) => (created(a) < created(b) ? 1 : created(a) > created(b) ? -1 : 0))
-    .slice(0, size);
-  const last = page[page.length - 1];
-  // Formatted with Go's fixed-micro layout; normalizeTimestamp already yields it.
-  const nextToken = last !== undefined && typeof last.tm_create === 'string' ? created(last) : '';
-  return jsonReply(200, { result: page, next_page_token: nextToken }, ctx.requestId);
-}
-
-function ownRows(ctx: Ctx, table: ResourceTable, extra?: (r: Record<string, unknown>) => boolean): Record<string, unknown>[] {
-  return table.all().filter((r) => {
-    const cid = typeof r.customer_id === 'string' ? parseUuid(r.customer_id) : null;
-    return cid === ctx.identity.customerId && (extra === undefined || extra(r));
-  });
-}
-
-function listAdmin(table: (d: RestDeps) => ResourceTable): Handler {
-  return (ctx) => {
-    if (!mayAccess(ctx.identity, ctx.identity.customerId, ADMIN_OR_MANAGER)) return permissionDeniedReply(ctx.requestId);
-    return listReply(ctx, ownRows(ctx, table(ctx.deps)));
-  };
-}
-
-function getOne(ctx: Ctx, table: ResourceTable, allowed: (row: Record<string, unknown>, customerId: string) => boolean): HttpReply {
-  const id = parseUuid(ctx.param);
-  if (id === null || id === '00000000-0000-0000-0000-000000000000') {
-    return errorReply(400, 'INVALID_ID', 'The provided id is not a valid UUID.', ctx.requestId);
-  }
-  const row = table.get(id);
-  if (row === undefined || (typeof row.tm_delete === 'string' && row.tm_delete !== '')) {
-    return errorReply(404, 'RESOURCE_NOT_FOUND', 'The requested resource was not found.', ctx.requestId);
-  }
-  const cid = typeof row.customer_id === 'string' ? (parseUuid(row.customer_id) ?? '') : '';
-  if (!allowed(row, cid)) return permissionDeniedReply(ctx.requestId);
-  return jsonReply(200, row, ctx.requestId);
-}
-
-function getAdmin(table: (d: RestDeps) => ResourceTable): Handler {
-  return (ctx) => getOne(ctx, table(ctx.deps), (_row, cid) => mayAccess(ctx.identity, cid, ADMIN_OR_MANAGER));
-}
-
-function ownedBy(ctx: Ctx, row: Record<string, unknown>): boolean {
-  const owner = typeof row.owner_id === 'string' ? parseUuid(row.owner_id) : null;
-  return owner !== null && owner === ctx.identity.agentId;
-}
-
-/** /service_agents/* need an agent identity: accesskeys get 401 ("authentication required"). */
-function agentOnly(h: Handler): Handler {
-  return (ctx) => (ctx.identity.kind === 'agent' ? h(ctx) : authRequiredReply(ctx.requestId));
 }
 
 // ---------- handlers ----------
@@ -259,6 +154,7 @@ const V1_ROUTES: Route[] = [
     pattern: /^\/v1\.0\/service_agents\/calls\/([^/]+)$/,
     handler: agentOnly((ctx) => getOne(ctx, ctx.deps.store.calls, (row, cid) => cid === ctx.identity.customerId && ownedBy(ctx, row))),
   },
+  ...teamRoutes((store, chatId) => store.chatMembers(chatId)),
   ...[...WS_PATHS].map((p) => ({ method: 'GET', pattern: new RegExp(`^${p.replace(/\./g, '\\.')}$`), handler: plainGetOnWs })),
 ];
 

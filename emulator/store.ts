@@ -63,8 +63,12 @@ export class Store {
   readonly calls = new ResourceTable();
   readonly groupcalls = new ResourceTable();
   readonly messages = new ResourceTable();
+  /** Team chats (talk-manager's "talks"): id, customer_id, type, name, detail, member_count, tm_*. */
+  readonly chats = new ResourceTable();
 
+  private readonly members = new Map<string, string[]>();
   private lastKeyCreated = 0;
+  private lastAgentCreated = 0;
 
   constructor(private readonly now: () => Date) {}
 
@@ -126,7 +130,10 @@ export class Store {
     if (customer === undefined) throw new Error(`emulator: addAgent for unknown customer ${a.customerId}`);
     if (this.agentByUsername(a.username) !== undefined) throw new Error(`emulator: duplicate username ${a.username}`);
     const id = a.id !== undefined ? canonicalId(a.id, 'agent') : newUuid();
-    const ts = formatRfc3339(this.now());
+    // Distinct stamps, as for access keys below: the agent list pages by tm_create.
+    const created = new Date(Math.max(this.now().getTime(), this.lastAgentCreated + 1));
+    this.lastAgentCreated = created.getTime();
+    const ts = formatRfc3339(created);
     const rec: AgentRecord = {
       id,
       customer_id: customer.id,
@@ -150,6 +157,20 @@ export class Store {
   agent(id: string): AgentRecord | undefined {
     const p = parseUuid(id);
     return p === null ? undefined : this.agents.get(p);
+  }
+
+  addChat(row: Record<string, unknown> & { id: string }, participantIds: readonly string[]): void {
+    this.chats.upsert(row);
+    this.members.set(row.id, [...participantIds]);
+  }
+
+  chatMembers(chatId: string): readonly string[] {
+    return this.members.get(chatId) ?? [];
+  }
+
+  /** The customer's agents, not deleted, without their passwords. */
+  agentsOf(customerId: string): AgentRecord[] {
+    return [...this.agents.values()].filter((a) => a.customer_id === customerId && a.tm_delete === undefined);
   }
 
   agentByUsername(username: string): AgentRecord | undefined {

@@ -46,7 +46,7 @@ describe('demo: a signal in any scene ends it', () => {
     { step: 'Carlos Diaz calls' },
     { step: 'Priya Shah calls' },
     { step: 'A customer texts' },
-    { step: 'Sam writes in team chat' },
+    { step: 'Sam writes in the Support team chat' },
     // Offline, backing off between refused connections.
     { step: 'The network drops', then: (ls) => ls.some((l) => l.type === 'state' && l.state === 'reconnecting' && Number(l.attempt) >= 2) },
     // Waiting for the reconnect's catch-up.

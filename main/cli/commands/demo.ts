@@ -64,6 +64,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       name: 'Sam Lee',
       permission: PERMISSION.CustomerAgent,
     });
+    const supportTeam = emu.addChat({ customerId: customer.id, type: 'group', name: 'Support team', participants: [me.id, teammate.id] });
     const endpoints = resolveApiUrl(emu.url);
     const credential = parseCredential(emu.issueJwt(me.id), 'token');
     const identity = decodeAgentToken(credential.kind === 'jwt' ? credential.token : '');
@@ -136,10 +137,10 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
           }),
         );
         await pause(2);
-        narrate('Sam writes in team chat.');
+        narrate('Sam writes in the Support team chat.');
         emu.publish(
           'chatmessage_created',
-          makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, text: 'Can you cover the VIP queue after lunch?' }),
+          makeChatMessage({ customer_id: customer.id, owner_id: teammate.id, chat_id: supportTeam, text: 'Can you cover the VIP queue after lunch?' }),
           { participants: [me.id] },
         );
       },

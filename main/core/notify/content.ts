@@ -2,6 +2,7 @@ import type { Address, Identity } from '../account/index.js';
 import { type ResourceEvent, readAddress } from '../stream/index.js';
 import type { CallDecision, OfferView } from './call-offers.js';
 import { displayText } from '../platform/index.js';
+import type { TeamNames } from '../team/index.js';
 import type { NotificationKind } from '../../../shared/notification-settings.js';
 
 /**
@@ -108,8 +109,20 @@ export function callText(d: Extract<CallDecision, { type: 'ring' | 'missed' }>):
 
 const msgTime = (e: ResourceEvent): number => (e.updatedAt !== undefined ? Math.floor(e.updatedAt / 1000) : e.receivedAt);
 
+/** What message text needs to name team chat's people and chats: see core/team. */
+export type NameLookup = Pick<TeamNames, 'agentName' | 'chatName'>;
+
+const NO_NAMES: NameLookup = { agentName: () => undefined, chatName: () => undefined };
+
+/** A team chat message from someone else: the one kind whose text waits for names (see core/team). */
+export function teamChatFromOthers(e: ResourceEvent, me: Identity): { agentId: string | undefined; chatId: string | undefined } | undefined {
+  const d = e.data;
+  if (e.kind !== 'chat_message' || d.type === 'system' || (me.kind === 'agent' && d.owner_id === me.agentId)) return undefined;
+  return { agentId: typeof d.owner_id === 'string' ? d.owner_id : undefined, chatId: typeof d.chat_id === 'string' ? d.chat_id : undefined };
+}
+
 /** Inbound SMS, incoming conversation messages and team chat from others; undefined for the rest. */
-export function messageText(e: ResourceEvent, me: Identity, agentName: (id: string) => string | undefined = () => undefined): NotificationText | undefined {
+export function messageText(e: ResourceEvent, me: Identity, names: NameLookup = NO_NAMES): NotificationText | undefined {
   if (e.id === undefined) return undefined;
   const d = e.data;
   if (e.kind === 'sms' && d.direction === 'inbound') {
@@ -140,16 +153,19 @@ export function messageText(e: ResourceEvent, me: Identity, agentName: (id: stri
       private: { title: `Message from ${privateParty(from, 'a customer')}`, body: 'Message hidden (privacy mode)' },
     });
   }
-  if (e.kind === 'chat_message' && d.type !== 'system' && (me.kind !== 'agent' || d.owner_id !== me.agentId)) {
-    // Chat messages carry only the sender's agent id.
-    const sender = displayText(typeof d.owner_id === 'string' ? agentName(d.owner_id) : undefined, PARTY_MAX) || 'a teammate';
+  const chat = teamChatFromOthers(e, me);
+  if (chat !== undefined) {
+    // Chat messages carry only ids: the names are looked up (core/team), "a teammate" only when unknown.
+    const sender = displayText(chat.agentId !== undefined ? names.agentName(chat.agentId) : undefined, PARTY_MAX) || 'a teammate';
+    const room = displayText(chat.chatId !== undefined ? names.chatName(chat.chatId) : undefined, PARTY_MAX);
+    const title = room !== '' ? `${sender} in ${room}` : `Team chat from ${sender}`;
     return bounded({
       kind: 'chat_message',
       resourceId: e.id,
       at: msgTime(e),
-      title: `Team chat from ${sender}`,
+      title,
       body: preview(d.text) || '(attachment)',
-      private: { title: `Team chat from ${sender}`, body: 'Message hidden (privacy mode)' },
+      private: { title, body: 'Message hidden (privacy mode)' },
     });
   }
   return undefined;

@@ -1,10 +1,11 @@
 import { CallOffers, type CallDecision, type OfferMode, type WithdrawReason } from './call-offers.js';
-import { callText, countsInWords, messageText, type NotificationText } from './content.js';
+import { callText, countsInWords, messageText, teamChatFromOthers, type NotificationText } from './content.js';
 import { NotificationHistory, type HistoryItem } from './history.js';
 import { presentationFor } from './policy.js';
 import { StormGuard } from './storm-guard.js';
 import { NotifierError, describeError, type Logger, TypedEmitter } from '../platform/index.js';
 import type { Identity } from '../account/index.js';
+import type { TeamNames } from '../team/index.js';
 import type { CatchupReport, ResourceEvent } from '../stream/index.js';
 import type { NotificationKind, NotificationSettings } from '../../../shared/notification-settings.js';
 
@@ -65,7 +66,8 @@ export interface NotificationCenterOptions {
   logger: Logger;
   now?: () => number;
   historySize?: number;
-  agentName?: (agentId: string) => string | undefined;
+  /** Names for team chat (core/team); without it, senders are "a teammate". */
+  team?: TeamNames;
   /** How long a sink call may take before the pop-up counts as refused (default 6 s). */
   sinkTimeoutMs?: number;
 }
@@ -78,7 +80,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private readonly sink: NotificationSink | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
-  private readonly agentName: (agentId: string) => string | undefined;
+  private readonly team: TeamNames | undefined;
+  private disposed = false;
   /** Pop-ups actually on screen, so a withdrawal only touches what was shown. */
   private readonly onScreen = new Set<string>();
   /** Ringing pop-ups taken back as missed: the missed-call pop-up that follows replaces them in place. */
@@ -98,7 +101,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     this.sink = opts.sink;
     this.log = opts.logger.child({ component: 'notifications' });
     this.now = opts.now ?? Date.now;
-    this.agentName = opts.agentName ?? (() => undefined);
+    this.team = opts.team;
     this.history = new NotificationHistory(opts.historySize);
     this.offers = new CallOffers(opts.identity, this.now);
     this.storm = new StormGuard(opts.settings.storm, (held) => this.stormSummary(held), this.now);
@@ -162,6 +165,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
 
   /** Stop timers (storm summaries); pop-ups already shown stay. Resolves when the last delivery is done. */
   dispose(): Promise<void> {
+    this.disposed = true;
     this.storm.flush();
     this.storm.dispose();
     return this.delivery;
@@ -172,7 +176,20 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       for (const d of this.offers.handle(e, mode, this.settings.customerCalls)) this.apply(d);
       return;
     }
-    const text = messageText(e, this.opts.identity, this.agentName);
+    const chat = this.team !== undefined ? teamChatFromOthers(e, this.opts.identity) : undefined;
+    const waiting = chat !== undefined ? this.team?.lookUp(chat) : undefined;
+    if (waiting !== undefined) {
+      // A sender or chat not known yet: the pop-up waits (briefly, see core/team) to name them.
+      void waiting.then(() => {
+        if (!this.disposed) this.decideMessage(e);
+      });
+      return;
+    }
+    this.decideMessage(e);
+  }
+
+  private decideMessage(e: ResourceEvent): void {
+    const text = messageText(e, this.opts.identity, this.team);
     if (text !== undefined) {
       this.decide(text);
       return;

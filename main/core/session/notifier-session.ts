@@ -1,5 +1,6 @@
 import { RestClient, type ApiEndpoints, type Credential } from '../api/index.js';
 import { expiringCredential, resolveIdentity, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch, type Identity } from '../account/index.js';
+import { TeamDirectory } from '../team/index.js';
 import { NotificationCenter, type NotificationCenterEvents, type NotificationSink } from '../notify/index.js';
 import { Backoff, NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
 import {
@@ -243,7 +244,10 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       this.refuse(new NotifierError('auth_failed', `Your VoIPBIN ${expiringCredential(identity)} has expired. ${renew} to keep receiving calls.`));
       return;
     }
-    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger });
+    // Team chat names its people: the agent list is read once now, again only for a stranger.
+    const team = new TeamDirectory({ rest: this.rest, identity, logger: this.o.logger });
+    void team.load();
+    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger, team });
     this.centerRef = center;
     const listener = new Listener({
       endpoints: this.o.endpoints,
