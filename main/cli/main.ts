@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { createLogger, type LogLevel, NotifierError } from '../core/platform/index.js';
 import { runCommand } from './commands/run.js';
@@ -10,6 +10,7 @@ import { addLogoutCommand } from './commands/logout.js';
 import { addWhoamiCommand } from './commands/whoami.js';
 import { addWebhookCommand } from './commands/webhook.js';
 import { addDemoCommand } from './commands/demo.js';
+import { checkConsoleTemplate } from '../../shared/console-link.js';
 
 /**
  * `voipbin-notifier`: the core, headless. Argument parsing is commander's; every failure becomes
@@ -55,6 +56,11 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
     .option('--privacy', 'hide phone numbers and message text in notifications')
     .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
+    .addOption(
+      new Option('--console-url <template>', 'where "Open in console" on a call pop-up leads; {id} is the call, {type} calls or groupcalls').argParser(
+        parseConsoleTemplate,
+      ),
+    )
     .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
     .addOption(
       new Option('--log-level <level>', 'stderr log level (default: info with --json; warn otherwise, as stdout already tells the rest)').choices([
@@ -67,7 +73,16 @@ function program(setExit: (code: number) => void): Command {
     )
     .addOption(new Option('--log-format <format>', 'stderr log format').choices(['human', 'json']).default('human'))
     .action(
-      async (flags: CommonFlags & { topics?: string[]; notify: 'native' | 'none'; privacy?: boolean; customerCalls?: boolean; waitForLogin?: boolean }) => {
+      async (
+        flags: CommonFlags & {
+          topics?: string[];
+          notify: 'native' | 'none';
+          privacy?: boolean;
+          customerCalls?: boolean;
+          waitForLogin?: boolean;
+          consoleUrl?: string;
+        },
+      ) => {
         // Human mode: stdout tells the story, so stderr adds only what it does not (each thing said once).
         const log = createLogger({ level: flags.logLevel ?? (flags.json === true ? 'info' : 'warn'), format: flags.logFormat });
         const out = flags.json === true ? new JsonOutput() : new HumanOutput();
@@ -82,6 +97,7 @@ function program(setExit: (code: number) => void): Command {
               privacy: flags.privacy === true,
               customerCalls: flags.customerCalls === true,
               waitForLogin: flags.waitForLogin === true,
+              consoleUrlTemplate: flags.consoleUrl,
             },
             process.env,
             out,
@@ -96,6 +112,12 @@ function program(setExit: (code: number) => void): Command {
   addWebhookCommand(root, setExit);
   addDemoCommand(root, setExit);
   return root;
+}
+
+function parseConsoleTemplate(value: string): string {
+  const verdict = checkConsoleTemplate(value);
+  if (!verdict.ok) throw new InvalidArgumentError(verdict.reason);
+  return value.trim();
 }
 
 async function main(argv: string[]): Promise<number> {

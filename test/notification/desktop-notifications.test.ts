@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
@@ -142,4 +146,68 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     p.kill('SIGINT');
     expect(await p.exited).toBe(0);
   });
+
+  it('call pop-ups carry "Open in console" and "Dismiss" where the server draws actions; a click opens the call, Dismiss closes it', async () => {
+    desktop = await DesktopSession.start();
+    // The browser is the one thing outside this machine's reach: a stand-in xdg-open records what it was asked to open.
+    const bin = mkdtempSync(join(tmpdir(), 'vbn-browser-'));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const p = new CliProcess(['run', '--json', '--notify', 'native', '--api-url', emu.url, '--console-url', 'https://console.acme.example/#/{type}/{id}'], {
+      ...desktop.env,
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      VOIPBIN_TOKEN: acct.jwt,
+    });
+    procs.push(p);
+    await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
+    publishAll(emu, ring.start());
+    const call = await desktop.waitForNotify((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined);
+    expect(call.actions).toEqual(['default', 'Open in console', 'console', 'Open in console', 'dismiss', 'Dismiss']);
+    await desktop.waitForDisplayed(1);
+
+    // dunst's own "click": the pop-up's default action, signalled by the daemon.
+    expect(spawnSync('dunstctl', ['action', '0'], { env: { ...process.env, ...desktop.env } }).status).toBe(0);
+    await p.until('the action line', (ls) => ls.some((l) => l.type === 'notification_action'));
+    const action = p.lines().find((l) => l.type === 'notification_action')!;
+    expect(action).toMatchObject({
+      action: 'open_in_console',
+      url: expect.stringMatching(/^https:\/\/console\.acme\.example\/#\/groupcalls\/[0-9a-f-]{36}$/) as unknown,
+    });
+    await waitForFile(opened);
+    expect(readFileSync(opened, 'utf8')).toBe(`${String(action.url)}\n`);
+
+    // "Dismiss", as the daemon reports a button press: the pop-up is closed by its id.
+    const shown = desktop
+      .notifyCalls()
+      .filter((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined)
+      .at(-1)!;
+    const emit = spawnSync(
+      'gdbus',
+      [
+        'emit',
+        '--session',
+        '--object-path',
+        '/org/freedesktop/Notifications',
+        '--signal',
+        'org.freedesktop.Notifications.ActionInvoked',
+        String(shown.id),
+        'dismiss',
+      ],
+      { env: { ...process.env, ...desktop.env } },
+    );
+    expect(emit.status).toBe(0);
+    await p.until('the dismiss line', (ls) => ls.some((l) => l.type === 'notification_action' && l.action === 'dismiss'));
+    await desktop.waitForDisplayed(0);
+    expect(desktop.closeCalls()).toContain(shown.id);
+  });
 });
+
+async function waitForFile(path: string): Promise<void> {
+  const start = Date.now();
+  while (!existsSync(path)) {
+    if (Date.now() - start > 5_000) throw new Error(`${path} was never written`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -9,6 +9,8 @@ import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
 import { FreedesktopSink } from '../sinks/freedesktop-sink.js';
 import { NodeNotifierSink } from '../sinks/node-notifier-sink.js';
+import { openInBrowser } from '../sinks/open-in-browser.js';
+import { DEFAULT_CONSOLE_URL_TEMPLATE, consoleUrlFor } from '../../../shared/console-link.js';
 import type { Output } from '../output/run-output.js';
 
 /**
@@ -28,6 +30,8 @@ export interface HeadlessNotifierOptions {
   out: Output;
   notify: 'native' | 'none';
   stream?: ListenerOptions['stream'];
+  /** Where "Open in console" leads (shared/console-link.ts); the hosted console by default. */
+  consoleUrlTemplate?: string;
 }
 
 export interface HeadlessNotifier {
@@ -42,16 +46,29 @@ const ICON = fileURLToPath(new URL('../../../../assets/icons/128x128.png', impor
 type OwnedSink = NotificationSink & { dispose?(): Promise<void> };
 
 /** Linux desktops: the freedesktop service itself; macOS and Windows: node-notifier's helpers. */
-function nativeSink(): OwnedSink {
+function nativeSink(o: HeadlessNotifierOptions): OwnedSink {
   if (process.platform === 'darwin' || process.platform === 'win32') return new NodeNotifierSink();
-  return new FreedesktopSink({ icon: existsSync(ICON) ? ICON : undefined });
+  const template = o.consoleUrlTemplate ?? DEFAULT_CONSOLE_URL_TEMPLATE;
+  return new FreedesktopSink({
+    icon: existsSync(ICON) ? ICON : undefined,
+    openConsole: (resource) => {
+      // Built from the checked template and the call's id checked as a UUID: nothing from an event picks the URL.
+      const url = consoleUrlFor(template, resource.kind, resource.id);
+      if (url === undefined) return;
+      o.out.action({ resourceId: resource.id, action: 'open_in_console', url });
+      openInBrowser(url, (m) => o.log.warn(m));
+    },
+    onAction: (a) => {
+      if (a.action === 'dismiss') o.out.action(a);
+    },
+  });
 }
 
 /** Stopping must not hang on a desktop (or a socket) that stopped answering. */
 const RELEASE_MS = 1_500;
 
 export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
-  const sink = o.notify === 'native' ? nativeSink() : undefined;
+  const sink = o.notify === 'native' ? nativeSink(o) : undefined;
   const session = new NotifierSession({
     endpoints: o.endpoints,
     credential: o.credential,

@@ -30,6 +30,8 @@ export interface RunOptions {
   customerCalls: boolean;
   /** A refused, expired or missing saved sign-in waits for the next `login` instead of exiting. */
   waitForLogin: boolean;
+  /** Where "Open in console" leads; the hosted console when undefined. */
+  consoleUrlTemplate?: string | undefined;
 }
 
 /** The headless command has no settings window: defaults, plus what its flags say. */
@@ -131,6 +133,7 @@ async function runSession(
       // --customer-calls needs the customer-wide call topic, or those calls would never arrive live.
       topics: (id) => resolveTopics(id, opts.topics, { customerCalls: opts.customerCalls }),
       settings: (id) => headlessSettings(opts, id),
+      ...(opts.consoleUrlTemplate !== undefined ? { consoleUrlTemplate: opts.consoleUrlTemplate } : {}),
     });
     const onAbort = (): void => notifier.session.stop('interrupted');
     signal.addEventListener('abort', onAbort, { once: true });

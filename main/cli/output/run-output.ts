@@ -27,6 +27,8 @@ export interface Output {
   signInChanged(message: string): void;
   /** `logout` removed the saved sign-in `run` was using. */
   signedOut(message: string): void;
+  /** The agent used a pop-up's button: the call opened in the console, or the pop-up dismissed. */
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void;
 }
 
 type Line = Record<string, unknown> & { type: string };
@@ -140,6 +142,10 @@ export class JsonOutput implements Output {
   withdrawn(w: Withdrawal): void {
     jsonLine({ type: 'notification_withdrawn', resource_id: w.resourceId, reason: w.reason });
   }
+
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
+    jsonLine({ type: 'notification_action', resource_id: a.resourceId, action: a.action, ...(a.url !== undefined ? { url: a.url } : {}) });
+  }
 }
 
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
@@ -237,5 +243,9 @@ export class HumanOutput implements Output {
 
   signedOut(message: string): void {
     write(`${time(Date.now())}  ${message}`);
+  }
+
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
+    write(`${time(Date.now())}     ${a.action === 'dismiss' ? 'dismissed' : `opening the call in the console: ${a.url ?? ''}`}`);
   }
 }

@@ -1,4 +1,11 @@
-import { type NotificationSink, type PopUp, NotificationService, type HintValue, type NotificationServiceEvents } from '../../core/notify/index.js';
+import {
+  type NotificationSink,
+  type PopUp,
+  type ResourceRef,
+  NotificationService,
+  type HintValue,
+  type NotificationServiceEvents,
+} from '../../core/notify/index.js';
 import { describeError, escapeMarkup } from '../../core/platform/index.js';
 
 /**
@@ -17,9 +24,23 @@ export interface FreedesktopSinkOptions {
   env?: NodeJS.ProcessEnv;
   /** Absolute path of the app icon shown on each pop-up. */
   icon?: string | undefined;
-  /** The agent clicked a pop-up (`default`) or one of its buttons. */
-  onAction?(resourceId: string, actionKey: string): void;
+  /**
+   * Opens a call in the VoIPBIN console. With it, call pop-ups get an "Open in console" button
+   * (and a click on the pop-up does the same) where the server shows actions.
+   */
+  openConsole?(resource: ResourceRef): void;
+  /** The agent used one of a pop-up's actions: after the sink did what it means. */
+  onAction?(action: PopUpAction): void;
 }
+
+export interface PopUpAction {
+  resourceId: string;
+  action: 'open_in_console' | 'dismiss';
+}
+
+/** The spec's action list: key, label, key, label … ("default" is a click on the pop-up itself). */
+const CONSOLE_ACTIONS = ['default', 'Open in console', 'console', 'Open in console'] as const;
+const DISMISS_ACTION = ['dismiss', 'Dismiss'] as const;
 
 const URGENCY = { low: 0, normal: 1, critical: 2 } as const;
 
@@ -38,6 +59,8 @@ export class FreedesktopSink implements NotificationSink {
   private readonly resources = new Map<number, string>();
   /** Ringing-call pop-ups never expire: they are closed when the notifier stops, since nobody could close them later. */
   private readonly ringing = new Set<string>();
+  /** The call each pop-up on screen is about, for its console action. */
+  private readonly calls = new Map<string, ResourceRef>();
 
   constructor(private readonly opts: FreedesktopSinkOptions = {}) {}
 
@@ -57,8 +80,7 @@ export class FreedesktopSink implements NotificationSink {
       // The summary is plain text by the spec; only the body may be read as markup.
       summary: p.title,
       body: svc.capabilities.has('body-markup') ? escapeMarkup(p.body) : p.body,
-      // Clicks are only asked for when someone listens to them.
-      actions: this.opts.onAction !== undefined && svc.capabilities.has('actions') ? ['default', 'Open'] : [],
+      actions: this.actionsFor(p, svc),
       hints,
       // A ringing call stays until it is answered or ends; the rest follow the desktop's own timing.
       expireTimeout: isCall ? 0 : -1,
@@ -66,6 +88,31 @@ export class FreedesktopSink implements NotificationSink {
     this.remember(p.resourceId, id);
     if (isCall) this.ringing.add(p.resourceId);
     else this.ringing.delete(p.resourceId);
+    if (p.resource !== undefined) this.calls.set(p.resourceId, p.resource);
+  }
+
+  /** Buttons only where the server draws them; "Open in console" only for a call and a console to open. */
+  private actionsFor(p: PopUp, svc: NotificationService): string[] {
+    if (!svc.capabilities.has('actions')) return [];
+    const console = p.resource !== undefined && this.opts.openConsole !== undefined ? CONSOLE_ACTIONS : [];
+    return [...console, ...DISMISS_ACTION];
+  }
+
+  private onAction(id: number, key: string): void {
+    const resourceId = this.resources.get(id);
+    if (resourceId === undefined) return;
+    const call = this.calls.get(resourceId);
+    if ((key === 'default' || key === 'console') && call !== undefined && this.opts.openConsole !== undefined) {
+      this.opts.openConsole(call);
+      this.opts.onAction?.({ resourceId, action: 'open_in_console' });
+      return;
+    }
+    if (key === 'dismiss') {
+      // Most servers close a pop-up whose button was used; the rest are told to.
+      this.forget(resourceId);
+      void this.service?.then((svc) => svc.close(id)).catch(() => undefined);
+      this.opts.onAction?.({ resourceId, action: 'dismiss' });
+    }
   }
 
   async withdraw(resourceId: string): Promise<void> {
@@ -93,10 +140,7 @@ export class FreedesktopSink implements NotificationSink {
   private connected(): Promise<NotificationService> {
     if (this.service !== undefined) return this.service;
     const events: NotificationServiceEvents = {
-      onAction: (id, key) => {
-        const resource = this.resources.get(id);
-        if (resource !== undefined) this.opts.onAction?.(resource, key);
-      },
+      onAction: (id, key) => this.onAction(id, key),
       onClosed: (id) => {
         const resource = this.resources.get(id);
         if (resource !== undefined && this.ids.get(resource) === id) this.forget(resource);
@@ -107,6 +151,7 @@ export class FreedesktopSink implements NotificationSink {
         this.ids.clear();
         this.resources.clear();
         this.ringing.clear();
+        this.calls.clear();
       },
     };
     const attempt = NotificationService.connect(this.opts.env ?? process.env, events).catch((e: unknown) => {
@@ -137,5 +182,6 @@ export class FreedesktopSink implements NotificationSink {
     if (id !== undefined) this.resources.delete(id);
     this.ids.delete(resourceId);
     this.ringing.delete(resourceId);
+    this.calls.delete(resourceId);
   }
 }

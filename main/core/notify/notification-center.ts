@@ -1,5 +1,5 @@
 import { CallOffers, type CallDecision, type OfferMode, type WithdrawReason } from './call-offers.js';
-import { callText, countsInWords, messageText, teamChatFromOthers, type NotificationText } from './content.js';
+import { callText, countsInWords, messageText, teamChatFromOthers, type NotificationText, type ResourceRef } from './content.js';
 import { NotificationHistory, type HistoryItem } from './history.js';
 import { presentationFor } from './policy.js';
 import { StormGuard } from './storm-guard.js';
@@ -23,6 +23,8 @@ export interface PopUp {
   /** Calls breaking through Do Not Disturb: critical urgency / urgent toast. */
   urgent: boolean;
   at: number;
+  /** The call (or group call) it is about, for an "Open in console" action; absent for messages. */
+  resource?: ResourceRef | undefined;
 }
 
 /**
@@ -249,6 +251,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       urgent: p.urgent,
       at: text.at,
     };
+    if (text.resource !== undefined) popUp.resource = text.resource;
     this.enqueue(async () => {
       const failure = await this.sinkCall('show', () => sink.show(popUp));
       if (failure === undefined) {
