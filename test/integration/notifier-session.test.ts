@@ -68,6 +68,31 @@ describe('NotifierSession', () => {
     await s.dispose();
   });
 
+  it("an agent's customer is named: /service_agents/customer is read once, not on every reconnect", async () => {
+    const a = seedAccount(emu);
+    const s = session(a.jwt, new Sink());
+    const names: string[] = [];
+    s.on('customerName', (n) => names.push(n));
+    s.start();
+    await emu.waitFor(() => s.detail.state === 'subscribed' && names.length === 1);
+    expect(s.customerName).toBe('Acme Support');
+    s.reconnectNow('test');
+    await emu.waitFor(() => emu.connections().length === 2 && s.detail.state === 'subscribed');
+    expect(emu.requests.filter((r) => r.path === '/v1.0/service_agents/customer')).toHaveLength(1);
+    expect(names).toEqual(['Acme Support']);
+    await s.dispose();
+  });
+
+  it('a customer name that cannot be read leaves the id: the session is not held up by it', async () => {
+    const a = seedAccount(emu);
+    emu.failNextRest('/v1.0/service_agents/customer', 1, 500);
+    const s = session(a.jwt, new Sink());
+    s.start();
+    await emu.waitFor(() => s.detail.state === 'subscribed' && emu.requests.some((r) => r.path === '/v1.0/service_agents/customer'));
+    expect(s.customerName).toBeUndefined();
+    await s.dispose();
+  });
+
   it('dispose() closes the socket, withdraws nothing it should not, and nothing arrives afterwards', async () => {
     const a = seedAccount(emu);
     const sink = new Sink();

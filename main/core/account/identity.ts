@@ -173,3 +173,19 @@ export async function resolveIdentity(cred: Credential, rest: RestClient): Promi
   if (!isUuid(customer.id)) throw new NotifierError('bad_response', 'VoIPBIN returned a customer without a valid id.');
   return accessKeyIdentity(customer, await accessKeyExpiry(cred.key, rest));
 }
+
+const ServiceAgentCustomerSchema = z.object({ name: z.string().optional() });
+
+/**
+ * The customer's name for an agent, whose token names only the customer's id: one read of
+ * `/service_agents/customer` (any agent may, PROTOCOL.md §11.3). Undefined when it has none or
+ * the read fails: the id is shown instead, and nothing else depends on it.
+ */
+export async function readCustomerName(rest: RestClient): Promise<string | undefined> {
+  try {
+    const name = (await rest.get('/service_agents/customer', ServiceAgentCustomerSchema)).name?.trim();
+    return name === undefined || name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}

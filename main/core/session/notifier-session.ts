@@ -1,5 +1,13 @@
 import { RestClient, type ApiEndpoints, type Credential } from '../api/index.js';
-import { expiringCredential, resolveIdentity, watchTokenExpiry, type ExpiryNotice, type ExpiryWatch, type Identity } from '../account/index.js';
+import {
+  expiringCredential,
+  readCustomerName,
+  resolveIdentity,
+  watchTokenExpiry,
+  type ExpiryNotice,
+  type ExpiryWatch,
+  type Identity,
+} from '../account/index.js';
 import { TeamDirectory } from '../team/index.js';
 import { NotificationCenter, type NotificationCenterEvents, type NotificationSink } from '../notify/index.js';
 import { Backoff, NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
@@ -59,6 +67,8 @@ export interface NotifierSessionEvents {
   /** Pop-ups refused by the OS (said once per outage). */
   notificationsUnavailable: NotifierError;
   expiry: ExpiryNotice;
+  /** An agent's customer name was read (an access key's comes with its identity). */
+  customerName: string;
 }
 
 /** Failures of reading the identity that waiting can cure. */
@@ -78,6 +88,8 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   private retryTimer: unknown;
   private expiryWatch: ExpiryWatch | undefined;
   private readonly offs: (() => void)[] = [];
+  private agentCustomerName: string | undefined;
+  private customerNameRead = false;
   private disposed = false;
   private resolveStopped: ((final: Extract<StateDetail, { state: 'stopped' }>) => void) | undefined;
   /** Resolves with the stopped state the first time the session stops (by request or for a fatal reason). */
@@ -99,6 +111,11 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   /** The identity, once known. */
   get identity(): Identity | undefined {
     return this.current;
+  }
+
+  /** The customer's name: an access key's from its identity, an agent's once read; else undefined. */
+  get customerName(): string | undefined {
+    return this.current?.kind === 'accesskey' ? this.current.customerName : this.agentCustomerName;
   }
 
   get listener(): Listener | undefined {
@@ -232,6 +249,14 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     const topics = this.topicsFor(identity);
     if (topics === undefined) return;
     this.emit('identity', identity);
+    if (identity.kind === 'agent' && !this.customerNameRead) {
+      this.customerNameRead = true;
+      void readCustomerName(this.rest).then((name) => {
+        if (name === undefined || this.disposed) return;
+        this.agentCustomerName = name;
+        this.emit('customerName', name);
+      });
+    }
     // Once per session: it keeps watching while the session lives, stopped or not, and a restart
     // must not warn again.
     if (identity.expiresAt !== undefined && this.expiryWatch === undefined) {

@@ -198,6 +198,7 @@ export class SessionManager {
       status.onError(e);
       changed();
     });
+    session.on('customerName', changed);
     // The window says why it is still trying (server down, network gone), as for the socket.
     session.on('retrying', (e) => {
       status.onError(e);

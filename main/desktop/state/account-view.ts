@@ -18,7 +18,7 @@ export function accountView(a: SignedIn): AccountView {
       username: a.username ?? (id.username || null),
       agentId: id.agentId,
       customerId: id.customerId,
-      customerName: null,
+      customerName: a.session.customerName ?? null,
       permissions: permissionWords(id.permission),
       customerAdmin: isCustomerAdmin(id),
       customerScope: hasCustomerScope(id.permission),
