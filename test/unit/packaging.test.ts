@@ -116,6 +116,26 @@ describe('the release workflow', () => {
   });
 });
 
+describe('the command as an npm package', () => {
+  it('the release packs it (npm pack) and attaches the tarball; publishing is public, with provenance', () => {
+    const wf = readFileSync(join(root, '.github/workflows/release.yml'), 'utf8');
+    expect(wf).toMatch(/- run: npm pack\n/);
+    expect(wf).toContain('path: voipbin-notifier-*.tgz');
+    expect(wf).toMatch(/needs: \[build, command\]/);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { publishConfig?: Record<string, unknown>; bin: Record<string, string> };
+    expect(pkg.publishConfig).toMatchObject({ access: 'public', provenance: true });
+    expect(pkg.bin['voipbin-notifier']).toBe('dist/main/cli/main.js');
+  });
+
+  it('the tarball holds the built command, the emulator the demo needs and the icons, and no sources, tests or keys', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    for (const f of ['dist/main/cli/main.js', 'dist/emulator/index.js', 'assets/icons/128x128.png', 'package.json', 'README.md']) expect(files).toContain(f);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('main/') || f.endsWith('.pem') || /(?<!\.d)\.ts$/.test(f))).toEqual([]);
+  });
+});
+
 describe('tray icons', () => {
   it.each(TRAY_STATES)('%s exists for every platform at every size', (state) => {
     expect(pngSize(join(root, 'assets/tray/mac', `${state}Template.png`))).toEqual([16, 16]);
