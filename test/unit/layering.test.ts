@@ -16,7 +16,9 @@ async function errorsFor(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.message);
 }
 
-describe('layering lint rules', () => {
+// The first lint builds the import resolver's view of the whole tree: seconds on a busy 2-core
+// machine. A hang guard, not a speed check.
+describe('layering lint rules', { timeout: 30_000 }, () => {
   it.each([
     // Only the Electron adapters import electron (and electron-store).
     ['main/core/platform/x.ts', "import { app } from 'electron';", /Only main\/electron\/ imports electron/],

@@ -60,10 +60,46 @@ function sameAddress(a: Address | undefined, b: Address | undefined): boolean {
   return a?.target !== undefined && a.target === b?.target && (a.type === undefined || b.type === undefined || a.type === b.type);
 }
 
+/**
+ * Offers grouped by their caller's number, so finding "the same caller" costs the few offers of
+ * that caller, not every offer remembered (up to MAX_OFFERS, on every call frame of a busy queue).
+ * Keyed by target only: sameAddress() lets a missing type match any, so the type is checked per offer.
+ */
+class ByCaller {
+  private readonly buckets = new Map<string, Set<Offer>>();
+
+  add(o: Offer): void {
+    const key = o.view.caller?.target;
+    if (key === undefined) return;
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = new Set()));
+    bucket.add(o);
+  }
+
+  delete(o: Offer): void {
+    const key = o.view.caller?.target;
+    if (key === undefined) return;
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return;
+    bucket.delete(o);
+    if (bucket.size === 0) this.buckets.delete(key);
+  }
+
+  /** Offers whose caller is `caller`, oldest first. */
+  of(caller: Address | undefined): Iterable<Offer> {
+    const key = caller?.target;
+    return key === undefined ? [] : (this.buckets.get(key) ?? []);
+  }
+}
+
 export class CallOffers {
   private readonly offers = new Map<string, Offer>();
   /** Any resource id (groupcall, leg) → offer id. */
   private readonly byResource = new Map<string, string>();
+  /** Offers of mine, by caller (matchByCaller). */
+  private readonly mineByCaller = new ByCaller();
+  /** Customer-wide offers on screen (rang, not ended), by caller (routedAway). */
+  private readonly customerShownByCaller = new ByCaller();
   private readonly customerScope: boolean;
   private lastSweep = -Infinity;
 
@@ -150,6 +186,7 @@ export class CallOffers {
     };
     this.offers.set(id, offer);
     this.byResource.set(id, id);
+    if (scope === 'me') this.mineByCaller.add(offer);
     return offer;
   }
 
@@ -163,8 +200,8 @@ export class CallOffers {
    * a gap lists each leg separately, already ended, so there ended offers count as well.
    */
   private matchByCaller(caller: Address | undefined, at: number, groupcallId: string | undefined, mode: OfferMode): Offer | undefined {
-    for (const o of this.offers.values()) {
-      if (o.view.scope !== 'me' || (o.ended && mode === 'live') || !sameAddress(o.view.caller, caller)) continue;
+    for (const o of this.mineByCaller.of(caller)) {
+      if ((o.ended && mode === 'live') || !sameAddress(o.view.caller, caller)) continue;
       if (Math.abs(o.view.startedAt - at) > CALLER_MATCH_MS) continue;
       if (groupcallId !== undefined && o.groupcallId !== undefined && o.groupcallId !== groupcallId) continue;
       return o;
@@ -242,12 +279,12 @@ export class CallOffers {
   private routedAway(mine: Offer): CallDecision[] {
     if (mine.view.scope !== 'me') return [];
     const out: CallDecision[] = [];
-    for (const o of this.offers.values()) {
-      if (o.view.scope === 'customer' && o.rang && !o.ended && sameAddress(o.view.caller, mine.view.caller)) {
-        o.ended = true;
-        o.endedAt = this.now();
-        out.push({ type: 'withdraw', offer: { ...o.view }, reason: 'routed' });
-      }
+    for (const o of [...this.customerShownByCaller.of(mine.view.caller)]) {
+      if (!sameAddress(o.view.caller, mine.view.caller)) continue;
+      o.ended = true;
+      o.endedAt = this.now();
+      this.customerShownByCaller.delete(o);
+      out.push({ type: 'withdraw', offer: { ...o.view }, reason: 'routed' });
     }
     return out;
   }
@@ -255,6 +292,7 @@ export class CallOffers {
   private ring(o: Offer): CallDecision[] {
     if (o.rang || o.ended || o.view.answered) return [];
     o.rang = true;
+    if (o.view.scope === 'customer') this.customerShownByCaller.add(o);
     return [{ type: 'ring', offer: { ...o.view } }];
   }
 
@@ -267,6 +305,7 @@ export class CallOffers {
   private end(o: Offer, mode: OfferMode): CallDecision[] {
     if (o.ended) return [];
     o.ended = true;
+    this.customerShownByCaller.delete(o);
     o.endedAt = this.now();
     const view = { ...o.view };
     if (o.view.answered) return [];
@@ -303,6 +342,8 @@ export class CallOffers {
 
   private forget(id: string, o: Offer): void {
     this.offers.delete(id);
+    this.mineByCaller.delete(o);
+    this.customerShownByCaller.delete(o);
     for (const r of [id, o.groupcallId, ...o.legs.keys()]) if (r !== undefined) this.byResource.delete(r);
   }
 }
