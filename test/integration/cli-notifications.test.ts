@@ -136,7 +136,7 @@ describe('voipbin-notifier demo', () => {
       'incoming_call:Incoming call from Priya Shah',
       'withdrawn:answered',
       'inbound_message:SMS from +15550142 to +15550199',
-      'chat_message:Team chat from a teammate',
+      'chat_message:Sam Lee in Support team',
       'missed_call:Missed call from Dana Whitfield',
       'summary:While you were away',
       'incoming_call:Incoming call from Omar Haddad',

@@ -86,6 +86,9 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
     void notifier.session.stopped.then(() => over.abort());
     // The story waits for the reconnect and its catch-up, so it reads the same at any speed.
     const caughtUp = (): Promise<void> => nextCatchup(notifier.session, over.signal);
+    // The day starts once the notifier listens (subscribed and caught up): at any speed, on any
+    // machine, the first call's frames cannot race the subscription.
+    const listening = caughtUp();
     let shown = 0;
     let missed = 0;
     notifier.session.on('notification', (n) => {
@@ -175,6 +178,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       },
     ];
     try {
+      await listening;
       for (const step of script) await step();
       await pause(1);
       narrate(`That was the day: ${shown} notification${shown === 1 ? '' : 's'}, ${missed} of them missed calls.${opts.once ? '' : ' Press Ctrl-C to exit.'}`);
