@@ -1,6 +1,7 @@
 import type { AppState } from '../shared/ipc-contract.js';
 import { clockTime, statusWords } from '../shared/status-words.js';
 import { api } from './bridge.js';
+import { AlertBanner } from './alert-banner.js';
 import { busy, byId, errorText, h, replace } from './dom.js';
 import { AccountPanel } from './panels/account.js';
 import { NotificationsPanel } from './panels/notifications.js';
@@ -24,6 +25,7 @@ const account = new AccountPanel(byId('panel-account'), () => select('status', f
 const topics = new TopicsPanel(byId('panel-topics'));
 const notifications = new NotificationsPanel(byId('panel-notifications'));
 const webhook = new WebhookPanel(byId('panel-webhook'));
+const alertBanner = new AlertBanner(byId('alert'), () => select('account', true));
 
 function tabButton(t: Tab): HTMLButtonElement {
   return byId(`tab-${t}`) as HTMLButtonElement;
@@ -74,34 +76,20 @@ function wireTabs(): void {
   }
 }
 
+function setText(el: HTMLElement, text: string): void {
+  // Rewriting the same words into a live region would have them read out again.
+  if (el.textContent !== text) el.textContent = text;
+}
+
 function renderHeader(s: AppState, now: number): void {
   const w = statusWords(s, now);
   const box = byId('status');
   box.dataset.level = w.level;
-  byId('status-headline').textContent = w.headline;
-  // The banner below says what is wrong at length; the header just says since when.
-  byId('status-detail').textContent = s.alert !== null ? `since ${clockTime(s.alert.since)} · details below` : w.detail;
+  setText(byId('status-headline'), w.headline);
+  // The banner below says why at length; the header just says since when.
+  setText(byId('status-detail'), s.alert !== null ? `since ${clockTime(s.alert.since)}` : w.detail);
   document.title = `VoIPBIN Notifier — ${w.headline}`;
-
-  const alert = byId('alert');
-  if (s.alert === null) {
-    alert.hidden = true;
-    alert.replaceChildren();
-  } else {
-    const fix =
-      s.alert.reason === 'auth_failed' || s.alert.reason === 'token_expired'
-        ? h('button', { type: 'button', class: 'primary', onclick: () => select('account', true) }, 'Go to sign-in')
-        : s.alert.reason === 'stream_down'
-          ? h('button', { type: 'button', class: 'primary', onclick: () => void api.invoke('connection:reconnect').catch(() => undefined) }, 'Reconnect now')
-          : h(
-              'button',
-              { type: 'button', class: 'primary', onclick: () => void api.invoke('notifications:test').catch(() => undefined) },
-              'Try a test notification',
-            );
-    replace(alert, h('div', {}, h('strong', {}, s.alert.title), h('p', {}, s.alert.message)), fix);
-    alert.hidden = false;
-  }
-
+  alertBanner.render(s, now);
   const notices = byId('notices');
   const items: HTMLElement[] = [];
   if (s.notice !== null && !dismissed.has(s.notice)) {
@@ -157,7 +145,7 @@ const LOCKED_LABELS: Readonly<Record<AppState['locked'][number], string>> = {
   apiUrl: 'server address',
   topics: 'topic filters',
   autostart: 'start at login',
-  consoleUrlTemplate: 'console link',
+  consoleUrlTemplate: 'VoIPBIN console link',
   'notifications.kinds': 'notification types',
   'notifications.callsBreakThroughDnd': 'calls during Do Not Disturb',
   'notifications.quietHours': 'quiet hours',

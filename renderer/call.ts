@@ -36,7 +36,13 @@ function callItem(c: RingingCallView, now: number): HTMLElement {
     'li',
     { class: 'call', 'data-call': c.id },
     h('p', { class: 'call-title' }, c.title),
-    h('span', { class: 'call-ringing', 'aria-label': 'ringing for', 'data-started': String(c.startedAt) }, elapsed(now - c.startedAt)),
+    // An aria-label on a plain span is ignored by screen readers: the words are hidden text instead.
+    h(
+      'span',
+      { class: 'call-timer' },
+      h('span', { class: 'visually-hidden' }, 'ringing for '),
+      h('span', { class: 'call-ringing', 'data-started': String(c.startedAt) }, elapsed(now - c.startedAt)),
+    ),
     h('p', { class: 'call-body' }, c.body),
     h('div', { class: 'call-actions' }, c.openable ? open : null, dismiss),
   );

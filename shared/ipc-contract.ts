@@ -51,6 +51,11 @@ export const ConnectionViewSchema = z.object({
   reconnects: z.number().int().nonnegative(),
   /** While reconnecting: when the next attempt starts. */
   retryAt: z.number().nullable(),
+  /**
+   * While retrying: which retry this is since the connection was last healthy (1 = the first
+   * after a drop), null otherwise. Optional so a state made before it existed still parses.
+   */
+  retry: z.number().int().positive().nullable().optional(),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.number() }).nullable(),
   /** Why the stream is not up (reconnecting or stopped), in words; null while subscribed. */
   reason: z.string().nullable(),

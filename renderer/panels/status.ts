@@ -4,6 +4,7 @@ import { statusWords } from '../../shared/status-words.js';
 import { api } from '../bridge.js';
 import { busy, card, errorText, h, liveLine, replace, say, toggle } from '../dom.js';
 import { KIND_WORDS, ago, clockTime } from '../format.js';
+import { retryPlan } from '../outage.js';
 
 /** Status tab: the connection in words, recent notifications, and this computer's settings. */
 const STATE_WORDS: Readonly<Record<string, string>> = {
@@ -18,8 +19,23 @@ const STATE_WORDS: Readonly<Record<string, string>> = {
 
 function stateWords(c: AppState['connection'], now: number): string {
   const base = STATE_WORDS[c.state] ?? c.state;
-  if (c.state !== 'reconnecting') return base;
-  return c.retryAt !== null && c.retryAt > now ? `${base}, next try in ${Math.ceil((c.retryAt - now) / 1000)} s` : `${base} now`;
+  const plan = retryPlan(c, now);
+  return plan === '' || c.state === 'stopped' ? base : `${base}, ${plan}`;
+}
+
+function hidden(text: string): HTMLElement {
+  return h('span', { class: 'visually-hidden' }, text);
+}
+
+/** A piece of a spoken name, ended so that the next one does not run into it. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
+
+/** Connections made again after a drop; refused attempts are not counted. */
+function reconnectedWords(c: AppState['connection']): string {
+  if (c.reconnects === 0) return c.state === 'subscribed' ? 'No drops so far' : 'Not yet';
+  return c.reconnects === 1 ? 'Once' : `${c.reconnects} times`;
 }
 
 export class StatusPanel {
@@ -77,6 +93,11 @@ export class StatusPanel {
     const w = statusWords(s, now);
     const fact = (term: string, value: string, tone?: string): HTMLElement[] => [h('dt', {}, term), h('dd', { 'data-tone': tone }, value)];
     const down = c.state === 'reconnecting' || c.state === 'stopped';
+    // Why the stream is not up; set from a drop until it is subscribed again.
+    const cause = c.reason;
+    // The banner above tells the outage's story and holds its Reconnect button: these facts must
+    // agree with it, and not offer a second button or say the cause twice.
+    const outage = s.alert?.reason === 'stream_down';
     replace(
       this.connection,
       ...fact(
@@ -84,14 +105,22 @@ export class StatusPanel {
         stateWords(c, now),
         w.level === 'alert' || c.state === 'stopped' ? 'error' : down ? 'warn' : c.state === 'subscribed' ? 'ok' : undefined,
       ),
-      ...(c.reason !== null && down ? fact('Why', c.reason) : []),
-      ...fact('Last event', c.lastEventAt === null ? 'None yet' : `${ago(now - c.lastEventAt)} (${clockTime(c.lastEventAt)})`),
-      ...fact('Reconnects', c.reconnects === 0 ? 'None' : String(c.reconnects)),
+      ...(cause !== null && !outage ? fact('Why', cause) : []),
+      ...(cause !== null
+        ? // Since the drop, an event "just now" would read as health: it only says when the last one came.
+          fact('Last event', c.lastEventAt === null ? 'None before the outage' : `${clockTime(c.lastEventAt)}, before the outage`)
+        : fact('Last event', c.lastEventAt === null ? 'None yet' : `${ago(now - c.lastEventAt)} (${clockTime(c.lastEventAt)})`)),
+      ...fact('Reconnected', reconnectedWords(c)),
       ...fact('Topics', c.topics === 0 ? '—' : `${c.topics} subscribed${c.quarantined.length > 0 ? `, ${c.quarantined.length} refused by the server` : ''}`),
       ...fact('Network', c.suspended ? 'Asleep' : c.online ? 'Online' : 'Offline', c.online ? undefined : 'warn'),
-      ...fact('Last error', c.lastError === null ? 'None' : `${clockTime(c.lastError.at)} — ${c.lastError.message}`, c.lastError === null ? undefined : 'warn'),
+      ...(c.lastError !== null
+        ? fact('Last error', `${clockTime(c.lastError.at)} — ${c.lastError.message}`, 'warn')
+        : cause === null
+          ? fact('Last error', 'None')
+          : []),
     );
     this.reconnectButton.disabled = !s.account.signedIn;
+    this.reconnectButton.hidden = outage;
     this.markAll.hidden = s.unread === 0;
     // Rebuilding the list would take keyboard focus away from an agent tabbing through it.
     const key = JSON.stringify([s.recent, s.account.signedIn, Math.floor(now / 60_000)]);
@@ -113,16 +142,24 @@ export class StatusPanel {
     replace(
       this.history,
       ...items.map((item) => {
-        const label = `${item.read ? '' : 'Unread. '}${KIND_WORDS[item.kind] ?? item.kind}: ${item.title}. ${item.body}. ${ago(now - item.at)}${item.openable ? '. Opens in the VoIPBIN console' : ''}`;
+        const kind = KIND_WORDS[item.kind] ?? item.kind;
+        const meta = `${clockTime(item.at)} · ${ago(now - item.at)}${item.shown ? '' : ` · not shown (${item.heldBecause ?? 'held'})`}`;
+        // Spaces between the pieces, which the grid does not render: as text they must not run together ("callMissed").
         const body = [
-          h('span', { class: 'kind', 'data-kind': item.kind }, KIND_WORDS[item.kind] ?? item.kind),
+          h('span', { class: 'kind', 'data-kind': item.kind }, kind),
+          ' ',
           h('span', { class: 'title' }, item.title),
+          ' ',
           h('span', { class: 'body' }, item.body),
-          h('span', { class: 'meta' }, `${clockTime(item.at)} · ${ago(now - item.at)}${item.shown ? '' : ` · not shown (${item.heldBecause ?? 'held'})`}`),
+          ' ',
+          h('span', { class: 'meta' }, meta),
         ];
-        const row = item.openable
-          ? h('button', { type: 'button', class: 'history-item', 'aria-label': label, onclick: () => void this.open(item.seq) }, ...body)
-          : h('div', { class: 'history-item', 'aria-label': label }, ...body);
+        if (!item.openable)
+          return h('li', { 'data-read': item.read ? 'true' : 'false' }, h('div', { class: 'history-item' }, item.read ? null : hidden('Unread. '), ...body));
+        // The name says what is printed on the row, in its order (speech input users say what they
+        // see), and adds only the unread mark before it and what a click does after it.
+        const label = `${item.read ? '' : 'Unread. '}${kind}: ${sentence(item.title)} ${sentence(item.body)} ${meta}. Opens in the VoIPBIN console`;
+        const row = h('button', { type: 'button', class: 'history-item', 'aria-label': label, onclick: () => void this.open(item.seq) }, ...body);
         return h('li', { 'data-read': item.read ? 'true' : 'false' }, row);
       }),
     );
@@ -199,13 +236,14 @@ export class StatusPanel {
       h(
         'details',
         { class: 'advanced' },
-        h('summary', {}, 'Console link'),
-        h('label', { for: templateId }, 'Call link template'),
+        // Says what the link is to: "Console link" alone left agents guessing which console.
+        h('summary', {}, 'Where calls open: the VoIPBIN console (web)'),
+        h('label', { for: templateId }, 'Address of a call in the VoIPBIN console'),
         template,
         templateMsg,
         h('div', { class: 'actions' }, save),
-        h('p', { class: 'help' }, `Logs: ${p.logFolder}`),
       ),
+      h('p', { class: 'help' }, `Logs: ${p.logFolder}`),
     );
   }
 }

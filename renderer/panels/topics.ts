@@ -149,11 +149,20 @@ export class TopicsPanel {
       }
       const dup = (this.draft ?? []).includes(raw);
       const warnings = topicWarnings(verdict.topic);
-      say(
-        verdictLine,
-        dup ? 'Already in the list.' : `OK: ${describeTopic(raw, who)}.${warnings.length > 0 ? ` Note: ${warnings.join('; ')}.` : ''}`,
-        dup || warnings.length > 0 ? 'warn' : 'ok',
-      );
+      if (dup) {
+        say(verdictLine, 'Already in the list.', 'warn');
+      } else {
+        // The topic is accepted: a note about it is a warning of its own, not a reason to colour the OK as one.
+        verdictLine.dataset.tone = 'ok';
+        replace(
+          verdictLine,
+          h('span', { 'data-tone': 'ok', 'data-testid': 'topic-verdict-ok' }, `OK: ${describeTopic(raw, who)}.`),
+          warnings.length > 0 ? ' ' : null,
+          warnings.length > 0
+            ? h('span', { class: 'verdict-note', 'data-tone': 'warn', 'data-testid': 'topic-verdict-note' }, `Note: ${warnings.join('; ')}.`)
+            : null,
+        );
+      }
       input.setAttribute('aria-invalid', 'false');
       add.disabled = dup;
       return !dup;

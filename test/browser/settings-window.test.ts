@@ -7,6 +7,7 @@ import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { makeSms } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
+import { clockTime } from '../../shared/status-words.js';
 import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, testSealer, type DesktopHarness } from './desktop-harness.js';
 
@@ -68,6 +69,15 @@ async function signIn(page: Page, a: Agent, password = a.password): Promise<void
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** The Connection card of the Status tab, term → value. */
+async function connectionFacts(page: Page): Promise<Record<string, string>> {
+  return page.locator('#panel-status dl.facts').evaluate((dl) => {
+    const out: Record<string, string> = {};
+    for (const dt of dl.querySelectorAll('dt')) out[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
+    return out;
+  });
+}
+
 async function signedInAndSubscribed(page: Page, a: Agent): Promise<void> {
   await signIn(page, a);
   await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
@@ -98,7 +108,8 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await page.getByRole('tab', { name: 'Account' }).click();
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Alex Morgan');
     const account = await page.locator('#panel-account').innerText();
-    expect(account).toContain(a.customerId);
+    // The customer by its name (read from /service_agents/customer), not its UUID.
+    expect(account).toMatch(/Customer\s+Acme Support\n/);
     expect(account).toMatch(/customer manager\s*agent/);
     expect(account).toContain('In the system keychain');
     expect(await page.getByTestId('token-expiry').textContent()).toMatch(/\(in 7 days\)$/);
@@ -186,6 +197,34 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const good = `agent_id:${a.agentId}:queuecall:queuecall_`;
     await input.fill(good);
     expect(await page.getByTestId('topic-verdict').textContent()).toBe('OK: My queue calls — every change.');
+    // Accepted with a note: the OK is in the ok colour and only the note in the warning one, in both schemes.
+    await input.fill(`agent_id:${a.agentId}:queuecall`);
+    expect(await page.getByTestId('topic-verdict').textContent()).toMatch(/^OK: .*\. Note: a 3-part topic receives every event twice/);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const colours = await page.evaluate(() => {
+        const colour = (el: Element | null): string => (el === null ? 'missing' : getComputedStyle(el).color);
+        const probe = document.createElement('span');
+        document.body.append(probe);
+        const of = (v: string): string => {
+          probe.style.color = `var(${v})`;
+          return getComputedStyle(probe).color;
+        };
+        const out = {
+          ok: colour(document.querySelector('[data-testid="topic-verdict-ok"]')),
+          note: colour(document.querySelector('[data-testid="topic-verdict-note"]')),
+          okVar: of('--ok'),
+          warnVar: of('--busy'),
+        };
+        probe.remove();
+        return out;
+      });
+      expect(colours.ok, colorScheme).toBe(colours.okVar);
+      expect(colours.ok, colorScheme).not.toBe(colours.warnVar);
+      expect(colours.note, colorScheme).toBe(colours.warnVar);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await input.fill(good);
     await input.press('Enter');
     // Presets the sign-in may not use are disabled and say why.
     const sms = page.getByRole('button', { name: '+ Customer SMS' });
@@ -359,7 +398,9 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     );
 
     // Clicking a call opens it in the console.
-    await page.getByRole('button', { name: /Unread\. Missed call: Missed call from \+15550100/ }).click();
+    await page
+      .getByRole('button', { name: /^Unread\. Missed call: Missed call from \+15550100\. at \d\d:\d\d\. \d\d:\d\d · just now\. Opens in the VoIPBIN console$/ })
+      .click();
     await expect.poll(() => d.opened).toEqual([`https://admin.voipbin.net/#/resources/calls/groupcalls_detail/${ring.groupcall.id}`]);
     await expect.poll(() => d.app.state.unread).toBe(0);
 
@@ -391,15 +432,66 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const a = seed();
     const page = await d.open();
     await signedInAndSubscribed(page, a);
+    const droppedAt = Date.now();
     await d.emu.refuseConnections(true);
     await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Not receiving calls');
-    expect(await page.locator('#alert').innerText()).toMatch(/Disconnected for \d+ s: VoIPBIN cannot be reached/);
     expect(d.sink.shown.filter((p) => p.resourceId === 'not-receiving')).toHaveLength(1);
+    // A few refused attempts, so that attempts and reconnections could be confused.
+    await d.until('retries', () => (d.app.state.connection.retry ?? 0) >= 3);
+
+    // Since when: the drop, not the end of the grace period after it.
+    const since = d.app.state.alert?.since ?? 0;
+    expect(since).toBeGreaterThanOrEqual(droppedAt);
+    expect(since).toBeLessThan(droppedAt + 1_000);
+    expect(await page.locator('#status-detail').textContent()).toBe(`since ${clockTime(since)}`);
+    // Why, and what is being done about it, told once, in the banner.
+    const banner = page.locator('#alert');
+    const reason = d.app.state.connection.reason ?? '';
+    expect(reason).toMatch(/ECONNREFUSED/);
+    await expect.poll(() => banner.innerText()).toMatch(/^VoIPBIN cannot be reached\n+Cannot reach VoIPBIN at .*ECONNREFUSED/);
+    expect(await banner.innerText()).toContain(reason);
+    expect(await banner.innerText()).toMatch(/The notifier keeps retrying: (next try in \d+ s|trying again now|trying now) \(attempt \d+\)\./);
+    expect(await page.getByRole('alert').innerText()).not.toMatch(/attempt/);
+    // One Reconnect button on screen, on every tab.
+    for (const tab of ['Status', 'Account', 'Topics']) {
+      await page.getByRole('tab', { name: tab }).click();
+      expect(await page.getByRole('button', { name: /Reconnect/ }).count(), tab).toBe(1);
+    }
+    await page.getByRole('tab', { name: 'Status' }).click();
+    // The Status facts agree with the banner: no "None" beside a current cause, no healthy-sounding last event.
+    const facts = await connectionFacts(page);
+    expect(facts['Last error'], JSON.stringify(facts)).toBeUndefined();
+    expect(facts.Why).toBeUndefined();
+    expect(facts['Last event']).toMatch(/^(None before the outage|\d\d:\d\d, before the outage)$/);
+    expect(facts.State).toMatch(/^Reconnecting, (next try in \d+ s|trying again now) \(attempt \d+\)$|^Connecting, trying now \(attempt \d+\)$/);
+    // Refused attempts are not reconnections.
+    expect(facts.Reconnected).toBe('Not yet');
+
     await d.emu.refuseConnections(false);
-    await page.getByRole('button', { name: 'Reconnect now' }).first().click();
+    await page.getByRole('button', { name: 'Reconnect now' }).click();
     await expect.poll(() => page.locator('#status-headline').textContent(), { timeout: 10_000 }).toBe('Receiving calls');
-    expect(await page.locator('#alert').isHidden()).toBe(true);
-    expect(d.app.state.connection.reconnects).toBeGreaterThan(0);
+    expect(await banner.isHidden()).toBe(true);
+    // Once or twice (the pending retry may beat the click), never once per refused attempt.
+    const made = d.app.state.connection.reconnects;
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThanOrEqual(2);
+    await expect.poll(async () => (await connectionFacts(page)).Reconnected).toBe(made === 1 ? 'Once' : '2 times');
+    const after = await connectionFacts(page);
+    expect(after['Last error']).toBe('None');
+    expect(after['Last event']).toMatch(/^(None yet|just now \(\d\d:\d\d\))$/);
+    // With the banner gone, the Status tab's own button is the one on screen.
+    expect(await page.getByRole('button', { name: /Reconnect/ }).count()).toBe(1);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('the console link setting says which console it is', async () => {
+    const page = await d.open();
+    await page.getByRole('tab', { name: 'Status' }).click();
+    const summary = page.locator('#panel-status details.advanced summary');
+    expect(await summary.textContent()).toBe('Where calls open: the VoIPBIN console (web)');
+    await summary.click();
+    expect(await page.getByLabel('Address of a call in the VoIPBIN console').inputValue()).toMatch(/^https:\/\/admin\.voipbin\.net\/.*\{id\}/);
+    expect(await page.getByText('Console link', { exact: true }).count()).toBe(0);
   });
 
   it('call window: the ringing call with its caller and ring time, Open in console, Dismiss; gone when answered; off when turned off', async () => {

@@ -90,6 +90,7 @@ export class ConnectionStatus {
       lastEventAt: this.lastEventAt,
       reconnects: this.reconnects,
       retryAt: detail?.state === 'reconnecting' ? this.since + detail.delayMs : null,
+      retry: retryNumber(detail),
       lastError: this.lastError,
       reason: state === 'subscribed' || state === 'signed_out' ? null : this.lastReason,
       topics: o.topics,
@@ -98,6 +99,17 @@ export class ConnectionStatus {
       suspended: o.suspended,
     };
   }
+}
+
+/**
+ * The backoff counts a waiting retry as its attempt and the connect that follows as one more (the
+ * first connect is attempt 1), so both name the same retry here: the agent sees "attempt 5" while
+ * waiting and while trying it, not 5 then 6.
+ */
+function retryNumber(detail: StateDetail | undefined): number | null {
+  if (detail?.state === 'reconnecting') return detail.attempt;
+  if (detail?.state === 'connecting' && detail.attempt > 1) return detail.attempt - 1;
+  return null;
 }
 
 /** The stop the session ended in, with its code, when it has stopped. */

@@ -34,7 +34,7 @@ export function appState(i: AppStateInputs): AppState {
     version: i.version,
     account: a === undefined ? { signedIn: false, apiUrl: i.settings.apiUrl } : accountView(a),
     connection: i.status.view(a?.session.detail, { topics: a?.session.listener?.topics.length ?? 0, online: i.online, suspended: i.suspended }),
-    alert: i.alert,
+    alert: alertView(i.alert, i.status),
     pausedUntil: i.settings.notifications.pausedUntil,
     unread: i.unread,
     recent: i.recent,
@@ -44,4 +44,14 @@ export function appState(i: AppStateInputs): AppState {
     notice: i.notice,
     locked: [...i.locked],
   };
+}
+
+/**
+ * The guard raises a lost stream only once its grace period is over, but calls stopped arriving
+ * when the stream went down: "not receiving calls since" names that moment, not the later one at
+ * which the guard raised the alert.
+ */
+function alertView(alert: AlertView | null, status: ConnectionStatus): AlertView | null {
+  if (alert?.reason !== 'stream_down') return alert;
+  return { ...alert, since: Math.min(alert.since, status.downSince) };
 }
