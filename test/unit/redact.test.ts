@@ -12,6 +12,12 @@ describe('redaction', () => {
     ['Authorization: Bearer abcdefghijklmnop'],
     ['{"password":"hunter2hunter2","username":"bob"}'],
     ['{"webhook_secret":"Zm9vYmFyYmF6cXV4"}'],
+    // Each shape in other letter cases: the quick check before the passes must not skip them.
+    ['AUTHORIZATION=abcdefghijklmnop'],
+    ['BEARER abcdefghijklmnop'],
+    ['x?ACCESS_KEY=abcdef123456'],
+    ['{"Secret":"hunter2hunter2"}'],
+    ['; Password=hunter2hunter2'],
   ])('hides secrets in %s', (text) => {
     const out = r.redact(text);
     expect(out).toContain('[redacted]');
