@@ -1,4 +1,3 @@
-import nodeNotifier from 'node-notifier';
 import type { NotificationSink, PopUp } from '../../core/notify/index.js';
 
 /**
@@ -51,12 +50,20 @@ export class NodeNotifierSink implements NotificationSink {
   constructor(opts: NodeNotifierSinkOptions = {}) {
     this.platform = opts.platform ?? process.platform;
     this.appId = opts.appId ?? APP_ID;
-    const backend =
-      this.platform === 'darwin' ? new nodeNotifier.NotificationCenter() : this.platform === 'win32' ? new nodeNotifier.WindowsToaster() : undefined;
-    this.send =
-      backend === undefined
-        ? () => Promise.reject(new Error(`notifications are not supported on ${this.platform}`))
-        : promisify((o, cb) => backend.notify(o, cb));
+    const platform = this.platform;
+    if (platform !== 'darwin' && platform !== 'win32') {
+      this.send = () => Promise.reject(new Error(`notifications are not supported on ${platform}`));
+      return;
+    }
+    // Loaded with the first pop-up: `--notify none` and Linux never pay for node-notifier.
+    let backend: Promise<Send> | undefined;
+    this.send = (options) => {
+      backend ??= import('node-notifier').then(({ default: lib }) => {
+        const b = platform === 'darwin' ? new lib.NotificationCenter() : new lib.WindowsToaster();
+        return promisify((o, cb) => b.notify(o, cb));
+      });
+      return backend.then((send) => send(options));
+    };
   }
 
   async show(p: PopUp): Promise<void> {
