@@ -2,7 +2,7 @@
 // team chats the agent takes part in. Names are what pop-ups show for team chat.
 import { agentClaims, mayAccess } from './auth.js';
 import { ADMIN_OR_MANAGER, agentOnly, getOne, listReply, type Handler } from './rest-kit.js';
-import { permissionDeniedReply } from './reply.js';
+import { errorReply, jsonReply, permissionDeniedReply } from './reply.js';
 import type { Store } from './store.js';
 
 export interface TeamRoute {
@@ -17,10 +17,29 @@ const agentsOfCaller: Handler = (ctx) =>
     ctx.deps.store.agentsOf(ctx.identity.customerId).map((a) => agentClaims(a)),
   );
 
+/**
+ * PUT /service_agents/me/status: agent-manager stores whatever string it is given (PROTOCOL.md
+ * §11.2: no validation), answering with the agent.
+ */
+const putMyStatus: Handler = (ctx) => {
+  let v: unknown;
+  try {
+    v = JSON.parse(ctx.body);
+  } catch {
+    return errorReply(400, 'INVALID_JSON_BODY', 'The request body is not valid JSON.', ctx.requestId);
+  }
+  const status = v !== null && typeof v === 'object' && 'status' in v ? v.status : undefined;
+  if (typeof status !== 'string') return errorReply(400, 'INVALID_JSON_BODY', 'The request body is not valid JSON.', ctx.requestId);
+  const agent = ctx.deps.store.setAgentStatus(ctx.identity.agentId ?? '', status);
+  if (agent === undefined) return errorReply(404, 'RESOURCE_NOT_FOUND', 'The requested resource was not found.', ctx.requestId);
+  return jsonReply(200, agentClaims(agent), ctx.requestId);
+};
+
 export function teamRoutes(chatMembers: (store: Store, chatId: string) => readonly string[]): TeamRoute[] {
   return [
     // Any agent of the customer may list its agents (serviceagent_agent.go).
     { method: 'GET', pattern: /^\/v1\.0\/service_agents\/agents$/, handler: agentOnly(agentsOfCaller) },
+    { method: 'PUT', pattern: /^\/v1\.0\/service_agents\/me\/status$/, handler: agentOnly(putMyStatus) },
     {
       method: 'GET',
       pattern: /^\/v1\.0\/agents$/,

@@ -168,6 +168,15 @@ export class Store {
     return this.members.get(chatId) ?? [];
   }
 
+  /** Stores any string, as agent-manager does; the agent afterwards, or undefined when unknown. */
+  setAgentStatus(agentId: string, status: string): AgentRecord | undefined {
+    const a = this.agent(agentId);
+    if (a === undefined) return undefined;
+    a.status = status as AgentRecord['status'];
+    a.tm_update = formatRfc3339(this.now());
+    return structuredClone(a);
+  }
+
   /** The customer's agents, not deleted, without their passwords. */
   agentsOf(customerId: string): AgentRecord[] {
     return [...this.agents.values()].filter((a) => a.customer_id === customerId && a.tm_delete === undefined);

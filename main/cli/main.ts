@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { addLoginCommand } from './commands/login.js';
 import { addLogoutCommand } from './commands/logout.js';
 import { addWhoamiCommand } from './commands/whoami.js';
+import { addStatusCommand } from './commands/status.js';
 import { addWebhookCommand } from './commands/webhook.js';
 import { addDemoCommand } from './commands/demo.js';
 import { checkConsoleTemplate } from '../../shared/console-link.js';
@@ -109,6 +110,7 @@ function program(setExit: (code: number) => void): Command {
   addLoginCommand(root, setExit);
   addLogoutCommand(root, setExit);
   addWhoamiCommand(root, setExit);
+  addStatusCommand(root, setExit);
   addWebhookCommand(root, setExit);
   addDemoCommand(root, setExit);
   return root;

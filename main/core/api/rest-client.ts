@@ -138,6 +138,11 @@ const REQUEST_WORDS: readonly [method: string, path: RegExp, words: string][] = 
   ['GET', /^\/calls$/, "reading the account's calls"],
   ['GET', /^\/calls\/[^/]+$/, 'reading a call'],
   ['GET', /^\/groupcalls$/, "reading the account's group calls"],
+  ['GET', /^\/service_agents\/me$/, 'reading your status'],
+  ['PUT', /^\/service_agents\/me\/status$/, 'setting your status'],
+  ['GET', /^\/service_agents\/customer$/, "reading the customer's name"],
+  ['GET', /^\/(service_agents\/)?agents$/, "reading the team's names"],
+  ['GET', /^\/service_agents\/talk_chats\/[^/]+$/, 'reading a team chat'],
 ];
 
 export function requestWords(method: string, path: string): string {

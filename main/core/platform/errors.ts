@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'webhook_url_refused'
   | 'webhook_url_unresolvable'
   | 'notifications_unavailable'
-  | 'setting_locked';
+  | 'setting_locked'
+  | 'presence_unavailable';
 
 export class NotifierError extends Error {
   override readonly name: string = 'NotifierError';

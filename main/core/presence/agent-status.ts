@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { RestClient } from '../api/index.js';
+import type { Identity } from '../account/index.js';
+import { NotifierError } from '../platform/index.js';
+
+/**
+ * An agent's presence as agent-manager keeps it (PROTOCOL.md §11.2): queues ring only agents who
+ * are `available`, agent-manager sets `ringing` when a call rings and `busy` when one is answered,
+ * and nothing sets it back after hangup. The JWT's copy goes stale, so it is read from the server.
+ */
+export const AGENT_STATUSES = ['available', 'away', 'busy', 'offline', 'ringing', ''] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** What a person may set; `ringing` (and "") are agent-manager's own. */
+export const SETTABLE_STATUSES = ['available', 'away', 'busy', 'offline'] as const;
+export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
+
+export interface Presence {
+  status: AgentStatus;
+  /** Queue calls reach only available agents. */
+  receivingQueueCalls: boolean;
+}
+
+const MeSchema = z.object({ status: z.string().optional() });
+
+/** The server does not validate a status it is given (§11.2): we do, with the choices in words. */
+export function parseSettableStatus(value: string): SettableStatus {
+  const v = value.trim().toLowerCase();
+  const found = SETTABLE_STATUSES.find((s) => s === v);
+  if (found === undefined) {
+    throw new NotifierError('bad_usage', `"${value.slice(0, 40)}" is not a status you can set: use one of ${SETTABLE_STATUSES.join(', ')}.`);
+  }
+  return found;
+}
+
+function presenceOf(raw: string | undefined): Presence {
+  // A value this version does not know is shown as unknown (""), never trusted as "available".
+  const status = AGENT_STATUSES.find((s) => s === raw) ?? '';
+  return { status, receivingQueueCalls: status === 'available' };
+}
+
+/** Access keys have no agent, so no presence: said as a typed error with what to do instead. */
+export function requireAgent(identity: Identity): void {
+  if (identity.kind !== 'agent') {
+    throw new NotifierError(
+      'presence_unavailable',
+      'An access key has no agent, so it has no status: sign in as the agent ("voipbin-notifier login --username …") to read or set one.',
+    );
+  }
+}
+
+export async function readMyStatus(rest: RestClient): Promise<Presence> {
+  const me = await rest.get('/service_agents/me', MeSchema);
+  return presenceOf(me.status);
+}
+
+/** Sets the status and reads it back: the answer is what the server now holds. */
+export async function setMyStatus(rest: RestClient, status: SettableStatus): Promise<Presence> {
+  await rest.put('/service_agents/me/status', { status }, z.unknown());
+  return readMyStatus(rest);
+}
+
+/** "Busy — queue calls cannot reach you", for people. */
+export function presenceWords(p: Presence): string {
+  const name = p.status === '' ? 'Unknown status' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
+  return `${name} — queue calls ${p.receivingQueueCalls ? 'can' : 'cannot'} reach you`;
+}

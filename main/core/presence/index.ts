@@ -1,0 +1,5 @@
+/**
+ * main/core/presence: The agent's own status (available, away, busy, offline): read, set, and what it means for queue calls.
+ * Other features, the command and the desktop import this folder through this file only.
+ */
+export * from './agent-status.js';
