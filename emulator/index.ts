@@ -14,6 +14,7 @@ import { requestIdFor } from './reply.js';
 import type { RestDeps } from './rest.js';
 import { handleRest } from './rest.js';
 import { Store } from './store.js';
+import { applyPresence } from './presence.js';
 import { formatRfc3339 } from './time.js';
 import { newUuid } from './uuid.js';
 import { topicsForEvent } from './topics.js';
@@ -273,6 +274,7 @@ export class VoipbinEmulator {
    */
   publish(eventType: string, data: Record<string, unknown>, opts: { participants?: string[] } = {}): number {
     this.applyToStore(eventType, data);
+    applyPresence(this.store, eventType, data);
     const plan = topicsForEvent(eventType, data, opts.participants);
     if (!plan.ok) {
       this.deps.log(`publish: ${eventType} dropped: ${plan.reason}`);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 
 /**
  * `voipbin-notifier status`: the agent's status as the server holds it (queues ring only
@@ -68,5 +69,22 @@ describe('voipbin-notifier status', () => {
     expect(r.lines).toEqual([{ type: 'status', status: '', receiving_queue_calls: false }]);
     const human = await status([]);
     expect(human.stdout).toBe('Unknown status — queue calls cannot reach you\n');
+  });
+
+  it('as agent-manager does: ringing when a call rings, busy when it is answered, and still busy after hangup', async () => {
+    const ring = new AgentRing({
+      customerId: acct.customerId,
+      agentId: acct.agentId,
+      caller: { type: 'tel', target: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    const now = async (): Promise<unknown> => (await status(['--json'])).lines[0]?.status;
+    publishAll(emu, ring.start());
+    expect(await now()).toBe('ringing');
+    publishAll(emu, ring.answer(0));
+    expect(await now()).toBe('busy');
+    publishAll(emu, ring.hangup());
+    // Nothing sets it back: the busy trap the notifier exists to catch.
+    expect(await now()).toBe('busy');
   });
 });
