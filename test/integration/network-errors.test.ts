@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClient, parseCredential, resolveApiUrl } from '../../main/core/api/index.js';
-import { createLogger, isNotifierError } from '../../main/core/platform/index.js';
+import { createLogger, describeNetworkError, isNotifierError } from '../../main/core/platform/index.js';
 import { Listener } from '../../main/core/stream/index.js';
 import { FAST_STREAM, PERMISSION, Recorder } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
@@ -100,6 +100,13 @@ describe('REST: the cause of a failed request is named', () => {
   it('a server that never answers: no answer within the time allowed', async () => {
     const m = await restFailure(silentUrl, 1_000);
     expect(m).toMatch(/\(reading the account\): no answer within 1 s\.$/);
+  });
+
+  it('of one attempt per address, the one that is not "no route" is told (IPv6 unroutable, IPv4 refused)', () => {
+    const unroutable = Object.assign(new Error('connect ENETUNREACH 2001:db8::1:443'), { code: 'ENETUNREACH' });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 192.0.2.1:443'), { code: 'ECONNREFUSED' });
+    const failed = new TypeError('fetch failed', { cause: new AggregateError([unroutable, refused]) });
+    expect(describeNetworkError(failed)).toBe('the connection was refused (nothing is listening there) (ECONNREFUSED)');
   });
 
   it('never a bare "fetch failed"', async () => {

@@ -138,6 +138,37 @@ describe('team chat names', () => {
     }
   });
 
+  it('a message still waiting for its names when the centre is disposed is decided, not lost', async () => {
+    const release = emu.holdRest('/v1.0/service_agents/agents');
+    try {
+      const c = centre({ budgetMs: 300 });
+      c.center.handleEvent(chatEvent({ owner_id: samId, text: 'just before the stop' }));
+      await c.center.dispose();
+      expect(c.seen.map((n) => n.body)).toEqual(['just before the stop']);
+    } finally {
+      release();
+    }
+  });
+
+  it('a chat whose name the server fails to give is not asked again for every message', async () => {
+    const group = emu.addChat({ customerId: acct.customerId, type: 'group', name: 'Support team', participants: [acct.agentId, samId] });
+    emu.failNextRest('/v1.0/service_agents/talk_chats/', 10, 500);
+    const c = centre();
+    for (let i = 0; i < 4; i++) c.center.handleEvent(chatEvent({ owner_id: samId, chat_id: group, text: `m${i}` }));
+    await until(() => c.seen.length === 4, 'four pop-ups');
+    await c.center.settled();
+    expect(emu.requests.filter((r) => r.path.startsWith('/v1.0/service_agents/talk_chats/'))).toHaveLength(1);
+    expect(c.seen.every((n) => n.title === 'Team chat from Sam Lee')).toBe(true);
+  });
+
+  it('an id from a frame that is no UUID never becomes part of a request path', async () => {
+    const c = centre();
+    await c.ready;
+    c.center.handleEvent(chatEvent({ owner_id: samId, chat_id: '../../customer', text: 'hi' }));
+    await until(() => c.seen.length === 1, 'the pop-up');
+    expect(emu.requests.filter((r) => r.path.includes('talk_chats') || r.path === '/v1.0/customer')).toEqual([]);
+  });
+
   it('names chosen by someone else stay text: controls and bidi overrides removed, length bounded', async () => {
     const mallory = emu.addAgent({
       customerId: acct.customerId,

@@ -184,7 +184,12 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       narrate(`That was the day: ${shown} notification${shown === 1 ? '' : 's'}, ${missed} of them missed calls.${opts.once ? '' : ' Press Ctrl-C to exit.'}`);
       if (opts.once) notifier.session.stop('demo finished');
     } catch (e) {
-      if (!over.signal.aborted) throw e;
+      if (!over.signal.aborted) {
+        // A step that failed: stop (closing ringing pop-ups) before saying why, never leave them up.
+        notifier.session.stop('the demo failed');
+        await notifier.stopped;
+        throw e;
+      }
     }
     const final = await notifier.stopped;
     return final.code === undefined ? EXIT.ok : exitCodeFor(final.code);

@@ -80,7 +80,13 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     logger: o.log,
     stream: o.stream,
   });
-  session.on('state', (s) => o.out.state(s.to, s.at));
+  // The stopped line is the last one: it is said once everything the session held is released,
+  // after the decisions still on their way (a team chat message waiting for its sender's name).
+  let stoppedLine: { to: StateDetail; at: number } | undefined;
+  session.on('state', (s) => {
+    if (s.to.state === 'stopped') stoppedLine ??= { to: s.to, at: s.at };
+    else o.out.state(s.to, s.at);
+  });
   session.on('subscribed', (s) => o.out.subscribed(s.topics, s.connection));
   session.on('event', (e) => o.out.event(e));
   session.on('catchup', (r) => o.out.catchup(r));
@@ -103,6 +109,8 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.
     const release = session.dispose().then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);
+    const line = stoppedLine ?? { to: final, at: Date.now() };
+    o.out.state(line.to, line.at);
     return final;
   });
   session.start();

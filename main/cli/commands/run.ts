@@ -136,7 +136,9 @@ async function runSession(
       ...(opts.consoleUrlTemplate !== undefined ? { consoleUrlTemplate: opts.consoleUrlTemplate } : {}),
     });
     const onAbort = (): void => notifier.session.stop('interrupted');
-    signal.addEventListener('abort', onAbort, { once: true });
+    // A signal may have come while the credentials were read: a listener added now would never fire.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     let change: SavedSignInChange | undefined;
     if (resolved.source === 'stored') {
       savedWatch = new SavedSignInWatch(store, resolved.stored, (c) => {

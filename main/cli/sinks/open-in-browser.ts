@@ -11,6 +11,11 @@ export function openInBrowser(url: string, onError: (message: string) => void): 
   try {
     const child = spawn(command, args, { detached: true, stdio: 'ignore' });
     child.on('error', (e) => onError(`could not open the browser (${command}): ${e.message}`));
+    // No display or no URL handler (a systemd user service, say): the opener says so by its exit code.
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0)
+        onError(`could not open the browser: ${command} exited with ${code} (is there a desktop session and a default browser?)`);
+    });
     child.unref();
   } catch (e) {
     onError(`could not open the browser (${command}): ${e instanceof Error ? e.message : String(e)}`);

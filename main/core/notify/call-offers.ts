@@ -176,6 +176,10 @@ export class CallOffers {
   }
 
   private create(id: string, resource: OfferView['resource'], scope: OfferScope, d: Record<string, unknown>, via: Address | undefined): Offer {
+    // An older offer under this id (its resource was remapped to another offer since): released
+    // in full, so no index keeps an offer the map no longer has.
+    const old = this.offers.get(id);
+    if (old !== undefined) this.forget(id, old);
     const offer: Offer = {
       view: { id, resource, scope, caller: readAddress(d.source), via, startedAt: this.startedAt(d), answered: false },
       groupcallId: undefined,
@@ -344,6 +348,7 @@ export class CallOffers {
     this.offers.delete(id);
     this.mineByCaller.delete(o);
     this.customerShownByCaller.delete(o);
-    for (const r of [id, o.groupcallId, ...o.legs.keys()]) if (r !== undefined) this.byResource.delete(r);
+    // Only the resources still tied to this offer: one remapped to another offer stays with it.
+    for (const r of [id, o.groupcallId, ...o.legs.keys()]) if (r !== undefined && this.byResource.get(r) === id) this.byResource.delete(r);
   }
 }

@@ -83,7 +83,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly team: TeamNames | undefined;
-  private disposed = false;
+  /** Team chat messages waiting for their names (each at most the lookup's budget). */
+  private readonly naming = new Set<Promise<void>>();
   /** Pop-ups actually on screen, so a withdrawal only touches what was shown. */
   private readonly onScreen = new Set<string>();
   /** Ringing pop-ups taken back as missed: the missed-call pop-up that follows replaces them in place. */
@@ -160,14 +161,15 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       .map((offer) => callText({ type: 'ring', offer }));
   }
 
-  /** Resolves once every decision so far has been announced and handed to the sink. */
-  settled(): Promise<void> {
+  /** Resolves once every decision so far (messages waiting for names included) has been announced and handed to the sink. */
+  async settled(): Promise<void> {
+    await Promise.all(this.naming);
     return this.delivery;
   }
 
   /** Stop timers (storm summaries); pop-ups already shown stay. Resolves when the last delivery is done. */
-  dispose(): Promise<void> {
-    this.disposed = true;
+  async dispose(): Promise<void> {
+    await Promise.all(this.naming);
     this.storm.flush();
     this.storm.dispose();
     return this.delivery;
@@ -181,10 +183,11 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     const chat = this.team !== undefined ? teamChatFromOthers(e, this.opts.identity) : undefined;
     const waiting = chat !== undefined ? this.team?.lookUp(chat) : undefined;
     if (waiting !== undefined) {
-      // A sender or chat not known yet: the pop-up waits (briefly, see core/team) to name them.
-      void waiting.then(() => {
-        if (!this.disposed) this.decideMessage(e);
-      });
+      // A sender or chat not known yet: the pop-up waits (briefly, see core/team) to name them;
+      // dispose() waits for it too, so a message that came just before a stop is not lost.
+      const named = waiting.then(() => this.decideMessage(e));
+      this.naming.add(named);
+      void named.finally(() => this.naming.delete(named));
       return;
     }
     this.decideMessage(e);

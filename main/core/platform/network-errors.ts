@@ -38,11 +38,23 @@ const SOCKET_PROBLEMS: Readonly<Record<string, (f: Found) => string>> = {
   ERR_SSL_WRONG_VERSION_NUMBER: () => 'the TLS handshake failed (is the API URL https:// for a server that speaks plain http?)',
 };
 
+/** Addresses of a family this machine has no route for: the other attempts say more. */
+const NO_ROUTE = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+/**
+ * One attempt per address (IPv6 and IPv4): an IPv6 address without a route says "unreachable"
+ * while the IPv4 attempt says what is really wrong, so that one is told.
+ */
+function mostTelling(errors: unknown[], depth: number): Found | undefined {
+  const found = errors.map((e) => innermost(e, depth)).filter((f): f is Found => f !== undefined);
+  return found.find((f) => f.code !== undefined && !NO_ROUTE.has(f.code)) ?? found[0];
+}
+
 /** The innermost error that says something: through `cause` and AggregateError's `errors`. */
 function innermost(e: unknown, depth = 0): Found | undefined {
   if (depth > 5 || e === null || typeof e !== 'object') return undefined;
   const err = e as { code?: unknown; message?: unknown; hostname?: unknown; cause?: unknown; errors?: unknown; name?: unknown };
-  const inner = innermost(err.cause, depth + 1) ?? (Array.isArray(err.errors) ? innermost(err.errors[0], depth + 1) : undefined);
+  const inner = innermost(err.cause, depth + 1) ?? (Array.isArray(err.errors) ? mostTelling(err.errors as unknown[], depth + 1) : undefined);
   if (inner !== undefined) return inner;
   const code = typeof err.code === 'string' ? err.code : typeof err.name === 'string' && err.name === 'TimeoutError' ? 'TimeoutError' : undefined;
   const message = typeof err.message === 'string' ? err.message : 'unknown failure';

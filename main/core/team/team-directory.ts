@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { RestClient } from '../api/index.js';
 import type { Identity } from '../account/index.js';
 import { isNotifierError, type Logger } from '../platform/index.js';
+import { isUuid } from '../../../shared/topics.js';
 
 /**
  * Who is who in team chat. A chat message carries only its sender's agent id and its chat's id
@@ -36,6 +37,9 @@ export interface TeamDirectoryOptions {
 
 const AgentSchema = z.object({ id: z.string(), name: z.string().optional(), username: z.string().optional() });
 const ChatSchema = z.object({ id: z.string(), type: z.string().optional(), name: z.string().optional() });
+
+/** How long a chat whose name could not be read (the server failing) is not asked again. */
+const FAILURE_TTL_MS = 60_000;
 
 /** A call centre has tens to hundreds of agents; 20 pages of 100 is far beyond that. */
 const MAX_AGENT_PAGES = 20;
@@ -71,12 +75,14 @@ export class TeamDirectory implements TeamNames {
 
   lookUp(q: { agentId?: string | undefined; chatId?: string | undefined }): Promise<void> | undefined {
     const pending: Promise<void>[] = [];
-    if (q.agentId !== undefined && !this.agents.has(q.agentId)) {
+    if (q.agentId !== undefined && isUuid(q.agentId) && !this.agents.has(q.agentId)) {
       // A teammate added since the last read: read again, but not on every message of a stranger.
+      // abs(): a wall clock stepped back must not stop re-reads until it catches up.
       if (this.reading !== undefined) pending.push(this.reading);
-      else if (this.now() - this.lastRead >= (this.o.rereadAfterMs ?? 60_000)) pending.push(this.load());
+      else if (Math.abs(this.now() - this.lastRead) >= (this.o.rereadAfterMs ?? 60_000)) pending.push(this.load());
     }
-    if (q.chatId !== undefined && this.o.identity.kind === 'agent' && !this.chats.has(q.chatId)) pending.push(this.readChat(q.chatId));
+    // Only a UUID becomes part of a path: an id from a frame cannot point the request elsewhere.
+    if (q.chatId !== undefined && isUuid(q.chatId) && this.o.identity.kind === 'agent' && !this.chats.has(q.chatId)) pending.push(this.readChat(q.chatId));
     if (pending.length === 0) return undefined;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, this.o.budgetMs ?? 800);
@@ -116,10 +122,11 @@ export class TeamDirectory implements TeamNames {
             this.chats.set(chatId, { name: name !== undefined && name !== '' ? name : null });
           },
           (e: unknown) => {
-            // Gone or not ours: nothing to show, and no point asking again soon. Anything else
-            // (the server failing) is asked again with the next message.
-            if (isNotifierError(e) && (e.code === 'not_found' || e.code === 'forbidden')) this.chats.set(chatId, { name: null });
-            else this.log.info(`could not read a team chat's name: ${isNotifierError(e) ? e.userMessage : String(e)}`);
+            // Gone or not ours: nothing to show, for as long as names are kept. The server failing:
+            // nothing for a minute, so a busy chat does not cost a request (and a wait) per message.
+            const gone = isNotifierError(e) && (e.code === 'not_found' || e.code === 'forbidden');
+            this.chats.set(chatId, { name: null }, gone ? {} : { ttl: FAILURE_TTL_MS });
+            if (!gone) this.log.info(`could not read a team chat's name: ${isNotifierError(e) ? e.userMessage : String(e)}`);
           },
         )
         .finally(() => this.chatReads.delete(chatId));
