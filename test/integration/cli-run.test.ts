@@ -1,9 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { makeCall } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
+import { closedLoopbackPort } from '../support/loopback.js';
 
 let emu: VoipbinEmulator;
 let acct: Account;
@@ -171,7 +171,7 @@ describe('voipbin-notifier run --json', () => {
     expect(sentence).toBeDefined();
     expect(both.split(sentence!).length - 1).toBe(1);
 
-    const closed = await closedPort();
+    const closed = await closedLoopbackPort();
     const p = new CliProcess(['run', '--api-url', `http://127.0.0.1:${closed}`], { VOIPBIN_TOKEN: acct.jwt });
     procs.push(p);
     await untilStdout(p, '(attempt 3)');
@@ -192,13 +192,4 @@ async function untilStdout(p: CliProcess, text: string): Promise<void> {
     if (Date.now() - start > 8_000) throw new Error(`no "${text}" line: ${p.stdout} ${p.stderr}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** A loopback port nothing listens on (connections are refused). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }

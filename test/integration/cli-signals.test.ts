@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { seedAccount, startEmulator } from '../support/harness.js';
 import { CliProcess, type JsonLine } from '../support/cli-process.js';
+import { closedLoopbackPort, startBlackHole, type BlackHole } from '../support/loopback.js';
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM end every command at once, whatever it is waiting for: exit 0 within
@@ -71,27 +71,16 @@ describe('demo: a signal in any scene ends it', () => {
 
 describe('run: a signal in any state ends it', () => {
   let emu: VoipbinEmulator;
-  /** Accepts TCP connections and never answers a byte: requests and upgrades stay pending. */
-  let blackHole: Server;
-  let blackHoleUrl: string;
-  const held = new Set<Socket>();
+  let blackHole: BlackHole;
   let configDir: string;
 
   beforeAll(async () => {
     emu = await startEmulator();
-    blackHole = createServer((s) => {
-      held.add(s);
-      s.on('close', () => held.delete(s));
-    });
-    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
-    const addr = blackHole.address();
-    if (addr === null || typeof addr === 'string') throw new Error('no port');
-    blackHoleUrl = `http://127.0.0.1:${addr.port}`;
+    blackHole = await startBlackHole();
     configDir = mkdtempSync(join(tmpdir(), 'vbn-signals-'));
   });
   afterAll(async () => {
-    for (const s of held) s.destroy();
-    await new Promise<void>((r) => blackHole.close(() => r()));
+    await blackHole.close();
     await emu.stop();
     rmSync(configDir, { recursive: true, force: true });
   });
@@ -100,7 +89,7 @@ describe('run: a signal in any state ends it', () => {
 
   it.for(SIGNALS)('%s while connecting: the WebSocket upgrade is not answered', async (signal, ctx) => {
     const acct = seedAccount(emu);
-    const p = start(ctx, ['run', '--json', '--notify', 'none', '--api-url', blackHoleUrl], { VOIPBIN_TOKEN: acct.jwt });
+    const p = start(ctx, ['run', '--json', '--notify', 'none', '--api-url', blackHole.url], { VOIPBIN_TOKEN: acct.jwt });
     await p.until('connecting', (ls) => lastState(ls) === 'connecting');
     await new Promise((r) => setTimeout(r, 200));
     await interruptAndCheck(p, signal);
@@ -108,7 +97,7 @@ describe('run: a signal in any state ends it', () => {
 
   it.for(SIGNALS)('%s while connecting with an access key: reading the account is not answered', async (signal, ctx) => {
     const acct = seedAccount(emu);
-    const p = start(ctx, ['run', '--json', '--notify', 'none', '--api-url', blackHoleUrl], { VOIPBIN_ACCESSKEY: acct.accesskey });
+    const p = start(ctx, ['run', '--json', '--notify', 'none', '--api-url', blackHole.url], { VOIPBIN_ACCESSKEY: acct.accesskey });
     await p.until('connecting', (ls) => lastState(ls) === 'connecting');
     await new Promise((r) => setTimeout(r, 200));
     await interruptAndCheck(p, signal);
@@ -116,10 +105,7 @@ describe('run: a signal in any state ends it', () => {
 
   it.for(SIGNALS)('%s while backing off between refused connections', async (signal, ctx) => {
     const acct = seedAccount(emu);
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((r) => closed.close(() => r()));
+    const port = await closedLoopbackPort();
     const p = start(ctx, ['run', '--json', '--notify', 'none', '--api-url', `http://127.0.0.1:${port}`], { VOIPBIN_TOKEN: acct.jwt });
     await p.until('a backoff', (ls) => ls.some((l) => l.type === 'state' && l.state === 'reconnecting' && Number(l.attempt) >= 3));
     await interruptAndCheck(p, signal);

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
-import { createServer, type Server, type Socket, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { createLogger, describeNetworkError, isNotifierError } from '../../main/
 import { Listener } from '../../main/core/stream/index.js';
 import { FAST_STREAM, PERMISSION, Recorder } from '../support/harness.js';
 import { runCli } from '../support/cli-process.js';
+import { closedLoopbackPort, startBlackHole, type BlackHole } from '../support/loopback.js';
 
 /**
  * A connection that fails says why, in words and with the code a support engineer searches for:
@@ -20,9 +21,7 @@ const TLS_DIR = new URL('../support/tls/', import.meta.url);
 
 let tls: TlsServer;
 let tlsUrl: string;
-let silent: Server;
-let silentUrl: string;
-const held = new Set<Socket>();
+let silent: BlackHole;
 let closedUrl: string;
 
 beforeAll(async () => {
@@ -34,22 +33,13 @@ beforeAll(async () => {
   );
   await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
   tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
-  silent = createServer((s) => {
-    held.add(s);
-    s.on('close', () => held.delete(s));
-  });
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-  const closed = createServer();
-  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-  closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise<void>((r) => closed.close(() => r()));
+  silent = await startBlackHole();
+  closedUrl = `http://127.0.0.1:${await closedLoopbackPort()}`;
 });
 afterAll(async () => {
-  for (const s of held) s.destroy();
   tls.closeAllConnections();
   await new Promise<void>((r) => tls.close(() => r()));
-  await new Promise<void>((r) => silent.close(() => r()));
+  await silent.close();
 });
 
 async function restFailure(apiUrl: string, timeoutMs?: number): Promise<string> {
@@ -98,7 +88,7 @@ describe('REST: the cause of a failed request is named', () => {
   });
 
   it('a server that never answers: no answer within the time allowed', async () => {
-    const m = await restFailure(silentUrl, 1_000);
+    const m = await restFailure(silent.url, 1_000);
     expect(m).toMatch(/\(reading the account\): no answer within 1 s\.$/);
   });
 

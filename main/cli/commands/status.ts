@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type CredentialFlags, verifiedIdentity } from '../../core/account/index.js';
+import type { CredentialFlags } from '../../core/account/index.js';
 import { parseSettableStatus, presenceWords, readMyStatus, requireAgent, setMyStatus, type Presence } from '../../core/presence/index.js';
 import { runOneShot, type OutputFlags } from '../output/command-output.js';
 import { addCredentialOptions, addOutputOptions, commandRestClient } from './credentials-option.js';
@@ -20,7 +20,8 @@ export function addStatusCommand(parent: Command, setExit: (code: number) => voi
         // A wrong value is refused before anything is sent (exit 2): the server would store it.
         const wanted = value === undefined ? undefined : parseSettableStatus(value);
         const { credential, rest } = await commandRestClient(flags, process.env);
-        requireAgent(await verifiedIdentity(credential, rest));
+        requireAgent(credential);
+        // Reading the status is itself the server's check of the sign-in (a refused one is a 401).
         const before = await readMyStatus(rest);
         const now = wanted === undefined ? before : await setMyStatus(rest, wanted);
         out.result(

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { RestClient } from '../api/index.js';
-import type { Identity } from '../account/index.js';
+import type { Credential, RestClient } from '../api/index.js';
 import { NotifierError } from '../platform/index.js';
 
 /**
@@ -39,9 +38,12 @@ function presenceOf(raw: string | undefined): Presence {
   return { status, receivingQueueCalls: status === 'available' };
 }
 
-/** Access keys have no agent, so no presence: said as a typed error with what to do instead. */
-export function requireAgent(identity: Identity): void {
-  if (identity.kind !== 'agent') {
+/**
+ * Access keys have no agent, so no presence: said as a typed error with what to do instead —
+ * known from the credential itself, before any request.
+ */
+export function requireAgent(credential: Credential): void {
+  if (credential.kind !== 'jwt') {
     throw new NotifierError(
       'presence_unavailable',
       'An access key has no agent, so it has no status: sign in as the agent ("voipbin-notifier login --username …") to read or set one.',
