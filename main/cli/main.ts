@@ -5,6 +5,7 @@ import { createLogger, type LogLevel, NotifierError } from '../core/platform/ind
 import { runCommand } from './commands/run.js';
 import { HumanOutput, JsonOutput, errorLine, jsonLine } from './output/run-output.js';
 import { EXIT } from './exit-codes.js';
+import { stdoutLines } from './output/terminal.js';
 import { addLoginCommand } from './commands/login.js';
 import { addLogoutCommand } from './commands/logout.js';
 import { addWhoamiCommand } from './commands/whoami.js';
@@ -148,12 +149,16 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv).then(
-  (code) => {
+  async (code) => {
     process.exitCode = code;
+    // Every line printed reaches the reader first (within reason: a reader that stopped reading
+    // cannot keep us alive).
+    await stdoutLines.settled(2_000);
     // Sockets and timers are closed by then; exit explicitly so a stray handle cannot keep us alive.
     setTimeout(() => process.exit(code), 50).unref();
   },
   (e: unknown) => {
+    stdoutLines.flush();
     console.error(e);
     process.exit(EXIT.failure);
   },

@@ -12,6 +12,7 @@ import { NodeNotifierSink } from '../sinks/node-notifier-sink.js';
 import { openInBrowser } from '../sinks/open-in-browser.js';
 import { DEFAULT_CONSOLE_URL_TEMPLATE, consoleUrlFor } from '../../../shared/console-link.js';
 import type { Output } from '../output/run-output.js';
+import { stdoutLines } from '../output/terminal.js';
 
 /**
  * The core's notifier session wired for a terminal: its state, events and decisions become
@@ -105,7 +106,14 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
         : `using an access key for customer ${identity.customerName ?? identity.customerId}`,
     );
   });
+  // A slow reader of our stdout holds the socket, never our memory (output/line-writer.ts).
+  const offFlow = stdoutLines.onFlow((congested) => {
+    o.log.debug(congested ? 'stdout is full: reading from VoIPBIN paused' : 'stdout drained: reading again');
+    session.setReadingPaused(congested);
+  });
+  if (stdoutLines.isCongested) session.setReadingPaused(true);
   const stopped = session.stopped.then(async (final) => {
+    offFlow();
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.
     const release = session.dispose().then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { redactor, jsonTerminalSafe, terminalSafe } from '../../core/platform/index.js';
+import { LineWriter } from './line-writer.js';
 
 /**
  * The only way the command writes to its terminal. Event text, server messages and account
@@ -8,8 +9,12 @@ import { redactor, jsonTerminalSafe, terminalSafe } from '../../core/platform/in
  */
 type Stream = 'stdout' | 'stderr';
 
+/** stdout in batches, with back-pressure (./line-writer.ts); stderr as it comes, next to the log. */
+export const stdoutLines = new LineWriter(process.stdout);
+
 function out(stream: Stream, text: string): void {
-  (stream === 'stdout' ? process.stdout : process.stderr).write(text + '\n');
+  if (stream === 'stdout') stdoutLines.write(text);
+  else process.stderr.write(text + '\n');
 }
 
 /** Text for a person: controls removed (line breaks kept), secrets redacted. */

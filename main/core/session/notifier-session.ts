@@ -90,6 +90,8 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   private readonly offs: (() => void)[] = [];
   private agentCustomerName: string | undefined;
   private customerNameRead = false;
+  /** Whoever consumes our output is behind: the listener (now or once it exists) stops reading. */
+  private readingPaused = false;
   private disposed = false;
   private resolveStopped: ((final: Extract<StateDetail, { state: 'stopped' }>) => void) | undefined;
   /** Resolves with the stopped state the first time the session stops (by request or for a fatal reason). */
@@ -184,6 +186,16 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       clearTimeoutSafe(this.clock, this.retryTimer);
       void this.resolve();
     }
+  }
+
+  /**
+   * Flow control from the consumer of this session's events (the command's stdout, say): paused,
+   * no frame is read until resumed, so nothing piles up in memory (see EventStream.pause()).
+   */
+  setReadingPaused(paused: boolean): void {
+    this.readingPaused = paused;
+    if (paused) this.listenerRef?.pause();
+    else this.listenerRef?.resume();
   }
 
   /** Releases everything: waits for the socket to close and for the last pop-up to be handed over. */
@@ -284,6 +296,7 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       stream: this.o.stream,
     });
     this.listenerRef = listener;
+    if (this.readingPaused) listener.pause();
     this.offs.push(
       listener.on('state', (s) => {
         // The identity phase already said "connecting": the socket's first attempt continues it.

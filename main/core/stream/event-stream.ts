@@ -68,6 +68,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
   private readonly probe: TopicProbe;
   /** Wall time since which events may have been missed (set when a subscribed socket is lost). */
   private gapSince: number | undefined;
+  /** Reading is paused: whoever consumes our events is behind (see pause()). */
+  private paused = false;
   /** Resolves whoever waits in close() once the socket is really gone. */
   private closed: (() => void)[] = [];
 
@@ -97,7 +99,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
       now: this.opts.now,
       lastActivity: () => {
         const state = this.machine.state;
-        return state === 'open' || state === 'subscribed' ? this.conn?.lastActivity : undefined;
+        // A paused socket is silent by our choice, not the server's.
+        return !this.paused && (state === 'open' || state === 'subscribed') ? this.conn?.lastActivity : undefined;
       },
       running: () => ['open', 'subscribed', 'reconnecting', 'connecting'].includes(this.machine.state),
       slept: (late, since) => {
@@ -161,6 +164,31 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     if (this.conn !== undefined) this.noteGap(this.conn);
     this.probe.probeNext = false;
     this.retry(reason, 0, true);
+  }
+
+  /**
+   * Stops reading frames while what we emit cannot be passed on (stdout's reader is behind): the
+   * frames wait in the kernel and the server's buffer (2,000 per connection, PROTOCOL.md §1.7)
+   * instead of in our memory. If the server gives up on us meanwhile, the reconnect's catch-up
+   * covers the gap. The watchdog does not count a silence we chose.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.conn?.ws.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    const c = this.conn;
+    if (c === undefined) return;
+    c.lastActivity = performance.now();
+    c.ws.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /** Changes the subscription set; applied at once on a live socket and on every reconnect. */
@@ -288,6 +316,8 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     this.emit('subscribed', { topics: [...conn.confirmed], connection: this.subscriptions, gapSince });
     conn.healthyTimer = setTimeout(() => this.backoff.reset(), this.opts.healthyAfterMs);
     applyTopicChanges(conn, this.topicList);
+    // Subscribed while our reader is still behind: hold this socket's frames too.
+    if (this.paused) conn.ws.pause();
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {

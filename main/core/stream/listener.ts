@@ -160,6 +160,15 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     this.stream.reconnectNow(reason);
   }
 
+  /** Stop reading frames until resume(): see EventStream.pause(). */
+  pause(): void {
+    this.stream.pause();
+  }
+
+  resume(): void {
+    this.stream.resume();
+  }
+
   setTopics(topics: readonly string[]): void {
     this.stream.setTopics(topics);
   }
