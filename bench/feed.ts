@@ -132,14 +132,28 @@ export interface FeedOptions {
   seed?: number;
   /** Stories in flight at once: how interleaved the calls are. */
   concurrency?: number;
+  /**
+   * realistic: the supervisor's customer-wide mix above. ringing-me: the worst case for a notifier —
+   * every distinct frame a new call leg ringing this agent from a new caller (a supervisor's queue at
+   * peak), so every one is a call offer to remember, match and decide.
+   */
+  mix?: 'realistic' | 'ringing-me';
+}
+
+/** One ringing leg for this agent, from a caller never seen before. */
+function* ringingMe(w: FeedWorld, rand: () => number): Story {
+  const r = new AgentRing({ customerId: w.customerId, agentId: w.agentId, caller: { type: 'tel', target: phone(rand) }, legTo: w.agentAddresses.slice(0, 1) });
+  const ringing = r.start().at(-1);
+  if (ringing !== undefined) yield ringing;
 }
 
 /** Frames in send order; the last one is a unique sentinel (an SMS) whose id ends the measurement. */
 export function realisticFeed(w: FeedWorld, o: FeedOptions): { frames: FeedFrame[]; sentinelId: string } {
   const rand = seeded(o.seed ?? 7);
+  const story = o.mix === 'ringing-me' ? (): Story => ringingMe(w, rand) : (): Story => nextStory(w, rand);
   const dupShare = o.duplicateShare ?? 0.5;
   const live: Story[] = [];
-  for (let i = 0; i < (o.concurrency ?? 64); i++) live.push(nextStory(w, rand));
+  for (let i = 0; i < (o.concurrency ?? 64); i++) live.push(story());
   const out: FeedFrame[] = [];
   const pending: { due: number; frame: FeedFrame }[] = [];
   const flushDue = (): void => {
@@ -156,13 +170,13 @@ export function realisticFeed(w: FeedWorld, o: FeedOptions): { frames: FeedFrame
   let made = 0;
   while (made < o.unique - 1) {
     const slot = Math.floor(rand() * live.length);
-    let story = live[slot];
-    if (story === undefined) break;
-    let step = story.next();
+    let current = live[slot];
+    if (current === undefined) break;
+    let step = current.next();
     while (step.done === true) {
-      story = nextStory(w, rand);
-      live[slot] = story;
-      step = story.next();
+      current = story();
+      live[slot] = current;
+      step = current.next();
     }
     const frame: FeedFrame = { ...step.value, text: JSON.stringify(step.value.data) };
     made++;

@@ -7,6 +7,9 @@ import { memory } from './memory.js';
 import { deadSocket, herd, reconnect } from './reconnect.js';
 import { storm } from './storm.js';
 import { startup } from './startup.js';
+import { profileCommand } from './profile.js';
+import { idle } from './idle.js';
+import { commandBench, type FeedName } from './command.js';
 import { markdown, printTable, type BenchResult } from './report.js';
 
 /**
@@ -14,7 +17,11 @@ import { markdown, printTable, type BenchResult } from './report.js';
  * and docs/BENCHMARKS.md (full runs only). Sizes come from the environment so a quick look and the
  * full run use the same code; the defaults keep the whole run within about five minutes on 2 cores.
  *
- *   BENCH_ONLY=throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
+ *   BENCH_ONLY=command,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
+ *   BENCH_COMMAND_FRAMES (100000)  command: frames per pass (the real command vs bare and minimal clients)
+ *   BENCH_COMMAND_FLAGS            command: V8 flags in place of the bin's shebang flags ('' for none)
+ *   BENCH_IDLE_SECONDS (60)        idle: how long the command and the bare client sit subscribed
+ *   npm run bench -- --cpu-prof    only a CPU profile of the command under the worst feed, top functions
  *   BENCH_FRAMES (200000) BENCH_PASSES (3)          throughput: frames per pass, passes
  *   BENCH_LATENCY_RATE (1000) BENCH_LATENCY_SECONDS (10)
  *   BENCH_MINUTES (10) BENCH_FPM (120000) BENCH_FPS (2000 = real time; 0 = as fast as it takes them)
@@ -40,12 +47,19 @@ const settings = {
   BENCH_HERD_DOWN_MS: env('BENCH_HERD_DOWN_MS', 3_000),
   BENCH_STORM: Math.max(1, env('BENCH_STORM', 500)),
   BENCH_STARTUPS: Math.max(1, env('BENCH_STARTUPS', 5)),
+  BENCH_COMMAND_FRAMES: env('BENCH_COMMAND_FRAMES', 100_000),
+  BENCH_IDLE_SECONDS: Math.max(10, env('BENCH_IDLE_SECONDS', 60)),
 };
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
   .map((s) => s.trim())
   .filter((s) => s !== '');
 const want = (n: string): boolean => only.length === 0 || only.includes(n);
+
+if (process.argv.includes('--cpu-prof')) {
+  process.stdout.write(`${await profileCommand({ frames: settings.BENCH_COMMAND_FRAMES, passes: Math.max(2, settings.BENCH_PASSES) })}\n`);
+  process.exit(0);
+}
 
 const startedAt = new Date();
 const t0 = performance.now();
@@ -64,6 +78,8 @@ const step = async (name: string, run: () => Promise<BenchResult>): Promise<void
 };
 
 // CPU-bound measurements first, each alone on the machine.
+const FEEDS: FeedName[] = ['realistic', 'worst', 'firehose'];
+await step('command', () => commandBench({ frames: settings.BENCH_COMMAND_FRAMES, passes: settings.BENCH_PASSES, feeds: FEEDS }));
 await step('throughput', () => throughput({ frames: settings.BENCH_FRAMES, passes: settings.BENCH_PASSES }));
 await step('latency', () => latency({ ratePerSec: settings.BENCH_LATENCY_RATE, seconds: settings.BENCH_LATENCY_SECONDS }));
 await step('memory', () =>
@@ -74,6 +90,8 @@ await step('memory', () =>
     firehose: settings.BENCH_FIREHOSE !== 0,
   }),
 );
+// Idle is a minute of sockets at rest: it needs a quiet machine, so it runs alone.
+await step('idle', () => idle({ seconds: settings.BENCH_IDLE_SECONDS }));
 // The dead-socket measurement is 25 s of an idle socket: it waits alongside the light ones.
 const dead = want('dead') ? deadSocket() : undefined;
 await step('reconnect', () => reconnect({ drops: settings.BENCH_DROPS }));
@@ -88,7 +106,7 @@ if (dead !== undefined) {
 await step('herd', () => herd({ clients: settings.BENCH_HERD, downMs: settings.BENCH_HERD_DOWN_MS }));
 
 // The table in the order of the issue.
-const order = ['Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
+const order = ['Command', 'Idle', 'Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
 results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 process.stdout.write(`\n${printTable(results)}\n\n`);
 process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);
