@@ -60,7 +60,16 @@ async function runPipeline(): Promise<void> {
   const rest = new RestClient({ endpoints, credential });
   const identity = await resolveIdentity(credential, rest);
   const logger = createLogger({ level: 'warn' });
-  const listener = new Listener({ endpoints, credential, identity, topics: resolveTopics(identity, config.topics), logger, rest });
+  const scale = config.boundsScale ?? 1;
+  const listener = new Listener({
+    endpoints,
+    credential,
+    identity,
+    topics: resolveTopics(identity, config.topics),
+    logger,
+    rest,
+    maxResources: 20_000 * scale,
+  });
   let shown = 0;
   const sink: NotificationSink = {
     name: 'counting',
@@ -70,7 +79,14 @@ async function runPipeline(): Promise<void> {
     },
     withdraw: () => Promise.resolve(),
   };
-  const center = new NotificationCenter({ identity, settings: { ...DEFAULT_NOTIFICATION_SETTINGS, customerCalls: true }, sink, logger });
+  const center = new NotificationCenter({
+    identity,
+    settings: { ...DEFAULT_NOTIFICATION_SETTINGS, customerCalls: true },
+    sink,
+    logger,
+    historySize: 1_000 * scale,
+    maxCallOffers: 2_000 * scale,
+  });
   let decided = 0;
   center.on('notification', () => decided++);
   const latencies: number[] = [];

@@ -6,6 +6,8 @@ export interface ClientConfig {
   topics?: string[];
   /** Record frame-sent → notification-decided times (frames carry `bench_sent_ns`). */
   latency?: boolean;
+  /** Every bound (remembered resources, call offers, history) times this; default 1. */
+  boundsScale?: number;
 }
 
 export type ParentCommand =

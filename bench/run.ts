@@ -9,6 +9,7 @@ import { storm } from './storm.js';
 import { startup } from './startup.js';
 import { profileCommand } from './profile.js';
 import { idle } from './idle.js';
+import { bounds } from './bounds.js';
 import { commandBench, type FeedName } from './command.js';
 import { markdown, printTable, type BenchResult } from './report.js';
 
@@ -17,7 +18,7 @@ import { markdown, printTable, type BenchResult } from './report.js';
  * and docs/BENCHMARKS.md (full runs only). Sizes come from the environment so a quick look and the
  * full run use the same code; the defaults keep the whole run within about five minutes on 2 cores.
  *
- *   BENCH_ONLY=command,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
+ *   BENCH_ONLY=command,bounds,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
  *   BENCH_COMMAND_FRAMES (100000)  command: frames per pass (the real command vs bare and minimal clients)
  *   BENCH_COMMAND_FLAGS            command: V8 flags in place of the bin's shebang flags ('' for none)
  *   BENCH_IDLE_SECONDS (60)        idle: how long the command and the bare client sit subscribed
@@ -90,6 +91,7 @@ await step('memory', () =>
     firehose: settings.BENCH_FIREHOSE !== 0,
   }),
 );
+await step('bounds', () => bounds({ frames: settings.BENCH_COMMAND_FRAMES, passes: settings.BENCH_PASSES }));
 // Idle is a minute of sockets at rest: it needs a quiet machine, so it runs alone.
 await step('idle', () => idle({ seconds: settings.BENCH_IDLE_SECONDS }));
 // The dead-socket measurement is 25 s of an idle socket: it waits alongside the light ones.
@@ -106,7 +108,7 @@ if (dead !== undefined) {
 await step('herd', () => herd({ clients: settings.BENCH_HERD, downMs: settings.BENCH_HERD_DOWN_MS }));
 
 // The table in the order of the issue.
-const order = ['Command', 'Idle', 'Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
+const order = ['Command', 'Bounds', 'Idle', 'Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
 results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 process.stdout.write(`\n${printTable(results)}\n\n`);
 process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);

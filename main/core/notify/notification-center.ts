@@ -68,6 +68,8 @@ export interface NotificationCenterOptions {
   logger: Logger;
   now?: () => number;
   historySize?: number;
+  /** Call offers remembered at most (default 2,000). */
+  maxCallOffers?: number;
   /** Names for team chat (core/team); without it, senders are "a teammate". */
   team?: TeamNames;
   /** How long a sink call may take before the pop-up counts as refused (default 6 s). */
@@ -106,7 +108,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     this.now = opts.now ?? Date.now;
     this.team = opts.team;
     this.history = new NotificationHistory(opts.historySize);
-    this.offers = new CallOffers(opts.identity, this.now);
+    this.offers = new CallOffers(opts.identity, this.now, opts.maxCallOffers);
     this.storm = new StormGuard(opts.settings.storm, (held) => this.stormSummary(held), this.now);
   }
 

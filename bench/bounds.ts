@@ -1,0 +1,74 @@
+import { encodeTextFrames } from '../emulator/index.js';
+import { realisticFeed } from './feed.js';
+import type { BenchResult } from './report.js';
+import { ClientProcess, callCentre, median, newestConnection, rate } from './support.js';
+
+/**
+ * No per-frame cost may grow with what is remembered: the in-process pipeline (bench/client.ts)
+ * with every bound at its default (20,000 resources in ordering, 2,000 call offers, 1,000 history
+ * items) and at ten times that, each filled past its bound first, then timed on the worst feed
+ * (every frame a new call offer, so every bound is full and evicting on every frame).
+ */
+export async function bounds(o: { frames: number; passes: number }): Promise<BenchResult> {
+  const cc = await callCentre();
+  try {
+    // Enough distinct resources to fill the largest bound (10 × 20,000) before any timing.
+    const fill = realisticFeed(cc.world, { unique: 210_000, seed: 300, mix: 'ringing-me' });
+    const fillChunks = encodeTextFrames(fill.frames.map((f) => f.text));
+    const passes = Array.from({ length: o.passes }, (_, i) => {
+      const f = realisticFeed(cc.world, { unique: Math.ceil(o.frames / 2), seed: 310 + i, mix: 'ringing-me' });
+      return { count: f.frames.length, sentinelId: f.sentinelId, chunks: encodeTextFrames(f.frames.map((x) => x.text)) };
+    });
+    const measure = async (scale: number): Promise<number[]> => {
+      const client = new ClientProcess({ mode: 'pipeline', url: cc.emu.url, token: cc.token, topics: cc.topics, boundsScale: scale });
+      try {
+        await client.next('ready', 30_000);
+        const connId = newestConnection(cc.emu);
+        client.send({ cmd: 'expect', tag: 'fill', count: fill.frames.length, sentinelId: fill.sentinelId });
+        await client.next('armed');
+        await cc.emu.writeEncoded(fillChunks, { connId });
+        await client.next('done');
+        const rates: number[] = [];
+        for (const [i, pass] of passes.entries()) {
+          client.send({ cmd: 'expect', tag: `pass${i}`, count: pass.count, sentinelId: pass.sentinelId });
+          await client.next('armed');
+          const start = process.hrtime.bigint();
+          await cc.emu.writeEncoded(pass.chunks, { connId });
+          const done = await client.next('done');
+          rates.push(pass.count / (Number(BigInt(done.endNs) - start) / 1e9));
+        }
+        return rates;
+      } finally {
+        await client.close();
+      }
+    };
+    const one = await measure(1);
+    const ten = await measure(10);
+    const us = (r: number): string => `${(1e6 / r).toFixed(2)} µs`;
+    const ratio = median(one) / median(ten);
+    return {
+      name: 'Bounds',
+      rows: [
+        {
+          metric: 'per-frame time with 10× every bound / with the defaults (worst feed)',
+          result: `${ratio.toFixed(2)}× (${us(median(ten))} vs ${us(median(one))})`,
+          target: '≤ 1.2× (the same within noise)',
+          met: ratio <= 1.2,
+        },
+      ],
+      details: [
+        'The in-process pipeline (bench/client.ts: EventStream → Listener → NotificationCenter, no printing) with its bounds at',
+        'the defaults — 20,000 resources in ordering, 2,000 call offers, 1,000 history items — and at ten times each. Both are',
+        `first filled with ${fill.frames.length.toLocaleString('en-US')} frames of 210,000 distinct new calls ringing the agent, so every bound is full and`,
+        `evicting; then ${o.passes} passes of ${(passes[0]?.count ?? 0).toLocaleString('en-US')} frames of the same kind, median reported.`,
+        '',
+        '| bounds | passes |',
+        '|---|---|',
+        `| 1× | ${one.map(rate).join(', ')} |`,
+        `| 10× | ${ten.map(rate).join(', ')} |`,
+      ],
+    };
+  } finally {
+    await cc.emu.stop();
+  }
+}
