@@ -94,6 +94,14 @@ class ByCaller {
 
 export class CallOffers {
   private readonly offers = new Map<string, Offer>();
+  /**
+   * Offers in creation order, for evicting the oldest. Not the Map's own order: a Map iterator
+   * starts at the first slot and steps over every deleted entry not yet compacted away, so
+   * evicting one offer per frame cost time in proportion to the bound (31% of the pipeline at ten
+   * times the bound). Stale entries (offers already forgotten) are skipped and compacted.
+   */
+  private order: { id: string; offer: Offer }[] = [];
+  private orderHead = 0;
   /** Any resource id (groupcall, leg) → offer id. */
   private readonly byResource = new Map<string, string>();
   /** Offers of mine, by caller (matchByCaller). */
@@ -191,6 +199,7 @@ export class CallOffers {
       endedAt: 0,
     };
     this.offers.set(id, offer);
+    this.order.push({ id, offer });
     this.byResource.set(id, id);
     if (scope === 'me') this.mineByCaller.add(offer);
     return offer;
@@ -331,11 +340,14 @@ export class CallOffers {
    * customer-wide view almost half of its frames per second.
    */
   private prune(): void {
-    if (this.offers.size > this.maxOffers) {
-      for (const [id, o] of this.offers) {
-        if (this.offers.size <= this.maxOffers) break;
-        this.forget(id, o);
-      }
+    while (this.offers.size > this.maxOffers && this.orderHead < this.order.length) {
+      const oldest = this.order[this.orderHead++];
+      if (oldest !== undefined && this.offers.get(oldest.id) === oldest.offer) this.forget(oldest.id, oldest.offer);
+    }
+    // Amortised O(1): compacted once it holds twice as many entries as there are offers.
+    if (this.order.length - this.orderHead > 2 * Math.max(this.maxOffers, this.offers.size) || this.orderHead > this.maxOffers) {
+      this.order = this.order.slice(this.orderHead).filter((e) => this.offers.get(e.id) === e.offer);
+      this.orderHead = 0;
     }
     const now = this.now();
     // abs(): after the wall clock jumped back, sweep at once rather than when it catches up.
