@@ -33,8 +33,10 @@ export class CliProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
+  /** Complete lines only: a pipe hands stdout over in chunks that may end inside a line. */
   lines(): JsonLine[] {
     return this.stdout
+      .slice(0, this.stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as JsonLine);

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { type ApiEndpoints, apiErrorFrom, parseRetryAfter, parseCredential } from '../api/index.js';
-import { ApiError, NotifierError, describeNetworkError, redactor } from '../platform/index.js';
+import {
+  AnswerTooLargeError,
+  ApiError,
+  NotifierError,
+  describeNetworkError,
+  httpExchange,
+  redactor,
+  redirectTarget,
+  type HttpAnswer,
+} from '../platform/index.js';
 import { decodeAgentToken, type AgentIdentity } from './identity.js';
 
 /**
@@ -18,7 +27,6 @@ export interface LoginResult {
 
 export interface LoginOptions {
   timeoutMs?: number;
-  fetchImpl?: typeof fetch;
 }
 
 const LoginReplySchema = z.object({ username: z.string().optional(), token: z.string().min(1) });
@@ -29,22 +37,32 @@ export async function login(endpoints: ApiEndpoints, username: string, password:
   if (user === '') throw new NotifierError('bad_usage', 'The username is empty.');
   if (password === '') throw new NotifierError('bad_usage', 'The password is empty (it is read from standard input).');
 
-  let res: Response;
+  const url = new URL(endpoints.login);
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  let res: HttpAnswer;
   try {
-    res = await (opts.fetchImpl ?? fetch)(endpoints.login, {
+    res = await httpExchange({
       method: 'POST',
+      url,
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ username: user, password }),
-      // A redirect would replay the password to wherever it points.
-      redirect: 'error',
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      timeoutMs,
     });
   } catch (e) {
-    throw new NotifierError('network', `Cannot reach VoIPBIN at ${endpoints.root} to sign in: ${describeNetworkError(e)}.`, {}, { cause: e });
+    if (e instanceof AnswerTooLargeError) throw new NotifierError('bad_response', `VoIPBIN's answer to the sign-in was too large (${e.message}).`);
+    throw new NotifierError('network', `Cannot reach VoIPBIN at ${endpoints.root} to sign in: ${describeNetworkError(e, timeoutMs)}.`, {}, { cause: e });
   }
-  const text = await res.text();
-  const requestId = res.headers.get('x-request-id') ?? undefined;
-  if (!res.ok) throw loginFailure(res.status, text, res.headers.get('retry-after'), requestId);
+  // A redirect would replay the password to wherever it points: never followed.
+  const movedTo = redirectTarget(res, url);
+  if (movedTo !== undefined) {
+    throw new NotifierError(
+      'network',
+      `Cannot sign in at ${endpoints.root}: it redirects to ${movedTo}, and a redirect is not followed with a password (check the API URL).`,
+    );
+  }
+  const text = res.text;
+  const requestId = res.header('x-request-id') ?? undefined;
+  if (res.status < 200 || res.status >= 300) throw loginFailure(res.status, text, res.header('retry-after'), requestId);
 
   let body: unknown;
   try {

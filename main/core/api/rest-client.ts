@@ -1,31 +1,28 @@
 import type { z } from 'zod';
-import { NotifierError, describeNetworkError } from '../platform/index.js';
+import { AnswerTooLargeError, NotifierError, describeNetworkError, httpExchange, redirectTarget, type HttpAnswer } from '../platform/index.js';
 import { apiErrorFrom } from './api-errors.js';
 import type { ApiEndpoints } from './api-url.js';
 import { authHeaders, type Credential } from './credentials.js';
 
 /**
- * VoIPBIN REST over Node's fetch. fetch keeps no cookie jar, which matters: a `token` cookie
- * would silently override the credential we send (PROTOCOL.md §1.2).
+ * VoIPBIN REST over node:http/https (platform's httpExchange). No cookie jar is kept, which
+ * matters: a `token` cookie would silently override the credential we send (PROTOCOL.md §1.2).
  */
 export interface RestClientOptions {
   endpoints: ApiEndpoints;
   credential: Credential;
   timeoutMs?: number;
-  fetchImpl?: typeof fetch;
 }
 
 export class RestClient {
   readonly endpoints: ApiEndpoints;
   private readonly credential: Credential;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
 
   constructor(opts: RestClientOptions) {
     this.endpoints = opts.endpoints;
     this.credential = opts.credential;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
-    this.fetchImpl = opts.fetchImpl ?? fetch;
   }
 
   async get<T>(path: string, schema: z.ZodType<T>, query: Record<string, string> = {}): Promise<T> {
@@ -68,20 +65,21 @@ export class RestClient {
     const url = new URL(this.endpoints.rest + path);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const what = requestWords(method, path);
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await this.fetchImpl(url, {
+      res = await httpExchange({
         method,
+        url,
         headers: {
           ...authHeaders(this.credential),
           Accept: 'application/json',
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
-        body: body === undefined ? null : JSON.stringify(body),
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs: this.timeoutMs,
       });
     } catch (e) {
+      if (e instanceof AnswerTooLargeError) throw new NotifierError('bad_response', `While ${what}, VoIPBIN's answer was too large (${e.message}).`);
       throw new NotifierError(
         'network',
         `Cannot reach VoIPBIN at ${this.endpoints.root} (${what}): ${describeNetworkError(e, this.timeoutMs)}.`,
@@ -89,10 +87,17 @@ export class RestClient {
         { cause: e },
       );
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const text = res.text;
+    const movedTo = redirectTarget(res, url);
+    if (movedTo !== undefined) {
+      throw new NotifierError(
+        'network',
+        `Cannot reach VoIPBIN at ${this.endpoints.root} (${what}): it redirects to ${movedTo}, and redirects are not followed because they would carry your credential along (check the API URL).`,
+      );
+    }
+    if (res.status < 200 || res.status >= 300) {
       throw apiErrorFrom(
-        { status: res.status, body: text, retryAfter: res.headers.get('retry-after'), requestId: res.headers.get('x-request-id') },
+        { status: res.status, body: text, retryAfter: res.header('retry-after'), requestId: res.header('x-request-id') },
         what,
         this.credential.kind,
       );

@@ -11,3 +11,4 @@ export * from './backoff.js';
 export * from './timestamps.js';
 export * from './untrusted-text.js';
 export * from './network-errors.js';
+export * from './http-request.js';

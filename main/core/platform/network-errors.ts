@@ -1,8 +1,8 @@
 /**
- * Why a connection failed, in words a person can act on. fetch() hides the reason behind a bare
- * "fetch failed" whose `cause` (sometimes an AggregateError of one attempt per address) holds the
- * socket's error; ws and net give the socket's error directly. Either way the errno or TLS code is
- * named, because it is what a support engineer searches for.
+ * Why a connection failed, in words a person can act on. The socket's error may come directly
+ * (node:http, ws, net) or wrapped — in a `cause`, or an AggregateError of one attempt per address
+ * (happy eyeballs). Either way the errno or TLS code is named, because it is what a support
+ * engineer searches for.
  */
 
 interface Found {
@@ -73,7 +73,9 @@ export function describeNetworkError(e: unknown, timeoutMs?: number): string {
   if (code !== undefined && code in CERTIFICATE_PROBLEMS) {
     return `${CERTIFICATE_PROBLEMS[code]} (${code}). If your VoIPBIN uses a private certificate authority, give its certificate in NODE_EXTRA_CA_CERTS`;
   }
-  const socket = code === undefined ? undefined : SOCKET_PROBLEMS[code];
+  // OpenSSL reports a plain-http answer to a TLS hello as EPROTO "…wrong version number".
+  const problem = code === 'EPROTO' && /wrong version number/i.test(found.message) ? 'ERR_SSL_WRONG_VERSION_NUMBER' : code;
+  const socket = problem === undefined ? undefined : SOCKET_PROBLEMS[problem];
   if (socket !== undefined && code !== undefined) return `${socket(found)} (${code})`;
   return code !== undefined && !found.message.includes(code) ? `${found.message} (${code})` : found.message;
 }
