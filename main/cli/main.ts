@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=2
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { createLogger, type LogLevel, NotifierError } from '../core/platform/index.js';
+import { createLogger, type LogLevel, NotifierError, tuneHeapGrowth } from '../core/platform/index.js';
 import { runCommand } from './commands/run.js';
 import { HumanOutput, JsonOutput, errorLine, jsonLine } from './output/run-output.js';
 import { EXIT } from './exit-codes.js';
@@ -148,6 +148,9 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+// The young generation's size is the shebang's flag (it is fixed once the heap exists); the old
+// generation's growth can be set now, and so also holds for `node dist/main/cli/main.js`.
+tuneHeapGrowth();
 main(process.argv).then(
   async (code) => {
     process.exitCode = code;

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
 import { FileCredentialStore } from '../core/account/index.js';
 import { serverRendersMarkup } from '../core/notify/index.js';
-import { describeError, type Logger } from '../core/platform/index.js';
+import { describeError, tuneHeapGrowth, type Logger } from '../core/platform/index.js';
 import { DesktopApp } from '../desktop/desktop-app.js';
 import { createIpcHandlers } from '../desktop/ipc/handlers.js';
 import { CALL_WINDOW_CHANNELS } from '../desktop/ipc/window-trust.js';
@@ -213,6 +213,12 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.enableSandbox();
+  // The connection lives in this process all day: the same old-generation growth as the command.
+  // Its young generation stays at V8's default: that is fixed when the heap is made, and only
+  // Electron's own command line (`--js-flags`, not app.commandLine, which is read after the main
+  // process's V8 started) could change it — a launcher wrapper on every platform. The
+  // command's budget is what the benchmark holds us to; the desktop's windows cost far more than that.
+  tuneHeapGrowth();
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   app.on('open-url', (event, url) => {

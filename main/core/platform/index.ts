@@ -12,3 +12,4 @@ export * from './timestamps.js';
 export * from './untrusted-text.js';
 export * from './network-errors.js';
 export * from './http-request.js';
+export * from './heap-tuning.js';
