@@ -3,6 +3,7 @@ import { newUuid } from '../emulator/uuid.js';
 import { resolveApiUrl } from '../main/core/api/api-url.js';
 import { realisticFeed, type FeedOptions, type FeedWorld } from './feed.js';
 import type { BenchResult, Row } from './report.js';
+import { startSystemBusWithLogind } from './system-bus.js';
 import { WatchedProcess, type ClientKind } from './side-by-side.js';
 import { callCentre, mb, median, newestConnection, rate } from './support.js';
 
@@ -51,6 +52,8 @@ function feedFor(name: FeedName, world: FeedWorld, unique: number, seed: number)
 
 async function runFeed(name: FeedName, o: CommandOptions): Promise<FeedRun> {
   const cc = await callCentre();
+  // As on a Linux desk: logind on the system bus, so the command holds its sleep watch (and its D-Bus library) too.
+  const systemBus = await startSystemBusWithLogind();
   const endpoints = resolveApiUrl(cc.emu.url);
   const procs: WatchedProcess[] = [];
   try {
@@ -62,7 +65,13 @@ async function runFeed(name: FeedName, o: CommandOptions): Promise<FeedRun> {
     const marks = feeds.reduce<number[]>((acc, f) => [...acc, (acc.at(-1) ?? 0) + f.count], []);
     const conn = new Map<ClientKind, string>();
     for (const kind of KINDS) {
-      const p = new WatchedProcess(kind, { apiUrl: cc.emu.url, wsUrl: endpoints.websocket, token: cc.token, marks });
+      const p = new WatchedProcess(kind, {
+        apiUrl: cc.emu.url,
+        wsUrl: endpoints.websocket,
+        token: cc.token,
+        marks,
+        ...(systemBus !== undefined ? { env: { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address } } : {}),
+      });
       procs.push(p);
       await p.ready();
       conn.set(kind, newestConnection(cc.emu));
@@ -93,6 +102,7 @@ async function runFeed(name: FeedName, o: CommandOptions): Promise<FeedRun> {
     };
   } finally {
     for (const p of procs) await p.stop();
+    systemBus?.stop();
     await cc.emu.stop();
   }
 }
@@ -106,7 +116,8 @@ export async function commandBench(o: CommandOptions): Promise<BenchResult> {
     'that only counts (bench/clients/bare-client.ts, the receive ceiling), a minimal notifier that does the least any',
     'notifier must — skip exact copies, JSON.parse each distinct frame, print one short JSON line per accepted frame',
     '(bench/clients/minimal-client.ts) — and the real command, `voipbin-notifier run --json --notify none --customer-calls`,',
-    'started as the bin is, signed in as a supervisor. Each pass is timed from the first byte the emulator writes to',
+    'started as the bin is, signed in as a supervisor, with logind on a private system bus as on a Linux desk (so it holds',
+    'its sleep watch over D-Bus, bench/system-bus.ts). Each pass is timed from the first byte the emulator writes to',
     "the moment the pass's last line (the bare client's count, the others' sentinel event) reaches the benchmark",
     "through the process's stdout; every line the command prints is read. The three take turns (the order rotates)",
     `on each of ${o.passes} passes after a warm-up pass; the median pass is reported. Peak RSS is VmHWM from /proc: the`,

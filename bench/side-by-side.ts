@@ -28,6 +28,8 @@ export interface SpawnOptions {
   marks?: number[];
   /** Extra node flags (e.g. --cpu-prof) for the command. */
   nodeArgs?: string[];
+  /** Extra environment (e.g. DBUS_SYSTEM_BUS_ADDRESS). */
+  env?: Record<string, string>;
 }
 
 export class WatchedProcess {
@@ -43,7 +45,7 @@ export class WatchedProcess {
     readonly kind: ClientKind,
     o: SpawnOptions,
   ) {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, VOIPBIN_TOKEN: o.token, VOIPBIN_NOTIFIER_CONFIG_DIR: '/nonexistent-bench-config' };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, VOIPBIN_TOKEN: o.token, VOIPBIN_NOTIFIER_CONFIG_DIR: '/nonexistent-bench-config', ...o.env };
     const args =
       kind === 'bare'
         ? [BARE, o.wsUrl, o.token, JSON.stringify(o.marks ?? [])]

@@ -104,6 +104,31 @@ describe('staying connected', () => {
     expect(rec.seen.subscribed[1]!.gapSince).toBeLessThan(Date.now() + offset);
   });
 
+  it('with wake-ups told from outside, the clock is read at the watchdog deadline only, and a sleep whose wake-up was not told is still found there', async () => {
+    let offset = 0;
+    const { listener, rec } = await started(acct.jwt, { stream: { ...FAST_STREAM, now: () => Date.now() + offset } });
+    listener.setWakeSignal(true);
+    await rec.subscribedTimes(1);
+    const t0 = Date.now();
+    offset += 120_000;
+    await rec.subscribedTimes(2, 5_000);
+    // Found at the next silence check (the 1 s watchdog here), not by a tick of its own.
+    expect(Date.now() - t0).toBeLessThan(FAST_STREAM.watchdogMs + 1_500);
+    const reconnect = rec.seen.state.find((s) => s.to.state === 'reconnecting')!.to;
+    expect(reconnect.state === 'reconnecting' && reconnect.reason).toMatch(/asleep/);
+  });
+
+  it('a wake-up told from outside reconnects at once, the gap counted from when the machine went to sleep', async () => {
+    const { listener, rec } = await started(acct.jwt);
+    await rec.subscribedTimes(1);
+    const sleptAt = Date.now() - 60_000;
+    listener.wokeUp(sleptAt);
+    await rec.subscribedTimes(2, 2_000);
+    const reconnect = rec.seen.state.find((s) => s.to.state === 'reconnecting')!.to;
+    expect(reconnect.state === 'reconnecting' && reconnect.reason).toBe('the computer woke from sleep');
+    expect(rec.seen.subscribed[1]!.gapSince).toBe(sleptAt);
+  });
+
   it('reconnectNow (resume, network online) replaces the socket immediately', async () => {
     const { listener, rec } = await started(acct.jwt);
     await rec.subscribedTimes(1);

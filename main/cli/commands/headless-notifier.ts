@@ -13,6 +13,7 @@ import { openInBrowser } from '../sinks/open-in-browser.js';
 import { DEFAULT_CONSOLE_URL_TEMPLATE, consoleUrlFor } from '../../../shared/console-link.js';
 import type { Output } from '../output/run-output.js';
 import { stdoutLines } from '../output/terminal.js';
+import { followLogindSleep } from './wake-signal.js';
 
 /**
  * The core's notifier session wired for a terminal: its state, events and decisions become
@@ -112,8 +113,10 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     session.setReadingPaused(congested);
   });
   if (stdoutLines.isCongested) session.setReadingPaused(true);
+  const stopSleepWatch = followLogindSleep(session, o.log);
   const stopped = session.stopped.then(async (final) => {
     offFlow();
+    stopSleepWatch();
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.
     const release = session.dispose().then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);

@@ -13,3 +13,4 @@ export * from './untrusted-text.js';
 export * from './network-errors.js';
 export * from './http-request.js';
 export * from './heap-tuning.js';
+export * from './logind-sleep.js';

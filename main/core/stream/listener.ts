@@ -160,6 +160,16 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     this.stream.reconnectNow(reason);
   }
 
+  /** See EventStream.setWakeSignal(). */
+  setWakeSignal(present: boolean): void {
+    this.stream.setWakeSignal(present);
+  }
+
+  /** The machine woke from sleep: see EventStream.wokeUp(). */
+  wokeUp(since?: number): void {
+    this.stream.wokeUp(since);
+  }
+
   /** Stop reading frames until resume(): see EventStream.pause(). */
   pause(): void {
     this.stream.pause();
