@@ -1,5 +1,5 @@
 /**
- * main/core/platform: Cross-cutting pieces every feature uses: typed errors with user-facing messages, logging that redacts secrets, a typed emitter, time and backoff, timestamps, and the only ways text others wrote is shown.
+ * main/core/platform: Cross-cutting pieces every feature uses: typed errors with user-facing messages, logging that redacts secrets, a typed emitter, time and backoff, timestamps, the only ways text others wrote is shown, HTTP exchanges, heap tuning, and sleep as logind tells it.
  * Other features, the command and the desktop import this folder through this file only.
  */
 export * from './errors.js';
