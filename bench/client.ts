@@ -88,18 +88,28 @@ async function runPipeline(): Promise<void> {
     maxCallOffers: 2_000 * scale,
   });
   let decided = 0;
-  center.on('notification', () => decided++);
   const latencies: number[] = [];
+  // With a sink, a decision is announced once the sink took it (later, not within handleEvent):
+  // each resource's last send time waits here for its notification. Bounded like the app's state.
+  const sentAt = new Map<string, bigint>();
+  center.on('notification', (n) => {
+    decided++;
+    const sent = sentAt.get(n.resourceId);
+    if (sent === undefined) return;
+    sentAt.delete(n.resourceId);
+    latencies.push(Number(now() - sent) / 1_000);
+  });
   let sentinel = '';
   let tag = '';
   listener.on('event', (e) => {
-    const before = decided;
-    center.handleEvent(e);
-    if (config.latency === true && decided > before) {
+    const sent = e.data.bench_sent_ns;
+    if (config.latency === true && typeof sent === 'string' && e.id !== undefined) {
       // Frame sent (stamped by the server just before publishing) → notification decided.
-      const sent = e.data.bench_sent_ns;
-      if (typeof sent === 'string') latencies.push(Number(now() - BigInt(sent)) / 1_000);
+      sentAt.delete(e.id);
+      sentAt.set(e.id, BigInt(sent));
+      if (sentAt.size > 20_000) sentAt.delete(sentAt.keys().next().value ?? '');
     }
+    center.handleEvent(e);
     if (e.id === sentinel) {
       const s = listener.stats;
       send({
