@@ -1,20 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { ApiEndpoints, Credential } from '../api/index.js';
-import {
-  Backoff,
-  DEFAULT_BACKOFF,
-  type BackoffPolicy,
-  NotifierError,
-  describeError,
-  describeNetworkError,
-  type ErrorCode,
-  type Logger,
-  TypedEmitter,
-} from '../platform/index.js';
+import { Backoff, DEFAULT_BACKOFF, NotifierError, describeError, describeNetworkError, type ErrorCode, type Logger, TypedEmitter } from '../platform/index.js';
 import { ackPayload, applyTopicChanges, closeConnection, openConnection, readAck, sendTopics, type Connection } from './connection.js';
 import { ConnectionStateMachine, type ConnectionState, type StateDetail } from './connection-state.js';
 import type { EventStreamEvents } from './events.js';
+import { resolveStreamOptions, type EventStreamOptions, type ResolvedStreamOptions } from './event-stream-options.js';
+export type { EventStreamOptions } from './event-stream-options.js';
 import { Liveness } from './liveness.js';
 import { isFatal, readRefusal } from './refusal.js';
 import { TopicProbe } from './topic-probe.js';
@@ -30,32 +21,8 @@ import { TopicProbe } from './topic-probe.js';
  *    (refusal.ts reads why an upgrade was refused);
  *  - quarantine of a topic the server rejects, found by subscribing one topic per round trip (topic-probe.ts).
  */
-export interface EventStreamOptions {
-  endpoints: ApiEndpoints;
-  credential: Credential;
-  topics: readonly string[];
-  logger: Logger;
-  /** Silence (no ping, pong or frame) after which the socket is presumed dead. */
-  watchdogMs?: number;
-  backoff?: BackoffPolicy;
-  random?: () => number;
-  /** A connection subscribed this long resets the backoff. */
-  healthyAfterMs?: number;
-  /** How long to wait for the subscribe ack before assuming the server took it. */
-  subscribeAckTimeoutMs?: number;
-  /** Frames larger than this are skipped with a warning (never parsed, never fatal). */
-  maxFrameBytes?: number;
-  handshakeTimeoutMs?: number;
-  /** Wall clock, injectable so tests can simulate a suspend. */
-  now?: () => number;
-  /** A timer tick later than this means the machine was asleep. */
-  sleepJumpMs?: number;
-  /** Times the same topic must kill the socket before it is quarantined. */
-  quarantineAfter?: number;
-}
-
 export class EventStream extends TypedEmitter<EventStreamEvents> {
-  private readonly opts: Required<Omit<EventStreamOptions, 'topics' | 'backoff' | 'random'>>;
+  private readonly opts: ResolvedStreamOptions;
   private readonly machine: ConnectionStateMachine;
   private readonly backoff: Backoff;
   private readonly log: Logger;
@@ -75,19 +42,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
 
   constructor(options: EventStreamOptions) {
     super((e) => options.logger.error('event listener failed', { error: describeError(e) }));
-    this.opts = {
-      endpoints: options.endpoints,
-      credential: options.credential,
-      logger: options.logger,
-      watchdogMs: options.watchdogMs ?? 25_000,
-      healthyAfterMs: options.healthyAfterMs ?? 20_000,
-      subscribeAckTimeoutMs: options.subscribeAckTimeoutMs ?? 5_000,
-      maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
-      now: options.now ?? Date.now,
-      sleepJumpMs: options.sleepJumpMs ?? 15_000,
-      quarantineAfter: options.quarantineAfter ?? 2,
-    };
+    this.opts = resolveStreamOptions(options);
     this.log = options.logger.child({ component: 'stream' });
     this.topicList = [...options.topics];
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, options.random);
