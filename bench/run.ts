@@ -21,6 +21,7 @@ import { markdown, printTable, type BenchResult } from './report.js';
  *   BENCH_ONLY=command,bounds,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
  *   BENCH_COMMAND_FRAMES (100000)  command: frames per pass (the real command vs bare and minimal clients)
  *   BENCH_COMMAND_FLAGS            command: V8 flags in place of the bin's shebang flags ('' for none)
+ *   BENCH_FEEDS (realistic,worst,firehose)  command: the feeds to run (partial runs only)
  *   BENCH_IDLE_SECONDS (60)        idle: how long the command and the bare client sit subscribed
  *   npm run bench -- --cpu-prof    only a CPU profile of the command under the worst feed, top functions
  *   BENCH_FRAMES (200000) BENCH_PASSES (3)          throughput: frames per pass, passes
@@ -79,7 +80,9 @@ const step = async (name: string, run: () => Promise<BenchResult>): Promise<void
 };
 
 // CPU-bound measurements first, each alone on the machine.
-const FEEDS: FeedName[] = ['realistic', 'worst', 'firehose'];
+const ALL_FEEDS: FeedName[] = ['realistic', 'worst', 'firehose'];
+// BENCH_FEEDS=worst (comma-separated): a quick look at some feeds; a full run always has all three.
+const FEEDS = ALL_FEEDS.filter((f) => (process.env.BENCH_FEEDS ?? '') === '' || process.env.BENCH_FEEDS?.split(',').includes(f));
 await step('command', () => commandBench({ frames: settings.BENCH_COMMAND_FRAMES, passes: settings.BENCH_PASSES, feeds: FEEDS }));
 await step('throughput', () => throughput({ frames: settings.BENCH_FRAMES, passes: settings.BENCH_PASSES }));
 await step('latency', () => latency({ ratePerSec: settings.BENCH_LATENCY_RATE, seconds: settings.BENCH_LATENCY_SECONDS }));
@@ -112,12 +115,12 @@ const order = ['Command', 'Bounds', 'Idle', 'Throughput', 'Latency', 'Memory', '
 results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 process.stdout.write(`\n${printTable(results)}\n\n`);
 process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);
-if (only.length === 0) {
+if (only.length === 0 && FEEDS.length === ALL_FEEDS.length) {
   const path = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
   writeFileSync(path, markdown(results, startedAt, settings));
   process.stdout.write(`wrote ${path}\n`);
 } else {
-  process.stdout.write('partial run (BENCH_ONLY): docs/BENCHMARKS.md left as it was\n');
+  process.stdout.write('partial run (BENCH_ONLY or BENCH_FEEDS): docs/BENCHMARKS.md left as it was\n');
   if (process.env.BENCH_DETAILS !== undefined) process.stdout.write(results.flatMap((r) => [`## ${r.name}`, ...r.details, '']).join('\n'));
 }
 // Child processes and sockets are closed; don't let a stray handle keep the run alive.

@@ -55,6 +55,28 @@ describe('dedupe and ordering', () => {
     ]);
   });
 
+  it('without tm_update, dedupes a resource by its text, and a new status is news', () => {
+    const base = { ...makeCall({ id }), tm_update: undefined, tm_create: undefined };
+    const bare = (status: string, extra = {}): Record<string, unknown> => ({ ...base, status, ...extra });
+    expect(judgeAll([bare('ringing'), bare('ringing'), bare('ringing', { note: 'x' }), bare('progressing')])).toEqual([
+      'accepted',
+      'duplicate',
+      'accepted',
+      'accepted',
+    ]);
+  });
+
+  it('a resource of another kind under the same id is not judged against it, and does not count as an open call', () => {
+    const ordering = new EventOrdering();
+    const q = makeQueuecall({ id, status: 'waiting', tm_update: at(9) });
+    expect(judgeAll([call('ringing', 2), q, call('ringing', 3)], ordering)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(ordering.lastStatus('call', id)).toBe('ringing');
+    expect(ordering.lastStatus('queuecall', id)).toBeUndefined();
+    judgeAll([q], ordering);
+    expect(ordering.openIds('call')).toEqual([]);
+    expect(ordering.openIds('queuecall')).toEqual([id]);
+  });
+
   it('stays bounded: the oldest resources are forgotten', () => {
     const ordering = new EventOrdering({ maxResources: 100 });
     judgeAll(

@@ -65,6 +65,20 @@ describe('notification history', () => {
     expect(h.list(2).map((i) => i.resourceId)).toEqual(['c11', 'c10']);
   });
 
+  it('stays in order through thousands of items, read and unread mixed, and after marking read', () => {
+    const h = new NotificationHistory(100);
+    for (let i = 0; i < 5_000; i++) add(h, i % 7 === 0 ? 'missed_call' : 'incoming_call', `x${i}`);
+    const seqs = h.list().map((i) => i.seq);
+    expect(seqs).toHaveLength(100);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    // Unread missed calls are kept before anything read: 715 came, so every place holds one of them.
+    expect(h.unreadCount('missed_call')).toBe(100);
+    h.markRead();
+    for (let i = 0; i < 300; i++) add(h, 'incoming_call', `y${i}`);
+    expect(h.list().map((i) => i.resourceId)).toEqual(Array.from({ length: 100 }, (_, k) => `y${299 - k}`));
+    expect(h.unreadCount()).toBe(0);
+  });
+
   it('a storm of customer-wide calls does not push out the unread missed calls', () => {
     const h = new NotificationHistory(5);
     add(h, 'missed_call', 'm1');
@@ -118,6 +132,18 @@ describe('recent frames (exact copies skip parsing)', () => {
     r.add('y');
     r.add('z');
     expect(['bbb', 'abc', 'ddd', 'x', 'y', 'z'].map((t) => r.has(t))).toEqual([false, false, false, true, true, true]);
+  });
+
+  it('tells apart texts that differ only where the key does not look (same length, same sampled characters)', () => {
+    const r = new RecentFrames(8);
+    const base = `{"id":"${'a'.repeat(36)}","status":"ringing","name":"${'x'.repeat(60)}"}`;
+    // Position 2 is never sampled: the two share a key, and only the full comparison tells them apart.
+    const other = `${base.slice(0, 2)}J${base.slice(3)}`;
+    r.add(base);
+    expect(r.has(base)).toBe(true);
+    expect(r.has(other)).toBe(false);
+    r.add(other);
+    expect([r.has(base), r.has(other), r.size]).toEqual([true, true, 2]);
   });
 
   it('holds the same text twice without losing track when one copy is evicted', () => {

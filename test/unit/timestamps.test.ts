@@ -29,6 +29,16 @@ describe('VoIPBIN timestamps', () => {
   it.each([['2026-08-01T10:00:01.12345xZ'], ['2026-08-01T10:0a:01.123456Z'], ['2026/08/01 10:00:01.123456']])('%s is not a time', (v) => {
     expect(parseVoipbinTime(v)).toBeUndefined();
   });
+  it('reads many times of one hour, then of another, each right (the hour is remembered between calls)', () => {
+    const base = Date.UTC(2026, 7, 1, 10) * 1000;
+    expect(parseVoipbinTime('2026-08-01T10:00:00.000001Z')).toBe(base + 1);
+    expect(parseVoipbinTime('2026-08-01T10:59:59.999999Z')).toBe(base + 3_599_999_999);
+    expect(parseVoipbinTime('2026-08-01 10:30:00.000000')).toBe(base + 1_800_000_000);
+    expect(parseVoipbinTime('2026-08-01T10:0a:01.123456Z')).toBeUndefined();
+    expect(parseVoipbinTime('2026-08-01T11:00:00.000000Z')).toBe(base + 3_600_000_000);
+    expect(parseVoipbinTime('2026-08-01T1x:00:00.000000Z')).toBeUndefined();
+    expect(parseVoipbinTime('2026-08-01T10:15:00.000000Z')).toBe(base + 900_000_000);
+  });
   it('keeps microsecond order within one millisecond', () => {
     expect(parseVoipbinTime('2026-08-01T10:00:01.123457Z')!).toBeGreaterThan(parseVoipbinTime('2026-08-01T10:00:01.123456Z')!);
   });

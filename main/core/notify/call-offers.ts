@@ -66,27 +66,29 @@ function sameAddress(a: Address | undefined, b: Address | undefined): boolean {
  * Keyed by target only: sameAddress() lets a missing type match any, so the type is checked per offer.
  */
 class ByCaller {
-  private readonly buckets = new Map<string, Set<Offer>>();
+  /** Arrays, not Sets: a bucket holds one or two offers, and a Set per caller cost more than the search. */
+  private readonly buckets = new Map<string, Offer[]>();
 
   add(o: Offer): void {
     const key = o.view.caller?.target;
     if (key === undefined) return;
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) this.buckets.set(key, (bucket = new Set()));
-    bucket.add(o);
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, [o]);
+    else if (!bucket.includes(o)) bucket.push(o);
   }
 
   delete(o: Offer): void {
     const key = o.view.caller?.target;
     if (key === undefined) return;
     const bucket = this.buckets.get(key);
-    if (bucket === undefined) return;
-    bucket.delete(o);
-    if (bucket.size === 0) this.buckets.delete(key);
+    const at = bucket?.indexOf(o) ?? -1;
+    if (bucket === undefined || at < 0) return;
+    if (bucket.length === 1) this.buckets.delete(key);
+    else bucket.splice(at, 1);
   }
 
   /** Offers whose caller is `caller`, oldest first. */
-  of(caller: Address | undefined): Iterable<Offer> {
+  of(caller: Address | undefined): readonly Offer[] {
     const key = caller?.target;
     return key === undefined ? [] : (this.buckets.get(key) ?? []);
   }
@@ -293,8 +295,11 @@ export class CallOffers {
   /** When a call reaches me, the customer-wide pop-up for the same caller has done its job. */
   private routedAway(mine: Offer): CallDecision[] {
     if (mine.view.scope !== 'me') return [];
+    const shown = this.customerShownByCaller.of(mine.view.caller);
+    if (shown.length === 0) return [];
     const out: CallDecision[] = [];
-    for (const o of [...this.customerShownByCaller.of(mine.view.caller)]) {
+    // A copy: withdrawing deletes from the bucket being walked.
+    for (const o of [...shown]) {
       if (!sameAddress(o.view.caller, mine.view.caller)) continue;
       o.ended = true;
       o.endedAt = this.now();
@@ -363,6 +368,12 @@ export class CallOffers {
     this.mineByCaller.delete(o);
     this.customerShownByCaller.delete(o);
     // Only the resources still tied to this offer: one remapped to another offer stays with it.
-    for (const r of [id, o.groupcallId, ...o.legs.keys()]) if (r !== undefined && this.byResource.get(r) === id) this.byResource.delete(r);
+    this.release(id, id);
+    if (o.groupcallId !== undefined) this.release(o.groupcallId, id);
+    for (const leg of o.legs.keys()) this.release(leg, id);
+  }
+
+  private release(resource: string, offerId: string): void {
+    if (this.byResource.get(resource) === offerId) this.byResource.delete(resource);
   }
 }

@@ -24,13 +24,53 @@ export interface HistoryItem {
 
 const UNREAD_KINDS = new Set<HistoryItem['kind']>(['missed_call', 'inbound_message', 'chat_message']);
 
+/**
+ * Oldest first, with O(1) removal of the oldest: Array#shift() copies the whole array once it is
+ * past V8's in-place trimming, and the history drops one item per decision when full.
+ */
+class OldestFirst {
+  private items: HistoryItem[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** i-th from the oldest. */
+  at(i: number): HistoryItem | undefined {
+    return i < 0 ? undefined : this.items[this.head + i];
+  }
+
+  push(item: HistoryItem): void {
+    this.items.push(item);
+  }
+
+  dropOldest(): void {
+    this.head++;
+    // Amortised O(1): compacted once the dropped part is as long as what is kept.
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  all(): HistoryItem[] {
+    return this.items.slice(this.head);
+  }
+
+  replace(items: HistoryItem[]): void {
+    this.items = items;
+    this.head = 0;
+  }
+}
+
 export class NotificationHistory {
   /**
    * Oldest first, split by whether the agent still has to look, so the oldest read item is always
    * at hand when room is needed (a storm adds hundreds of items a second).
    */
-  private read: HistoryItem[] = [];
-  private unread: HistoryItem[] = [];
+  private readonly read = new OldestFirst();
+  private readonly unread = new OldestFirst();
   private seq = 0;
 
   constructor(private readonly capacity = 1_000) {}
@@ -51,7 +91,7 @@ export class NotificationHistory {
     };
     if (item.resource !== undefined) full.resource = item.resource;
     (full.read ? this.read : this.unread).push(full);
-    if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).shift();
+    if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).dropOldest();
     return full;
   }
 
@@ -61,8 +101,8 @@ export class NotificationHistory {
     let r = this.read.length - 1;
     let u = this.unread.length - 1;
     while (out.length < limit && (r >= 0 || u >= 0)) {
-      const a = this.read[r];
-      const b = this.unread[u];
+      const a = this.read.at(r);
+      const b = this.unread.at(u);
       if (b === undefined || (a !== undefined && a.seq > b.seq)) {
         if (a !== undefined) out.push(a);
         r--;
@@ -80,15 +120,16 @@ export class NotificationHistory {
 
   unreadCount(kind?: HistoryItem['kind']): number {
     let n = 0;
-    for (const i of this.unread) if (!i.read && (kind === undefined || i.kind === kind)) n++;
+    for (const i of this.unread.all()) if (!i.read && (kind === undefined || i.kind === kind)) n++;
     return n;
   }
 
   markRead(seq?: number): void {
-    const now = seq === undefined ? this.unread : this.unread.filter((i) => i.seq === seq);
+    const unread = this.unread.all();
+    const now = seq === undefined ? unread : unread.filter((i) => i.seq === seq);
     if (now.length === 0) return;
     for (const i of now) i.read = true;
-    this.unread = this.unread.filter((i) => !i.read);
-    this.read = [...this.read, ...now].sort((a, b) => a.seq - b.seq);
+    this.unread.replace(unread.filter((i) => !i.read));
+    this.read.replace([...this.read.all(), ...now].sort((a, b) => a.seq - b.seq));
   }
 }

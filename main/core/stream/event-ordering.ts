@@ -23,10 +23,12 @@ const RANKS: Partial<Record<ResourceKind, Readonly<Record<string, number>>>> = {
 };
 
 interface Seen {
+  kind: ResourceKind;
   rank: number | undefined;
   status: string | undefined;
   updatedAt: number | undefined;
-  fingerprint: string;
+  /** Only for a frame without tm_update: what tells its copies apart (see sameState). */
+  fingerprint: string | undefined;
 }
 
 export function statusRank(kind: ResourceKind, status: string | undefined): number | undefined {
@@ -61,35 +63,49 @@ export class EventOrdering {
     return this.seen.size;
   }
 
-  /** Judges and, when accepted, records the frame. `raw` is the frame text (for id-less resources). */
+  /**
+   * Judges and, when accepted, records the frame. `raw` is the frame text (for id-less resources).
+   * Keyed by the id alone (a resource of another kind under the same id replaces it, see below):
+   * building a `kind:id` string and a status|time fingerprint for every frame cost more than the
+   * cache itself.
+   */
   judge(frame: ResourceFrame, raw: string): OrderingVerdict {
-    const key = frame.id === undefined ? `${frame.kind}#${fingerprintOf(raw)}` : `${frame.kind}:${frame.id}`;
+    const key = frame.id ?? `${frame.kind}#${fingerprintOf(raw)}`;
     const rank = statusRank(frame.kind, frame.status);
-    const fingerprint = frame.id === undefined ? '' : `${frame.status ?? ''}|${frame.updatedAt ?? fingerprintOf(raw)}`;
+    const fingerprint = frame.id !== undefined && frame.updatedAt === undefined ? fingerprintOf(raw) : undefined;
     const prev = this.seen.get(key);
-    const verdict = prev === undefined ? 'accepted' : compare(prev, rank, frame, fingerprint);
-    if (verdict === 'accepted') this.seen.set(key, { rank, status: frame.status, updatedAt: frame.updatedAt, fingerprint });
+    // Ids are the server's UUIDs: the same one under two kinds is no ordering evidence either way.
+    const verdict = prev === undefined || prev.kind !== frame.kind ? 'accepted' : compare(prev, rank, frame, fingerprint);
+    if (verdict === 'accepted') this.seen.set(key, { kind: frame.kind, rank, status: frame.status, updatedAt: frame.updatedAt, fingerprint });
     return verdict;
   }
 
   /** What we last accepted for a resource, if remembered. */
   lastStatus(kind: ResourceKind, id: string): string | undefined {
-    return this.seen.peek(`${kind}:${id}`)?.status;
+    const seen = this.seen.peek(id);
+    return seen?.kind === kind ? seen.status : undefined;
   }
 
   /** Ids of remembered resources of `kind` whose last known status is not terminal. */
   openIds(kind: ResourceKind): string[] {
     const out: string[] = [];
-    const prefix = `${kind}:`;
+    // Id-less resources are keyed `kind#…` and never open: only real ids are listed.
     for (const [key, value] of this.seen.entries()) {
-      if (key.startsWith(prefix) && !isTerminal(kind, value.status)) out.push(key.slice(prefix.length));
+      if (value.kind === kind && !key.includes('#') && !isTerminal(kind, value.status)) out.push(key);
     }
     return out;
   }
 }
 
-function compare(prev: Seen, rank: number | undefined, frame: ResourceFrame, fingerprint: string): OrderingVerdict {
-  if (fingerprint === prev.fingerprint) return 'duplicate';
+/** The same status at the same tm_update (or, without one, the same text): a copy. */
+function sameState(prev: Seen, frame: ResourceFrame, fingerprint: string | undefined): boolean {
+  if (frame.id === undefined) return true;
+  if (prev.status !== frame.status) return false;
+  return frame.updatedAt !== undefined ? prev.updatedAt === frame.updatedAt : prev.updatedAt === undefined && prev.fingerprint === fingerprint;
+}
+
+function compare(prev: Seen, rank: number | undefined, frame: ResourceFrame, fingerprint: string | undefined): OrderingVerdict {
+  if (sameState(prev, frame, fingerprint)) return 'duplicate';
   if (rank !== undefined && prev.rank !== undefined && rank !== prev.rank) return rank < prev.rank ? 'stale' : 'accepted';
   if (frame.updatedAt !== undefined && prev.updatedAt !== undefined) {
     if (frame.updatedAt < prev.updatedAt) return 'stale';
