@@ -6,7 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { issueAgentJwt } from './auth.js';
+import { agentClaims, issueAgentJwt } from './auth.js';
 import { Faults } from './faults.js';
 import { flattenHeaders, parseUrl, readBody, sendReply } from './httpio.js';
 import { makeLimiters } from './ratelimit.js';
@@ -68,6 +68,8 @@ export class VoipbinEmulator {
     const now = opts.now ?? (() => new Date());
     const log = opts.log ?? ((): void => undefined);
     this.store = new Store(now);
+    // Agent events carry no owner, so they reach customer topics only (PROTOCOL.md §11.1): agent tokens never hear them.
+    this.store.onAgentStatus = (agent) => this.publish('agent_status_updated', agentClaims(agent));
     this.deps = {
       store: this.store,
       jwtKey: opts.jwtKey ?? randomBytes(32).toString('hex'),
@@ -274,14 +276,11 @@ export class VoipbinEmulator {
    */
   publish(eventType: string, data: Record<string, unknown>, opts: { participants?: string[] } = {}): number {
     this.applyToStore(eventType, data);
-    applyPresence(this.store, eventType, data);
     const plan = topicsForEvent(eventType, data, opts.participants);
-    if (!plan.ok) {
-      this.deps.log(`publish: ${eventType} dropped: ${plan.reason}`);
-      return 0;
-    }
-    const written = this.hub.deliver(plan.topics, JSON.stringify(data));
-    this.deps.log(`publish: ${eventType} → ${written} frame(s)`);
+    const written = plan.ok ? this.hub.deliver(plan.topics, JSON.stringify(data)) : 0;
+    this.deps.log(plan.ok ? `publish: ${eventType} → ${written} frame(s)` : `publish: ${eventType} dropped: ${plan.reason}`);
+    // agent-manager reacts to the groupcall event it consumed: its agent_status_updated comes after.
+    applyPresence(this.store, eventType, data);
     return written;
   }
 

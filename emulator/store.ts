@@ -70,6 +70,9 @@ export class Store {
   private lastKeyCreated = 0;
   private lastAgentCreated = 0;
 
+  /** Told every status agent-manager stores (a PUT or its own), as its db layer publishes agent_status_updated. */
+  onAgentStatus: ((agent: AgentRecord) => void) | undefined;
+
   constructor(private readonly now: () => Date) {}
 
   addCustomer(fields: Partial<CustomerRecord> = {}): CustomerRecord {
@@ -174,6 +177,7 @@ export class Store {
     if (a === undefined) return undefined;
     a.status = status as AgentRecord['status'];
     a.tm_update = formatRfc3339(this.now());
+    this.onAgentStatus?.(structuredClone(a));
     return structuredClone(a);
   }
 

@@ -64,6 +64,15 @@ function program(setExit: (code: number) => void): Command {
       ),
     )
     .option('--wait-for-login', 'with the saved sign-in: when it is refused, expires or is missing, wait for "login" instead of exiting')
+    .option(
+      '--back-to-available',
+      'agents: after a call, once the wrap-up is over, set your status back to available if it is still busy (unless it was changed meanwhile)',
+    )
+    .addOption(
+      new Option('--wrap-up <seconds>', 'agents: how long after a call you may stay busy before being reminded (0: at once)')
+        .default(60)
+        .argParser(parseWrapUp),
+    )
     .addOption(
       new Option('--log-level <level>', 'stderr log level (default: info with --json; warn otherwise, as stdout already tells the rest)').choices([
         'debug',
@@ -83,6 +92,8 @@ function program(setExit: (code: number) => void): Command {
           customerCalls?: boolean;
           waitForLogin?: boolean;
           consoleUrl?: string;
+          backToAvailable?: boolean;
+          wrapUp: number;
         },
       ) => {
         // Human mode: stdout tells the story, so stderr adds only what it does not (each thing said once).
@@ -100,6 +111,8 @@ function program(setExit: (code: number) => void): Command {
               customerCalls: flags.customerCalls === true,
               waitForLogin: flags.waitForLogin === true,
               consoleUrlTemplate: flags.consoleUrl,
+              backToAvailable: flags.backToAvailable === true,
+              wrapUpSeconds: flags.wrapUp,
             },
             process.env,
             out,
@@ -115,6 +128,13 @@ function program(setExit: (code: number) => void): Command {
   addWebhookCommand(root, setExit);
   addDemoCommand(root, setExit);
   return root;
+}
+
+/** Whole or fractional seconds, 0 to an hour: a longer wrap-up is an agent nobody reminds. */
+function parseWrapUp(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) throw new InvalidArgumentError('give the wrap-up time in seconds, from 0 to 3600.');
+  return n;
 }
 
 function parseConsoleTemplate(value: string): string {

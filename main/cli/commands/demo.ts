@@ -27,6 +27,8 @@ export interface DemoOptions {
 }
 
 const DESK = { type: 'extension', target: '2001', name: 'desk phone' };
+/** The demo's wrap-up after a call (the real default is 60 s), at speed 1. */
+const WRAP_UP_SECONDS = 3;
 const MOBILE = { type: 'tel', target: '+15550002001', name: 'mobile' };
 const caller = (name: string, number: string): { type: string; target: string; target_name: string } => ({ type: 'tel', target: number, target_name: name });
 
@@ -79,6 +81,8 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       out,
       notify: opts.notify,
       settings: () => DEFAULT_NOTIFICATION_SETTINGS,
+      // A short wrap-up, so the busy trap shows within the scripted day.
+      presence: { wrapUpMs: (WRAP_UP_SECONDS * 1000) / opts.speed },
     });
     const interrupt = (): void => notifier.session.stop('interrupted');
     if (interrupted.signal.aborted) interrupt();
@@ -107,7 +111,13 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
         narrate('You answer on the desk phone: the pop-up goes away.');
         publishAll(emu, r.answer(0));
         await pause(2);
+        narrate(
+          `Jane hangs up. VoIPBIN keeps you Busy after a call, and queues ring only Available agents: after a ${WRAP_UP_SECONDS} s wrap-up, you are reminded.`,
+        );
         publishAll(emu, r.hangup());
+        await pause(WRAP_UP_SECONDS + 1.5);
+        narrate('You set yourself Available again ("voipbin-notifier status available").');
+        await notifier.presence.set('available');
       },
       async () => {
         await pause(2);

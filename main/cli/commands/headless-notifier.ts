@@ -4,7 +4,7 @@ import type { ApiEndpoints, Credential, RestClient } from '../../core/api/index.
 import type { Identity } from '../../core/account/index.js';
 import type { NotificationSink } from '../../core/notify/index.js';
 import type { Logger } from '../../core/platform/index.js';
-import { NotifierSession } from '../../core/session/index.js';
+import { NotifierSession, SessionPresence, type PresenceOptions } from '../../core/session/index.js';
 import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
 import { FreedesktopSink } from '../sinks/freedesktop-sink.js';
@@ -34,10 +34,13 @@ export interface HeadlessNotifierOptions {
   stream?: ListenerOptions['stream'];
   /** Where "Open in console" leads (shared/console-link.ts); the hosted console by default. */
   consoleUrlTemplate?: string;
+  /** The agent's status, followed (core/session/session-presence.ts): wrap-up and back-to-available. */
+  presence?: Omit<PresenceOptions, 'logger'>;
 }
 
 export interface HeadlessNotifier {
   session: NotifierSession;
+  presence: SessionPresence;
   /** Resolves with the final state once the session stops and everything it held is released. */
   stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
 }
@@ -107,6 +110,14 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
         : `using an access key for customer ${identity.customerName ?? identity.customerId}`,
     );
   });
+  const presence = new SessionPresence(session, { ...o.presence, logger: o.log });
+  presence.on('presence', (p) => o.out.presence(p));
+  presence.on('reminder', (r) => o.out.presenceReminder(r));
+  presence.on('error', (e) => o.out.error(e));
+  presence.on('off', (message) => {
+    o.out.presenceOff(message);
+    o.log.info(message);
+  });
   // A slow reader of our stdout holds the socket, never our memory (output/line-writer.ts).
   const offFlow = stdoutLines.onFlow((congested) => {
     o.log.debug(congested ? 'stdout is full: reading from VoIPBIN paused' : 'stdout drained: reading again');
@@ -117,6 +128,7 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   const stopped = session.stopped.then(async (final) => {
     offFlow();
     stopSleepWatch();
+    presence.dispose();
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.
     const release = session.dispose().then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);
@@ -125,5 +137,5 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     return final;
   });
   session.start();
-  return { session, stopped };
+  return { session, presence, stopped };
 }

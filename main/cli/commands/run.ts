@@ -32,6 +32,10 @@ export interface RunOptions {
   waitForLogin: boolean;
   /** Where "Open in console" leads; the hosted console when undefined. */
   consoleUrlTemplate?: string | undefined;
+  /** Agents: after a call's wrap-up, set a status still busy back to available (core/presence). */
+  backToAvailable?: boolean;
+  /** Agents: seconds after a call before a status still busy is said (or set back). */
+  wrapUpSeconds?: number | undefined;
 }
 
 /** The headless command has no settings window: defaults, plus what its flags say. */
@@ -134,6 +138,7 @@ async function runSession(
       topics: (id) => resolveTopics(id, opts.topics, { customerCalls: opts.customerCalls }),
       settings: (id) => headlessSettings(opts, id),
       ...(opts.consoleUrlTemplate !== undefined ? { consoleUrlTemplate: opts.consoleUrlTemplate } : {}),
+      presence: { backToAvailable: opts.backToAvailable === true, wrapUpMs: opts.wrapUpSeconds === undefined ? undefined : opts.wrapUpSeconds * 1000 },
     });
     const onAbort = (): void => notifier.session.stop('interrupted');
     // A signal may have come while the credentials were read: a listener added now would never fire.

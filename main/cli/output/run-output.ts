@@ -4,6 +4,7 @@ import type { ExpiryNotice } from '../../core/account/index.js';
 import { tokenExpiryLine } from './identity-lines.js';
 import type { DecidedNotification, Withdrawal } from '../../core/notify/index.js';
 import { printJson, printOneLine } from './terminal.js';
+import { presenceWords, statusName, type PresenceChange, type PresenceReminder } from '../../core/presence/index.js';
 
 /**
  * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
@@ -29,6 +30,12 @@ export interface Output {
   signedOut(message: string): void;
   /** The agent used a pop-up's button: the call opened in the console, or the pop-up dismissed. */
   action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void;
+  /** My status changed (or was first learnt). */
+  presence(p: PresenceChange): void;
+  /** A call ended and my status is still busy (or ringing) after the wrap-up. */
+  presenceReminder(r: PresenceReminder): void;
+  /** This sign-in has no agent, so no status (said once). */
+  presenceOff(message: string): void;
 }
 
 type Line = Record<string, unknown> & { type: string };
@@ -146,6 +153,25 @@ export class JsonOutput implements Output {
   action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
     jsonLine({ type: 'notification_action', resource_id: a.resourceId, action: a.action, ...(a.url !== undefined ? { url: a.url } : {}) });
   }
+
+  presence(p: PresenceChange): void {
+    jsonLine({
+      type: 'presence',
+      status: p.status,
+      previous: p.previous ?? null,
+      changed_by: p.changedBy,
+      at: iso(p.at),
+      receiving_queue_calls: p.receivingQueueCalls,
+    });
+  }
+
+  presenceReminder(r: PresenceReminder): void {
+    jsonLine({ type: 'presence_reminder', status: r.status, call_ended_at: iso(r.callEndedAt), wrap_up_s: r.wrapUpMs / 1000, message: r.message });
+  }
+
+  presenceOff(message: string): void {
+    jsonLine({ type: 'presence_off', message });
+  }
 }
 
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
@@ -247,5 +273,18 @@ export class HumanOutput implements Output {
 
   action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
     write(`${time(Date.now())}     ${a.action === 'dismiss' ? 'dismissed' : `opening the call in the console: ${a.url ?? ''}`}`);
+  }
+
+  presence(p: PresenceChange): void {
+    const was = p.previous === undefined ? '' : ` (was ${statusName(p.previous)}${p.changedBy === 'auto' ? ', set back after the wrap-up' : ''})`;
+    write(`${time(p.at)}  status: ${presenceWords({ status: p.status, receivingQueueCalls: p.receivingQueueCalls })}${was}`);
+  }
+
+  presenceReminder(r: PresenceReminder): void {
+    write(`${time(Date.now())}  ⚠ ${r.message}: "voipbin-notifier status available"`);
+  }
+
+  presenceOff(message: string): void {
+    write(`${time(Date.now())}  ${message}`);
   }
 }

@@ -32,9 +32,13 @@ export function parseSettableStatus(value: string): SettableStatus {
   return found;
 }
 
+/** A value this version does not know is unknown (""), never trusted as "available". */
+export function toAgentStatus(raw: string | undefined): AgentStatus {
+  return AGENT_STATUSES.find((s) => s === raw) ?? '';
+}
+
 function presenceOf(raw: string | undefined): Presence {
-  // A value this version does not know is shown as unknown (""), never trusted as "available".
-  const status = AGENT_STATUSES.find((s) => s === raw) ?? '';
+  const status = toAgentStatus(raw);
   return { status, receivingQueueCalls: status === 'available' };
 }
 
@@ -64,6 +68,10 @@ export async function setMyStatus(rest: RestClient, status: SettableStatus): Pro
 
 /** "Busy — queue calls cannot reach you", for people. */
 export function presenceWords(p: Presence): string {
-  const name = p.status === '' ? 'Unknown status' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
-  return `${name} — queue calls ${p.receivingQueueCalls ? 'can' : 'cannot'} reach you`;
+  return `${p.status === '' ? 'Unknown status' : statusName(p.status)} — queue calls ${p.receivingQueueCalls ? 'can' : 'cannot'} reach you`;
+}
+
+/** "Busy", "Available"; "Unknown" for a value this version does not know. */
+export function statusName(status: AgentStatus): string {
+  return status === '' ? 'Unknown' : status.charAt(0).toUpperCase() + status.slice(1);
 }

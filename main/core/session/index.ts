@@ -4,3 +4,4 @@
  * Other features, the command and the desktop import this folder through this file only.
  */
 export * from './notifier-session.js';
+export * from './session-presence.js';
