@@ -118,6 +118,17 @@ export type DesktopView = z.infer<typeof DesktopViewSchema>;
 
 export const PausedUntilSchema = NotificationSettingsSchema.shape.pausedUntil;
 
+/** The agent's status as last known (main/core/presence): queues ring only available agents. */
+export const PresenceViewSchema = z.object({
+  /** "" is a value this version does not know: never taken for available. */
+  status: z.enum(['available', 'away', 'busy', 'offline', 'ringing', '']),
+  /** Wall-clock ms since this status was learnt or set. */
+  since: z.number(),
+  changedBy: z.enum(['server', 'me', 'auto']),
+  receivingQueueCalls: z.boolean(),
+});
+export type PresenceView = z.infer<typeof PresenceViewSchema>;
+
 export const AppStateSchema = z.object({
   version: z.string(),
   account: AccountViewSchema,
@@ -133,6 +144,8 @@ export const AppStateSchema = z.object({
   ringing: z.array(RingingCallViewSchema),
   storage: StorageViewSchema,
   desktop: DesktopViewSchema,
+  /** null: not known yet, or a sign-in with no agent (an access key). */
+  presence: PresenceViewSchema.nullable(),
   /** One-off message, e.g. the settings file was unreadable and was reset. */
   notice: z.string().nullable(),
   /** Settings the administrator locked through the provisioning file (docs/INSTALL.md). */

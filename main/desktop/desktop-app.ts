@@ -1,6 +1,7 @@
 import type { CredentialStore } from '../core/account/index.js';
 import type { NotificationSink } from '../core/notify/index.js';
-import { TypedEmitter, describeError, systemClock, type Clock, type Logger } from '../core/platform/index.js';
+import { NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../core/platform/index.js';
+import type { SettableStatus } from '../core/presence/index.js';
 import type { ListenerOptions } from '../core/stream/index.js';
 import type { Lookup } from '../core/webhook/index.js';
 import type { AppState, SignInRequest } from '../../shared/ipc-contract.js';
@@ -46,6 +47,8 @@ export interface DesktopAppOptions {
   clock?: Clock;
   /** Stream timing (tests shorten it). */
   stream?: ListenerOptions['stream'];
+  /** After a call, how long the agent may stay busy before the reminder (core/presence; 60 s by default). */
+  wrapUpMs?: number;
   guardGraceMs?: number;
   /** Name resolution for webhook URL checks (tests). */
   lookup?: Lookup;
@@ -95,6 +98,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       logger: o.logger,
       clock: this.clock,
       stream: o.stream,
+      wrapUpMs: o.wrapUpMs,
       changed,
       notice: (message) => this.setNotice(message),
     });
@@ -213,6 +217,21 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     if (host.status === 'missing') this.log.warn(`no tray icon on this desktop: ${host.why}`);
     else this.log.info(`tray: ${host.status} (${host.why})`);
     this.changed();
+  }
+
+  /** The person chose a status (tray menu): set on the server; a failure becomes the window's notice. */
+  async setStatus(status: SettableStatus): Promise<{ ok: boolean }> {
+    const presence = this.sessions.current?.presence;
+    try {
+      if (presence === undefined) throw new NotifierError('presence_unavailable', 'Sign in first to set your status.');
+      await presence.set(status);
+      this.changed();
+      return { ok: true };
+    } catch (e) {
+      const message = isNotifierError(e) ? e.userMessage : describeError(e);
+      this.setNotice(`Your status could not be set to ${status}: ${message}`);
+      return { ok: false };
+    }
   }
 
   async signIn(req: SignInRequest): Promise<AppState> {

@@ -17,6 +17,7 @@ export function menuTemplate(items: readonly TrayMenuItem[], act: (a: TrayAction
       // Recent items carry callers' names: an "&" there is text, not Electron's mnemonic marker.
       label: menuLabel(item.label),
       enabled: item.enabled,
+      ...(item.checked !== undefined ? { type: 'radio' as const, checked: item.checked } : {}),
       ...(item.submenu !== undefined ? { submenu: menuTemplate(item.submenu, act) } : {}),
       ...(action !== undefined ? { click: () => act(action) } : {}),
     });

@@ -12,6 +12,8 @@ import type { AppState } from '../../shared/ipc-contract.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
 import { ringFor } from '../support/desk.js';
+import { runTrayAction } from '../../main/desktop/shell/tray-actions.js';
+import { trayModel } from '../../main/desktop/shell/tray-model.js';
 import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 
 /**
@@ -72,6 +74,7 @@ function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> }
     },
     stream: FAST_STREAM,
     guardGraceMs: 400,
+    wrapUpMs: 300,
   });
   return { c, opened, clipboard };
 }
@@ -124,6 +127,28 @@ describe('DesktopApp', () => {
     const inbound = new InboundCall({ customerId: a.customerId, caller: { type: 'tel', target: '+15550100' }, number: { type: 'tel', target: '+15550199' } });
     publishAll(emu, inbound.start());
     await emu.waitFor(() => sink.shown.some((p) => p.title === 'Incoming call from +15550100'));
+    await c.stop();
+  });
+
+  it('my status: shown once read, set from the tray menu, and the busy trap reminds me with a pop-up after my call', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const sink = new Sink();
+    const { c } = controller({ sink });
+    await c.start();
+    await until(c, 'my status read', (s) => s.presence?.status === 'available');
+    expect(trayModel(c.state, Date.now()).menu.find((i) => i.label.startsWith('Status'))?.label).toBe('Status: Available');
+    const ui = { showSettings: (): void => undefined, quit: (): void => undefined };
+    await runTrayAction({ type: 'set-status', status: 'away' }, c, ui);
+    expect(c.state.presence).toMatchObject({ status: 'away', changedBy: 'me', receivingQueueCalls: false });
+    expect(emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => r.body)).toEqual(['{"status":"away"}']);
+    await runTrayAction({ type: 'set-status', status: 'available' }, c, ui);
+    const ring = ringFor(a);
+    publishAll(emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
+    await until(c, 'busy after the call', (s) => s.presence?.status === 'busy');
+    expect(trayModel(c.state, Date.now()).menu.find((i) => i.label.startsWith('Status'))?.label).toBe("Status: Busy — queue calls won't reach you");
+    await emu.waitFor(() => sink.shown.some((p) => p.resourceId === 'presence-reminder'));
+    expect(sink.shown.find((p) => p.resourceId === 'presence-reminder')).toMatchObject({ title: 'You are still Busy — queue calls cannot reach you' });
     await c.stop();
   });
 

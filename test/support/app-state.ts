@@ -44,6 +44,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     ringing: [],
     storage: { protection: 'keychain', warning: null },
     desktop: { tray: 'available', advice: null },
+    presence: { status: 'available', since: 0, changedBy: 'server', receivingQueueCalls: true },
     locked: [],
     notice: null,
     ...rest,

@@ -278,6 +278,22 @@ describe('tray', () => {
     expect(acts).toEqual([{ type: 'pause', choice: '1h' }, { type: 'quit' }]);
   });
 
+  it('menu template: a choice with a check mark is a radio item, the rest stay plain', () => {
+    const t = menuTemplate(
+      [
+        { label: 'Available', enabled: true, checked: false, action: { type: 'set-status', status: 'available' } },
+        { label: 'Busy', enabled: true, checked: true, action: { type: 'set-status', status: 'busy' } },
+        { label: 'Quit', enabled: true, action: { type: 'quit' } },
+      ],
+      () => undefined,
+    );
+    expect(t.map((i) => [i.label, i.type, i.checked])).toEqual([
+      ['Available', 'radio', false],
+      ['Busy', 'radio', true],
+      ['Quit', undefined, undefined],
+    ]);
+  });
+
   it("a caller's & is shown as written, not taken as a keyboard mnemonic", () => {
     const t = menuTemplate([{ label: 'Recent', enabled: true, submenu: [{ label: '● 09:02  Missed call from Tom & Jerry', enabled: true }] }], () => undefined);
     expect((t[0]?.submenu as { label?: string }[])[0]?.label).toBe('● 09:02  Missed call from Tom && Jerry');

@@ -7,6 +7,27 @@ const NOW = new Date(2026, 10, 23, 10, 0, 0).getTime();
 const labels = (items: readonly TrayMenuItem[]): string[] => items.map((i) => i.label);
 
 describe('tray model', () => {
+  it('shows my status with a check mark and sets it; says when queue calls cannot reach me; none without an agent', () => {
+    const busy = trayModel(baseState({ presence: { status: 'busy', since: NOW - 90_000, changedBy: 'server', receivingQueueCalls: false } }), NOW);
+    const status = busy.menu.find((i) => i.label.startsWith('Status'));
+    expect(status?.label).toBe("Status: Busy — queue calls won't reach you");
+    expect(status?.submenu?.map((i) => [i.label, i.checked, i.action])).toEqual([
+      ['Available', false, { type: 'set-status', status: 'available' }],
+      ['Away', false, { type: 'set-status', status: 'away' }],
+      ['Busy', true, { type: 'set-status', status: 'busy' }],
+      ['Offline', false, { type: 'set-status', status: 'offline' }],
+    ]);
+    const available = trayModel(baseState(), NOW).menu.find((i) => i.label.startsWith('Status'));
+    expect(available?.label).toBe('Status: Available');
+    expect(available?.submenu?.filter((i) => i.checked === true).map((i) => i.label)).toEqual(['Available']);
+    // A value this version does not know checks nothing and is never read as available.
+    const odd = trayModel(baseState({ presence: { status: '', since: 0, changedBy: 'server', receivingQueueCalls: false } }), NOW).menu.find((i) =>
+      i.label.startsWith('Status'),
+    );
+    expect([odd?.label, odd?.submenu?.some((i) => i.checked === true)]).toEqual(["Status: Unknown — queue calls won't reach you", false]);
+    expect(labels(trayModel(baseState({ presence: null }), NOW).menu).some((l) => l.startsWith('Status'))).toBe(false);
+  });
+
   it.each([
     ['subscribed', baseState({ connection: { state: 'subscribed', lastEventAt: NOW - 120_000 } }), 'connected', 'Receiving calls · last event 2 min ago'],
     ['subscribed, no events', baseState({ connection: { state: 'subscribed' } }), 'connected', 'Receiving calls · no events yet'],
@@ -45,6 +66,7 @@ describe('tray model', () => {
   it('menu: status, recent, pause, reconnect, settings, quit; an alert or sign-out adds a way to fix it', () => {
     expect(labels(trayModel(baseState(), NOW).menu)).toEqual([
       'Receiving calls · no events yet',
+      'Status: Available',
       'Recent notifications',
       'Pause notifications',
       'Reconnect now',

@@ -2,7 +2,7 @@ import { credentialSecret, parseCredential, resolveApiUrl, RestClient, type ApiE
 import { decodeAgentToken, login, verifiedIdentity, type CredentialStore, type ExpiryNotice, type Identity } from '../../core/account/index.js';
 import type { NotificationSink } from '../../core/notify/index.js';
 import { NotifierError, describeError, isNotifierError, redactor, type Clock, type Logger } from '../../core/platform/index.js';
-import { NotifierSession } from '../../core/session/index.js';
+import { NotifierSession, SessionPresence } from '../../core/session/index.js';
 import type { ListenerOptions } from '../../core/stream/index.js';
 import type { CustomerSnapshot } from '../../core/webhook/index.js';
 import type { ExpiryStageName, SignInRequest } from '../../../shared/ipc-contract.js';
@@ -27,6 +27,8 @@ export interface SignedIn {
   expired: boolean;
   /** The account as the webhook panel last showed it (the basis of its next edit). */
   webhookShown: { snapshot: CustomerSnapshot | undefined };
+  /** The agent's status, followed (the busy trap); off for an access key. */
+  presence: SessionPresence;
 }
 
 export interface SessionManagerOptions {
@@ -36,6 +38,7 @@ export interface SessionManagerOptions {
   logger: Logger;
   clock: Clock;
   stream?: ListenerOptions['stream'];
+  wrapUpMs?: number | undefined;
   /** Something about the sign-in the user should read once (null clears it). */
   notice(message: string | null): void;
   /** Anything the window or tray shows changed. */
@@ -183,7 +186,18 @@ export class SessionManager {
       clock: this.o.clock,
     });
     const status = this.newStatus();
-    const a: SignedIn = { endpoints, credential, username, session, status, expiryStage: 'never', expired: false, webhookShown: { snapshot: undefined } };
+    const presence = new SessionPresence(session, { logger: this.o.logger, clock: this.o.clock, wrapUpMs: this.o.wrapUpMs });
+    const a: SignedIn = {
+      endpoints,
+      credential,
+      username,
+      session,
+      status,
+      expiryStage: 'never',
+      expired: false,
+      webhookShown: { snapshot: undefined },
+      presence,
+    };
     this.active = a;
     const changed = (): void => this.o.changed();
     session.on('state', (s) => {
@@ -216,6 +230,23 @@ export class SessionManager {
     session.on('notification', changed);
     session.on('withdrawn', changed);
     session.on('expiry', (n) => this.onExpiry(a, n));
+    presence.on('presence', changed);
+    presence.on('reminder', (r) => {
+      if (this.active !== a) return;
+      this.log.info(r.message);
+      void this.o.sink
+        ?.show({
+          kind: 'summary',
+          resourceId: 'presence-reminder',
+          title: r.message,
+          body: 'Set yourself Available from the tray menu (Status).',
+          sound: true,
+          urgent: false,
+          at: this.o.clock.now(),
+        })
+        .catch(() => undefined);
+    });
+    presence.on('error', (e) => this.log.warn(e.userMessage));
     session.start();
     changed();
   }
@@ -253,6 +284,7 @@ export class SessionManager {
     this.active = undefined;
     this.idle = this.newStatus();
     this.o.changed();
+    a.presence.dispose();
     return a.session.dispose(reason);
   }
 }

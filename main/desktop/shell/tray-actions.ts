@@ -32,6 +32,10 @@ export async function runTrayAction(a: TrayAction, app: DesktopApp, ui: TrayUi):
     case 'mark-all-read':
       app.notifications.markRead();
       return;
+    case 'set-status':
+      // A failure is said in the window (and logged): the status stays what the server holds.
+      if (!(await app.setStatus(a.status)).ok) ui.showSettings();
+      return;
     case 'open-history':
       if (!(await app.notifications.openHistoryItem(a.seq)).opened) ui.showSettings();
       return;

@@ -1,6 +1,9 @@
 import type { AppState, PauseChoiceName } from '../../../shared/ipc-contract.js';
 import { clockTime, statusWords, type StatusLevel } from '../../../shared/status-words.js';
 
+/** What a person may set (core/presence SETTABLE_STATUSES), named here for shared/ and the tray. */
+export type SettableStatusName = 'available' | 'away' | 'busy' | 'offline';
+
 /**
  * What the tray shows for a given AppState: icon, badge, tooltip and menu, as plain data. The
  * Electron adapter turns it into a Tray and a Menu; everything that can be wrong is decided here.
@@ -12,6 +15,7 @@ export type TrayAction =
   | { type: 'mark-all-read' }
   | { type: 'pause'; choice: PauseChoiceName }
   | { type: 'reconnect' }
+  | { type: 'set-status'; status: SettableStatusName }
   | { type: 'settings' }
   | { type: 'quit' };
 
@@ -21,6 +25,8 @@ export interface TrayMenuItem {
   action?: TrayAction;
   submenu?: TrayMenuItem[];
   separatorBefore?: boolean;
+  /** One of a set of choices, shown with a check mark when it is the current one. */
+  checked?: boolean;
 }
 
 export interface TrayModel {
@@ -58,6 +64,25 @@ function pauseMenu(s: AppState, now: number): TrayMenuItem {
   };
 }
 
+const STATUS_CHOICES: readonly { status: SettableStatusName; label: string }[] = [
+  { status: 'available', label: 'Available' },
+  { status: 'away', label: 'Away' },
+  { status: 'busy', label: 'Busy' },
+  { status: 'offline', label: 'Offline' },
+];
+
+/** My status with a check mark, and the way to change it; none for a sign-in with no agent. */
+function statusMenu(s: AppState): TrayMenuItem | undefined {
+  const p = s.presence;
+  if (p === null || !s.account.signedIn) return undefined;
+  const name = p.status === '' ? 'Unknown' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
+  return {
+    label: p.receivingQueueCalls ? `Status: ${name}` : `Status: ${name} — queue calls won't reach you`,
+    enabled: true,
+    submenu: STATUS_CHOICES.map((c) => ({ label: c.label, enabled: true, checked: p.status === c.status, action: { type: 'set-status', status: c.status } })),
+  };
+}
+
 function recentMenu(s: AppState): TrayMenuItem {
   const items: TrayMenuItem[] = s.recent.slice(0, RECENT_IN_MENU).map((h) => ({
     label: clip(`${h.read ? '' : '● '}${clockTime(h.at)}  ${h.title}`, 60),
@@ -77,6 +102,8 @@ export function trayModel(s: AppState, now: number): TrayModel {
   if (s.alert !== null || !s.account.signedIn) {
     menu.push({ label: s.account.signedIn ? 'Fix this…' : 'Sign in…', enabled: true, action: { type: 'settings' } });
   }
+  const status = statusMenu(s);
+  if (status !== undefined) menu.push(status);
   menu.push(
     { ...recentMenu(s), separatorBefore: true },
     pauseMenu(s, now),

@@ -1,4 +1,4 @@
-import type { AlertView, AppState, DesktopView, HistoryItemView, RingingCallView } from '../../../shared/ipc-contract.js';
+import type { AlertView, AppState, DesktopView, HistoryItemView, PresenceView, RingingCallView } from '../../../shared/ipc-contract.js';
 import type { AppSettings } from '../../../shared/app-settings.js';
 import type { LockableSetting } from '../settings/provisioning.js';
 import type { ProtectionDecision } from '../session/credential-protection.js';
@@ -41,6 +41,7 @@ export function appState(i: AppStateInputs): AppState {
     ringing: i.ringing,
     storage: { protection: i.protection.protection, warning: i.protection.warning ?? null },
     desktop: i.desktop,
+    presence: presenceView(a),
     notice: i.notice,
     locked: [...i.locked],
   };
@@ -54,4 +55,11 @@ export function appState(i: AppStateInputs): AppState {
 function alertView(alert: AlertView | null, status: ConnectionStatus): AlertView | null {
   if (alert?.reason !== 'stream_down') return alert;
   return { ...alert, since: Math.min(alert.since, status.downSince) };
+}
+
+function presenceView(a: SignedIn | undefined): PresenceView | null {
+  const known = a?.presence.watch?.status;
+  return known === undefined
+    ? null
+    : { status: known.status, since: known.since, changedBy: known.changedBy, receivingQueueCalls: known.status === 'available' };
 }
