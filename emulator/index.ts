@@ -54,6 +54,7 @@ export class VoipbinEmulator {
   private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void }[] = [];
   private readonly resets: { method: string; path: string; afterHandling: boolean; remaining: number }[] = [];
   private readonly held: string[] = [];
+  private readonly delays: { prefix: string; ms: number }[] = [];
   private readonly deps: RestDeps & HubDeps;
   private readonly hub: WsHub;
   private readonly server: Server;
@@ -117,6 +118,44 @@ export class VoipbinEmulator {
 
   addAgent(a: { customerId: string; username: string; password: string; name?: string; permission: number; addresses?: Address[]; id?: string }): AgentRecord {
     return this.store.addAgent(a);
+  }
+
+  /** A contact of the customer (contact-manager), found by its phone numbers and emails. Returns its id. */
+  addContact(c: {
+    customerId: string;
+    firstName?: string;
+    lastName?: string;
+    displayName?: string;
+    company?: string;
+    jobTitle?: string;
+    phones?: string[];
+    emails?: string[];
+    deleted?: boolean;
+  }): string {
+    const id = newUuid();
+    const ts = formatRfc3339(new Date());
+    const addresses = [
+      ...(c.phones ?? []).map((target, i) => ({ type: 'tel' as const, target, is_primary: i === 0 })),
+      ...(c.emails ?? []).map((target, i) => ({ type: 'email' as const, target, is_primary: i === 0 && (c.phones ?? []).length === 0 })),
+    ];
+    this.store.addContact({
+      id,
+      customer_id: c.customerId,
+      first_name: c.firstName ?? '',
+      last_name: c.lastName ?? '',
+      display_name: c.displayName ?? '',
+      company: c.company ?? '',
+      job_title: c.jobTitle ?? '',
+      source: 'manual',
+      external_id: '',
+      notes: '',
+      addresses,
+      tag_ids: [],
+      tm_create: ts,
+      tm_update: ts,
+      ...(c.deleted === true ? { tm_delete: ts } : {}),
+    });
+    return id;
   }
 
   /**
@@ -216,6 +255,16 @@ export class VoipbinEmulator {
    * REST requests whose path starts with `pathPrefix` get no answer at all until release() (a
    * server that accepted the request and stalls): the client is left waiting mid-request.
    */
+  /** REST requests whose path starts with `pathPrefix` are answered `ms` late (a slow service); returns the way to stop. */
+  delayRest(pathPrefix: string, ms: number): () => void {
+    const d = { prefix: pathPrefix, ms };
+    this.delays.push(d);
+    return () => {
+      const i = this.delays.indexOf(d);
+      if (i >= 0) this.delays.splice(i, 1);
+    };
+  }
+
   holdRest(pathPrefix: string): () => void {
     this.held.push(pathPrefix);
     return () => {
@@ -331,36 +380,48 @@ export class VoipbinEmulator {
           this.heldRequests.push({ method: req.method ?? '', path: url.path });
           return;
         }
-        const reset = this.resets.find((r) => r.method === req.method && r.path === url.path && r.remaining > 0);
-        if (reset !== undefined) reset.remaining--;
-        if (reset !== undefined && !reset.afterHandling) {
-          this.deps.log(`rest: ${req.method ?? ''} ${url.path} reset before handling`);
-          req.socket.resetAndDestroy();
-          return;
-        }
-        const reply = handleRest(this.deps, req, url, body, requestId);
-        this.requests.push({
-          method: req.method ?? '',
-          path: url.path,
-          query: url.query,
-          headers: flattenHeaders(req.headers),
-          body,
-          status: reply.status,
-        });
-        this.deps.log(`rest: ${req.method ?? ''} ${url.path} → ${reply.status}`);
-        for (const h of this.restHooks) if (h.method === req.method && h.path === url.path) h.fn(++h.seen);
-        if (reset !== undefined) {
-          this.deps.log(`rest: ${req.method ?? ''} ${url.path} handled, connection reset instead of the reply`);
-          req.socket.resetAndDestroy();
-          return;
-        }
-        sendReply(res, reply);
+        const delay = this.delays.find((d) => url.path.startsWith(d.prefix));
+        if (delay === undefined) this.answer(req, res, url, body, requestId);
+        else setTimeout(() => this.answer(req, res, url, body, requestId), delay.ms);
       })
-      .catch((err: unknown) => {
-        this.deps.log(`rest: ${req.method ?? ''} ${url.path} failed: ${err instanceof Error ? err.message : String(err)}`);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+      .catch((err: unknown) => this.failed(req, res, url.path, err));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, url: ReturnType<typeof parseUrl>, body: string, requestId: string): void {
+    try {
+      const reset = this.resets.find((r) => r.method === req.method && r.path === url.path && r.remaining > 0);
+      if (reset !== undefined) reset.remaining--;
+      if (reset !== undefined && !reset.afterHandling) {
+        this.deps.log(`rest: ${req.method ?? ''} ${url.path} reset before handling`);
+        req.socket.resetAndDestroy();
+        return;
+      }
+      const reply = handleRest(this.deps, req, url, body, requestId);
+      this.requests.push({
+        method: req.method ?? '',
+        path: url.path,
+        query: url.query,
+        headers: flattenHeaders(req.headers),
+        body,
+        status: reply.status,
       });
+      this.deps.log(`rest: ${req.method ?? ''} ${url.path} → ${reply.status}`);
+      for (const h of this.restHooks) if (h.method === req.method && h.path === url.path) h.fn(++h.seen);
+      if (reset !== undefined) {
+        this.deps.log(`rest: ${req.method ?? ''} ${url.path} handled, connection reset instead of the reply`);
+        req.socket.resetAndDestroy();
+        return;
+      }
+      sendReply(res, reply);
+    } catch (err) {
+      this.failed(req, res, url.path, err);
+    }
+  }
+
+  private failed(req: IncomingMessage, res: ServerResponse, path: string, err: unknown): void {
+    this.deps.log(`rest: ${req.method ?? ''} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
   }
 
   private listen(): Promise<void> {

@@ -14,6 +14,7 @@ import { PERMISSION } from './types.js';
 import { WS_PATHS } from './websocket.js';
 import { ADMIN_OR_MANAGER, agentOnly, getAdmin, getOne, listAdmin, listReply, ownedBy, ownRows, type Ctx, type Handler, type RestDeps } from './rest-kit.js';
 import { teamRoutes } from './rest-team.js';
+import { contactRoutes } from './rest-contacts.js';
 
 export type { RestDeps } from './rest-kit.js';
 
@@ -155,6 +156,7 @@ const V1_ROUTES: Route[] = [
     handler: agentOnly((ctx) => getOne(ctx, ctx.deps.store.calls, (row, cid) => cid === ctx.identity.customerId && ownedBy(ctx, row))),
   },
   ...teamRoutes((store, chatId) => store.chatMembers(chatId)),
+  ...contactRoutes,
   ...[...WS_PATHS].map((p) => ({ method: 'GET', pattern: new RegExp(`^${p.replace(/\./g, '\\.')}$`), handler: plainGetOnWs })),
 ];
 

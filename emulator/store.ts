@@ -1,6 +1,6 @@
 // In-memory accounts and REST-visible resources.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Address, AgentRecord, CustomerRecord, CustomerStatus } from './types.js';
+import type { Address, AgentRecord, ContactRecord, CustomerRecord, CustomerStatus } from './types.js';
 import { NIL_UUID, newUuid, parseUuid } from './uuid.js';
 import { addDays, formatRfc3339 } from './time.js';
 
@@ -67,6 +67,7 @@ export class Store {
   readonly chats = new ResourceTable();
 
   private readonly members = new Map<string, string[]>();
+  private readonly contacts = new Map<string, ContactRecord>();
   private lastKeyCreated = 0;
   private lastAgentCreated = 0;
 
@@ -165,6 +166,15 @@ export class Store {
   addChat(row: Record<string, unknown> & { id: string }, participantIds: readonly string[]): void {
     this.chats.upsert(row);
     this.members.set(row.id, [...participantIds]);
+  }
+
+  addContact(c: ContactRecord): void {
+    this.contacts.set(c.id, structuredClone(c));
+  }
+
+  /** The customer's contacts, not deleted (contact-manager's soft delete hides them from lookups). */
+  contactsOf(customerId: string): ContactRecord[] {
+    return [...this.contacts.values()].filter((c) => c.customer_id === customerId && c.tm_delete === undefined);
   }
 
   chatMembers(chatId: string): readonly string[] {

@@ -126,3 +126,22 @@ export interface RequestRecord {
 }
 
 export type UpgradeFailure = { status: 429; retryAfterSec: number } | { status: 500 | 502 | 503 } | { status: 401 };
+
+/** contact-manager's contact (bin-contact-manager/models/contact/webhook.go). */
+export interface ContactRecord {
+  id: string;
+  customer_id: string;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  company: string;
+  job_title: string;
+  source: string;
+  external_id: string;
+  notes: string;
+  addresses: { type: 'tel' | 'email'; target: string; is_primary: boolean }[];
+  tag_ids: string[];
+  tm_create: string;
+  tm_update: string;
+  tm_delete?: string;
+}

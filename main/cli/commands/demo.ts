@@ -66,6 +66,9 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       name: 'Sam Lee',
       permission: PERMISSION.CustomerAgent,
     });
+    // In the customer's contacts: Jane's pop-up adds her company; the texter's number becomes a name.
+    emu.addContact({ customerId: customer.id, displayName: 'Jane Cooper', company: 'Cooper Logistics', jobTitle: 'Operations lead', phones: ['+15550100'] });
+    emu.addContact({ customerId: customer.id, firstName: 'Maria', lastName: 'Lopez', company: 'Lopez Bakery', phones: ['+15550142'] });
     const supportTeam = emu.addChat({ customerId: customer.id, type: 'group', name: 'Support team', participants: [me.id, teammate.id] });
     const endpoints = resolveApiUrl(emu.url);
     const credential = parseCredential(emu.issueJwt(me.id), 'token');
@@ -105,7 +108,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       () => pause(1.5),
       async () => {
         const r = ring(caller('Jane Cooper', '+15550100'));
-        narrate('Jane Cooper calls: your desk phone and mobile ring.');
+        narrate('Jane Cooper calls: your desk phone and mobile ring (her company comes from your VoIPBIN contacts).');
         publishAll(emu, r.start());
         await pause(3);
         narrate('You answer on the desk phone: the pop-up goes away.');
@@ -139,7 +142,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
       },
       async () => {
         await pause(2);
-        narrate('A customer texts the support number.');
+        narrate('A customer texts the support number: the sender is found in your contacts.');
         emu.publish(
           'message_created',
           makeSms({

@@ -98,6 +98,7 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   session.on('error', (e) => o.out.error(e));
   session.on('notification', (n) => o.out.notification(n));
   session.on('withdrawn', (w) => o.out.withdrawn(w));
+  session.on('updated', (n) => o.out.updated(n));
   session.on('notificationsUnavailable', (e) => o.out.error(e));
   session.on('expiry', (n) => {
     o.out.tokenExpiry(n);

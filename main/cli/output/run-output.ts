@@ -21,6 +21,8 @@ export interface Output {
   /** The sign-in is close to (or past) its expiry: see core/token-lifecycle.ts. */
   tokenExpiry(n: ExpiryNotice): void;
   notification(n: DecidedNotification): void;
+  /** A notification now names its caller from contacts. */
+  updated(n: DecidedNotification): void;
   withdrawn(w: Withdrawal): void;
   /** `run --wait-for-login`: not listening until `login` saves a (new) sign-in; `reason` is the error code or "signed_out". */
   waitingForLogin(reason: string, message: string): void;
@@ -77,6 +79,11 @@ export function errorSentences(e: NotifierError): string[] {
   return errorParts(e).map((p) => p.message);
 }
 
+/** The contact a notification names, as lines carry it (only when one was found). */
+function contactField(n: DecidedNotification): { contact?: { id: string; display_name: string; company: string } } {
+  return n.contact === undefined ? {} : { contact: { id: n.contact.id, display_name: n.contact.name, company: n.contact.company } };
+}
+
 export class JsonOutput implements Output {
   state(d: StateDetail, at: number): void {
     const base = { type: 'state', state: d.state, at: iso(at) };
@@ -131,7 +138,12 @@ export class JsonOutput implements Output {
       body: n.body,
       shown: n.shown,
       ...(n.heldBecause !== undefined ? { held_because: n.heldBecause } : {}),
+      ...contactField(n),
     });
+  }
+
+  updated(n: DecidedNotification): void {
+    jsonLine({ type: 'notification_updated', kind: n.kind, resource_id: n.resourceId, title: n.title, body: n.body, ...contactField(n) });
   }
 
   waitingForLogin(reason: string, message: string): void {
@@ -254,6 +266,10 @@ export class HumanOutput implements Output {
   notification(n: DecidedNotification): void {
     const held = n.shown ? '' : ` (not shown: ${n.heldBecause ?? 'no pop-ups'})`;
     write(`${time(Date.now())}  🔔 ${n.title} — ${n.body}${held}`);
+  }
+
+  updated(n: DecidedNotification): void {
+    write(`${time(Date.now())}     ↳ ${n.title} — ${n.body}`);
   }
 
   withdrawn(w: Withdrawal): void {

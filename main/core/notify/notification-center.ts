@@ -1,11 +1,13 @@
+import type { PopUp, NotificationSink } from './sink.js';
 import { CallOffers, type CallDecision, type OfferMode, type WithdrawReason } from './call-offers.js';
-import { callText, countsInWords, messageText, teamChatFromOthers, type NotificationText, type ResourceRef } from './content.js';
+import { callText, countsInWords, messageText, teamChatFromOthers, withContact, type NotificationText } from './content.js';
 import { NotificationHistory, type HistoryItem } from './history.js';
-import { presentationFor } from './policy.js';
+import { presentationFor, type Presentation } from './policy.js';
 import { StormGuard } from './storm-guard.js';
-import { NotifierError, describeError, type Logger, TypedEmitter } from '../platform/index.js';
+import { NotifierError, describeError, settledWithin, within, type Logger, TypedEmitter } from '../platform/index.js';
 import type { Identity } from '../account/index.js';
 import type { TeamNames } from '../team/index.js';
+import type { Contact, ContactNames } from '../contacts/index.js';
 import type { CatchupReport, ResourceEvent } from '../stream/index.js';
 import type { NotificationKind, NotificationSettings } from '../../../shared/notification-settings.js';
 
@@ -14,32 +16,7 @@ import type { NotificationKind, NotificationSettings } from '../../../shared/not
  * interruption policy, storm control, history, and a delivery backend. Every decision is
  * announced (`notification` / `withdrawn`) whether or not the OS pop-up is shown.
  */
-export interface PopUp {
-  kind: NotificationKind;
-  resourceId: string;
-  title: string;
-  body: string;
-  sound: boolean;
-  /** Calls breaking through Do Not Disturb: critical urgency / urgent toast. */
-  urgent: boolean;
-  at: number;
-  /** The call (or group call) it is about, for an "Open in console" action; absent for messages. */
-  resource?: ResourceRef | undefined;
-}
-
-/**
- * A way to show pop-ups: the freedesktop service or node-notifier (headless), Electron
- * Notification (GUI), or none. A pop-up's title and body are plain text, bounded and without
- * control characters (content.ts): a sink shows them as text, escaping whatever its
- * OS would otherwise read as markup or options.
- */
-export interface NotificationSink {
-  readonly name: string;
-  /** Resolves when shown; rejects when the OS refuses (no daemon, permission denied). A resource already on screen is replaced in place. */
-  show(p: PopUp): Promise<void>;
-  /** Takes back the pop-up for a resource. */
-  withdraw(resourceId: string, reason: WithdrawReason): Promise<void>;
-}
+export type { PopUp, NotificationSink } from './sink.js';
 
 /** A sink call the OS never answers must not hold up every later pop-up. */
 const SINK_TIMEOUT_MS = 6_000;
@@ -56,6 +33,8 @@ export interface Withdrawal {
 
 export interface NotificationCenterEvents {
   notification: DecidedNotification;
+  /** A notification decided before its caller was found in contacts now names them (same resourceId). */
+  updated: DecidedNotification;
   withdrawn: Withdrawal;
   /** Delivery problems, said once: e.g. no notification daemon. */
   error: NotifierError;
@@ -74,7 +53,13 @@ export interface NotificationCenterOptions {
   team?: TeamNames;
   /** How long a sink call may take before the pop-up counts as refused (default 6 s). */
   sinkTimeoutMs?: number;
+  /** Callers' names from VoIPBIN contacts (core/contacts); without it, numbers only. */
+  contacts?: ContactNames;
+  /** How long a pop-up may wait for its caller's name before it shows the number (default 300 ms). */
+  contactBudgetMs?: number;
 }
+
+const CONTACT_BUDGET_MS = 300;
 
 export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   readonly history: NotificationHistory;
@@ -87,8 +72,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private readonly team: TeamNames | undefined;
   /** Team chat messages waiting for their names (each at most the lookup's budget). */
   private readonly naming = new Set<Promise<void>>();
-  /** Pop-ups actually on screen, so a withdrawal only touches what was shown. */
-  private readonly onScreen = new Set<string>();
+  /** Pop-ups actually on screen, and what each shows: a withdrawal only touches what was shown, a late name only its own pop-up. */
+  private readonly onScreen = new Map<string, NotificationText>();
   /** Ringing pop-ups taken back as missed: the missed-call pop-up that follows replaces them in place. */
   private readonly becomingMissed = new Set<string>();
   /**
@@ -160,7 +145,11 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     return this.offers
       .ringing()
       .filter((o) => o.scope === 'me' && !o.answered)
-      .map((offer) => callText({ type: 'ring', offer }));
+      .map((offer) => {
+        const t = callText({ type: 'ring', offer });
+        const c = t.callerNumber === undefined ? undefined : this.opts.contacts?.known(t.callerNumber);
+        return c !== undefined && c !== null ? withContact(t, c) : t;
+      });
   }
 
   /** Resolves once every decision so far (messages waiting for names included) has been announced and handed to the sink. */
@@ -224,7 +213,11 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   }
 
   /** `holdBecause`: recorded and announced, never popped up (the summary speaks for it). */
-  private decide(text: NotificationText, holdBecause?: string): void {
+  private decide(decided: NotificationText, holdBecause?: string): void {
+    const known = decided.callerNumber === undefined ? undefined : this.opts.contacts?.known(decided.callerNumber);
+    const text = known !== undefined && known !== null ? withContact(decided, known) : decided;
+    // Asked only when not known either way: a number known not to be a contact is not asked again.
+    const naming = known === undefined && text.callerNumber !== undefined ? this.opts.contacts?.lookUp(text.callerNumber) : undefined;
     const p = presentationFor(text.kind, this.settings, new Date(this.now()));
     let shown = p.show && holdBecause === undefined;
     let held = holdBecause ?? p.heldBecause;
@@ -235,46 +228,80 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     }
     const sink = this.sink;
     if (sink === undefined) {
-      this.announce(text, shown, held);
+      this.nameLater(this.announce(text, shown, held), naming, p);
       return;
     }
     const replacing = this.becomingMissed.delete(text.resourceId);
     if (!shown) {
       this.enqueue(async () => {
-        this.announce(text, false, held);
+        this.nameLater(this.announce(text, false, held), naming, p);
         if (replacing && this.onScreen.delete(text.resourceId)) await this.sinkCall('withdraw', () => sink.withdraw(text.resourceId, 'missed'));
       });
       return;
     }
-    const visible = this.settings.privacy ? text.private : text;
-    const popUp: PopUp = {
-      kind: text.kind,
-      resourceId: text.resourceId,
-      title: visible.title,
-      body: visible.body,
-      sound: p.sound,
-      urgent: p.urgent,
-      at: text.at,
-    };
-    if (text.resource !== undefined) popUp.resource = text.resource;
     this.enqueue(async () => {
-      const failure = await this.sinkCall('show', () => sink.show(popUp));
+      // The pop-up waits for its caller's name a moment at most (in order: later decisions wait behind it), then shows the number.
+      const found = naming === undefined ? undefined : await settledWithin(naming, this.opts.contactBudgetMs ?? CONTACT_BUDGET_MS);
+      const t = found !== undefined && found !== null ? withContact(text, found) : text;
+      const failure = await this.sinkCall('show', () => sink.show(this.popUpOf(t, p)));
       if (failure === undefined) {
-        this.onScreen.add(text.resourceId);
+        this.onScreen.set(t.resourceId, t);
         if (this.sinkBroken) {
           this.sinkBroken = false;
           this.log.info('notifications are being shown again');
         }
-        this.announce(text, true, held);
+        this.nameLater(this.announce(t, true, held), found === undefined ? naming : undefined, p);
         return;
       }
-      this.announce(text, false, 'notifications unavailable');
+      this.announce(t, false, 'notifications unavailable');
       this.reportUnavailable(failure);
     });
   }
 
-  private announce(text: NotificationText, shown: boolean, held: string | undefined): void {
-    this.record(text, shown, held);
+  private popUpOf(t: NotificationText, p: Presentation): PopUp {
+    const visible = this.settings.privacy ? t.private : t;
+    const popUp: PopUp = { kind: t.kind, resourceId: t.resourceId, title: visible.title, body: visible.body, sound: p.sound, urgent: p.urgent, at: t.at };
+    if (t.resource !== undefined) popUp.resource = t.resource;
+    return popUp;
+  }
+
+  /**
+   * The caller's name arrived after the notification was decided: its history entry names them, an
+   * `updated` event says so, and a pop-up still showing that very notification is replaced in place
+   * (silently: it already rang). Privacy mode shows no names, so its pop-up stays as it is.
+   */
+  private nameLater(item: { text: NotificationText; history: HistoryItem }, naming: Promise<Contact | null> | undefined, p: Presentation): void {
+    if (naming === undefined) return;
+    void naming.then((c) => {
+      if (c === null) return;
+      const named = withContact(item.text, c);
+      item.history.title = named.title;
+      item.history.body = named.body;
+      const update = this.decidedOf(named, item.history.shown, item.history.heldBecause);
+      const sink = this.sink;
+      if (sink === undefined || this.onScreen.get(named.resourceId) !== item.text || this.settings.privacy) {
+        this.emit('updated', update);
+        return;
+      }
+      this.enqueue(async () => {
+        if (
+          this.onScreen.get(named.resourceId) === item.text &&
+          (await this.sinkCall('show', () => sink.show(this.popUpOf(named, { ...p, sound: false })))) === undefined
+        ) {
+          this.onScreen.set(named.resourceId, named);
+        }
+        this.emit('updated', update);
+      });
+    });
+  }
+
+  private announce(text: NotificationText, shown: boolean, held: string | undefined): { text: NotificationText; history: HistoryItem } {
+    const history = this.record(text, shown, held);
+    this.emit('notification', this.decidedOf(text, shown, held));
+    return { text, history };
+  }
+
+  private decidedOf(text: NotificationText, shown: boolean, held: string | undefined): DecidedNotification {
     // Field by field, not `{ ...text, shown, heldBecause }`: spreading and then adding properties is a
     // V8 slow path (≈2 µs in Node 20), paid by every decision of a busy customer-wide view.
     const decided: DecidedNotification = {
@@ -289,7 +316,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     };
     if (text.personal !== undefined) decided.personal = text.personal;
     if (text.resource !== undefined) decided.resource = text.resource;
-    this.emit('notification', decided);
+    if (text.contact !== undefined) decided.contact = text.contact;
+    return decided;
   }
 
   private withdraw(resourceId: string, reason: WithdrawReason): void {
@@ -314,21 +342,13 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
 
   /** Runs one sink call, bounded in time; resolves with the failure, or undefined when it worked. */
   private async sinkCall(what: 'show' | 'withdraw', call: () => Promise<void>): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
+    const ms = this.opts.sinkTimeoutMs ?? SINK_TIMEOUT_MS;
     try {
-      await Promise.race([
-        Promise.resolve().then(call),
-        new Promise<never>((_, reject) => {
-          const ms = this.opts.sinkTimeoutMs ?? SINK_TIMEOUT_MS;
-          timer = setTimeout(() => reject(new Error(`the system did not answer within ${ms / 1000} s`)), ms);
-        }),
-      ]);
+      await within(Promise.resolve().then(call), ms, () => new Error(`the system did not answer within ${ms / 1000} s`));
       return undefined;
     } catch (e) {
       if (what === 'withdraw') this.log.warn('a pop-up could not be taken back', { error: describeError(e) });
       return e ?? new Error('unknown failure');
-    } finally {
-      clearTimeout(timer);
     }
   }
 

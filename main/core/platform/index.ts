@@ -1,5 +1,5 @@
 /**
- * main/core/platform: Cross-cutting pieces every feature uses: typed errors with user-facing messages, logging that redacts secrets, a typed emitter, time and backoff, timestamps, the only ways text others wrote is shown, HTTP exchanges, heap tuning, and sleep as logind tells it.
+ * main/core/platform: Cross-cutting pieces every feature uses: typed errors with user-facing messages, logging that redacts secrets, a typed emitter, time and backoff, timestamps, the only ways text others wrote is shown, HTTP exchanges, heap tuning, sleep as logind tells it, and bounded waits.
  * Other features, the command and the desktop import this folder through this file only.
  */
 export * from './errors.js';
@@ -14,3 +14,4 @@ export * from './network-errors.js';
 export * from './http-request.js';
 export * from './heap-tuning.js';
 export * from './logind-sleep.js';
+export * from './within.js';

@@ -9,6 +9,7 @@ import {
   type Identity,
 } from '../account/index.js';
 import { TeamDirectory } from '../team/index.js';
+import { ContactDirectory } from '../contacts/index.js';
 import { NotificationCenter, type NotificationCenterEvents, type NotificationSink } from '../notify/index.js';
 import { Backoff, NotifierError, TypedEmitter, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
 import {
@@ -64,6 +65,8 @@ export interface NotifierSessionEvents {
   retrying: NotifierError;
   notification: NotificationCenterEvents['notification'];
   withdrawn: NotificationCenterEvents['withdrawn'];
+  /** A notification now names its caller from contacts (same resource id). */
+  updated: NotificationCenterEvents['updated'];
   /** Pop-ups refused by the OS (said once per outage). */
   notificationsUnavailable: NotifierError;
   expiry: ExpiryNotice;
@@ -296,7 +299,8 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     // Team chat names its people: the agent list is read once now, again only for a stranger.
     const team = new TeamDirectory({ rest: this.rest, identity, logger: this.o.logger });
     void team.load();
-    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger, team });
+    const contacts = new ContactDirectory({ rest: this.rest, identity, logger: this.o.logger });
+    const center = new NotificationCenter({ identity, settings: this.o.settings(identity), sink: this.o.sink, logger: this.o.logger, team, contacts });
     this.centerRef = center;
     const listener = new Listener({
       endpoints: this.o.endpoints,
@@ -332,6 +336,7 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
       }),
       center.on('notification', (n) => this.emit('notification', n)),
       center.on('withdrawn', (w) => this.emit('withdrawn', w)),
+      center.on('updated', (n) => this.emit('updated', n)),
       center.on('error', (e) => this.emit('notificationsUnavailable', e)),
     );
     listener.start();

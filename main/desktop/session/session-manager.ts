@@ -229,6 +229,7 @@ export class SessionManager {
     session.on('catchup', changed);
     session.on('notification', changed);
     session.on('withdrawn', changed);
+    session.on('updated', changed);
     session.on('expiry', (n) => this.onExpiry(a, n));
     presence.on('presence', changed);
     presence.on('reminder', (r) => {
