@@ -71,6 +71,8 @@ export class VoipbinEmulator {
     this.store = new Store(now);
     // Agent events carry no owner, so they reach customer topics only (PROTOCOL.md §11.1): agent tokens never hear them.
     this.store.onAgentStatus = (agent) => this.publish('agent_status_updated', agentClaims(agent));
+    this.store.published = (eventType, data, participants) =>
+      this.publish(eventType, data, participants === undefined ? {} : { participants: [...participants] });
     this.deps = {
       store: this.store,
       jwtKey: opts.jwtKey ?? randomBytes(32).toString('hex'),
@@ -118,6 +120,30 @@ export class VoipbinEmulator {
 
   addAgent(a: { customerId: string; username: string; password: string; name?: string; permission: number; addresses?: Address[]; id?: string }): AgentRecord {
     return this.store.addAgent(a);
+  }
+
+  /** A conversation (an SMS or chat thread with a customer), assigned to `ownerId` when given. Returns its id. */
+  addConversation(c: { customerId: string; ownerId?: string; peer?: Address; self?: Address }): string {
+    const id = newUuid();
+    const ts = formatRfc3339(new Date());
+    this.store.conversations.upsert({
+      id,
+      customer_id: c.customerId,
+      owner_type: c.ownerId !== undefined ? 'agent' : '',
+      owner_id: c.ownerId ?? '00000000-0000-0000-0000-000000000000',
+      account_id: '',
+      name: '',
+      detail: '',
+      type: 'message',
+      dialog_id: '',
+      self: c.self ?? { type: 'tel', target: '+15550199' },
+      peer: c.peer ?? { type: 'tel', target: '+15550142' },
+      reference_type: 'message',
+      reference_id: '',
+      tm_create: ts,
+      tm_update: ts,
+    });
+    return id;
   }
 
   /** A contact of the customer (contact-manager), found by its phone numbers and emails. Returns its id. */

@@ -65,12 +65,16 @@ export class Store {
   readonly messages = new ResourceTable();
   /** Team chats (talk-manager's "talks"): id, customer_id, type, name, detail, member_count, tm_*. */
   readonly chats = new ResourceTable();
+  /** Conversations (conversation-manager): id, customer_id, owner_id (the agent it is assigned to), self, peer, … */
+  readonly conversations = new ResourceTable();
 
   private readonly members = new Map<string, string[]>();
   private readonly contacts = new Map<string, ContactRecord>();
   private lastKeyCreated = 0;
   private lastAgentCreated = 0;
 
+  /** What REST created (a reply, a chat message), published as the server's own event. */
+  published: ((eventType: string, data: Record<string, unknown>, participants?: readonly string[]) => void) | undefined;
   /** Told every status agent-manager stores (a PUT or its own), as its db layer publishes agent_status_updated. */
   onAgentStatus: ((agent: AgentRecord) => void) | undefined;
 

@@ -10,6 +10,7 @@ import { addLoginCommand } from './commands/login.js';
 import { addLogoutCommand } from './commands/logout.js';
 import { addWhoamiCommand } from './commands/whoami.js';
 import { addStatusCommand } from './commands/status.js';
+import { addReplyCommand } from './commands/reply.js';
 import { addWebhookCommand } from './commands/webhook.js';
 import { addDemoCommand } from './commands/demo.js';
 import { checkConsoleTemplate } from '../../shared/console-link.js';
@@ -125,6 +126,7 @@ function program(setExit: (code: number) => void): Command {
   addLogoutCommand(root, setExit);
   addWhoamiCommand(root, setExit);
   addStatusCommand(root, setExit);
+  addReplyCommand(root, setExit);
   addWebhookCommand(root, setExit);
   addDemoCommand(root, setExit);
   return root;

@@ -33,6 +33,11 @@ export class RestClient {
     return this.request('PUT', path, schema, body);
   }
 
+  /** Sent once, never retried here: a POST that reached the server may have done its work. */
+  async post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.request('POST', path, schema, body);
+  }
+
   /**
    * Follows `page_token` cursors until `stop` says the rest is older than we care about
    * or `maxPages` is reached (a catch-up must never turn into a crawl of the whole account).
