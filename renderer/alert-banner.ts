@@ -8,7 +8,7 @@ import { outageStory } from './outage.js';
  * help. Only the why sits in the alert role, and it is rewritten only when it changes: the retry
  * countdown beside it would otherwise have the whole alert read out at every attempt.
  */
-type Fix = 'sign-in' | 'reconnect' | 'test';
+type Fix = 'sign-in' | 'reconnect' | 'test' | 'available';
 
 export class AlertBanner {
   private readonly story = h('div', { role: 'alert', class: 'alert-story' });
@@ -28,7 +28,12 @@ export class AlertBanner {
     reconnect.addEventListener('click', () => void busy(reconnect, 'Reconnecting…', () => api.invoke('connection:reconnect')).catch(() => undefined));
     const test = button('Try a test notification');
     test.addEventListener('click', () => void busy(test, 'Sending…', () => api.invoke('notifications:test')).catch(() => undefined));
-    this.fixes = { 'sign-in': signIn, reconnect, test };
+    const available = button('Set me Available');
+    available.addEventListener(
+      'click',
+      () => void busy(available, 'Setting…', () => api.invoke('presence:set', { status: 'available' })).catch(() => undefined),
+    );
+    this.fixes = { 'sign-in': signIn, reconnect, test, available };
     replace(root, h('div', { class: 'alert-text' }, this.story, this.doing));
   }
 
@@ -47,7 +52,7 @@ export class AlertBanner {
       this.setFix('reconnect');
     } else {
       this.tell(a.title, a.message, '');
-      this.setFix(a.reason === 'notifications_blocked' ? 'test' : 'sign-in');
+      this.setFix(a.reason === 'notifications_blocked' ? 'test' : a.reason === 'not_available' ? 'available' : 'sign-in');
     }
   }
 

@@ -153,6 +153,9 @@ const LOCKED_LABELS: Readonly<Record<AppState['locked'][number], string>> = {
   'notifications.customerCalls': 'customer-wide calls',
   'notifications.callWindow': 'call window',
   'notifications.storm': 'burst limits',
+  'notifications.wrapUpSeconds': 'wrap-up time',
+  'notifications.backToAvailable': 'back to available after calls',
+  'notifications.awayOnLock': 'away while the screen is locked',
 };
 
 function lockedLabel(key: AppState['locked'][number]): string {

@@ -29,6 +29,7 @@ export const CHANNEL_NAMES = [
   'app:quit',
   'calls:open',
   'calls:dismiss',
+  'presence:set',
 ] as const;
 
 export type Channel = (typeof CHANNEL_NAMES)[number];

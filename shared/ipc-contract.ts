@@ -66,7 +66,7 @@ export const ConnectionViewSchema = z.object({
 });
 export type ConnectionView = z.infer<typeof ConnectionViewSchema>;
 
-export const AlertReasonSchema = z.enum(['stream_down', 'token_expired', 'auth_failed', 'notifications_blocked']);
+export const AlertReasonSchema = z.enum(['stream_down', 'token_expired', 'auth_failed', 'notifications_blocked', 'not_available']);
 export type AlertReason = z.infer<typeof AlertReasonSchema>;
 
 export const AlertViewSchema = z.object({
@@ -242,6 +242,8 @@ export const CHANNELS = {
   'notifications:update': { request: NotificationSettingsPatchSchema, response: NotificationSettingsSchema },
   'notifications:pause': { request: z.strictObject({ choice: PauseChoiceSchema }), response: NotificationSettingsSchema },
   'notifications:test': { request: Empty, response: z.object({ shown: z.boolean(), message: z.string() }) },
+  /** My agent status, set on the server (queues ring only available agents). */
+  'presence:set': { request: z.strictObject({ status: z.enum(['available', 'away', 'busy', 'offline']) }), response: z.object({ ok: z.boolean() }) },
   'notifications:history': { request: z.strictObject({ limit: z.number().int().min(1).max(500) }), response: z.array(HistoryItemViewSchema) },
   'notifications:open': { request: z.strictObject({ seq: Seq }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   'notifications:mark-read': { request: z.strictObject({ seq: Seq.optional() }), response: z.object({ unread: z.number() }) },

@@ -35,6 +35,12 @@ export const NotificationSettingsSchema = z.object({
   callWindow: z.boolean(),
   /** At most this many pop-ups per window; the rest become one summary. */
   storm: z.object({ maxPerWindow: z.number().int().min(1).max(50), windowMs: z.number().int().min(100).max(60_000) }),
+  /** After a call, how long the agent may stay busy before the reminder (VoIPBIN never sets them back). */
+  wrapUpSeconds: z.number().int().min(0).max(3_600),
+  /** After the wrap-up, set a status still busy back to available, unless it was changed meanwhile. */
+  backToAvailable: z.boolean(),
+  /** Desktop: screen lock or sleep → away; unlock or wake → the status before, if it is still our away. */
+  awayOnLock: z.boolean(),
 });
 
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
@@ -53,6 +59,9 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   customerCalls: false,
   callWindow: true,
   storm: { maxPerWindow: 3, windowMs: 2_000 },
+  wrapUpSeconds: 60,
+  backToAvailable: false,
+  awayOnLock: false,
 };
 
 export type PauseChoice = '1h' | 'tomorrow' | 'resumed';
@@ -84,6 +93,9 @@ export const NotificationSettingsPatchSchema = z
     customerCalls: NotificationSettingsSchema.shape.customerCalls,
     callWindow: NotificationSettingsSchema.shape.callWindow,
     storm: NotificationSettingsSchema.shape.storm.partial().strict(),
+    wrapUpSeconds: NotificationSettingsSchema.shape.wrapUpSeconds,
+    backToAvailable: NotificationSettingsSchema.shape.backToAvailable,
+    awayOnLock: NotificationSettingsSchema.shape.awayOnLock,
   })
   .partial();
 
@@ -103,6 +115,9 @@ export function applyNotificationPatch(s: NotificationSettings, p: NotificationS
     ...(p.privacy !== undefined ? { privacy: p.privacy } : {}),
     ...(p.customerCalls !== undefined ? { customerCalls: p.customerCalls } : {}),
     ...(p.callWindow !== undefined ? { callWindow: p.callWindow } : {}),
+    ...(p.wrapUpSeconds !== undefined ? { wrapUpSeconds: p.wrapUpSeconds } : {}),
+    ...(p.backToAvailable !== undefined ? { backToAvailable: p.backToAvailable } : {}),
+    ...(p.awayOnLock !== undefined ? { awayOnLock: p.awayOnLock } : {}),
     kinds,
     quietHours: { ...s.quietHours, ...p.quietHours },
     storm: { ...s.storm, ...p.storm },

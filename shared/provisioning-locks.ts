@@ -14,6 +14,9 @@ export const LOCKABLE_SETTINGS = [
   'notifications.customerCalls',
   'notifications.callWindow',
   'notifications.storm',
+  'notifications.wrapUpSeconds',
+  'notifications.backToAvailable',
+  'notifications.awayOnLock',
 ] as const;
 
 export type LockableSetting = (typeof LOCKABLE_SETTINGS)[number];

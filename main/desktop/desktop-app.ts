@@ -8,6 +8,7 @@ import type { AppState, SignInRequest } from '../../shared/ipc-contract.js';
 import { ConsoleLinks, type Opened } from './features/console.js';
 import { DiagnosticsFeature } from './features/diagnostics.js';
 import { NotReceivingGuard } from './features/not-receiving-guard.js';
+import { AwayOnLock } from './features/away-on-lock.js';
 import { NotificationsFeature, WatchedSink } from './features/notifications.js';
 import { PreferencesFeature } from './features/preferences.js';
 import { RingingCalls } from './features/ringing-calls.js';
@@ -66,6 +67,9 @@ const PUBLISH_AFTER_MS = 50;
 export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   readonly sessions: SessionManager;
   readonly notifications: NotificationsFeature;
+  private readonly awayOnLock: AwayOnLock;
+  /** The status change the last system event made (tests await it): see AwayOnLock. */
+  lastAway: Promise<void> = Promise.resolve();
   readonly subscriptions: SubscriptionsFeature;
   readonly ringing: RingingCalls;
   readonly webhook: WebhookFeature;
@@ -107,6 +111,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       (url) => o.port.openExternal(url),
     );
     this.links = links;
+    this.awayOnLock = new AwayOnLock({ sessions: this.sessions, settings: o.settings, logger: this.log, clock: this.clock, changed });
     this.notifications = new NotificationsFeature({
       settings: o.settings,
       sessions: this.sessions,
@@ -138,6 +143,11 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       {
         changed,
         raised: (alert) => {
+          // Said as a pop-up already, by the busy trap's reminder (core/presence): once is enough.
+          if (alert.reason === 'not_available') {
+            this.log.info(alert.title);
+            return;
+          }
           this.log.error(`not receiving calls: ${alert.message}`);
           // Straight to the OS: pause and quiet hours must not hide this one.
           void this.sink
@@ -188,6 +198,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.stopping = true;
     for (const off of this.offs.splice(0)) off();
     this.notifications.dispose();
+    this.awayOnLock.dispose();
     this.subscriptions.dispose();
     this.guard.dispose();
     await this.sessions.dispose();
@@ -204,6 +215,8 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     if (e === 'resume') this.sessions.status.resumed();
     const why = this.machine.apply(e, session?.detail.state === 'subscribed');
     if (why !== undefined) session?.reconnectNow(why);
+    // Resolves when the status is set (or could not be): what it did is logged and shown.
+    this.lastAway = this.awayOnLock.systemEvent(e);
     this.changed();
   }
 

@@ -15,6 +15,8 @@ const KIND_LABELS: Readonly<Record<PopupKind, string>> = {
 export class NotificationsPanel {
   private settings: NotificationSettings | undefined;
   private customerScope = false;
+  /** An agent sign-in has a status to follow; an access key has none. */
+  private agent = false;
   private readonly saved = liveLine();
   private readonly pauseBox = h('div');
   private readonly historyList = h('ul', { class: 'history', 'aria-label': 'Notification history' });
@@ -23,6 +25,7 @@ export class NotificationsPanel {
 
   async load(s: AppState): Promise<void> {
     this.customerScope = s.account.signedIn && s.account.customerScope;
+    this.agent = s.account.signedIn && s.account.kind === 'agent';
     try {
       this.settings = await api.invoke('notifications:get-settings');
       this.render();
@@ -41,6 +44,47 @@ export class NotificationsPanel {
   }
 
   private pauseKey = '';
+
+  /** The busy trap: VoIPBIN leaves an agent busy after every call, and queues ring only available agents. */
+  private afterCallCard(s: NotificationSettings): HTMLElement {
+    const id = uid('wrapup');
+    const wrapUp = h('input', {
+      type: 'number',
+      id,
+      min: '0',
+      max: '3600',
+      step: '1',
+      value: String(s.wrapUpSeconds),
+      required: true,
+      'data-testid': 'wrap-up',
+    });
+    wrapUp.addEventListener('change', () => {
+      const n = Number(wrapUp.value);
+      if (wrapUp.value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 3600) {
+        say(this.saved, 'The wrap-up is a whole number of seconds, from 0 to 3600.', 'error');
+        return;
+      }
+      void this.change({ wrapUpSeconds: n }, `wrap-up ${n} s`);
+    });
+    return card(
+      'After a call',
+      h('p', { class: 'help' }, 'VoIPBIN keeps you Busy after every call, and queues ring only Available agents.'),
+      h('div', { class: 'field' }, h('label', { for: id }, 'Remind me after (seconds)'), wrapUp),
+      toggle(
+        'Set me Available after the wrap-up',
+        s.backToAvailable,
+        (on) => void this.change({ backToAvailable: on }, `back to available ${on ? 'on' : 'off'}`),
+        {
+          help: 'Unless your status was changed meanwhile, here or in the console: a choice made elsewhere is never overridden.',
+          testId: 'back-to-available',
+        },
+      ),
+      toggle('Away while the screen is locked', s.awayOnLock, (on) => void this.change({ awayOnLock: on }, `away on lock ${on ? 'on' : 'off'}`), {
+        help: 'Locking the screen or sleeping sets you Away; unlocking sets back what you had, if it is still that Away.',
+        testId: 'away-on-lock',
+      }),
+    );
+  }
 
   /** Sends only what the agent changed, so a pause set from the tray meanwhile survives. */
   private async change(patch: NotificationSettingsPatch, what: string): Promise<void> {
@@ -147,6 +191,7 @@ export class NotificationsPanel {
             )
           : null,
       ),
+      this.agent ? this.afterCallCard(s) : null,
       card(
         'Quiet hours',
         toggle(

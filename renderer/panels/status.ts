@@ -23,6 +23,13 @@ function stateWords(c: AppState['connection'], now: number): string {
   return plan === '' || c.state === 'stopped' ? base : `${base}, ${plan}`;
 }
 
+/** "Busy since 10:02 (12 min) — queue calls can't reach you". */
+function presenceWords(p: NonNullable<AppState['presence']>, now: number): string {
+  const name = p.status === '' ? 'Unknown' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
+  const reach = p.receivingQueueCalls ? 'queue calls can reach you' : "queue calls can't reach you";
+  return `${name} since ${clockTime(p.since)} (${ago(now - p.since)}) — ${reach}`;
+}
+
 function hidden(text: string): HTMLElement {
   return h('span', { class: 'visually-hidden' }, text);
 }
@@ -110,6 +117,7 @@ export class StatusPanel {
         ? // Since the drop, an event "just now" would read as health: it only says when the last one came.
           fact('Last event', c.lastEventAt === null ? 'None before the outage' : `${clockTime(c.lastEventAt)}, before the outage`)
         : fact('Last event', c.lastEventAt === null ? 'None yet' : `${ago(now - c.lastEventAt)} (${clockTime(c.lastEventAt)})`)),
+      ...(s.presence !== null ? fact('Your status', presenceWords(s.presence, now), s.presence.receivingQueueCalls ? 'ok' : 'warn') : []),
       ...fact('Reconnected', reconnectedWords(c)),
       ...fact('Topics', c.topics === 0 ? '—' : `${c.topics} subscribed${c.quarantined.length > 0 ? `, ${c.quarantined.length} refused by the server` : ''}`),
       ...fact('Network', c.suspended ? 'Asleep' : c.online ? 'Online' : 'Offline', c.online ? undefined : 'warn'),

@@ -6,6 +6,7 @@ import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
+import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
 
 /**
  * The settings window as an agent sees it, every tab in light and dark at 480 px, on a realistic
@@ -31,6 +32,22 @@ afterAll(async () => {
   await d.stop();
   await browser.close();
 });
+
+/** The tray menu model drawn as a native menu would draw it: a check mark on the current choice, submenus opened. */
+function trayMenuHtml(items: readonly TrayMenuItem[], scheme: 'light' | 'dark'): string {
+  const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const list = (xs: readonly TrayMenuItem[]): string =>
+    `<ul>${xs
+      .map(
+        (i) =>
+          `${i.separatorBefore === true ? '<li class="sep"></li>' : ''}<li class="${i.enabled ? '' : 'off'}">${i.checked === true ? '✓ ' : i.checked === false ? '&nbsp;&nbsp;&nbsp;' : ''}${esc(i.label)}${i.submenu !== undefined ? ` ▸${list(i.submenu)}` : ''}</li>`,
+      )
+      .join('')}</ul>`;
+  const [bg, fg, dim] = scheme === 'dark' ? ['#2b2b2b', '#eee', '#999'] : ['#fafafa', '#222', '#888'];
+  return `<!doctype html><html><body style="margin:0;background:${bg};color:${fg};font:14px 'DejaVu Sans',sans-serif">
+<style>ul{list-style:none;margin:0;padding:4px 0 4px 12px}li{padding:3px 8px}li.off{color:${dim}}li.sep{border-top:1px solid ${dim};padding:0;margin:4px 0}</style>
+${list(items)}</body></html>`;
+}
 
 async function shoot(page: Page, name: string): Promise<void> {
   // Let transitions and relative times settle; the caret would blink into the picture.
@@ -137,7 +154,18 @@ describe.skipIf(!RUN)('screenshots', () => {
       await page.close();
     }
 
-    // The call window while a call rings for the agent.
+    // The tray menu as its model says it (main/desktop/shell/tray-model.ts): busy after Jane's call.
+    await d.until('busy', () => d.app.state.presence?.status === 'busy');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // A page of its own: the app's pages forbid inline styles (their CSP), rightly.
+      const page = await browser.newPage({ colorScheme, viewport: { width: 420, height: 300 } });
+      await page.setContent(trayMenuHtml(trayModel(d.app.state, Date.now()).menu, colorScheme));
+      await shoot(page, `tray-menu-${colorScheme}`);
+      await page.close();
+    }
+
+    // The call window while a call rings for the agent, who is in the customer's contacts.
+    d.emu.addContact({ customerId: customer.id, displayName: 'Priya Natarajan', company: 'Northwind Traders', jobTitle: 'Purchasing', phones: ['+15550177'] });
     const priya = new AgentRing({
       customerId: customer.id,
       agentId: me.id,
@@ -145,7 +173,10 @@ describe.skipIf(!RUN)('screenshots', () => {
       legTo: desk,
     });
     publishAll(d.emu, priya.start());
-    await d.until('ringing', () => d.app.state.ringing.length === 1);
+    await d.until(
+      'ringing, named from contacts',
+      () => d.app.state.ringing.length === 1 && (d.app.state.ringing[0]?.body.startsWith('Northwind Traders') ?? false),
+    );
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await d.open({ colorScheme, page: 'call.html', width: 380, height: 162 });
       await page.locator('.call').waitFor();

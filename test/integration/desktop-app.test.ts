@@ -152,6 +152,50 @@ describe('DesktopApp', () => {
     await c.stop();
   });
 
+  it('away while away (opt-in): lock → away, unlock → back to what it was; a status changed meanwhile is left alone; off, nothing is set', async () => {
+    const a = seedAccount(emu);
+    await saveSignIn(a, a.jwt);
+    const { c } = controller();
+    await c.start();
+    await until(c, 'my status read', (s) => s.presence?.status === 'available');
+    const puts = (): string[] => emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => r.body);
+    // Off by default: a lock sets nothing.
+    c.systemEvent('lock-screen');
+    await c.lastAway;
+    c.systemEvent('unlock-screen');
+    await c.lastAway;
+    expect(puts()).toEqual([]);
+    await c.notifications.update({ awayOnLock: true });
+    c.systemEvent('lock-screen');
+    await c.lastAway;
+    expect(c.state.presence).toMatchObject({ status: 'away', changedBy: 'me' });
+    c.systemEvent('unlock-screen');
+    await c.lastAway;
+    expect(c.state.presence).toMatchObject({ status: 'available' });
+    expect(puts()).toEqual(['{"status":"away"}', '{"status":"available"}']);
+    // Locked again, and meanwhile the agent chooses busy from the tray: unlocking keeps that choice.
+    c.systemEvent('suspend');
+    await c.lastAway;
+    await runTrayAction({ type: 'set-status', status: 'busy' }, c, { showSettings: () => undefined, quit: () => undefined });
+    c.systemEvent('resume');
+    await c.lastAway;
+    expect(c.state.presence?.status).toBe('busy');
+    expect(puts()).toEqual(['{"status":"away"}', '{"status":"available"}', '{"status":"away"}', '{"status":"busy"}']);
+    await c.stop();
+  });
+
+  it('presence settings: the wrap-up, back to available and away on lock are settings (version 3), lockable by provisioning', async () => {
+    const { c } = controller();
+    await c.start();
+    expect(c.notifications.settings).toMatchObject({ wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false });
+    expect(await c.notifications.update({ wrapUpSeconds: 0, backToAvailable: true })).toMatchObject({
+      wrapUpSeconds: 0,
+      backToAvailable: true,
+      awayOnLock: false,
+    });
+    await c.stop();
+  });
+
   it('an access key whose server is unreachable at start keeps retrying, then connects', async () => {
     const a = seedAccount(emu);
     await saveSignIn(a, a.accesskey);

@@ -11,6 +11,8 @@ const up: GuardInput = {
   tokenExpired: false,
   stopped: undefined,
   notificationsBlocked: undefined,
+  notAvailable: undefined,
+  wrapUpMs: 60_000,
 };
 
 /** A clock the test moves by hand. */
@@ -69,6 +71,28 @@ describe('not-receiving guard', () => {
     clock.advance(30_000);
     expect(raised).toHaveLength(2);
     expect(raised[1]?.message).toMatch(/this computer is offline/);
+    g.dispose();
+  });
+
+  it('connected but not available: nothing during the wrap-up, then "queue calls won\'t reach you" until available again; a lost stream says that instead', () => {
+    const clock = new ManualClock();
+    const raised: AlertView[] = [];
+    const g = new NotReceivingGuard({ raised: (a) => raised.push(a), changed: () => undefined }, clock, 30_000);
+    g.update({ ...up, notAvailable: { status: 'busy', since: clock.t } });
+    clock.advance(59_000);
+    expect(g.alert).toBeNull();
+    clock.advance(1_000);
+    expect(g.alert).toMatchObject({ reason: 'not_available', title: "Connected · Busy — queue calls won't reach you" });
+    expect(g.alert?.message).toMatch(/Available agents, and you have been Busy for 1 min\. Set yourself Available/);
+    clock.advance(120_000);
+    expect(g.alert?.message).toMatch(/Busy for 3 min/);
+    expect(raised).toHaveLength(1);
+    g.update(up);
+    expect(g.alert).toBeNull();
+    // The stream matters more than the status: down, it is the stream that is said.
+    g.update({ ...up, streamUp: false, downSince: clock.t, notAvailable: { status: 'away', since: clock.t - 600_000 } });
+    clock.advance(31_000);
+    expect(g.alert?.reason).toBe('stream_down');
     g.dispose();
   });
 

@@ -79,19 +79,22 @@ describe.each<[string, OpenSettingsFile]>([
     const r = await store().load();
     expect(r.notice).toBeUndefined();
     expect(r.migratedFrom).toBe(0);
-    expect(r.settings).toMatchObject({ version: 2, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
+    expect(r.settings).toMatchObject({ version: 3, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
     expect(r.settings.notifications).toMatchObject({
       privacy: true,
       quietHours: { enabled: true, start: '19:00', end: '07:30' },
       callsBreakThroughDnd: true,
       callWindow: true,
     });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 2 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 3 });
   });
 
-  it('a version 1 file (the previous release) keeps every setting and gains the call window, on', async () => {
+  it('a version 1 file keeps every setting and gains the call window, on, and the presence settings, off but for a 60 s reminder', async () => {
     const v1Notifications: Partial<typeof DEFAULT_APP_SETTINGS.notifications> = { ...DEFAULT_APP_SETTINGS.notifications };
     delete v1Notifications.callWindow;
+    delete v1Notifications.wrapUpSeconds;
+    delete v1Notifications.backToAvailable;
+    delete v1Notifications.awayOnLock;
     const v1 = {
       ...DEFAULT_APP_SETTINGS,
       version: 1,
@@ -109,7 +112,11 @@ describe.each<[string, OpenSettingsFile]>([
     const r = await store().load();
     expect(r.notice).toBeUndefined();
     expect(r.migratedFrom).toBe(1);
-    expect(r.settings).toEqual({ ...v1, version: 2, notifications: { ...v1.notifications, callWindow: true } });
+    expect(r.settings).toEqual({
+      ...v1,
+      version: 3,
+      notifications: { ...v1.notifications, callWindow: true, wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false },
+    });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(r.settings);
   });
 
@@ -127,10 +134,14 @@ describe.each<[string, OpenSettingsFile]>([
         seen.push(1);
         return { ...o, version: 2, apiUrl: `${String(o.apiUrl)}/three` };
       },
+      2: (o) => {
+        seen.push(2);
+        return { ...o, version: 3, apiUrl: `${String(o.apiUrl)}/four` };
+      },
     };
-    const r = await store({ migrations, currentVersion: 2 }).load();
-    expect(seen).toEqual([0, 1]);
-    expect(r.settings.apiUrl).toBe('https://one.example/two/three');
+    const r = await store({ migrations, currentVersion: 3 }).load();
+    expect(seen).toEqual([0, 1, 2]);
+    expect(r.settings.apiUrl).toBe('https://one.example/two/three/four');
   });
 
   it.each([

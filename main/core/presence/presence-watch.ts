@@ -76,13 +76,25 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
   private disposed = false;
   private readonly clock: Clock;
   private readonly log: Logger;
-  readonly wrapUpMs: number;
+  private wrapUpMsNow: number;
+  private backToAvailable: boolean;
 
   constructor(private readonly o: PresenceWatchOptions) {
     super((e) => o.logger.error('presence consumer failed', { error: describeError(e) }));
     this.clock = o.clock ?? systemClock;
     this.log = o.logger.child({ component: 'presence' });
-    this.wrapUpMs = Math.max(0, o.wrapUpMs ?? DEFAULT_WRAP_UP_MS);
+    this.wrapUpMsNow = Math.max(0, o.wrapUpMs ?? DEFAULT_WRAP_UP_MS);
+    this.backToAvailable = o.backToAvailable === true;
+  }
+
+  get wrapUpMs(): number {
+    return this.wrapUpMsNow;
+  }
+
+  /** New settings: they apply from the next call that ends (a wrap-up running keeps its time). */
+  configure(c: { wrapUpMs?: number | undefined; backToAvailable?: boolean | undefined }): void {
+    if (c.wrapUpMs !== undefined) this.wrapUpMsNow = Math.max(0, c.wrapUpMs);
+    if (c.backToAvailable !== undefined) this.backToAvailable = c.backToAvailable;
   }
 
   /** The status as last known, with since when and who set it. */
@@ -184,7 +196,7 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     const now = this.current;
     if (now === undefined || !TRAPPED.has(now.status)) return;
     // Never override a choice made elsewhere: any change since the call ended means someone chose.
-    if (this.o.backToAvailable === true && this.changes === wrap.changesAtEnd) {
+    if (this.backToAvailable && this.changes === wrap.changesAtEnd) {
       try {
         const p = await setMyStatus(this.o.rest, 'available');
         this.apply(p.status, 'auto');

@@ -36,6 +36,8 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
   private saidOff = false;
   /** My calls and groupcalls not hung up yet, oldest first. */
   private readonly openCalls = new Set<string>();
+  /** When my last open call ended (wall-clock ms), if one did while followed. */
+  callEndedAt: number | undefined;
   private readonly offs: (() => void)[] = [];
 
   constructor(
@@ -99,12 +101,27 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
       return;
     }
     this.openCalls.delete(id);
-    if (this.openCalls.size === 0) watch.callEnded();
+    if (this.openCalls.size === 0) {
+      this.callEndedAt = this.o.clock?.now() ?? Date.now();
+      watch.callEnded();
+    }
+  }
+
+  /** A call of mine is ringing or going on: busy now is the call's, not the trap. */
+  get onCall(): boolean {
+    return this.openCalls.size > 0;
   }
 
   /** The watch, once the identity is known to be an agent. */
   get watch(): PresenceWatch | undefined {
     return this.watchRef;
+  }
+
+  /** New wrap-up or back-to-available settings (the desktop's settings changed). */
+  configure(c: { wrapUpMs?: number | undefined; backToAvailable?: boolean | undefined }): void {
+    this.o.wrapUpMs = c.wrapUpMs ?? this.o.wrapUpMs;
+    this.o.backToAvailable = c.backToAvailable ?? this.o.backToAvailable;
+    this.watchRef?.configure(c);
   }
 
   /** Sets my status; refused with a typed error for a sign-in that has no agent. */

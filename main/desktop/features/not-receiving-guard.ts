@@ -21,6 +21,10 @@ export interface GuardInput {
   /** The server refused the credentials, or the listener stopped for good: the sentence why. */
   stopped: { code: string; message: string } | undefined;
   notificationsBlocked: string | undefined;
+  /** My status, when known and not available (queues ring only available agents), and since when. */
+  notAvailable: { status: string; since: number } | undefined;
+  /** How long after a call busy is expected (the wrap-up): only past it is "not receiving" said. */
+  wrapUpMs: number;
 }
 
 export const DEFAULT_GRACE_MS = 30_000;
@@ -52,6 +56,14 @@ export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRAC
   }
   if (i.stopped !== undefined) {
     return { reason: 'stream_down', title: 'Not receiving calls', message: i.stopped.message };
+  }
+  if (i.streamUp && i.notAvailable !== undefined && now - i.notAvailable.since >= i.wrapUpMs) {
+    const name = i.notAvailable.status === '' ? 'status unknown' : i.notAvailable.status.charAt(0).toUpperCase() + i.notAvailable.status.slice(1);
+    return {
+      reason: 'not_available',
+      title: `Connected · ${name} — queue calls won't reach you`,
+      message: `VoIPBIN's queues ring only Available agents, and you have been ${name} for ${formatDuration(now - i.notAvailable.since)}. Set yourself Available to receive queue calls.`,
+    };
   }
   if (i.streamUp || i.suspended) return null;
   const down = now - i.downSince;
@@ -104,7 +116,10 @@ export class NotReceivingGuard {
     if (next === null && i.signedIn && !i.streamUp && !i.suspended && i.stopped === undefined) {
       // Not yet past the grace period: look again when it would be.
       this.timer = this.clock.setTimeout(() => this.evaluate(), Math.max(1, i.downSince + this.graceMs - now));
-    } else if (next?.reason === 'stream_down' && i.stopped === undefined) {
+    } else if (next === null && i.streamUp && i.notAvailable !== undefined) {
+      // Not available, but still within the wrap-up: look again when it is over.
+      this.timer = this.clock.setTimeout(() => this.evaluate(), Math.max(1, i.notAvailable.since + i.wrapUpMs - now));
+    } else if ((next?.reason === 'stream_down' && i.stopped === undefined) || next?.reason === 'not_available') {
       // Keep "disconnected for …" current while it lasts.
       this.timer = this.clock.setTimeout(() => this.evaluate(), 60_000);
     }

@@ -71,6 +71,7 @@ export class NotificationsFeature {
     this.off = o.settings.on('changed', ({ prev, next }) => {
       if (isDeepStrictEqual(prev.notifications, next.notifications)) return;
       this.o.sessions.current?.session.center?.updateSettings(next.notifications);
+      this.o.sessions.current?.presence.configure(this.o.sessions.presenceSettings());
       this.schedulePauseEnd();
     });
   }

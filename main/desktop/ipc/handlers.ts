@@ -35,6 +35,7 @@ export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers 
     'notifications:update': (req) => app.notifications.update(req),
     'notifications:pause': (req) => app.notifications.pause(req.choice),
     'notifications:test': () => app.notifications.sendTest(),
+    'presence:set': (req) => app.setStatus(req.status),
     'notifications:history': (req) => app.notifications.history(req.limit),
     'notifications:open': (req) => app.notifications.openHistoryItem(req.seq),
     'notifications:mark-read': (req) => app.notifications.markRead(req.seq),

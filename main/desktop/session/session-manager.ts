@@ -186,7 +186,7 @@ export class SessionManager {
       clock: this.o.clock,
     });
     const status = this.newStatus();
-    const presence = new SessionPresence(session, { logger: this.o.logger, clock: this.o.clock, wrapUpMs: this.o.wrapUpMs });
+    const presence = new SessionPresence(session, { logger: this.o.logger, clock: this.o.clock, ...this.presenceSettings() });
     const a: SignedIn = {
       endpoints,
       credential,
@@ -250,6 +250,12 @@ export class SessionManager {
     presence.on('error', (e) => this.log.warn(e.userMessage));
     session.start();
     changed();
+  }
+
+  /** The wrap-up and back-to-available settings as the presence watch takes them (tests may shorten the wrap-up). */
+  presenceSettings(): { wrapUpMs: number; backToAvailable: boolean } {
+    const n = this.o.settings.settings.notifications;
+    return { wrapUpMs: this.o.wrapUpMs ?? n.wrapUpSeconds * 1000, backToAvailable: n.backToAvailable };
   }
 
   private onExpiry(a: SignedIn, n: ExpiryNotice): void {

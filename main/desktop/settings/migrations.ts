@@ -36,4 +36,6 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   },
   // Version 2 added the call window: on, as for everyone who installs now.
   1: (old) => ({ ...old, notifications: { ...record(old.notifications), callWindow: true }, version: 2 }),
+  // Version 3 added presence: a 60 s wrap-up reminder; nothing set by itself until the agent says so.
+  2: (old) => ({ ...old, notifications: { ...record(old.notifications), wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false }, version: 3 }),
 };

@@ -20,5 +20,15 @@ export function guardInput(
     tokenExpired: signedIn?.expired ?? false,
     stopped: stoppedWith(detail),
     notificationsBlocked,
+    notAvailable: notAvailable(signedIn),
+    wrapUpMs: signedIn?.presence.watch?.wrapUpMs ?? 60_000,
   };
+}
+
+/** Not available, counted from the later of the change and my last call's end; nothing while a call of mine goes on. */
+function notAvailable(signedIn: SignedIn | undefined): GuardInput['notAvailable'] {
+  const presence = signedIn?.presence;
+  const known = presence?.watch?.status;
+  if (presence === undefined || known === undefined || known.status === 'available' || presence.onCall) return undefined;
+  return { status: known.status, since: Math.max(known.since, presence.callEndedAt ?? 0) };
 }
