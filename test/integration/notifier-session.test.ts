@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveApiUrl, parseCredential } from '../../main/core/api/index.js';
 import type { NotificationSink, PopUp } from '../../main/core/notify/index.js';
-import { NotifierSession } from '../../main/core/session/index.js';
+import { NotifierSession, SessionPresence } from '../../main/core/session/index.js';
 import type { NotifierError } from '../../main/core/platform/index.js';
 import { defaultTopics } from '../../main/core/stream/index.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { publishAll } from '../../emulator/scenarios.js';
 import { ringFor } from '../support/desk.js';
-import { FAST_STREAM, memoryLogger, seedAccount, startEmulator } from '../support/harness.js';
+import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator } from '../support/harness.js';
 
 /**
  * The core's one wiring of a signed-in notifier, as the command and the desktop app both run it,
@@ -50,6 +50,38 @@ function session(secret: string, sink: Sink): NotifierSession {
 }
 
 describe('NotifierSession', () => {
+  it("presence polls my status while connected, unless the subscription carries my agent_status_updated (an admin's defaults)", async () => {
+    const reads = (): number => emu.requests.filter((r) => r.path === '/v1.0/service_agents/me').length;
+    const agent = seedAccount(emu);
+    const s1 = session(agent.jwt, new Sink());
+    const p1 = new SessionPresence(s1, { logger: memoryLogger().logger, pollMs: 100 });
+    s1.start();
+    await emu.waitFor(() => reads() >= 4, 5_000);
+    p1.dispose();
+    await s1.dispose();
+    const before = reads();
+    const admin = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const s2 = session(admin.jwt, new Sink());
+    const p2 = new SessionPresence(s2, { logger: memoryLogger().logger, pollMs: 100 });
+    const seen: string[] = [];
+    p2.on('presence', (p) => seen.push(p.status));
+    s2.start();
+    await emu.waitFor(() => seen.length === 1);
+    await new Promise((r) => setTimeout(r, 600));
+    // Read once at the subscription; every change comes as a frame instead.
+    expect(reads() - before).toBe(1);
+    const res = await fetch(`${emu.url}/v1.0/service_agents/me/status`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${admin.jwt}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'away' }),
+    });
+    expect(res.status).toBe(200);
+    await emu.waitFor(() => seen.at(-1) === 'away');
+    expect(reads() - before).toBe(1);
+    p2.dispose();
+    await s2.dispose();
+  });
+
   it('an access key whose server fails at first: retrying, said as reconnecting states, then subscribed as the customer', async () => {
     const a = seedAccount(emu);
     emu.failNextRest('/v1.0/customer', 2, 503);

@@ -107,11 +107,16 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     return this.current === undefined || this.current.status === 'available' ? undefined : this.current.since;
   }
 
-  /** Subscribed (first time or again): read now, then every pollMs until disconnected(). */
-  connected(): void {
+  /**
+   * Subscribed (first time or again): read now, then every pollMs until disconnected() — unless
+   * the subscription itself carries my agent_status_updated (`hearsChanges`): then every change
+   * arrives as a frame, and a poll would only wake the machine once a minute for nothing.
+   */
+  connected(o: { hearsChanges?: boolean } = {}): void {
     if (this.disposed) return;
     void this.refresh();
-    this.armPoll();
+    if (o.hearsChanges === true) this.disconnected();
+    else this.armPoll();
   }
 
   disconnected(): void {

@@ -67,10 +67,10 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
         watch.on('error', (e) => this.emit('error', e));
         this.watchRef = watch;
       }),
-      session.on('subscribed', () => {
+      session.on('subscribed', (s) => {
         // What ended while we were away is not known frame by frame: the status read now says where I stand.
         this.openCalls.clear();
-        this.watchRef?.connected();
+        this.watchRef?.connected({ hearsChanges: this.hearsMyStatus(s.topics) });
       }),
       session.on('state', (s) => {
         if (s.to.state !== 'subscribed') this.watchRef?.disconnected();
@@ -105,6 +105,19 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
       this.callEndedAt = this.o.clock?.now() ?? Date.now();
       watch.callEnded();
     }
+  }
+
+  /**
+   * Whether a subscribed topic is a prefix of a topic my agent_status_updated is published on
+   * (customer scope only, PROTOCOL.md §2.4): `customer_id:C:agent:<me>` or
+   * `customer_id:C:agent:agent_status_updated:<me>`.
+   */
+  private hearsMyStatus(topics: readonly string[]): boolean {
+    const identity = this.session.identity;
+    if (identity?.kind !== 'agent') return false;
+    const base = `customer_id:${identity.customerId}:agent:`;
+    const published = [`${base}${identity.agentId}`, `${base}agent_status_updated:${identity.agentId}`];
+    return topics.some((t) => published.some((p) => p.startsWith(t)));
   }
 
   /** A call of mine is ringing or going on: busy now is the call's, not the trap. */
