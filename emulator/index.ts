@@ -2,19 +2,18 @@
 // describes the real bin-api-manager. An independent implementation: it shares no
 // code with the client, so it can catch the client's mistakes.
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { agentClaims, issueAgentJwt } from './auth.js';
 import { Faults } from './faults.js';
-import { flattenHeaders, parseUrl, readBody, sendReply } from './httpio.js';
 import { makeLimiters } from './ratelimit.js';
-import { requestIdFor } from './reply.js';
 import type { RestDeps } from './rest.js';
-import { handleRest } from './rest.js';
 import { Store } from './store.js';
+import { RestFrontDoor } from './rest-front.js';
 import { applyPresence } from './presence.js';
+import { contactRecord, conversationRecord, type ContactSeed, type ConversationSeed } from './records.js';
 import { formatRfc3339 } from './time.js';
 import { newUuid } from './uuid.js';
 import { topicsForEvent } from './topics.js';
@@ -43,18 +42,12 @@ export { NIL_UUID } from './uuid.js';
 
 export class VoipbinEmulator {
   readonly upgrades: UpgradeRecord[] = [];
-  readonly requests: RequestRecord[] = [];
   readonly clientMessages: { connId: string; text: string }[] = [];
   readonly droppedForInvalidTopic: { connId: string; topic: string }[] = [];
-  /** Requests left unanswered by holdRest(), oldest first. */
-  readonly heldRequests: { method: string; path: string }[] = [];
 
   private readonly store: Store;
   private readonly faults = new Faults();
-  private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void }[] = [];
-  private readonly resets: { method: string; path: string; afterHandling: boolean; remaining: number }[] = [];
-  private readonly held: string[] = [];
-  private readonly delays: { prefix: string; ms: number }[] = [];
+  private readonly front: RestFrontDoor;
   private readonly deps: RestDeps & HubDeps;
   private readonly hub: WsHub;
   private readonly server: Server;
@@ -87,7 +80,8 @@ export class VoipbinEmulator {
       droppedForInvalidTopic: this.droppedForInvalidTopic,
     };
     this.hub = new WsHub(this.deps);
-    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.front = new RestFrontDoor(this.deps);
+    this.server = createServer((req, res) => this.front.handle(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.hub.handleUpgrade(req, socket, head));
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
@@ -102,6 +96,16 @@ export class VoipbinEmulator {
   }
 
   /** API root: login at url + '/auth/login', REST at url + '/v1.0/…', WS at ws://…/v1.0/ws. */
+  /** Every REST request answered (or refused by an injected fault), oldest first. */
+  get requests(): RequestRecord[] {
+    return this.front.requests;
+  }
+
+  /** Requests left unanswered by holdRest(), oldest first. */
+  get heldRequests(): { method: string; path: string }[] {
+    return this.front.heldRequests;
+  }
+
   get url(): string {
     const h = this.host.includes(':') ? `[${this.host}]` : this.host;
     return `http://${h}:${this.port}`;
@@ -123,65 +127,17 @@ export class VoipbinEmulator {
   }
 
   /** A conversation (an SMS or chat thread with a customer), assigned to `ownerId` when given. Returns its id. */
-  addConversation(c: { customerId: string; ownerId?: string; peer?: Address; self?: Address }): string {
-    const id = newUuid();
-    const ts = formatRfc3339(new Date());
-    this.store.conversations.upsert({
-      id,
-      customer_id: c.customerId,
-      owner_type: c.ownerId !== undefined ? 'agent' : '',
-      owner_id: c.ownerId ?? '00000000-0000-0000-0000-000000000000',
-      account_id: '',
-      name: '',
-      detail: '',
-      type: 'message',
-      dialog_id: '',
-      self: c.self ?? { type: 'tel', target: '+15550199' },
-      peer: c.peer ?? { type: 'tel', target: '+15550142' },
-      reference_type: 'message',
-      reference_id: '',
-      tm_create: ts,
-      tm_update: ts,
-    });
-    return id;
+  addConversation(c: ConversationSeed): string {
+    const row = conversationRecord(c, formatRfc3339(new Date()));
+    this.store.conversations.upsert(row);
+    return row.id;
   }
 
   /** A contact of the customer (contact-manager), found by its phone numbers and emails. Returns its id. */
-  addContact(c: {
-    customerId: string;
-    firstName?: string;
-    lastName?: string;
-    displayName?: string;
-    company?: string;
-    jobTitle?: string;
-    phones?: string[];
-    emails?: string[];
-    deleted?: boolean;
-  }): string {
-    const id = newUuid();
-    const ts = formatRfc3339(new Date());
-    const addresses = [
-      ...(c.phones ?? []).map((target, i) => ({ type: 'tel' as const, target, is_primary: i === 0 })),
-      ...(c.emails ?? []).map((target, i) => ({ type: 'email' as const, target, is_primary: i === 0 && (c.phones ?? []).length === 0 })),
-    ];
-    this.store.addContact({
-      id,
-      customer_id: c.customerId,
-      first_name: c.firstName ?? '',
-      last_name: c.lastName ?? '',
-      display_name: c.displayName ?? '',
-      company: c.company ?? '',
-      job_title: c.jobTitle ?? '',
-      source: 'manual',
-      external_id: '',
-      notes: '',
-      addresses,
-      tag_ids: [],
-      tm_create: ts,
-      tm_update: ts,
-      ...(c.deleted === true ? { tm_delete: ts } : {}),
-    });
-    return id;
+  addContact(c: ContactSeed): string {
+    const row = contactRecord(c, formatRfc3339(new Date()));
+    this.store.addContact(row);
+    return row.id;
   }
 
   /**
@@ -261,12 +217,7 @@ export class VoipbinEmulator {
    * the moment another client's request could land in between two of ours. Returns an unhook.
    */
   afterRest(method: string, path: string, fn: (n: number) => void): () => void {
-    const hook = { method, path, seen: 0, fn };
-    this.restHooks.push(hook);
-    return () => {
-      const i = this.restHooks.indexOf(hook);
-      if (i >= 0) this.restHooks.splice(i, 1);
-    };
+    return this.front.afterRest(method, path, fn);
   }
 
   /**
@@ -274,29 +225,20 @@ export class VoipbinEmulator {
    * carried out (`afterHandling`) or before. Either way the client cannot know which it was.
    */
   resetRest(method: string, path: string, opts: { afterHandling: boolean; times?: number }): void {
-    this.resets.push({ method, path, afterHandling: opts.afterHandling, remaining: opts.times ?? 1 });
+    this.front.resetRest(method, path, opts);
+  }
+
+  /** REST requests whose path starts with `pathPrefix` are answered `ms` late (a slow service); returns the way to stop. */
+  delayRest(pathPrefix: string, ms: number): () => void {
+    return this.front.delayRest(pathPrefix, ms);
   }
 
   /**
    * REST requests whose path starts with `pathPrefix` get no answer at all until release() (a
    * server that accepted the request and stalls): the client is left waiting mid-request.
    */
-  /** REST requests whose path starts with `pathPrefix` are answered `ms` late (a slow service); returns the way to stop. */
-  delayRest(pathPrefix: string, ms: number): () => void {
-    const d = { prefix: pathPrefix, ms };
-    this.delays.push(d);
-    return () => {
-      const i = this.delays.indexOf(d);
-      if (i >= 0) this.delays.splice(i, 1);
-    };
-  }
-
   holdRest(pathPrefix: string): () => void {
-    this.held.push(pathPrefix);
-    return () => {
-      const i = this.held.indexOf(pathPrefix);
-      if (i >= 0) this.held.splice(i, 1);
-    };
+    return this.front.holdRest(pathPrefix);
   }
 
   /** Destroys every WS TCP socket without a close frame, like a deploy (§1.6, §8). */
@@ -394,60 +336,6 @@ export class VoipbinEmulator {
     if (table === undefined) return;
     if (eventType.endsWith('_deleted')) table.remove(data.id);
     else table.upsert(data);
-  }
-
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = parseUrl(req.url);
-    const requestId = requestIdFor(req.headers['x-request-id']);
-    readBody(req)
-      .then((body) => {
-        if (this.held.some((prefix) => url.path.startsWith(prefix))) {
-          this.deps.log(`rest: ${req.method ?? ''} ${url.path} held without an answer`);
-          this.heldRequests.push({ method: req.method ?? '', path: url.path });
-          return;
-        }
-        const delay = this.delays.find((d) => url.path.startsWith(d.prefix));
-        if (delay === undefined) this.answer(req, res, url, body, requestId);
-        else setTimeout(() => this.answer(req, res, url, body, requestId), delay.ms);
-      })
-      .catch((err: unknown) => this.failed(req, res, url.path, err));
-  }
-
-  private answer(req: IncomingMessage, res: ServerResponse, url: ReturnType<typeof parseUrl>, body: string, requestId: string): void {
-    try {
-      const reset = this.resets.find((r) => r.method === req.method && r.path === url.path && r.remaining > 0);
-      if (reset !== undefined) reset.remaining--;
-      if (reset !== undefined && !reset.afterHandling) {
-        this.deps.log(`rest: ${req.method ?? ''} ${url.path} reset before handling`);
-        req.socket.resetAndDestroy();
-        return;
-      }
-      const reply = handleRest(this.deps, req, url, body, requestId);
-      this.requests.push({
-        method: req.method ?? '',
-        path: url.path,
-        query: url.query,
-        headers: flattenHeaders(req.headers),
-        body,
-        status: reply.status,
-      });
-      this.deps.log(`rest: ${req.method ?? ''} ${url.path} → ${reply.status}`);
-      for (const h of this.restHooks) if (h.method === req.method && h.path === url.path) h.fn(++h.seen);
-      if (reset !== undefined) {
-        this.deps.log(`rest: ${req.method ?? ''} ${url.path} handled, connection reset instead of the reply`);
-        req.socket.resetAndDestroy();
-        return;
-      }
-      sendReply(res, reply);
-    } catch (err) {
-      this.failed(req, res, url.path, err);
-    }
-  }
-
-  private failed(req: IncomingMessage, res: ServerResponse, path: string, err: unknown): void {
-    this.deps.log(`rest: ${req.method ?? ''} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
-    if (!res.headersSent) res.writeHead(500);
-    res.end();
   }
 
   private listen(): Promise<void> {
