@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCKABLE_SETTINGS } from './provisioning-locks.js';
+import { AGENT_STATUSES, SETTABLE_STATUSES } from './agent-status.js';
 import { NotificationSettingsPatchSchema, NotificationSettingsSchema } from './notification-settings.js';
 import { WEBHOOK_METHOD_NAMES, type Channel } from './ipc-channels.js';
 
@@ -121,7 +122,7 @@ export const PausedUntilSchema = NotificationSettingsSchema.shape.pausedUntil;
 /** The agent's status as last known (main/core/presence): queues ring only available agents. */
 export const PresenceViewSchema = z.object({
   /** "" is a value this version does not know: never taken for available. */
-  status: z.enum(['available', 'away', 'busy', 'offline', 'ringing', '']),
+  status: z.enum(AGENT_STATUSES),
   /** Wall-clock ms since this status was learnt or set. */
   since: z.number(),
   changedBy: z.enum(['server', 'me', 'auto']),
@@ -243,7 +244,7 @@ export const CHANNELS = {
   'notifications:pause': { request: z.strictObject({ choice: PauseChoiceSchema }), response: NotificationSettingsSchema },
   'notifications:test': { request: Empty, response: z.object({ shown: z.boolean(), message: z.string() }) },
   /** My agent status, set on the server (queues ring only available agents). */
-  'presence:set': { request: z.strictObject({ status: z.enum(['available', 'away', 'busy', 'offline']) }), response: z.object({ ok: z.boolean() }) },
+  'presence:set': { request: z.strictObject({ status: z.enum(SETTABLE_STATUSES) }), response: z.object({ ok: z.boolean() }) },
   'notifications:history': { request: z.strictObject({ limit: z.number().int().min(1).max(500) }), response: z.array(HistoryItemViewSchema) },
   'notifications:open': { request: z.strictObject({ seq: Seq }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   'notifications:mark-read': { request: z.strictObject({ seq: Seq.optional() }), response: z.object({ unread: z.number() }) },

@@ -68,8 +68,6 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   readonly sessions: SessionManager;
   readonly notifications: NotificationsFeature;
   private readonly awayOnLock: AwayOnLock;
-  /** The status change the last system event made (tests await it): see AwayOnLock. */
-  lastAway: Promise<void> = Promise.resolve();
   readonly subscriptions: SubscriptionsFeature;
   readonly ringing: RingingCalls;
   readonly webhook: WebhookFeature;
@@ -208,16 +206,16 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.o.settings.dispose();
   }
 
-  /** Power and network changes from the OS feed the connection. */
-  systemEvent(e: SystemEvent): void {
+  /** Power and network changes from the OS feed the connection; resolves once away-on-lock has set the status (or could not). */
+  systemEvent(e: SystemEvent): Promise<void> {
     this.log.info(`system: ${e}`);
     const session = this.sessions.current?.session;
     if (e === 'resume') this.sessions.status.resumed();
     const why = this.machine.apply(e, session?.detail.state === 'subscribed');
     if (why !== undefined) session?.reconnectNow(why);
-    // Resolves when the status is set (or could not be): what it did is logged and shown.
-    this.lastAway = this.awayOnLock.systemEvent(e);
+    const away = this.awayOnLock.systemEvent(e);
     this.changed();
+    return away;
   }
 
   /** The desktop adapter says whether the tray icon can be seen; the window explains when not. */

@@ -154,7 +154,7 @@ async function ready(): Promise<void> {
     if (opens) showSettings();
   });
   const stopWatching = watchSystemEvents(
-    (e) => d.systemEvent(e),
+    (e) => void d.systemEvent(e),
     () => void (process.platform === 'linux' ? trayHost.check() : undefined),
   );
   // "last event 2 min ago" ages by itself.

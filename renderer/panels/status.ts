@@ -1,6 +1,7 @@
 import type { AppPreferences, AppState, HistoryItemView } from '../../shared/ipc-contract.js';
 import { checkConsoleTemplate } from '../../shared/console-link.js';
 import { statusWords } from '../../shared/status-words.js';
+import { statusName } from '../../shared/agent-status.js';
 import { api } from '../bridge.js';
 import { busy, card, errorText, h, liveLine, replace, say, toggle } from '../dom.js';
 import { KIND_WORDS, ago, clockTime } from '../format.js';
@@ -25,7 +26,7 @@ function stateWords(c: AppState['connection'], now: number): string {
 
 /** "Busy since 10:02 (12 min) — queue calls can't reach you". */
 function presenceWords(p: NonNullable<AppState['presence']>, now: number): string {
-  const name = p.status === '' ? 'Unknown' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
+  const name = statusName(p.status);
   const reach = p.receivingQueueCalls ? 'queue calls can reach you' : "queue calls can't reach you";
   return `${name} since ${clockTime(p.since)} (${ago(now - p.since)}) — ${reach}`;
 }

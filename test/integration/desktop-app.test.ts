@@ -160,25 +160,19 @@ describe('DesktopApp', () => {
     await until(c, 'my status read', (s) => s.presence?.status === 'available');
     const puts = (): string[] => emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => r.body);
     // Off by default: a lock sets nothing.
-    c.systemEvent('lock-screen');
-    await c.lastAway;
-    c.systemEvent('unlock-screen');
-    await c.lastAway;
+    await c.systemEvent('lock-screen');
+    await c.systemEvent('unlock-screen');
     expect(puts()).toEqual([]);
     await c.notifications.update({ awayOnLock: true });
-    c.systemEvent('lock-screen');
-    await c.lastAway;
+    await c.systemEvent('lock-screen');
     expect(c.state.presence).toMatchObject({ status: 'away', changedBy: 'me' });
-    c.systemEvent('unlock-screen');
-    await c.lastAway;
+    await c.systemEvent('unlock-screen');
     expect(c.state.presence).toMatchObject({ status: 'available' });
     expect(puts()).toEqual(['{"status":"away"}', '{"status":"available"}']);
     // Locked again, and meanwhile the agent chooses busy from the tray: unlocking keeps that choice.
-    c.systemEvent('suspend');
-    await c.lastAway;
+    await c.systemEvent('suspend');
     await runTrayAction({ type: 'set-status', status: 'busy' }, c, { showSettings: () => undefined, quit: () => undefined });
-    c.systemEvent('resume');
-    await c.lastAway;
+    await c.systemEvent('resume');
     expect(c.state.presence?.status).toBe('busy');
     expect(puts()).toEqual(['{"status":"away"}', '{"status":"available"}', '{"status":"away"}', '{"status":"busy"}']);
     await c.stop();
@@ -221,7 +215,7 @@ describe('DesktopApp', () => {
     const { c } = controller({ sink });
     await c.start();
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
-    c.systemEvent('suspend');
+    void c.systemEvent('suspend');
     emu.goSilent();
     const ring = new AgentRing({
       customerId: a.customerId,
@@ -231,7 +225,7 @@ describe('DesktopApp', () => {
     });
     publishAll(emu, ring.start());
     const connections = emu.connections().length;
-    c.systemEvent('resume');
+    void c.systemEvent('resume');
     // Long before the 1 s watchdog: the resume itself reconnected.
     await emu.waitFor(() => emu.connections().length > connections, 600);
     await until(c, 'the call caught up', () => sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper'));
@@ -246,10 +240,10 @@ describe('DesktopApp', () => {
     const { c } = controller();
     await c.start();
     await until(c, 'subscribed', (s) => s.connection.state === 'subscribed');
-    c.systemEvent('offline');
+    void c.systemEvent('offline');
     expect(c.state.connection.online).toBe(false);
     const connections = emu.connections().length;
-    c.systemEvent('online');
+    void c.systemEvent('online');
     await emu.waitFor(() => emu.connections().length > connections, 600);
     await until(c, 'subscribed again', (s) => s.connection.state === 'subscribed' && s.connection.online);
     await c.stop();

@@ -46,8 +46,12 @@ const MAX_ENTRIES = 2_000;
 const MAX_IN_FLIGHT = 4;
 /** New numbers asked per second at most: an agent gets a few calls a minute, a storm thousands. */
 const MAX_PER_SECOND = 10;
-/** What contact-manager takes (E.164): a plus and 3 to 15 digits. */
 const E164 = /^\+\d{3,15}$/;
+
+/** What contact-manager takes (E.164): a plus and 3 to 15 digits. */
+export function isE164(phone: string): boolean {
+  return E164.test(phone);
+}
 
 const ContactSchema = z.looseObject({ id: z.string() });
 
@@ -81,7 +85,7 @@ export class ContactDirectory implements ContactNames {
   }
 
   lookUp(phone: string): Promise<Contact | null> | undefined {
-    if (this.refused || !E164.test(phone)) return undefined;
+    if (this.refused || !isE164(phone)) return undefined;
     const cached = this.cache.get(phone);
     if (cached !== undefined) return Promise.resolve(cached.contact);
     const running = this.inFlight.get(phone);

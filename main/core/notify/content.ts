@@ -3,7 +3,7 @@ import { type ResourceEvent, readAddress } from '../stream/index.js';
 import type { CallDecision, OfferView } from './call-offers.js';
 import { displayText } from '../platform/index.js';
 import type { TeamNames } from '../team/index.js';
-import type { Contact } from '../contacts/index.js';
+import { isE164, type Contact } from '../contacts/index.js';
 import type { NotificationKind } from '../../../shared/notification-settings.js';
 
 /**
@@ -91,7 +91,7 @@ function bounded(t: NotificationText): NotificationText {
 /** A number worth asking contacts about: E.164, as VoIPBIN writes tel addresses. */
 function numberOf(a: Address | undefined): string | undefined {
   const t = a?.target;
-  return t !== undefined && (a?.type === undefined || a.type === 'tel') && /^\+\d{3,15}$/.test(t) ? t : undefined;
+  return t !== undefined && (a?.type === undefined || a.type === 'tel') && isE164(t) ? t : undefined;
 }
 
 /**

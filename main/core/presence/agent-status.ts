@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import type { Credential, RestClient } from '../api/index.js';
 import { NotifierError } from '../platform/index.js';
+import { AGENT_STATUSES, SETTABLE_STATUSES, statusName, type AgentStatus, type SettableStatus } from '../../../shared/agent-status.js';
 
 /**
  * An agent's presence as agent-manager keeps it (PROTOCOL.md §11.2): queues ring only agents who
  * are `available`, agent-manager sets `ringing` when a call rings and `busy` when one is answered,
  * and nothing sets it back after hangup. The JWT's copy goes stale, so it is read from the server.
  */
-export const AGENT_STATUSES = ['available', 'away', 'busy', 'offline', 'ringing', ''] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
-
-/** What a person may set; `ringing` (and "") are agent-manager's own. */
-export const SETTABLE_STATUSES = ['available', 'away', 'busy', 'offline'] as const;
-export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
+export { AGENT_STATUSES, SETTABLE_STATUSES, statusName, type AgentStatus, type SettableStatus } from '../../../shared/agent-status.js';
 
 export interface Presence {
   status: AgentStatus;
@@ -69,9 +65,4 @@ export async function setMyStatus(rest: RestClient, status: SettableStatus): Pro
 /** "Busy — queue calls cannot reach you", for people. */
 export function presenceWords(p: Presence): string {
   return `${p.status === '' ? 'Unknown status' : statusName(p.status)} — queue calls ${p.receivingQueueCalls ? 'can' : 'cannot'} reach you`;
-}
-
-/** "Busy", "Available"; "Unknown" for a value this version does not know. */
-export function statusName(status: AgentStatus): string {
-  return status === '' ? 'Unknown' : status.charAt(0).toUpperCase() + status.slice(1);
 }

@@ -36,8 +36,9 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
   private saidOff = false;
   /** My calls and groupcalls not hung up yet, oldest first. */
   private readonly openCalls = new Set<string>();
-  /** When my last open call ended (wall-clock ms), if one did while followed. */
-  callEndedAt: number | undefined;
+  private lastCallEnd: number | undefined;
+  /** The wrap-up settings now: a watch made later (the identity read after a change) starts with them. */
+  private settings: { wrapUpMs: number | undefined; backToAvailable: boolean | undefined };
   private readonly offs: (() => void)[] = [];
 
   constructor(
@@ -45,6 +46,7 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
     private readonly o: PresenceOptions,
   ) {
     super((e) => o.logger.error('presence consumer failed', { error: describeError(e) }));
+    this.settings = { wrapUpMs: o.wrapUpMs, backToAvailable: o.backToAvailable };
     this.offs.push(
       session.on('identity', (identity) => {
         if (identity.kind !== 'agent') {
@@ -57,8 +59,8 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
         const watch = new PresenceWatch({
           rest: session.rest,
           logger: o.logger,
-          wrapUpMs: o.wrapUpMs,
-          backToAvailable: o.backToAvailable,
+          wrapUpMs: this.settings.wrapUpMs,
+          backToAvailable: this.settings.backToAvailable,
           pollMs: o.pollMs,
           clock: o.clock,
         });
@@ -102,7 +104,7 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
     }
     this.openCalls.delete(id);
     if (this.openCalls.size === 0) {
-      this.callEndedAt = this.o.clock?.now() ?? Date.now();
+      this.lastCallEnd = this.o.clock?.now() ?? Date.now();
       watch.callEnded();
     }
   }
@@ -120,6 +122,11 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
     return topics.some((t) => published.some((p) => p.startsWith(t)));
   }
 
+  /** When my last open call ended (wall-clock ms), if one did while followed. */
+  get callEndedAt(): number | undefined {
+    return this.lastCallEnd;
+  }
+
   /** A call of mine is ringing or going on: busy now is the call's, not the trap. */
   get onCall(): boolean {
     return this.openCalls.size > 0;
@@ -132,8 +139,7 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
 
   /** New wrap-up or back-to-available settings (the desktop's settings changed). */
   configure(c: { wrapUpMs?: number | undefined; backToAvailable?: boolean | undefined }): void {
-    this.o.wrapUpMs = c.wrapUpMs ?? this.o.wrapUpMs;
-    this.o.backToAvailable = c.backToAvailable ?? this.o.backToAvailable;
+    this.settings = { wrapUpMs: c.wrapUpMs ?? this.settings.wrapUpMs, backToAvailable: c.backToAvailable ?? this.settings.backToAvailable };
     this.watchRef?.configure(c);
   }
 

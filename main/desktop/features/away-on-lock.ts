@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '../../core/platform/index.js';
 import { describeError } from '../../core/platform/index.js';
-import type { SettableStatus } from '../../core/presence/index.js';
+import { SETTABLE_STATUSES, type SettableStatus } from '../../core/presence/index.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { SystemEvent } from '../session/machine-conditions.js';
@@ -16,7 +16,6 @@ import type { SystemEvent } from '../session/machine-conditions.js';
  */
 type State = { phase: 'idle' } | { phase: 'away'; before: SettableStatus; since: number };
 
-const SETTABLE: readonly string[] = ['available', 'away', 'busy', 'offline'];
 /** A wake-up's network may not be back yet: the way back is tried a few times. */
 const RETRIES = 3;
 const RETRY_MS = 5_000;
@@ -49,11 +48,12 @@ export class AwayOnLock {
     const now = presence?.watch?.status;
     if (!this.o.settings.settings.notifications.awayOnLock || presence === undefined || now === undefined) return;
     // Already away or offline: nothing to do, and nothing to undo later.
-    if (this.state.phase === 'away' || now.status === 'away' || now.status === 'offline' || !SETTABLE.includes(now.status)) return;
+    const before = SETTABLE_STATUSES.find((s) => s === now.status);
+    if (this.state.phase === 'away' || before === undefined || before === 'away' || before === 'offline') return;
     try {
       await presence.set('away');
       const since = presence.watch?.status?.since ?? this.o.clock.now();
-      this.state = { phase: 'away', before: now.status as SettableStatus, since };
+      this.state = { phase: 'away', before, since };
       this.o.logger.info(`screen locked: status set to away (was ${now.status})`);
     } catch (e) {
       this.o.logger.warn('could not set the status to away on lock', { error: describeError(e) });

@@ -1,6 +1,7 @@
 import type { AlertView } from '../../../shared/ipc-contract.js';
 import { formatDuration } from '../../core/account/index.js';
 import { BLOCKED_ACCOUNT, type Clock } from '../../core/platform/index.js';
+import { statusName, type AgentStatus } from '../../core/presence/index.js';
 
 /**
  * "You are not receiving calls": the one alert that must never be quiet. A stream that stays down
@@ -22,7 +23,7 @@ export interface GuardInput {
   stopped: { code: string; message: string } | undefined;
   notificationsBlocked: string | undefined;
   /** My status, when known and not available (queues ring only available agents), and since when. */
-  notAvailable: { status: string; since: number } | undefined;
+  notAvailable: { status: AgentStatus; since: number } | undefined;
   /** How long after a call busy is expected (the wrap-up): only past it is "not receiving" said. */
   wrapUpMs: number;
 }
@@ -58,7 +59,7 @@ export function evaluateGuard(i: GuardInput, now: number, graceMs = DEFAULT_GRAC
     return { reason: 'stream_down', title: 'Not receiving calls', message: i.stopped.message };
   }
   if (i.streamUp && i.notAvailable !== undefined && now - i.notAvailable.since >= i.wrapUpMs) {
-    const name = i.notAvailable.status === '' ? 'status unknown' : i.notAvailable.status.charAt(0).toUpperCase() + i.notAvailable.status.slice(1);
+    const name = i.notAvailable.status === '' ? 'status unknown' : statusName(i.notAvailable.status);
     return {
       reason: 'not_available',
       title: `Connected · ${name} — queue calls won't reach you`,

@@ -1,8 +1,6 @@
 import type { AppState, PauseChoiceName } from '../../../shared/ipc-contract.js';
 import { clockTime, statusWords, type StatusLevel } from '../../../shared/status-words.js';
-
-/** What a person may set (core/presence SETTABLE_STATUSES), named here for shared/ and the tray. */
-export type SettableStatusName = 'available' | 'away' | 'busy' | 'offline';
+import { SETTABLE_STATUSES, statusName, type SettableStatus } from '../../../shared/agent-status.js';
 
 /**
  * What the tray shows for a given AppState: icon, badge, tooltip and menu, as plain data. The
@@ -15,7 +13,7 @@ export type TrayAction =
   | { type: 'mark-all-read' }
   | { type: 'pause'; choice: PauseChoiceName }
   | { type: 'reconnect' }
-  | { type: 'set-status'; status: SettableStatusName }
+  | { type: 'set-status'; status: SettableStatus }
   | { type: 'settings' }
   | { type: 'quit' };
 
@@ -64,22 +62,20 @@ function pauseMenu(s: AppState, now: number): TrayMenuItem {
   };
 }
 
-const STATUS_CHOICES: readonly { status: SettableStatusName; label: string }[] = [
-  { status: 'available', label: 'Available' },
-  { status: 'away', label: 'Away' },
-  { status: 'busy', label: 'Busy' },
-  { status: 'offline', label: 'Offline' },
-];
-
 /** My status with a check mark, and the way to change it; none for a sign-in with no agent. */
 function statusMenu(s: AppState): TrayMenuItem | undefined {
   const p = s.presence;
   if (p === null || !s.account.signedIn) return undefined;
-  const name = p.status === '' ? 'Unknown' : p.status.charAt(0).toUpperCase() + p.status.slice(1);
+  const name = statusName(p.status);
   return {
     label: p.receivingQueueCalls ? `Status: ${name}` : `Status: ${name} — queue calls won't reach you`,
     enabled: true,
-    submenu: STATUS_CHOICES.map((c) => ({ label: c.label, enabled: true, checked: p.status === c.status, action: { type: 'set-status', status: c.status } })),
+    submenu: SETTABLE_STATUSES.map((status) => ({
+      label: statusName(status),
+      enabled: true,
+      checked: p.status === status,
+      action: { type: 'set-status', status },
+    })),
   };
 }
 

@@ -2,6 +2,7 @@ import type { GuardInput } from '../features/not-receiving-guard.js';
 import { stoppedWith, type ConnectionStatus } from '../session/connection-status.js';
 import type { MachineConditions } from '../session/machine-conditions.js';
 import type { SignedIn } from '../session/session-manager.js';
+import { DEFAULT_WRAP_UP_MS } from '../../core/presence/index.js';
 
 /** What the not-receiving guard judges, read from the one place each part lives. */
 export function guardInput(
@@ -21,7 +22,7 @@ export function guardInput(
     stopped: stoppedWith(detail),
     notificationsBlocked,
     notAvailable: notAvailable(signedIn),
-    wrapUpMs: signedIn?.presence.watch?.wrapUpMs ?? 60_000,
+    wrapUpMs: signedIn?.presence.watch?.wrapUpMs ?? DEFAULT_WRAP_UP_MS,
   };
 }
 
