@@ -4,8 +4,9 @@ import { busy, byId, errorText, h, replace, say } from './dom.js';
 
 /**
  * The call window: each call ringing for the agent, who is calling and where, how long it has
- * rung, "Open in console" and "Dismiss". It talks only to the three channels it needs (the main
- * process refuses the rest), and the main process shows and hides the window itself.
+ * rung, "Open in console", "Open contact" (a caller found in VoIPBIN contacts) and "Dismiss". It
+ * talks only to the channels it needs (the main process refuses the rest), and the main process
+ * shows and hides the window itself.
  */
 /** What is on screen; undefined until the first state arrives. */
 let ringing: readonly RingingCallView[] | undefined;
@@ -15,21 +16,28 @@ function elapsed(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function callItem(c: RingingCallView, now: number): HTMLElement {
+function opener(label: string, kind: 'primary' | 'secondary', channel: 'calls:open' | 'calls:open-contact', id: string): HTMLElement {
   const line = byId('call-line');
-  const open = h('button', { type: 'button', class: 'primary' }, 'Open in console');
-  open.addEventListener(
+  const button = h('button', { type: 'button', class: kind }, label);
+  button.addEventListener(
     'click',
     () =>
-      void busy(open, 'Opening…', async () => {
+      void busy(button, 'Opening…', async () => {
         try {
-          const r = await api.invoke('calls:open', { id: c.id });
+          const r = await api.invoke(channel, { id });
           say(line, r.opened ? '' : r.message, r.opened ? 'ok' : 'error');
         } catch (e) {
           say(line, errorText(e), 'error');
         }
       }),
   );
+  return button;
+}
+
+function callItem(c: RingingCallView, now: number): HTMLElement {
+  const line = byId('call-line');
+  const open = opener('Open in console', 'primary', 'calls:open', c.id);
+  const contact = opener('Open contact', 'secondary', 'calls:open-contact', c.id);
   const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
   dismiss.addEventListener('click', () => void api.invoke('calls:dismiss', { id: c.id }).catch((e: unknown) => say(line, errorText(e), 'error')));
   return h(
@@ -44,7 +52,7 @@ function callItem(c: RingingCallView, now: number): HTMLElement {
       h('span', { class: 'call-ringing', 'data-started': String(c.startedAt) }, elapsed(now - c.startedAt)),
     ),
     h('p', { class: 'call-body' }, c.body),
-    h('div', { class: 'call-actions' }, c.openable ? open : null, dismiss),
+    h('div', { class: 'call-actions' }, c.openable ? open : null, c.contactOpenable ? contact : null, dismiss),
   );
 }
 

@@ -37,18 +37,26 @@ export function checkConsoleTemplate(template: string): TemplateVerdict {
   return { ok: true };
 }
 
-export type ConsoleResource = 'call' | 'groupcall';
+export type ConsoleResource = 'call' | 'groupcall' | 'contact';
+
+/** The console's own route shape: a contact's page sits where a call's does, under contacts/. */
+const CALL_ROUTE = 'calls/{type}_detail/';
+const CONTACT_ROUTE = 'contacts/contacts_detail/';
 
 /**
- * The URL for one call, or undefined when the template or the id is unusable. The id is checked
- * as a UUID, so nothing from an event can change where the link points.
+ * The URL for one call or contact, or undefined when the template or the id is unusable. The id is
+ * checked as a UUID, so nothing from an event can change where the link points. A contact's page
+ * is known only for a template with the console's own route shape (the default): a custom page for
+ * calls says nothing about where contacts are.
  */
 export function consoleUrlFor(template: string, resource: ConsoleResource, id: string): string | undefined {
   if (!checkConsoleTemplate(template).ok || !UUID.test(id)) return undefined;
-  const url = template
-    .trim()
-    .replaceAll('{id}', id.toLowerCase())
-    .replaceAll('{type}', resource === 'groupcall' ? 'groupcalls' : 'calls');
+  const t = template.trim();
+  if (resource === 'contact') {
+    if (!t.includes(CALL_ROUTE)) return undefined;
+    return new URL(t.replace(CALL_ROUTE, CONTACT_ROUTE).replaceAll('{id}', id.toLowerCase())).href;
+  }
+  const url = t.replaceAll('{id}', id.toLowerCase()).replaceAll('{type}', resource === 'groupcall' ? 'groupcalls' : 'calls');
   return new URL(url).href;
 }
 

@@ -28,6 +28,7 @@ export const CHANNEL_NAMES = [
   'logs:open-folder',
   'app:quit',
   'calls:open',
+  'calls:open-contact',
   'calls:dismiss',
   'presence:set',
 ] as const;

@@ -100,6 +100,8 @@ export const RingingCallViewSchema = z.object({
   /** Wall-clock ms it started ringing. */
   startedAt: z.number(),
   openable: z.boolean(),
+  /** The caller was found in VoIPBIN contacts and the console has a page for them. */
+  contactOpenable: z.boolean(),
 });
 export type RingingCallView = z.infer<typeof RingingCallViewSchema>;
 
@@ -265,6 +267,8 @@ export const CHANNELS = {
   'logs:open-folder': { request: Empty, response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: open the ringing call in the VoIPBIN console. */
   'calls:open': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
+  /** From the call window: open the ringing call's caller in the console's contacts. */
+  'calls:open-contact': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: stop showing this call there (it keeps ringing; the OS pop-up stays). */
   'calls:dismiss': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ ringing: z.number().int() }) },
   /** Without a tray icon the window is the only way to quit. */

@@ -494,7 +494,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(await page.getByText('Console link', { exact: true }).count()).toBe(0);
   });
 
-  it('call window: the ringing call with its caller and ring time, Open in console, Dismiss; gone when answered; off when turned off', async () => {
+  it('call window: the ringing call with its caller and ring time, Open in console, Open contact for a caller in contacts, Dismiss; gone when answered; off when turned off', async () => {
     const a = seed();
     const settings = await d.open();
     await signedInAndSubscribed(settings, a);
@@ -529,7 +529,24 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.app.state.ringing).toEqual([]);
     expect(d.sink.shown.some((p) => p.title === 'Incoming call from Jane Cooper')).toBe(true);
 
-    // Another call: shown; answered on the desk phone: gone by itself.
+    // A caller found in VoIPBIN contacts: "Open contact" opens their page in the console's contacts.
+    const priyaId = d.emu.addContact({ customerId: a.customerId, displayName: 'Priya Natarajan', company: 'Northwind Traders', phones: ['+15550177'] });
+    const priya = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550177' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(d.emu, priya.start());
+    await expect.poll(() => card.locator('.call-title').allTextContents()).toEqual(['Incoming call from Priya Natarajan']);
+    expect(await card.getByRole('button', { name: 'Open in console' }).count()).toBe(1);
+    await card.getByRole('button', { name: 'Open contact' }).click();
+    await expect.poll(() => d.opened.length).toBe(2);
+    expect(d.opened[1]).toBe(`https://admin.voipbin.net/#/resources/contacts/contacts_detail/${priyaId}`);
+    publishAll(d.emu, priya.giveUp('noanswer'));
+    await expect.poll(() => card.count()).toBe(0);
+
+    // Another call: shown, not in contacts (no "Open contact"); answered on the desk phone: gone by itself.
     const ravi = new AgentRing({
       customerId: a.customerId,
       agentId: a.agentId,
@@ -538,6 +555,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     });
     publishAll(d.emu, ravi.start());
     await expect.poll(() => card.locator('.call-title').allTextContents()).toEqual(['Incoming call from Ravi Shah']);
+    expect(await card.getByRole('button', { name: 'Open contact' }).count()).toBe(0);
     publishAll(d.emu, ravi.answer());
     await expect.poll(() => card.count()).toBe(0);
 

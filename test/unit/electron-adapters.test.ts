@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fake from '../fakes/electron.js';
+import type { RingingCallView } from '../../shared/ipc-contract.js';
 
 // Only the Electron edge is fake; the adapters' collaborators (main/desktop, main/core) are real.
 vi.mock('electron', () => import('../fakes/electron.js'));
@@ -343,12 +344,13 @@ describe('settings window', () => {
 });
 
 describe('call window', () => {
-  const ring = (id: string, title: string): { id: string; title: string; body: string; startedAt: number; openable: boolean } => ({
+  const ring = (id: string, title: string): RingingCallView => ({
     id,
     title,
     body: 'Ringing on extension 2001',
     startedAt: Date.now(),
     openable: true,
+    contactOpenable: false,
   });
   const A = ring('a0000000-0000-4000-8000-0000000000aa', 'Incoming call from Jane Cooper');
   const B = ring('b0000000-0000-4000-8000-0000000000bb', 'Incoming call from Ravi Shah');

@@ -39,7 +39,7 @@ describe('Electron security checklist', () => {
       new SettingsWindow({ preload: '/app/preload.cjs', page: '/app/index.html', title: () => 't', trayless: () => false, quitting: () => false }).show();
       const ringing = {
         ...baseState(),
-        ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true }],
+        ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true, contactOpenable: false }],
       };
       new CallWindow({ preload: '/app/preload.cjs', page: '/app/call.html', onClosed: () => undefined }).update(ringing);
       return fake.BrowserWindow.created.slice(before).map((w) => w.options);

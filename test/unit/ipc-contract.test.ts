@@ -116,6 +116,17 @@ describe('console deep links', () => {
     );
   });
 
+  it("a contact's page sits beside the calls in the console's own route shape; a custom call page says nothing about contacts", () => {
+    expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'contact', CALL.toUpperCase())).toBe(
+      `https://admin.voipbin.net/#/resources/contacts/contacts_detail/${CALL}`,
+    );
+    expect(consoleUrlFor('https://voip.example.com/console/#/resources/calls/{type}_detail/{id}', 'contact', CALL)).toBe(
+      `https://voip.example.com/console/#/resources/contacts/contacts_detail/${CALL}`,
+    );
+    expect(consoleUrlFor('https://crm.example.com/call/{id}', 'contact', CALL)).toBeUndefined();
+    expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'contact', '../../evil')).toBeUndefined();
+  });
+
   it('an id that is not a UUID cannot steer the link anywhere', () => {
     expect(consoleUrlFor(DEFAULT_CONSOLE_URL_TEMPLATE, 'call', '../../evil')).toBeUndefined();
     expect(consoleUrlFor('https://console.example.com/{id}', 'call', `${CALL}@evil.example`)).toBeUndefined();

@@ -1,12 +1,14 @@
+import type { Contact } from '../../core/contacts/index.js';
+import type { NotificationText } from '../../core/notify/index.js';
 import type { RingingCallView } from '../../../shared/ipc-contract.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import type { ConsoleLinks, Opened } from './console.js';
+import type { ConsoleLinks, ConsolePage, Opened } from './console.js';
 
 /**
  * The calls ringing for this agent, as the call window shows them (worded like their pop-ups,
- * privacy applied), and what the agent does there: open one in the console, or dismiss it from
- * the window (it keeps ringing elsewhere, and stays in the history).
+ * privacy applied), and what the agent does there: open one (or its caller's contact) in the
+ * console, or dismiss it from the window (it keeps ringing elsewhere, and stays in the history).
  */
 export class RingingCalls {
   /** Calls the agent took out of the call window. */
@@ -30,14 +32,35 @@ export class RingingCalls {
       .filter((r) => !this.dismissed.has(r.resourceId))
       .map((r) => {
         const text = n.privacy ? r.private : r;
-        return { id: r.resourceId, title: text.title, body: text.body, startedAt: r.at, openable: this.links.urlFor(r.resource) !== undefined };
+        return {
+          id: r.resourceId,
+          title: text.title,
+          body: text.body,
+          startedAt: r.at,
+          openable: this.links.urlFor(r.resource) !== undefined,
+          // The button names no one: privacy mode hides who is calling, not that a page exists.
+          contactOpenable: this.links.urlFor(contactPage(r.contact)) !== undefined,
+        };
       });
   }
 
   async open(id: string): Promise<Opened> {
-    const call = this.sessions.current?.session.center?.ringingForMe().find((r) => r.resourceId === id);
-    if (call === undefined || !this.views().some((r) => r.id === id)) return { opened: false, message: 'That call is no longer ringing.' };
+    const call = this.shown(id);
+    if (call === undefined) return { opened: false, message: 'That call is no longer ringing.' };
     return this.links.open(call.resource);
+  }
+
+  /** The caller's page in the console's contacts, once the caller was found there. */
+  async openContact(id: string): Promise<Opened> {
+    const call = this.shown(id);
+    if (call === undefined) return { opened: false, message: 'That call is no longer ringing.' };
+    if (call.contact === undefined) return { opened: false, message: 'This caller is not in your VoIPBIN contacts.' };
+    return this.links.open(contactPage(call.contact));
+  }
+
+  private shown(id: string): NotificationText | undefined {
+    const call = this.sessions.current?.session.center?.ringingForMe().find((r) => r.resourceId === id);
+    return call !== undefined && this.views().some((r) => r.id === id) ? call : undefined;
   }
 
   dismiss(id: string): { ringing: number } {
@@ -45,4 +68,8 @@ export class RingingCalls {
     this.changed();
     return { ringing: this.views().length };
   }
+}
+
+function contactPage(c: Contact | undefined): ConsolePage | undefined {
+  return c === undefined ? undefined : { kind: 'contact', id: c.id };
 }

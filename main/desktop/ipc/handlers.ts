@@ -50,6 +50,7 @@ export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers 
     'logs:open-folder': () => app.diagnostics.openLogFolder(),
     'app:quit': () => app.quit(),
     'calls:open': (req) => app.ringing.open(req.id),
+    'calls:open-contact': (req) => app.ringing.openContact(req.id),
     'calls:dismiss': (req) => app.ringing.dismiss(req.id),
   };
   const wrap =

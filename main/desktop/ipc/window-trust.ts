@@ -19,8 +19,8 @@ export interface TrustedWindow {
   channels?: readonly Channel[];
 }
 
-/** The call window needs its state and its two buttons, nothing that reads or changes the account. */
-export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:dismiss'];
+/** The call window needs its state and its buttons, nothing that reads or changes the account. */
+export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:open-contact', 'calls:dismiss'];
 
 /** A channel is answered only for a trusted window that may use it. */
 export function mayInvoke(channel: Channel, sender: SenderInfo, windows: readonly TrustedWindow[]): boolean {
