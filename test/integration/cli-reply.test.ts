@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
-import { runCli } from '../support/cli-process.js';
+import { CliProcess, runCli } from '../support/cli-process.js';
+import { makeConversationMessage } from '../../emulator/fixtures.js';
 
 /**
  * `voipbin-notifier reply`: answers a customer's conversation or a team chat without the console,
@@ -83,6 +84,29 @@ describe('voipbin-notifier reply', () => {
     expect(c.code).toBe(1);
     expect(c.lines.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('access key has no agent') as unknown });
     expect(posts()).toHaveLength(1);
+  });
+
+  it('`run --json` names where an answer goes (reply_to), and `reply` takes it from there', async () => {
+    // Conversation messages reach customer topics only (PROTOCOL.md §2.4): an admin hears them.
+    acct = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const conv = emu.addConversation({ customerId: acct.customerId, ownerId: acct.agentId });
+    const p = new CliProcess(['run', '--json', '--notify', 'none', '--api-url', emu.url], { VOIPBIN_TOKEN: acct.jwt });
+    try {
+      await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+      emu.publish(
+        'conversation_message_created',
+        makeConversationMessage({ customer_id: acct.customerId, conversation_id: conv, direction: 'incoming', text: 'Is my order on its way?' }),
+      );
+      await p.until('the message', (ls) => ls.some((l) => l.type === 'notification'));
+      const line = p.lines().find((l) => l.type === 'notification');
+      expect(line).toMatchObject({ kind: 'inbound_message', body: 'Is my order on its way?', reply_to: { conversation_id: conv } });
+      const to = (line?.reply_to as { conversation_id: string }).conversation_id;
+      const r = await reply(['--conversation', to, '--text-stdin', '--json'], 'Yes, it ships today.');
+      expect(r.code, r.stderr).toBe(0);
+      expect(posts()).toEqual([{ path: `/v1.0/service_agents/conversations/${conv}/messages`, body: { text: 'Yes, it ships today.', medias: [] } }]);
+    } finally {
+      p.kill();
+    }
   });
 
   it('bad usage is exit 2 before anything is sent: no --text-stdin, both or neither target, an empty text, an id that is no UUID', async () => {

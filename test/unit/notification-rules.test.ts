@@ -173,6 +173,40 @@ describe('messages', () => {
     expect(desk.notes.map((n) => [n.kind, n.body])).toEqual([['chat_message', 'Can you take the next VIP call?']]);
   });
 
+  it('an incoming conversation message and team chat from others say where an answer goes; SMS, access keys and odd ids do not', async () => {
+    const conversationId = 'C0FFEE00-0000-4000-8000-00000000C0C0';
+    const chatId = 'c0ffee00-0000-4000-8000-00000000c4a7';
+    const shown: PopUp[] = [];
+    const sink: NotificationSink = {
+      name: 'recording',
+      show: (p) => (shown.push(p), Promise.resolve()),
+      withdraw: () => Promise.resolve(),
+    };
+    const desk = new Desk(agent, {}, sink).feed([
+      frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'incoming', conversation_id: conversationId })),
+      frame('chatmessage_created', makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID, chat_id: chatId, text: 'Lunch?' })),
+      frame('message_created', makeSms({ customer_id: CUSTOMER_ID })),
+      // A frame's id becomes a request path when the agent answers: only a UUID is taken.
+      frame('conversation_message_created', makeConversationMessage({ customer_id: CUSTOMER_ID, direction: 'incoming', conversation_id: '../../customer' })),
+    ]);
+    await desk.center.settled();
+    expect(desk.notes.map((n) => n.replyTo)).toEqual([
+      { kind: 'conversation', id: conversationId.toLowerCase() },
+      { kind: 'chat', id: chatId },
+      undefined,
+      undefined,
+    ]);
+    // The pop-ups carry it too.
+    expect(shown.map((p) => p.replyTo)).toEqual(desk.notes.filter((n) => n.shown).map((n) => n.replyTo));
+    expect(desk.center.history.list().map((h) => h.replyTo)).toEqual([...desk.notes.map((n) => n.replyTo)].reverse());
+
+    // An access key reads team chat but cannot write there (it has no agent).
+    const key = new Desk(accessKeyIdentity({ id: CUSTOMER_ID })).feed([
+      frame('chatmessage_created', makeChatMessage({ customer_id: CUSTOMER_ID, owner_id: OTHER_ID, chat_id: chatId, text: 'Lunch?' })),
+    ]);
+    expect(key.notes.map((n) => [n.kind, n.replyTo])).toEqual([['chat_message', undefined]]);
+  });
+
   it('transcripts never pop up but are kept in history', () => {
     const desk = new Desk().feed([frame('transcript_created', makeTranscript({ customer_id: CUSTOMER_ID }))]);
     expect(desk.notes).toEqual([]);

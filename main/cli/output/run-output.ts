@@ -84,6 +84,12 @@ function contactField(n: DecidedNotification): { contact?: { id: string; display
   return n.contact === undefined ? {} : { contact: { id: n.contact.id, display_name: n.contact.name, company: n.contact.company } };
 }
 
+/** Where `voipbin-notifier reply` sends an answer: its --conversation or --chat id. */
+function replyField(n: DecidedNotification): { reply_to?: { conversation_id: string } | { chat_id: string } } {
+  const t = n.replyTo;
+  return t === undefined ? {} : { reply_to: t.kind === 'chat' ? { chat_id: t.id } : { conversation_id: t.id } };
+}
+
 export class JsonOutput implements Output {
   state(d: StateDetail, at: number): void {
     const base = { type: 'state', state: d.state, at: iso(at) };
@@ -139,6 +145,7 @@ export class JsonOutput implements Output {
       shown: n.shown,
       ...(n.heldBecause !== undefined ? { held_because: n.heldBecause } : {}),
       ...contactField(n),
+      ...replyField(n),
     });
   }
 

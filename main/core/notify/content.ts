@@ -4,7 +4,9 @@ import type { CallDecision, OfferView } from './call-offers.js';
 import { displayText } from '../platform/index.js';
 import type { TeamNames } from '../team/index.js';
 import { isE164, type Contact } from '../contacts/index.js';
+import type { ReplyTarget } from '../replies/index.js';
 import type { NotificationKind } from '../../../shared/notification-settings.js';
+import { isUuid } from '../../../shared/topics.js';
 
 /**
  * What a notification says. Pure: the same decision always reads the same, and every pop-up has a
@@ -34,6 +36,8 @@ export interface NotificationText {
   party?: string | undefined;
   /** The contact the number belongs to, once known. */
   contact?: Contact | undefined;
+  /** Where an answer goes: the conversation, or the team chat (agents only write there). */
+  replyTo?: ReplyTarget | undefined;
 }
 
 export interface ResourceRef {
@@ -185,6 +189,7 @@ export function messageText(e: ResourceEvent, me: Identity, names: NameLookup = 
     const from = readAddress(d.source);
     const medias = Array.isArray(d.medias) ? d.medias.length : 0;
     return bounded({
+      replyTo: replyTarget('conversation', d.conversation_id),
       party: partyName(from),
       callerNumber: numberOf(from),
       kind: 'inbound_message',
@@ -202,6 +207,8 @@ export function messageText(e: ResourceEvent, me: Identity, names: NameLookup = 
     const room = displayText(chat.chatId !== undefined ? names.chatName(chat.chatId) : undefined, PARTY_MAX);
     const title = room !== '' ? `${sender} in ${room}` : `Team chat from ${sender}`;
     return bounded({
+      // Team chat is written by agents only: an access key reads it but cannot answer.
+      replyTo: me.kind === 'agent' ? replyTarget('chat', chat.chatId) : undefined,
       kind: 'chat_message',
       resourceId: e.id,
       at: msgTime(e),
@@ -211,6 +218,11 @@ export function messageText(e: ResourceEvent, me: Identity, names: NameLookup = 
     });
   }
   return undefined;
+}
+
+/** Only an id shaped like one: a frame's field becomes part of a request path when the agent answers. */
+function replyTarget(kind: ReplyTarget['kind'], id: unknown): ReplyTarget | undefined {
+  return typeof id === 'string' && isUuid(id) ? { kind, id: id.toLowerCase() } : undefined;
 }
 
 /** "3 missed calls, 5 messages"; with a qualifier, "12 more calls". */

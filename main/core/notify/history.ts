@@ -1,5 +1,6 @@
 import type { NotificationKind } from '../../../shared/notification-settings.js';
 import type { ResourceRef } from './content.js';
+import type { ReplyTarget } from '../replies/index.js';
 
 /**
  * Everything decided, shown or not, newest first, bounded so weeks of uptime stay flat.
@@ -20,6 +21,8 @@ export interface HistoryItem {
   read: boolean;
   /** The call it is about (calls only). */
   resource?: ResourceRef | undefined;
+  /** Where an answer to this message goes (conversations and team chat). */
+  replyTo?: ReplyTarget | undefined;
 }
 
 const UNREAD_KINDS = new Set<HistoryItem['kind']>(['missed_call', 'inbound_message', 'chat_message']);
@@ -90,6 +93,7 @@ export class NotificationHistory {
       read: !UNREAD_KINDS.has(item.kind),
     };
     if (item.resource !== undefined) full.resource = item.resource;
+    if (item.replyTo !== undefined) full.replyTo = item.replyTo;
     (full.read ? this.read : this.unread).push(full);
     if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).dropOldest();
     return full;

@@ -262,6 +262,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     const visible = this.settings.privacy ? t.private : t;
     const popUp: PopUp = { kind: t.kind, resourceId: t.resourceId, title: visible.title, body: visible.body, sound: p.sound, urgent: p.urgent, at: t.at };
     if (t.resource !== undefined) popUp.resource = t.resource;
+    if (t.replyTo !== undefined) popUp.replyTo = t.replyTo;
     return popUp;
   }
 
@@ -317,6 +318,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
     if (text.personal !== undefined) decided.personal = text.personal;
     if (text.resource !== undefined) decided.resource = text.resource;
     if (text.contact !== undefined) decided.contact = text.contact;
+    if (text.replyTo !== undefined) decided.replyTo = text.replyTo;
     return decided;
   }
 
@@ -375,6 +377,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       shown,
       heldBecause,
       resource: text.resource,
+      replyTo: text.replyTo,
     });
   }
 

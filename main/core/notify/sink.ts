@@ -1,5 +1,6 @@
 import type { WithdrawReason } from './call-offers.js';
 import type { ResourceRef } from './content.js';
+import type { ReplyTarget } from '../replies/index.js';
 import type { NotificationKind } from '../../../shared/notification-settings.js';
 
 /** What the notification centre hands the OS (./notification-center.ts), and the shape every backend has. */
@@ -15,6 +16,8 @@ export interface PopUp {
   at: number;
   /** The call (or group call) it is about, for an "Open in console" action; absent for messages. */
   resource?: ResourceRef | undefined;
+  /** A message that can be answered from the pop-up (inline reply or a Reply action). */
+  replyTo?: ReplyTarget | undefined;
 }
 
 /**
