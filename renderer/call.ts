@@ -16,9 +16,10 @@ function elapsed(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function opener(label: string, kind: 'primary' | 'secondary', channel: 'calls:open' | 'calls:open-contact', id: string): HTMLElement {
+function opener(label: string, name: string, kind: 'primary' | 'secondary', channel: 'calls:open' | 'calls:open-contact', id: string): HTMLElement {
   const line = byId('call-line');
-  const button = h('button', { type: 'button', class: kind }, label);
+  // A short label for the narrow window; the spoken name says what it does (and contains the label).
+  const button = h('button', { type: 'button', class: kind, 'aria-label': name === label ? undefined : name }, label);
   button.addEventListener(
     'click',
     () =>
@@ -36,8 +37,8 @@ function opener(label: string, kind: 'primary' | 'secondary', channel: 'calls:op
 
 function callItem(c: RingingCallView, now: number): HTMLElement {
   const line = byId('call-line');
-  const open = opener('Open in console', 'primary', 'calls:open', c.id);
-  const contact = opener('Open contact', 'secondary', 'calls:open-contact', c.id);
+  const open = opener('Open in console', 'Open in console', 'primary', 'calls:open', c.id);
+  const contact = opener('Contact', 'Open contact', 'secondary', 'calls:open-contact', c.id);
   const dismiss = h('button', { type: 'button', class: 'secondary' }, 'Dismiss');
   dismiss.addEventListener('click', () => void api.invoke('calls:dismiss', { id: c.id }).catch((e: unknown) => say(line, errorText(e), 'error')));
   return h(

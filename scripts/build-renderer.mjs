@@ -1,4 +1,4 @@
-// Bundles the settings window, the call window and the preload with esbuild (tsc emits main/ and shared/).
+// Bundles the settings window, the call window, the reply window and the preload with esbuild (tsc emits main/ and shared/).
 // The renderer becomes one IIFE script (its CSP allows only 'self' scripts); the preload must
 // be CommonJS, because a sandboxed preload can load neither ES modules nor node_modules.
 import { build } from 'esbuild';
@@ -11,8 +11,8 @@ const out = join(root, 'dist');
 
 await mkdir(join(out, 'renderer'), { recursive: true });
 await Promise.all([
-  // The settings window and the call window: one IIFE script each.
-  ...['app', 'call'].map((page) =>
+  // The settings, call and reply windows: one IIFE script each.
+  ...['app', 'call', 'reply'].map((page) =>
     build({
       entryPoints: [join(root, 'renderer', `${page}.ts`)],
       outfile: join(out, 'renderer', `${page}.js`),
@@ -42,4 +42,6 @@ await Promise.all([
   copyFile(join(root, 'renderer', 'styles.css'), join(out, 'renderer', 'styles.css')),
   copyFile(join(root, 'renderer', 'call.html'), join(out, 'renderer', 'call.html')),
   copyFile(join(root, 'renderer', 'call.css'), join(out, 'renderer', 'call.css')),
+  copyFile(join(root, 'renderer', 'reply.html'), join(out, 'renderer', 'reply.html')),
+  copyFile(join(root, 'renderer', 'reply.css'), join(out, 'renderer', 'reply.css')),
 ]);

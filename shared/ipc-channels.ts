@@ -31,6 +31,9 @@ export const CHANNEL_NAMES = [
   'calls:open-contact',
   'calls:dismiss',
   'presence:set',
+  'replies:save',
+  'replies:send',
+  'replies:discard',
 ] as const;
 
 export type Channel = (typeof CHANNEL_NAMES)[number];

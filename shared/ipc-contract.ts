@@ -132,6 +132,24 @@ export const PresenceViewSchema = z.object({
 });
 export type PresenceView = z.infer<typeof PresenceViewSchema>;
 
+/** An answer being written to a message (main/desktop/features/replies.ts); its text lives in the main process. */
+export const ReplyDraftViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['conversation', 'chat']),
+  /** The message's pop-up title ("Message from Maria Lopez"), privacy applied. */
+  title: z.string(),
+  /** What was written to the agent, privacy applied. */
+  quote: z.string(),
+  /** What the agent typed so far, kept across a closed window and a failed send. */
+  text: z.string(),
+  state: z.enum(['writing', 'sending', 'failed']),
+  /** Why the last send failed, in words. */
+  error: z.string().nullable(),
+  /** Wall-clock ms the agent last asked for it: the reply window comes to the front when it changes. */
+  askedAt: z.number(),
+});
+export type ReplyDraftView = z.infer<typeof ReplyDraftViewSchema>;
+
 export const AppStateSchema = z.object({
   version: z.string(),
   account: AccountViewSchema,
@@ -145,6 +163,8 @@ export const AppStateSchema = z.object({
    * the agent dismissed them (the OS pop-up and the tray still say it).
    */
   ringing: z.array(RingingCallViewSchema),
+  /** Answers being written (the reply window shows them). */
+  replies: z.array(ReplyDraftViewSchema),
   storage: StorageViewSchema,
   desktop: DesktopViewSchema,
   /** null: not known yet, or a sign-in with no agent (an access key). */
@@ -157,6 +177,9 @@ export const AppStateSchema = z.object({
 export type AppState = z.infer<typeof AppStateSchema>;
 
 // ---------- requests and responses ----------
+
+/** Room for the longest reply core/replies accepts (4,000 characters, each up to two UTF-16 units). */
+const ReplyText = z.string().max(8_000);
 
 const ApiUrl = z.string().trim().max(2048);
 
@@ -271,6 +294,14 @@ export const CHANNELS = {
   'calls:open-contact': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: stop showing this call there (it keeps ringing; the OS pop-up stays). */
   'calls:dismiss': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ ringing: z.number().int() }) },
+  /** From the reply window: what is typed so far, kept in the main process. */
+  'replies:save': { request: z.strictObject({ id: z.string().min(1).max(32), text: ReplyText }), response: z.object({ saved: z.boolean() }) },
+  /** From the reply window: send it (once; a failure keeps the text and says why). */
+  'replies:send': {
+    request: z.strictObject({ id: z.string().min(1).max(32), text: ReplyText }),
+    response: z.object({ sent: z.boolean(), message: z.string() }),
+  },
+  'replies:discard': { request: z.strictObject({ id: z.string().min(1).max(32) }), response: z.object({ drafts: z.number().int() }) },
   /** Without a tray icon the window is the only way to quit. */
   'app:quit': { request: Empty, response: z.object({ quitting: z.boolean() }) },
   // satisfies: every name has schemas, and (excess property check) every schema has a name.

@@ -11,6 +11,7 @@ import { NotReceivingGuard } from './features/not-receiving-guard.js';
 import { AwayOnLock } from './features/away-on-lock.js';
 import { NotificationsFeature, WatchedSink } from './features/notifications.js';
 import { PreferencesFeature } from './features/preferences.js';
+import { RepliesFeature } from './features/replies.js';
 import { RingingCalls } from './features/ringing-calls.js';
 import { SubscriptionsFeature } from './features/subscriptions.js';
 import { WebhookFeature } from './features/webhook.js';
@@ -70,6 +71,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   private readonly awayOnLock: AwayOnLock;
   readonly subscriptions: SubscriptionsFeature;
   readonly ringing: RingingCalls;
+  readonly replies: RepliesFeature;
   readonly webhook: WebhookFeature;
   readonly preferences: PreferencesFeature;
   readonly diagnostics: DiagnosticsFeature;
@@ -121,6 +123,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     });
     this.subscriptions = new SubscriptionsFeature(o.settings, this.sessions);
     this.ringing = new RingingCalls(o.settings, this.sessions, links, changed);
+    this.replies = new RepliesFeature({ sessions: this.sessions, settings: o.settings, logger: this.log, clock: this.clock, changed });
     this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup, this.log);
     this.preferences = new PreferencesFeature(o.settings, o.port, o.logFolder);
     this.diagnostics = new DiagnosticsFeature(
@@ -171,6 +174,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       unread: this.notifications.unread,
       recent: this.notifications.recent(),
       ringing: this.ringing.views(),
+      replies: this.replies.views(),
       protection: this.o.protection,
       desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
       notice: this.notice,
@@ -258,6 +262,15 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   async reconnect(): Promise<AppState> {
     await this.sessions.reconnect();
     return this.state;
+  }
+
+  /**
+   * A click on a pop-up: a message that can be answered opens its reply (the reply window), a
+   * call opens in the console; undefined when neither could (the caller shows the settings window).
+   */
+  async clicked(resourceId: string): Promise<Opened> {
+    if (this.replies.canReply(resourceId)) return this.replies.start(resourceId);
+    return this.notifications.openResource(resourceId);
   }
 
   /** A voipbin-notifier://call/<id> link: the call in the console. */

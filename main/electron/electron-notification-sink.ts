@@ -10,7 +10,11 @@ import { escapeMarkup } from '../core/platform/index.js';
  *
  * On Linux, Electron hands the body to libnotify as it is, and most notification servers read it
  * as markup: there it is escaped, so a caller's "<b>" or "<a href>" shows as typed.
+ *
+ * A message that can be answered gets the OS's inline reply where it has one (macOS, Windows:
+ * the text comes back in 'reply') or a "Reply" button (Linux: the app opens its reply window).
  */
+export type ReplyStyle = 'inline' | 'action';
 export interface ElectronNotificationSinkOptions {
   onClick(resourceId: string): void;
   /** Windows reports failures; elsewhere silence means shown. */
@@ -18,7 +22,14 @@ export interface ElectronNotificationSinkOptions {
   icon?: string | undefined;
   /** Whether the desktop's notification server renders body markup (Linux; asked over D-Bus at start). */
   bodyMarkup?: () => boolean;
+  replyStyle?: ReplyStyle;
+  /** Typed into the pop-up's inline reply. */
+  onReply?(resourceId: string, text: string): void;
+  /** The pop-up's Reply button. */
+  onReplyAction?(resourceId: string): void;
 }
+
+const REPLY_LABEL = 'Reply';
 
 export class ElectronNotificationSink implements NotificationSink {
   readonly name = 'electron';
@@ -35,10 +46,23 @@ export class ElectronNotificationSink implements NotificationSink {
       urgency: p.urgent ? 'critical' : 'normal',
       timeoutType: p.kind === 'incoming_call' ? 'never' : 'default',
       ...(this.opts.icon !== undefined ? { icon: this.opts.icon } : {}),
+      ...(p.replyTo === undefined
+        ? {}
+        : this.opts.replyStyle === 'inline'
+          ? { hasReply: true, replyPlaceholder: 'Reply…' }
+          : { actions: [{ type: 'button', text: REPLY_LABEL }] }),
     });
     this.live.get(p.resourceId)?.close();
     this.live.set(p.resourceId, n);
     n.on('click', () => this.opts.onClick(p.resourceId));
+    n.on('reply', (details, legacy) => {
+      // Electron 45 puts the text in details.reply; older ones passed it as the second argument.
+      const text = typeof details.reply === 'string' ? details.reply : typeof legacy === 'string' ? legacy : '';
+      this.opts.onReply?.(p.resourceId, text);
+    });
+    n.on('action', (details) => {
+      if (details.actionIndex === 0 && p.replyTo !== undefined) this.opts.onReplyAction?.(p.resourceId);
+    });
     n.on('close', () => {
       if (this.live.get(p.resourceId) === n) this.live.delete(p.resourceId);
     });

@@ -7,7 +7,7 @@ import { serverRendersMarkup } from '../core/notify/index.js';
 import { describeError, tuneHeapGrowth, type Logger } from '../core/platform/index.js';
 import { DesktopApp } from '../desktop/desktop-app.js';
 import { createIpcHandlers } from '../desktop/ipc/handlers.js';
-import { CALL_WINDOW_CHANNELS } from '../desktop/ipc/window-trust.js';
+import { CALL_WINDOW_CHANNELS, REPLY_WINDOW_CHANNELS } from '../desktop/ipc/window-trust.js';
 import { createFileLog } from '../desktop/log-file.js';
 import { loadProvisioning, provisioningPath } from '../desktop/settings/provisioning.js';
 import { startsHidden } from '../desktop/shell/autostart.js';
@@ -21,6 +21,7 @@ import { CallWindow } from './call-window.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
 import { electronSettingsStore } from './electron-settings-store.js';
 import { registerIpc } from './ipc.js';
+import { ReplyWindow } from './reply-window.js';
 import { credentialProtection } from './safe-storage-sealer.js';
 import { hardenContents, lockDownSession } from './security.js';
 import { SettingsWindow } from './settings-window.js';
@@ -38,6 +39,8 @@ const PAGE_URL = pathToFileURL(PAGE).href;
 const PRELOAD = join(HERE, '..', '..', 'preload', 'preload.cjs');
 const CALL_PAGE = join(HERE, '..', '..', 'renderer', 'call.html');
 const CALL_PAGE_URL = pathToFileURL(CALL_PAGE).href;
+const REPLY_PAGE = join(HERE, '..', '..', 'renderer', 'reply.html');
+const REPLY_PAGE_URL = pathToFileURL(REPLY_PAGE).href;
 const APP_ID = 'net.voipbin.notifier';
 
 let tray: TrayView | undefined;
@@ -81,7 +84,11 @@ async function ready(): Promise<void> {
   if (bodyMarkup) void serverRendersMarkup(process.env).then((m) => (bodyMarkup = m ?? true));
   const sink = new ElectronNotificationSink({
     bodyMarkup: () => bodyMarkup,
-    onClick: (resourceId) => void desktop?.notifications.openResource(resourceId).then((r) => (r.opened ? undefined : showSettings())),
+    onClick: (resourceId) => void desktop?.clicked(resourceId).then((r) => (r.opened ? undefined : showSettings())),
+    // Electron has an inline reply field on macOS and Windows; elsewhere a Reply button opens the reply window.
+    replyStyle: process.platform === 'darwin' || process.platform === 'win32' ? 'inline' : 'action',
+    onReply: (resourceId, text) => void desktop?.replies.inline(resourceId, text),
+    onReplyAction: (resourceId) => void desktop?.replies.start(resourceId),
   });
   const d = new DesktopApp({
     // Electron reads it from the app's package.json.
@@ -111,12 +118,14 @@ async function ready(): Promise<void> {
   });
   desktop = d;
   const callWindow = new CallWindow({ preload: PRELOAD, page: CALL_PAGE, onClosed: (ids) => ids.forEach((id) => d.ringing.dismiss(id)) });
+  const replyWindow = new ReplyWindow({ preload: PRELOAD, page: REPLY_PAGE });
   registerIpc(
     ipcMain,
     createIpcHandlers(d, log),
     () => [
       { webContentsId: settingsWindow.webContentsId, pageUrl: PAGE_URL },
       { webContentsId: callWindow.webContentsId, pageUrl: CALL_PAGE_URL, channels: CALL_WINDOW_CHANNELS },
+      { webContentsId: replyWindow.webContentsId, pageUrl: REPLY_PAGE_URL, channels: REPLY_WINDOW_CHANNELS },
     ],
     log,
   );
@@ -144,6 +153,7 @@ async function ready(): Promise<void> {
     const now = Date.now();
     tray?.update(s, now);
     callWindow.update(s);
+    replyWindow.update(s);
     const window = settingsWindow.current;
     if (window !== undefined) {
       window.setTitle(trayModel(s, now).windowTitle);
@@ -177,6 +187,7 @@ async function ready(): Promise<void> {
     stopWatching();
     trayHost.stop();
     callWindow.destroy();
+    replyWindow.destroy();
     tray?.destroy();
     void d
       .stop()

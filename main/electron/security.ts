@@ -3,7 +3,7 @@ import { CALL_WINDOW_WIDTH } from '../desktop/shell/call-window-layout.js';
 
 /**
  * The shape of each window. Their security settings (webPreferences) are not here: they are
- * written out at each `new BrowserWindow` call (settings-window.ts, call-window.ts), where a
+ * written out at each `new BrowserWindow` call (settings-window.ts, call-window.ts, reply-window.ts), where a
  * reviewer or a scanner looks for them, and test/unit/electron-security.test.ts holds both to
  * Electron's security checklist through the fake electron module.
  */
@@ -36,6 +36,21 @@ export const CALL_WINDOW = {
  * The pages' Content-Security-Policy: the same as each page's own <meta> (the security test
  * holds them equal), sent as a response header too, so it holds even for a page that lost its tag.
  */
+/** An ordinary small window the agent asked for (a click or a Reply button), so it takes the keyboard. */
+export const REPLY_WINDOW = {
+  width: 440,
+  height: 340,
+  minWidth: 360,
+  minHeight: 280,
+  show: false,
+  title: 'Reply',
+  minimizable: false,
+  maximizable: false,
+  fullscreenable: false,
+  autoHideMenuBar: true,
+  backgroundColor: '#00000000',
+} as const satisfies BrowserWindowConstructorOptions;
+
 export const APP_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'";
 

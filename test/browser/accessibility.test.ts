@@ -6,6 +6,7 @@ import type { AxeResults, RunOptions } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import { makeConversationMessage } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 
 /**
@@ -167,7 +168,7 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
-  it('signed in: every tab, with history, topic verdicts, and the call window', async () => {
+  it('signed in: every tab, with history, topic verdicts, the call window and the reply window', async () => {
     const a = seed();
     await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex', password: 'correct horse battery' });
     await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
@@ -216,16 +217,34 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     const priya = ring(a, 'Priya Natarajan', '+15550177');
     publishAll(d.emu, priya.start());
     await d.until('ringing', () => d.app.state.ringing.length === 1);
-    const pop = await d.open({ page: 'call.html', width: 380, height: 200 });
+    const pop = await d.open({ page: 'call.html', width: 400, height: 200 });
     await pop.locator('.call').waitFor();
     findings.push(...(await audit(pop, 'call window, ringing')));
     publishAll(d.emu, priya.giveUp('noanswer'));
     await expect.poll(() => pop.locator('.call').count()).toBe(0);
     findings.push(...(await audit(pop, 'call window, empty')));
 
+    // The reply window, writing and after a failed send.
+    const conv = d.emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    d.emu.publish(
+      'conversation_message_created',
+      makeConversationMessage({ customer_id: a.customerId, conversation_id: conv, direction: 'incoming', text: 'Is my order on its way?' }),
+    );
+    await d.until('the message', () => d.sink.shown.some((p) => p.replyTo !== undefined));
+    d.app.replies.start(d.sink.shown.find((p) => p.replyTo !== undefined)!.resourceId);
+    const reply = await d.open({ page: 'reply.html', width: 440, height: 340 });
+    await reply.locator('.reply textarea').waitFor();
+    findings.push(...(await audit(reply, 'reply window, writing')));
+    await reply.locator('.reply textarea').fill('It ships today');
+    d.emu.failNextRest(`/v1.0/service_agents/conversations/${conv}/messages`, 1, 500);
+    await reply.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => reply.getByRole('alert').textContent()).toMatch(/not sent/);
+    findings.push(...(await audit(reply, 'reply window, failed send')));
+
     expectClean(findings);
     expect(pageErrors(page)).toEqual([]);
     expect(pageErrors(pop)).toEqual([]);
+    expect(pageErrors(reply)).toEqual([]);
   });
 
   it('not receiving calls: the alert, on every tab', async () => {

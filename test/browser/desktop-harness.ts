@@ -115,7 +115,7 @@ export interface DesktopHarness {
   quits: { count: number };
   pageUrl: string;
   /** A fresh page at the given width and colour scheme, bridged to the app. */
-  open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; page?: 'index.html' | 'call.html' }): Promise<Page>;
+  open(opts?: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; page?: 'index.html' | 'call.html' | 'reply.html' }): Promise<Page>;
   /** Waits until the app's state satisfies `pred`. */
   until(what: string, pred: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeChatMessage, makeSms } from '../../emulator/fixtures.js';
+import { makeChatMessage, makeConversationMessage, makeSms } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
 
@@ -178,13 +178,38 @@ describe.skipIf(!RUN)('screenshots', () => {
       () => d.app.state.ringing.length === 1 && (d.app.state.ringing[0]?.body.startsWith('Northwind Traders') ?? false),
     );
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await d.open({ colorScheme, page: 'call.html', width: 380, height: 162 });
+      const page = await d.open({ colorScheme, page: 'call.html', width: 400, height: 162 });
       await page.locator('.call').waitFor();
       await shoot(page, `call-window-${colorScheme}`);
       expect(pageErrors(page)).toEqual([]);
       await page.close();
     }
     publishAll(d.emu, priya.giveUp('noanswer'));
+
+    // The reply window, answering a customer's WhatsApp-style conversation message.
+    const conv = d.emu.addConversation({ customerId: customer.id, ownerId: me.id });
+    d.emu.publish(
+      'conversation_message_created',
+      makeConversationMessage({
+        customer_id: customer.id,
+        conversation_id: conv,
+        direction: 'incoming',
+        text: 'Hi, is my replacement router on its way? The tracking link says nothing since Monday.',
+        source: { type: 'tel', target: '+15550188', target_name: 'Maria Lopez' },
+      }),
+    );
+    const fromMaria = (): (typeof d.sink.shown)[number] | undefined => d.sink.shown.find((p) => p.replyTo?.kind === 'conversation');
+    await d.until('the message', () => fromMaria() !== undefined);
+    d.app.replies.start(fromMaria()!.resourceId);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme, page: 'reply.html', width: 440, height: 300 });
+      const box = page.locator('.reply textarea');
+      await box.waitFor();
+      await box.fill('Hi Maria, it left our warehouse this morning: you will have it tomorrow.');
+      await shoot(page, `reply-window-${colorScheme}`);
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
 
     // Not receiving calls: the alert as the agent would see it.
     await d.emu.refuseConnections(true);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeSms } from '../../emulator/fixtures.js';
+import { makeConversationMessage, makeSms } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
 import { clockTime } from '../../shared/status-words.js';
@@ -498,7 +498,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     const a = seed();
     const settings = await d.open();
     await signedInAndSubscribed(settings, a);
-    const pop = await d.open({ page: 'call.html', width: 380, height: 200 });
+    const pop = await d.open({ page: 'call.html', width: 400, height: 200 });
     await expect.poll(() => pop.title()).toBe('No call ringing');
     expect(await pop.locator('.call').count()).toBe(0);
 
@@ -633,5 +633,62 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
       expect(bg).toBe(colorScheme === 'dark' ? 'rgb(20, 23, 28)' : 'rgb(245, 246, 248)');
       expect(pageErrors(page)).toEqual([]);
     }
+  });
+  it('reply window: what was written, a text box that keeps what is typed; a failed send says why under the kept text; Send delivers it', async () => {
+    // Conversation messages reach customer topics only: an admin hears them.
+    const a = seed(PERMISSION.CustomerAdmin);
+    const conv = d.emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
+    d.emu.publish(
+      'conversation_message_created',
+      makeConversationMessage({
+        customer_id: a.customerId,
+        conversation_id: conv,
+        direction: 'incoming',
+        text: 'Is my order on its way? <b>#4411</b>',
+        source: { type: 'tel', target: '+15557654321', target_name: 'Maria Lopez' },
+      }),
+    );
+    await d.until('the message', () => d.sink.shown.some((p) => p.replyTo !== undefined));
+    const message = d.sink.shown.find((p) => p.replyTo !== undefined)!;
+    // The Reply button on the pop-up:
+    expect(d.app.replies.start(message.resourceId).opened).toBe(true);
+    const win = await d.open({ page: 'reply.html', width: 440, height: 340 });
+    const card = win.locator('.reply');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.getByRole('heading').textContent()).toBe('Reply — Message from Maria Lopez');
+    // Text, never markup.
+    expect(await card.locator('.reply-quote').textContent()).toBe('Is my order on its way? <b>#4411</b>');
+    expect(await win.title()).toBe('Reply — Message from Maria Lopez');
+    const box = card.getByRole('textbox', { name: 'Reply — Message from Maria Lopez' });
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Typed text reaches the main process by itself: a closed window loses nothing.
+    await box.fill('It ships today');
+    await expect.poll(() => d.app.state.replies[0]?.text).toBe('It ships today');
+
+    d.emu.failNextRest(`/v1.0/service_agents/conversations/${conv}/messages`, 1, 500);
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => card.getByRole('alert').textContent()).toMatch(/^Your reply was not sent: .* Your text is still here\.$/);
+    expect(await box.inputValue()).toBe('It ships today');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+
+    // Discard asks twice when there is text; Ctrl+Enter sends.
+    await card.getByRole('button', { name: 'Discard' }).click();
+    expect(await card.getByRole('button', { name: 'Discard text?' }).count()).toBe(1);
+    expect(d.app.state.replies).toHaveLength(1);
+    await box.press('End');
+    await box.pressSequentially(' 🙂');
+    await box.press('Control+Enter');
+    await expect.poll(() => card.count()).toBe(0);
+    expect(await win.locator('#reply-line').textContent()).toBe('Sent.');
+    const sent = d.emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
+    expect(sent.map((r) => [r.status, JSON.parse(r.body) as unknown])).toEqual([
+      [500, { text: 'It ships today', medias: [] }],
+      [200, { text: 'It ships today 🙂', medias: [] }],
+    ]);
+    expect(d.app.state.replies).toEqual([]);
+    expect(pageErrors(win)).toEqual([]);
   });
 });

@@ -174,6 +174,9 @@ export interface NotificationOptions {
   silent?: boolean;
   urgency?: 'normal' | 'critical' | 'low';
   timeoutType?: 'default' | 'never';
+  hasReply?: boolean;
+  replyPlaceholder?: string;
+  actions?: { type: 'button' | 'selection'; text?: string }[];
 }
 
 export class Notification extends EventEmitter {
@@ -204,6 +207,13 @@ export class Notification extends EventEmitter {
   }
   click(): void {
     this.emit('click', {});
+  }
+  /** The person typed into the inline reply (Electron 45: the text in details.reply, and as a deprecated second argument). */
+  reply(text: string): void {
+    this.emit('reply', { reply: text }, text);
+  }
+  action(index: number): void {
+    this.emit('action', { actionIndex: index, selectionIndex: -1 }, index);
   }
 }
 

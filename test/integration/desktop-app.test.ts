@@ -2,19 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DesktopApp } from '../../main/desktop/desktop-app.js';
 import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
-import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { FileCredentialStore } from '../../main/core/account/credential-store.js';
-import { parseCredential } from '../../main/core/api/credentials.js';
-import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
-import type { AppState } from '../../shared/ipc-contract.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js';
 import { ringFor } from '../support/desk.js';
 import { runTrayAction } from '../../main/desktop/shell/tray-actions.js';
 import { trayModel } from '../../main/desktop/shell/tray-model.js';
-import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
+import { PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
+import { RecordingSink as Sink, desktopController, saveSignIn as saveAccount, untilState, type Controller } from '../support/desktop-app.js';
 
 /**
  * The desktop app (without Electron) against the emulator, for what the settings window cannot show:
@@ -22,21 +18,6 @@ import { FAST_STREAM, PERMISSION, memoryLogger, seedAccount, startEmulator, type
  */
 let emu: VoipbinEmulator;
 let dir: string;
-
-class Sink implements NotificationSink {
-  readonly name = 'test';
-  readonly shown: PopUp[] = [];
-  /** Set: the OS refuses every pop-up with this reason. */
-  refuse: string | undefined;
-  show(p: PopUp): Promise<void> {
-    if (this.refuse !== undefined) return Promise.reject(new Error(this.refuse));
-    this.shown.push(p);
-    return Promise.resolve();
-  }
-  withdraw(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 beforeEach(async () => {
   emu = await startEmulator();
@@ -47,49 +28,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function controller(opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> } = {}): { c: DesktopApp; opened: string[]; clipboard: { text: string } } {
-  const opened: string[] = [];
-  const clipboard = { text: '' };
-  const c = new DesktopApp({
-    version: '0.1.0',
-    credentials: new FileCredentialStore({ dir }),
-    protection: { protection: 'plaintext', seal: false, warning: 'No system keyring is available.' },
-    settings: electronSettingsStore({ file: join(dir, 'settings.json') }),
-    sink: opts.sink ?? new Sink(),
-    logger: (opts.log ?? memoryLogger()).logger,
-    logFolder: join(dir, 'logs'),
-    port: {
-      copyToClipboard: (t) => {
-        clipboard.text = t;
-        return Promise.resolve();
-      },
-      openExternal: (u) => {
-        opened.push(u);
-        return Promise.resolve();
-      },
-      openPath: () => Promise.resolve(''),
-      setAutostart: () => Promise.resolve(),
-      autostartSupported: false,
-      quit: () => undefined,
-    },
-    stream: FAST_STREAM,
-    guardGraceMs: 400,
-    wrapUpMs: 300,
-  });
-  return { c, opened, clipboard };
-}
-
-async function until(c: DesktopApp, what: string, pred: (s: AppState) => boolean, timeoutMs = 6_000): Promise<void> {
-  const start = Date.now();
-  while (!pred(c.state)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(c.state.connection)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function saveSignIn(a: Account, secret: string): Promise<void> {
-  await new FileCredentialStore({ dir }).save({ apiUrl: emu.url, credential: parseCredential(secret, 'token'), username: a.username, savedAt: new Date() });
-}
+const controller = (opts: { sink?: Sink; log?: ReturnType<typeof memoryLogger> } = {}): Controller => desktopController(dir, opts);
+const until = untilState;
+const saveSignIn = (a: Account, secret: string): Promise<void> => saveAccount(dir, emu.url, a, secret);
 
 describe('DesktopApp', () => {
   it('starts from the saved sign-in and connects with no window at all', async () => {

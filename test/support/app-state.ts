@@ -42,6 +42,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     unread: 0,
     recent: [],
     ringing: [],
+    replies: [],
     storage: { protection: 'keychain', warning: null },
     desktop: { tray: 'available', advice: null },
     presence: { status: 'available', since: 0, changedBy: 'server', receivingQueueCalls: true },

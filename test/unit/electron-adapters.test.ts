@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fake from '../fakes/electron.js';
-import type { RingingCallView } from '../../shared/ipc-contract.js';
+import type { ReplyDraftView, RingingCallView } from '../../shared/ipc-contract.js';
 
 // Only the Electron edge is fake; the adapters' collaborators (main/desktop, main/core) are real.
 vi.mock('electron', () => import('../fakes/electron.js'));
@@ -15,13 +15,14 @@ const { ElectronNotificationSink } = await import('../../main/electron/electron-
 const { autostartPort } = await import('../../main/electron/autostart-port.js');
 const { FileCredentialStore } = await import('../../main/core/account/credential-store.js');
 const { createIpcHandlers } = await import('../../main/desktop/ipc/handlers.js');
-const { CALL_WINDOW_CHANNELS } = await import('../../main/desktop/ipc/window-trust.js');
+const { CALL_WINDOW_CHANNELS, REPLY_WINDOW_CHANNELS } = await import('../../main/desktop/ipc/window-trust.js');
 const { DesktopApp } = await import('../../main/desktop/desktop-app.js');
 const { electronSettingsStore } = await import('../../main/electron/electron-settings-store.js');
 const { silentLogger } = await import('../../main/core/platform/log.js');
 const { CHANNEL_NAMES, STATE_EVENT } = await import('../../shared/ipc-contract.js');
 const { baseState } = await import('../support/app-state.js');
 const { CallWindow } = await import('../../main/electron/call-window.js');
+const { ReplyWindow } = await import('../../main/electron/reply-window.js');
 const { SettingsWindow } = await import('../../main/electron/settings-window.js');
 const { SECURE_WEB_PREFERENCES } = await import('../support/secure-web-preferences.js');
 
@@ -109,6 +110,7 @@ function desktopApp(): InstanceType<typeof DesktopApp> {
 describe('IPC registration', () => {
   const PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/index.html';
   const CALL_PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/call.html';
+  const REPLY_PAGE = 'file:///opt/voipbin-notifier/resources/app.asar/dist/renderer/reply.html';
   const mainFrame = { url: PAGE };
   const event = (over: { id?: number; url?: string; subframe?: boolean } = {}): unknown => {
     const frame = over.url === undefined ? mainFrame : { url: over.url };
@@ -125,6 +127,7 @@ describe('IPC registration', () => {
       () => [
         { webContentsId: 7, pageUrl: PAGE },
         { webContentsId: 9, pageUrl: CALL_PAGE, channels: CALL_WINDOW_CHANNELS },
+        { webContentsId: 11, pageUrl: REPLY_PAGE, channels: REPLY_WINDOW_CHANNELS },
       ],
       silentLogger(),
     );
@@ -157,7 +160,7 @@ describe('IPC registration', () => {
     expect(await call('state:get', event(over))).toEqual(REFUSED);
   });
 
-  it('the call window may read the state and use its two buttons, and nothing else', async () => {
+  it('the call window may read the state and use its buttons, the reply window its drafts, and nothing else', async () => {
     const call = await registered();
     const fromCallWindow = (): unknown => {
       const frame = { url: CALL_PAGE };
@@ -168,6 +171,17 @@ describe('IPC registration', () => {
     for (const channel of ['account:sign-out', 'webhook:copy-secret', 'diagnostics:copy', 'app:quit', 'notifications:update']) {
       expect(await call(channel, fromCallWindow())).toEqual(REFUSED);
     }
+    // The reply window: its state and its drafts; not the call buttons, not the account.
+    const fromReplyWindow = (): unknown => {
+      const frame = { url: REPLY_PAGE };
+      return { sender: { id: 11, mainFrame: frame }, senderFrame: frame };
+    };
+    expect(await call('replies:discard', fromReplyWindow(), { id: 'r1' })).toMatchObject({ ok: true, value: { drafts: 0 } });
+    expect(await call('replies:send', fromReplyWindow(), { id: 'r1', text: 'x'.repeat(8_001) })).toMatchObject({ ok: false });
+    for (const channel of ['calls:open', 'account:sign-out', 'webhook:copy-secret', 'notifications:update']) {
+      expect(await call(channel, fromReplyWindow())).toEqual(REFUSED);
+    }
+    expect(await call('replies:send', fromCallWindow(), { id: 'r1', text: 'x' })).toEqual(REFUSED);
     // Nor may the call window's page borrow the settings window's rights from another webContents.
     const callPageInSettingsWebContents = { url: CALL_PAGE };
     expect(await call('account:sign-out', { sender: { id: 7, mainFrame: callPageInSettingsWebContents }, senderFrame: callPageInSettingsWebContents })).toEqual(
@@ -374,7 +388,7 @@ describe('call window', () => {
     expect(win.visible).toBe(true);
     expect(win.focused).toBe(false);
     expect(win.shownInactive).toBe(1);
-    expect(win.bounds).toMatchObject({ x: 1440 - 380 - 16, y: 25 + 16, width: 380 });
+    expect(win.bounds).toMatchObject({ x: 1440 - 400 - 16, y: 25 + 16, width: 400 });
     expect(view.webContentsId).toBe(win.webContents.id);
     expect(win.webContents.sent.at(-1)).toEqual([STATE_EVENT, expect.objectContaining({ ringing: [A] })]);
 
@@ -421,6 +435,67 @@ describe('call window', () => {
       vi.advanceTimersByTime(59_000);
       expect(win.destroyed).toBe(false);
       vi.advanceTimersByTime(2_000);
+      expect(win.destroyed).toBe(true);
+      expect(view.webContentsId).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('reply window', () => {
+  const draft = (id: string, askedAt: number, over: Partial<ReplyDraftView> = {}): ReplyDraftView => ({
+    id,
+    kind: 'conversation',
+    title: 'Message from Maria Lopez',
+    quote: 'Is my order on its way?',
+    text: '',
+    state: 'writing',
+    error: null,
+    askedAt,
+    ...over,
+  });
+  const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('comes to the front, with the keyboard, each time the agent asks; closing keeps the drafts; gone when nothing is left to send', async () => {
+    const view = new ReplyWindow({ preload: '/app/preload.cjs', page: '/app/renderer/reply.html' });
+    const before = fake.BrowserWindow.created.length;
+    view.update(baseState());
+    expect(fake.BrowserWindow.created.length).toBe(before);
+
+    view.update(baseState({ replies: [draft('r1', 1_000)] }));
+    const win = fake.BrowserWindow.created.at(-1)!;
+    expect(win.options).toMatchObject({ show: false, title: 'Reply', webPreferences: { ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' } });
+    expect(win.options.alwaysOnTop).toBeUndefined();
+    expect(win.loaded).toBe('/app/renderer/reply.html');
+    await settle();
+    expect([win.visible, win.focused]).toEqual([true, true]);
+    expect(view.webContentsId).toBe(win.webContents.id);
+    expect(win.webContents.sent.at(-1)).toEqual([STATE_EVENT, expect.objectContaining({ replies: [draft('r1', 1_000)] })]);
+
+    // The agent closes it: hidden, the drafts kept by the app. A state push (a failed send by the
+    // app itself, say) does not pop it up again; the agent asking again does.
+    win.close();
+    expect([win.visible, win.destroyed]).toEqual([false, false]);
+    view.update(baseState({ replies: [draft('r1', 1_000, { state: 'failed', error: 'x' })] }));
+    expect(win.visible).toBe(false);
+    view.update(baseState({ replies: [draft('r1', 2_000)] }));
+    expect([win.visible, win.focused]).toEqual([true, true]);
+
+    view.update(baseState({ replies: [] }));
+    expect(win.visible).toBe(false);
+    view.destroy();
+    expect(win.destroyed).toBe(true);
+  });
+
+  it('a quiet minute after the last draft, the window is destroyed', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const view = new ReplyWindow({ preload: '/p.cjs', page: '/reply.html' });
+      view.update(baseState({ replies: [draft('r1', 1)] }));
+      const win = fake.BrowserWindow.created.at(-1)!;
+      view.update(baseState({ replies: [] }));
+      vi.advanceTimersByTime(61_000);
       expect(win.destroyed).toBe(true);
       expect(view.webContentsId).toBeUndefined();
     } finally {
@@ -494,6 +569,42 @@ describe('Electron notification sink', () => {
     expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);
     await new ElectronNotificationSink({ onClick: () => undefined }).show(hostile);
     expect(fake.Notification.created.at(-1)!.options.body).toBe(hostile.body);
+  });
+
+  it('a message that can be answered: an inline reply field (macOS, Windows) hands back the text; a Reply button (Linux) asks for the window', async () => {
+    const message = {
+      ...popup,
+      kind: 'inbound_message' as const,
+      resourceId: 'msg-9',
+      replyTo: { kind: 'conversation' as const, id: 'c0ffee00-0000-4000-8000-00000000c0c0' },
+    };
+    const replies: [string, string][] = [];
+    const asked: string[] = [];
+    const handlers = {
+      onClick: () => undefined,
+      onReply: (id: string, text: string) => replies.push([id, text]),
+      onReplyAction: (id: string) => asked.push(id),
+    };
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'inline' }).show(message);
+    const inline = fake.Notification.created.at(-1)!;
+    expect(inline.options).toMatchObject({ hasReply: true, replyPlaceholder: 'Reply…' });
+    expect(inline.options.actions).toBeUndefined();
+    inline.reply('On my way');
+    expect(replies).toEqual([['msg-9', 'On my way']]);
+
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'action' }).show(message);
+    const button = fake.Notification.created.at(-1)!;
+    expect(button.options.actions).toEqual([{ type: 'button', text: 'Reply' }]);
+    expect(button.options.hasReply).toBeUndefined();
+    button.action(0);
+    expect(asked).toEqual(['msg-9']);
+
+    // Calls and messages that cannot be answered get neither.
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'action' }).show(popup);
+    const call = fake.Notification.created.at(-1)!;
+    expect([call.options.actions, call.options.hasReply]).toEqual([undefined, undefined]);
+    call.action(0);
+    expect(asked).toEqual(['msg-9']);
   });
 
   it('an OS that never confirms still counts as shown after the timeout', async () => {

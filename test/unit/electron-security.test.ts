@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as fake from '../fakes/electron.js';
 import { SettingsWindow } from '../../main/electron/settings-window.js';
 import { CallWindow } from '../../main/electron/call-window.js';
+import { ReplyWindow } from '../../main/electron/reply-window.js';
 import { SECURE_WEB_PREFERENCES } from '../support/secure-web-preferences.js';
 import { APP_CSP, hardenContents, lockDownSession } from '../../main/electron/security.js';
 import { baseState } from '../support/app-state.js';
@@ -31,7 +32,7 @@ const mainSources = sources('main');
 const rendererSources = sources('renderer');
 
 describe('Electron security checklist', () => {
-  /** Both windows, made through their adapters against the fake electron, as an installed (or a development) app makes them. */
+  /** Every window, made through their adapters against the fake electron, as an installed (or a development) app makes them. */
   function createdWindows(packaged: boolean): Record<string, unknown>[] {
     fake.app.isPackaged = packaged;
     try {
@@ -42,6 +43,11 @@ describe('Electron security checklist', () => {
         ringing: [{ id: 'a0000000-0000-4000-8000-0000000000aa', title: 'Incoming call', body: 'x', startedAt: 0, openable: true, contactOpenable: false }],
       };
       new CallWindow({ preload: '/app/preload.cjs', page: '/app/call.html', onClosed: () => undefined }).update(ringing);
+      const replying = {
+        ...baseState(),
+        replies: [{ id: 'r1', kind: 'chat' as const, title: 't', quote: 'q', text: '', state: 'writing' as const, error: null, askedAt: 1 }],
+      };
+      new ReplyWindow({ preload: '/app/preload.cjs', page: '/app/reply.html' }).update(replying);
       return fake.BrowserWindow.created.slice(before).map((w) => w.options);
     } finally {
       fake.app.isPackaged = true;
@@ -50,7 +56,7 @@ describe('Electron security checklist', () => {
 
   it('every window: isolation, sandbox, no Node, web security, no webviews, experiments or middle-click windows; no devtools when installed', () => {
     const windows = createdWindows(true);
-    expect(windows).toHaveLength(2);
+    expect(windows).toHaveLength(3);
     for (const options of windows) expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, preload: '/app/preload.cjs' });
     expect(windows[0]?.minWidth).toBeLessThanOrEqual(480);
     // While developing (npm start), the developer tools are there.
@@ -58,12 +64,12 @@ describe('Electron security checklist', () => {
       expect(options.webPreferences).toEqual({ ...SECURE_WEB_PREFERENCES, devTools: true, preload: '/app/preload.cjs' });
   });
 
-  it('windows are made only by the two window adapters', () => {
+  it('windows are made only by the three window adapters', () => {
     const created = mainSources
       .filter(([, s]) => /new BrowserWindow\(/.test(s))
       .map(([f]) => f)
       .sort();
-    expect(created).toEqual(['main/electron/call-window.ts', 'main/electron/settings-window.ts']);
+    expect(created).toEqual(['main/electron/call-window.ts', 'main/electron/reply-window.ts', 'main/electron/settings-window.ts']);
   });
 
   it('a hardened webContents opens no windows, navigates nowhere and attaches no webview', () => {
@@ -110,7 +116,7 @@ describe('Electron security checklist', () => {
     expect(mainSources.filter(([, s]) => /\.loadURL\(/.test(s))).toEqual([]);
     const before = fake.BrowserWindow.created.length;
     createdWindows(true);
-    expect(fake.BrowserWindow.created.slice(before).map((w) => w.loaded)).toEqual(['/app/index.html', '/app/call.html']);
+    expect(fake.BrowserWindow.created.slice(before).map((w) => w.loaded)).toEqual(['/app/index.html', '/app/call.html', '/app/reply.html']);
     expect(mainSources.filter(([, s]) => /@electron\/remote|enableRemoteModule/.test(s))).toEqual([]);
   });
 
@@ -198,8 +204,8 @@ describe('Electron security checklist', () => {
 
   // Every page the app loads: the settings window and the call window.
   const pages = readdirSync(join(root, 'renderer')).filter((f) => f.endsWith('.html'));
-  it('both windows have a page', () => {
-    expect(pages.sort()).toEqual(['call.html', 'index.html']);
+  it('every window has a page', () => {
+    expect(pages.sort()).toEqual(['call.html', 'index.html', 'reply.html']);
   });
 
   it.each(pages)('%s: a strict Content-Security-Policy, and no inline script or style to need exceptions', (page) => {

@@ -23,6 +23,8 @@ export interface HistoryItem {
   resource?: ResourceRef | undefined;
   /** Where an answer to this message goes (conversations and team chat). */
   replyTo?: ReplyTarget | undefined;
+  /** The privacy-mode words, kept for messages that can be answered (the reply window shows them). */
+  private?: { title: string; body: string } | undefined;
 }
 
 const UNREAD_KINDS = new Set<HistoryItem['kind']>(['missed_call', 'inbound_message', 'chat_message']);
@@ -93,7 +95,10 @@ export class NotificationHistory {
       read: !UNREAD_KINDS.has(item.kind),
     };
     if (item.resource !== undefined) full.resource = item.resource;
-    if (item.replyTo !== undefined) full.replyTo = item.replyTo;
+    if (item.replyTo !== undefined) {
+      full.replyTo = item.replyTo;
+      full.private = item.private;
+    }
     (full.read ? this.read : this.unread).push(full);
     if (this.read.length + this.unread.length > Math.max(1, this.capacity)) (this.read.length > 0 ? this.read : this.unread).dropOldest();
     return full;

@@ -378,6 +378,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       heldBecause,
       resource: text.resource,
       replyTo: text.replyTo,
+      private: text.private,
     });
   }
 

@@ -52,6 +52,9 @@ export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers 
     'calls:open': (req) => app.ringing.open(req.id),
     'calls:open-contact': (req) => app.ringing.openContact(req.id),
     'calls:dismiss': (req) => app.ringing.dismiss(req.id),
+    'replies:save': (req) => app.replies.save(req.id, req.text),
+    'replies:send': (req) => app.replies.send(req.id, req.text),
+    'replies:discard': (req) => app.replies.discard(req.id),
   };
   const wrap =
     (channel: Channel): IpcHandler =>

@@ -22,6 +22,9 @@ export interface TrustedWindow {
 /** The call window needs its state and its buttons, nothing that reads or changes the account. */
 export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:open-contact', 'calls:dismiss'];
 
+/** The reply window writes answers to messages: its state and its drafts, nothing else. */
+export const REPLY_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'replies:save', 'replies:send', 'replies:discard'];
+
 /** A channel is answered only for a trusted window that may use it. */
 export function mayInvoke(channel: Channel, sender: SenderInfo, windows: readonly TrustedWindow[]): boolean {
   return windows.some((w) => isTrustedSender(sender, w) && (w.channels === undefined || w.channels.includes(channel)));

@@ -10,7 +10,7 @@ export interface Rect {
   height: number;
 }
 
-export const CALL_WINDOW_WIDTH = 380;
+export const CALL_WINDOW_WIDTH = 400;
 const MARGIN = 16;
 /** The page's padding and status line, and one call card with its gap (renderer/call.css). */
 const CHROME_HEIGHT = 44;

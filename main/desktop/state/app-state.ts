@@ -1,4 +1,4 @@
-import type { AlertView, AppState, DesktopView, HistoryItemView, PresenceView, RingingCallView } from '../../../shared/ipc-contract.js';
+import type { AlertView, AppState, DesktopView, HistoryItemView, PresenceView, ReplyDraftView, RingingCallView } from '../../../shared/ipc-contract.js';
 import type { AppSettings } from '../../../shared/app-settings.js';
 import type { LockableSetting } from '../settings/provisioning.js';
 import type { ProtectionDecision } from '../session/credential-protection.js';
@@ -22,6 +22,7 @@ export interface AppStateInputs {
   recent: HistoryItemView[];
   unread: number;
   ringing: RingingCallView[];
+  replies: ReplyDraftView[];
   protection: ProtectionDecision;
   desktop: DesktopView;
   notice: string | null;
@@ -39,6 +40,7 @@ export function appState(i: AppStateInputs): AppState {
     unread: i.unread,
     recent: i.recent,
     ringing: i.ringing,
+    replies: i.replies,
     storage: { protection: i.protection.protection, warning: i.protection.warning ?? null },
     desktop: i.desktop,
     presence: presenceView(a),
