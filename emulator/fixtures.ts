@@ -143,6 +143,19 @@ export interface QueuecallResource extends Base {
   tm_delete?: string;
 }
 
+export interface TranscribeResource extends Base {
+  activeflow_id: string;
+  on_end_flow_id: string;
+  reference_type: 'unknown' | 'recording' | 'call' | 'confbridge';
+  reference_id: string;
+  status: 'progressing' | 'done';
+  language: string;
+  direction: 'both' | 'in' | 'out';
+  provider: string;
+  tm_create: string;
+  tm_update: string;
+}
+
 export interface TranscriptResource extends Base {
   transcribe_id: string;
   direction: 'both' | 'in' | 'out';
@@ -329,6 +342,26 @@ export function makeQueuecall(o: Partial<QueuecallResource> = {}): QueuecallReso
     service_agent_id: NIL_UUID,
     duration_waiting: 0,
     duration_service: 0,
+    tm_create: created,
+    tm_update: updated,
+    ...o,
+  };
+}
+
+/** A live transcription of a call (transcribe-manager), as `transcribe_*` frames and REST carry it (PROTOCOL.md §3.10). */
+export function makeTranscribe(o: Partial<TranscribeResource> = {}): TranscribeResource {
+  const { created, updated } = stamps();
+  return {
+    id: newUuid(),
+    customer_id: newUuid(),
+    activeflow_id: NIL_UUID,
+    on_end_flow_id: NIL_UUID,
+    reference_type: 'call',
+    reference_id: newUuid(),
+    status: 'progressing',
+    language: 'en-US',
+    direction: 'both',
+    provider: 'gcp',
     tm_create: created,
     tm_update: updated,
     ...o,

@@ -133,6 +133,11 @@ export class VoipbinEmulator {
     return row.id;
   }
 
+  /** A transcribe stored without its event: a client that missed `transcribe_created` must ask REST. */
+  addTranscribe(row: Record<string, unknown> & { id: string }): void {
+    this.store.transcribes.upsert(row);
+  }
+
   /** A contact of the customer (contact-manager), found by its phone numbers and emails. Returns its id. */
   addContact(c: ContactSeed): string {
     const row = contactRecord(c, formatRfc3339(new Date()));
@@ -288,8 +293,8 @@ export class VoipbinEmulator {
   /**
    * Publishes one event: frames are the bare JSON of `data` (§1.4), written once per
    * generated topic to each connection with a matching prefix (§2.3, §2.4). Returns
-   * the number of frames written. Also keeps the REST view of calls, groupcalls and
-   * SMS messages current.
+   * the number of frames written. Also keeps the REST view of calls, groupcalls, SMS
+   * messages, transcribes and transcripts current.
    */
   publish(eventType: string, data: Record<string, unknown>, opts: { participants?: string[] } = {}): number {
     this.applyToStore(eventType, data);
@@ -332,7 +337,11 @@ export class VoipbinEmulator {
         ? this.store.groupcalls
         : eventType.startsWith('message_')
           ? this.store.messages
-          : undefined;
+          : eventType.startsWith('transcribe_') && !eventType.startsWith('transcribe_speech_')
+            ? this.store.transcribes
+            : eventType.startsWith('transcript_')
+              ? this.store.transcripts
+              : undefined;
     if (table === undefined) return;
     if (eventType.endsWith('_deleted')) table.remove(data.id);
     else table.upsert(data);

@@ -15,6 +15,7 @@ import { WS_PATHS } from './websocket.js';
 import { ADMIN_OR_MANAGER, agentOnly, getAdmin, getOne, listAdmin, listReply, ownedBy, ownRows, type Ctx, type Handler, type RestDeps } from './rest-kit.js';
 import { teamRoutes } from './rest-team.js';
 import { contactRoutes } from './rest-contacts.js';
+import { transcriptRoutes } from './rest-transcripts.js';
 import { replyRoutes } from './rest-replies.js';
 
 export type { RestDeps } from './rest-kit.js';
@@ -158,6 +159,7 @@ const V1_ROUTES: Route[] = [
   },
   ...teamRoutes((store, chatId) => store.chatMembers(chatId)),
   ...contactRoutes,
+  ...transcriptRoutes,
   ...replyRoutes,
   ...[...WS_PATHS].map((p) => ({ method: 'GET', pattern: new RegExp(`^${p.replace(/\./g, '\\.')}$`), handler: plainGetOnWs })),
 ];

@@ -68,6 +68,11 @@ export class Store {
   /** Conversations (conversation-manager): id, customer_id, owner_id (the agent it is assigned to), self, peer, … */
   readonly conversations = new ResourceTable();
 
+  /** Live transcriptions (transcribe-manager): id, customer_id, reference_type, reference_id, status, language, … */
+  readonly transcribes = new ResourceTable();
+  /** Their segments: id, customer_id, transcribe_id, direction, message, tm_transcript, tm_create. */
+  readonly transcripts = new ResourceTable();
+
   private readonly members = new Map<string, string[]>();
   private readonly contacts = new Map<string, ContactRecord>();
   private lastKeyCreated = 0;

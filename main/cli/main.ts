@@ -13,6 +13,7 @@ import { addStatusCommand } from './commands/status.js';
 import { addReplyCommand } from './commands/reply.js';
 import { addWebhookCommand } from './commands/webhook.js';
 import { addDemoCommand } from './commands/demo.js';
+import { addTranscriptsCommand } from './commands/transcripts.js';
 import { checkConsoleTemplate } from '../../shared/console-link.js';
 
 /**
@@ -59,6 +60,7 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
     .option('--privacy', 'hide phone numbers and message text in notifications')
     .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
+    .option('--transcripts', 'also print live call transcripts as `transcript` lines (off by default: they are sensitive)')
     .addOption(
       new Option('--console-url <template>', 'where "Open in console" on a call pop-up leads; {id} is the call, {type} calls or groupcalls').argParser(
         parseConsoleTemplate,
@@ -95,6 +97,7 @@ function program(setExit: (code: number) => void): Command {
           consoleUrl?: string;
           backToAvailable?: boolean;
           wrapUp: number;
+          transcripts?: boolean;
         },
       ) => {
         // Human mode: stdout tells the story, so stderr adds only what it does not (each thing said once).
@@ -114,6 +117,7 @@ function program(setExit: (code: number) => void): Command {
               consoleUrlTemplate: flags.consoleUrl,
               backToAvailable: flags.backToAvailable === true,
               wrapUpSeconds: flags.wrapUp,
+              transcripts: flags.transcripts === true,
             },
             process.env,
             out,
@@ -127,6 +131,7 @@ function program(setExit: (code: number) => void): Command {
   addWhoamiCommand(root, setExit);
   addStatusCommand(root, setExit);
   addReplyCommand(root, setExit);
+  addTranscriptsCommand(root, setExit);
   addWebhookCommand(root, setExit);
   addDemoCommand(root, setExit);
   return root;

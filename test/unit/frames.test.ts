@@ -9,6 +9,7 @@ import {
   makeChatMessage,
   makeQueuecall,
   makeTranscript,
+  makeTranscribe,
   makeRecording,
   makeAgentResource,
 } from '../../emulator/fixtures.js';
@@ -24,6 +25,8 @@ describe('frame classification by shape (frames carry no event type)', () => {
     ['chat_message', makeChatMessage()],
     ['queuecall', makeQueuecall()],
     ['transcript', makeTranscript()],
+    // A transcribe has reference_type and on_end_flow_id like a recording, and a language.
+    ['transcribe', makeTranscribe()],
     ['recording', makeRecording()],
     ['agent', makeAgentResource()],
     ['unknown', { id: 'x', customer_id: 'y', flavour: 'strawberry' }],

@@ -120,7 +120,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
         publishAll(emu, r.hangup());
         await pause(WRAP_UP_SECONDS + 1.5);
         narrate('You set yourself Available again ("voipbin-notifier status available").');
-        await notifier.presence.set('available');
+        await notifier.presence?.set('available');
       },
       async () => {
         await pause(2);

@@ -4,7 +4,7 @@ import type { ApiEndpoints, Credential, RestClient } from '../../core/api/index.
 import type { Identity } from '../../core/account/index.js';
 import type { NotificationSink } from '../../core/notify/index.js';
 import type { Logger } from '../../core/platform/index.js';
-import { NotifierSession, SessionPresence, type PresenceOptions } from '../../core/session/index.js';
+import { NotifierSession, SessionPresence, SessionTranscripts, type PresenceOptions, type SessionTranscriptsOptions } from '../../core/session/index.js';
 import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
 import { FreedesktopSink } from '../sinks/freedesktop-sink.js';
@@ -34,13 +34,18 @@ export interface HeadlessNotifierOptions {
   stream?: ListenerOptions['stream'];
   /** Where "Open in console" leads (shared/console-link.ts); the hosted console by default. */
   consoleUrlTemplate?: string;
-  /** The agent's status, followed (core/session/session-presence.ts): wrap-up and back-to-available. */
-  presence?: Omit<PresenceOptions, 'logger'>;
+  /** The agent's status, followed (core/session/session-presence.ts): wrap-up and back-to-available; false: not followed. */
+  presence?: Omit<PresenceOptions, 'logger'> | false;
+  /** Live transcripts (opt-in: they are sensitive), printed as `transcript` lines. */
+  transcripts?: Omit<SessionTranscriptsOptions, 'logger'> | undefined;
+  /** `transcripts`: only the connection and the transcripts are printed, not events or notifications. */
+  transcriptsOnly?: boolean;
 }
 
 export interface HeadlessNotifier {
   session: NotifierSession;
-  presence: SessionPresence;
+  presence: SessionPresence | undefined;
+  transcripts: SessionTranscripts | undefined;
   /** Resolves with the final state once the session stops and everything it held is released. */
   stopped: Promise<Extract<StateDetail, { state: 'stopped' }>>;
 }
@@ -93,13 +98,15 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     else o.out.state(s.to, s.at);
   });
   session.on('subscribed', (s) => o.out.subscribed(s.topics, s.connection));
-  session.on('event', (e) => o.out.event(e));
-  session.on('catchup', (r) => o.out.catchup(r));
   session.on('error', (e) => o.out.error(e));
-  session.on('notification', (n) => o.out.notification(n));
-  session.on('withdrawn', (w) => o.out.withdrawn(w));
-  session.on('updated', (n) => o.out.updated(n));
-  session.on('notificationsUnavailable', (e) => o.out.error(e));
+  if (o.transcriptsOnly !== true) {
+    session.on('event', (e) => o.out.event(e));
+    session.on('catchup', (r) => o.out.catchup(r));
+    session.on('notification', (n) => o.out.notification(n));
+    session.on('withdrawn', (w) => o.out.withdrawn(w));
+    session.on('updated', (n) => o.out.updated(n));
+    session.on('notificationsUnavailable', (e) => o.out.error(e));
+  }
   session.on('expiry', (n) => {
     o.out.tokenExpiry(n);
     o.log.info(n.message);
@@ -111,14 +118,16 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
         : `using an access key for customer ${identity.customerName ?? identity.customerId}`,
     );
   });
-  const presence = new SessionPresence(session, { ...o.presence, logger: o.log });
-  presence.on('presence', (p) => o.out.presence(p));
-  presence.on('reminder', (r) => o.out.presenceReminder(r));
-  presence.on('error', (e) => o.out.error(e));
-  presence.on('off', (message) => {
+  const presence = o.presence === false ? undefined : new SessionPresence(session, { ...o.presence, logger: o.log });
+  presence?.on('presence', (p) => o.out.presence(p));
+  presence?.on('reminder', (r) => o.out.presenceReminder(r));
+  presence?.on('error', (e) => o.out.error(e));
+  presence?.on('off', (message) => {
     o.out.presenceOff(message);
     o.log.info(message);
   });
+  const transcripts = o.transcripts === undefined ? undefined : new SessionTranscripts(session, { ...o.transcripts, logger: o.log });
+  transcripts?.on('transcript', (t) => o.out.transcript(t));
   // A slow reader of our stdout holds the socket, never our memory (output/line-writer.ts).
   const offFlow = stdoutLines.onFlow((congested) => {
     o.log.debug(congested ? 'stdout is full: reading from VoIPBIN paused' : 'stdout drained: reading again');
@@ -129,7 +138,8 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   const stopped = session.stopped.then(async (final) => {
     offFlow();
     stopSleepWatch();
-    presence.dispose();
+    presence?.dispose();
+    transcripts?.dispose();
     // The last lines are out and no ringing pop-up outlives the notifier that could close it.
     const release = session.dispose().then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);
@@ -138,5 +148,5 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     return final;
   });
   session.start();
-  return { session, presence, stopped };
+  return { session, presence, transcripts, stopped };
 }

@@ -10,10 +10,11 @@ import {
   nextSavedSignIn,
   type SavedSignInChange,
   type Identity,
+  canSeeCustomerScope,
 } from '../../core/account/index.js';
 import { credentialStore } from './credentials-option.js';
 import { NotifierError, isNotifierError, describeError, type Logger } from '../../core/platform/index.js';
-import { resolveTopics } from '../../core/stream/index.js';
+import { resolveTopics, transcriptTopics } from '../../core/stream/index.js';
 import { exitCodeFor, EXIT } from '../exit-codes.js';
 import type { Output } from '../output/run-output.js';
 import { startHeadlessNotifier } from './headless-notifier.js';
@@ -36,6 +37,19 @@ export interface RunOptions {
   backToAvailable?: boolean;
   /** Agents: seconds after a call before a status still busy is said (or set back). */
   wrapUpSeconds?: number | undefined;
+  /** Live transcripts as `transcript` lines (`run --transcripts`; off by default: they are sensitive). */
+  transcripts?: boolean;
+  /** The `transcripts` command: only transcripts (of this call, if given) and the connection are printed. */
+  transcriptsOnly?: { onlyCall: string | undefined } | undefined;
+}
+
+/**
+ * `transcripts`: the topics that carry them (customer scope), else — agent-only tokens, which
+ * cannot hear them — my calls, to read the transcript of each while it is in progress.
+ */
+function transcriptsOnlyTopics(id: Identity): string[] {
+  if (canSeeCustomerScope(id)) return transcriptTopics(id.customerId);
+  return id.kind === 'agent' ? [`agent_id:${id.agentId}:call:call_`] : [];
 }
 
 /** The headless command has no settings window: defaults, plus what its flags say. */
@@ -126,6 +140,7 @@ async function runSession(
     const rest = new RestClient({ endpoints, credential });
     // A JWT names its agent; an access key is read from the server by the session, with retries.
     const identity = credential.kind === 'jwt' ? decodeAgentToken(credential.token) : undefined;
+    const only = opts.transcriptsOnly;
     const notifier = startHeadlessNotifier({
       endpoints,
       credential,
@@ -133,12 +148,20 @@ async function runSession(
       rest,
       log,
       out,
-      notify: opts.notify,
+      notify: only === undefined ? opts.notify : 'none',
       // --customer-calls needs the customer-wide call topic, or those calls would never arrive live.
-      topics: (id) => resolveTopics(id, opts.topics, { customerCalls: opts.customerCalls }),
+      topics: (id) =>
+        only !== undefined
+          ? transcriptsOnlyTopics(id)
+          : resolveTopics(id, opts.topics, { customerCalls: opts.customerCalls, transcripts: opts.transcripts === true }),
       settings: (id) => headlessSettings(opts, id),
       ...(opts.consoleUrlTemplate !== undefined ? { consoleUrlTemplate: opts.consoleUrlTemplate } : {}),
-      presence: { backToAvailable: opts.backToAvailable === true, wrapUpMs: opts.wrapUpSeconds === undefined ? undefined : opts.wrapUpSeconds * 1000 },
+      presence:
+        only !== undefined
+          ? false
+          : { backToAvailable: opts.backToAvailable === true, wrapUpMs: opts.wrapUpSeconds === undefined ? undefined : opts.wrapUpSeconds * 1000 },
+      transcripts: only !== undefined ? { onlyCall: only.onlyCall } : opts.transcripts === true ? {} : undefined,
+      transcriptsOnly: only !== undefined,
     });
     const onAbort = (): void => notifier.session.stop('interrupted');
     // A signal may have come while the credentials were read: a listener added now would never fire.

@@ -5,6 +5,7 @@ import { tokenExpiryLine } from './identity-lines.js';
 import type { DecidedNotification, Withdrawal } from '../../core/notify/index.js';
 import { printJson, printOneLine } from './terminal.js';
 import { presenceWords, statusName, type PresenceChange, type PresenceReminder } from '../../core/presence/index.js';
+import type { TranscriptHeard } from '../../core/transcripts/index.js';
 
 /**
  * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
@@ -38,6 +39,8 @@ export interface Output {
   presenceReminder(r: PresenceReminder): void;
   /** This sign-in has no agent, so no status (said once). */
   presenceOff(message: string): void;
+  /** A transcript segment, heard live (`run --transcripts`, `transcripts`). */
+  transcript(t: TranscriptHeard): void;
 }
 
 type Line = Record<string, unknown> & { type: string };
@@ -191,6 +194,11 @@ export class JsonOutput implements Output {
   presenceOff(message: string): void {
     jsonLine({ type: 'presence_off', message });
   }
+
+  transcript(t: TranscriptHeard): void {
+    const s = t.segment;
+    jsonLine({ type: 'transcript', call_id: t.callId, transcribe_id: t.transcribeId, id: s.id, direction: s.direction, text: s.text, at: iso(s.at) });
+  }
 }
 
 const time = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
@@ -310,4 +318,13 @@ export class HumanOutput implements Output {
   presenceOff(message: string): void {
     write(`${time(Date.now())}  ${message}`);
   }
+
+  transcript(t: TranscriptHeard): void {
+    // The call is named once, when its first words arrive; then one line per segment.
+    if (t.firstOfCall) write(`── ${t.callId === null ? `transcribe ${t.transcribeId} (its call is not known)` : `call ${t.callId}`}`);
+    const s = t.segment;
+    write(`${time(s.at)}  ${SPEAKER[s.direction].padEnd(6)}  ${s.text}`);
+  }
 }
+
+const SPEAKER = { in: 'Caller', out: 'Agent', both: 'Call' } as const;

@@ -190,7 +190,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       this.decide(text);
       return;
     }
-    if (e.kind === 'transcript' || e.kind === 'recording' || e.kind === 'speech') {
+    if (e.kind === 'transcript' || e.kind === 'transcribe' || e.kind === 'recording' || e.kind === 'speech') {
       // Never pops up; kept so the history shows what happened around a call.
       this.history.add({
         kind: 'activity',

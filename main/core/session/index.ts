@@ -5,3 +5,4 @@
  */
 export * from './notifier-session.js';
 export * from './session-presence.js';
+export * from './session-transcripts.js';

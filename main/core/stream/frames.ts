@@ -15,6 +15,7 @@ export type ResourceKind =
   | 'chat_message'
   | 'chat_participant'
   | 'queuecall'
+  | 'transcribe'
   | 'transcript'
   | 'speech'
   | 'recording'
@@ -70,6 +71,8 @@ export function classifyResource(d: Resource): ResourceKind {
   if (typeof d.transcribe_id === 'string' && has(d, 'streaming_id')) return 'speech';
   if (typeof d.transcribe_id === 'string' && has(d, 'message')) return 'transcript';
   if (has(d, 'reference_type') && (has(d, 'service_agent_id') || has(d, 'duration_waiting') || has(d, 'queue_id'))) return 'queuecall';
+  // Before recordings: a transcribe also carries reference_type and on_end_flow_id, but a language.
+  if (has(d, 'reference_type') && has(d, 'language') && !has(d, 'format')) return 'transcribe';
   if (has(d, 'reference_type') && (has(d, 'format') || has(d, 'tm_start') || has(d, 'on_end_flow_id'))) return 'recording';
   if (typeof d.username === 'string' && has(d, 'permission')) return 'agent';
   return 'unknown';
@@ -87,6 +90,7 @@ const EVENT_PREFIX_KIND: readonly (readonly [string, ResourceKind])[] = [
   ['queuecall_', 'queuecall'],
   ['transcript_', 'transcript'],
   ['transcribe_speech_', 'speech'],
+  ['transcribe_', 'transcribe'],
   ['recording_', 'recording'],
   ['agent_', 'agent'],
 ];

@@ -12,6 +12,23 @@ export interface TopicOptions {
    * topic, which agent defaults leave out because it carries every call of the customer.
    */
   customerCalls?: boolean;
+  /**
+   * Live transcripts (customer scope only, PROTOCOL.md §2.5): new segments and the transcribes that
+   * tie them to calls — by exact event type, so the interim speech events (`transcribe_speech_*`,
+   * several a second per call) are not taken too.
+   */
+  transcripts?: boolean;
+}
+
+/** The customer-scope topics that carry transcripts, with the transcribes that name their calls. */
+export function transcriptTopics(customerId: string): string[] {
+  const c = `customer_id:${customerId}`;
+  return [
+    `${c}:transcript:transcript_created`,
+    `${c}:transcribe:transcribe_created`,
+    `${c}:transcribe:transcribe_progressing`,
+    `${c}:transcribe:transcribe_done`,
+  ];
 }
 
 export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
@@ -31,6 +48,7 @@ export function defaultTopics(id: Identity, opts: TopicOptions = {}): string[] {
     // An access key has no agent, so customer-wide calls are its only way to see calls at all.
     if (id.kind === 'accesskey') topics.push(`${c}:call:call_`, `${c}:groupcall:groupcall_`);
     else if (opts.customerCalls === true) topics.push(`${c}:call:call_`);
+    if (opts.transcripts === true) topics.push(...transcriptTopics(id.customerId));
   }
   return topics;
 }
