@@ -156,6 +156,7 @@ const LOCKED_LABELS: Readonly<Record<AppState['locked'][number], string>> = {
   'notifications.wrapUpSeconds': 'wrap-up time',
   'notifications.backToAvailable': 'back to available after calls',
   'notifications.awayOnLock': 'away while the screen is locked',
+  'notifications.liveTranscripts': 'live transcripts in the call window',
 };
 
 function lockedLabel(key: AppState['locked'][number]): string {

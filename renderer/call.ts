@@ -1,4 +1,4 @@
-import type { AppState, RingingCallView } from '../shared/ipc-contract.js';
+import type { AppState, LiveCallView, RingingCallView } from '../shared/ipc-contract.js';
 import { api } from './bridge.js';
 import { busy, byId, errorText, h, replace, say } from './dom.js';
 
@@ -57,14 +57,66 @@ function callItem(c: RingingCallView, now: number): HTMLElement {
   );
 }
 
+const WHO = { caller: 'Caller', agent: 'Agent', both: 'Call' } as const;
+/** The live call shown, and the ids of the lines on screen: new lines are appended, never redrawn. */
+let liveId: string | undefined;
+const liveShown = new Set<string>();
+
+function renderLive(live: LiveCallView | null): void {
+  const box = byId('live');
+  const list = byId('live-lines');
+  if (live === null) {
+    box.hidden = true;
+    liveId = undefined;
+    return;
+  }
+  if (live.id !== liveId) {
+    liveId = live.id;
+    liveShown.clear();
+    replace(list);
+  }
+  box.hidden = false;
+  byId('live-title').textContent = live.title;
+  (byId('live-copy') as HTMLButtonElement).disabled = live.count === 0;
+  if (live.hidden) {
+    liveShown.clear();
+    replace(list, h('li', { class: 'note' }, 'Transcript hidden (privacy mode).'));
+    return;
+  }
+  if (live.lines.length === 0) {
+    replace(list, h('li', { class: 'note' }, 'Listening… the transcript appears as words are recognised.'));
+    return;
+  }
+  list.querySelector('li.note')?.remove();
+  // Follow the conversation unless the agent scrolled up to read.
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+  for (const line of live.lines) {
+    if (liveShown.has(line.id)) continue;
+    liveShown.add(line.id);
+    // A late line (spoken earlier) goes where it belongs.
+    const li = h('li', { class: line.speaker, 'data-at': String(line.at), 'data-line': line.id }, h('span', { class: 'who' }, WHO[line.speaker]), line.text);
+    const later = [...list.querySelectorAll<HTMLElement>('li[data-at]')].find((el) => Number(el.dataset.at) > line.at);
+    if (later === undefined) list.append(li);
+    else list.insertBefore(li, later);
+  }
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function title(s: AppState): string {
+  const calls = s.ringing;
+  if (calls.length === 0) return s.liveCall?.title ?? 'No call ringing';
+  return calls.length === 1 ? (calls[0]?.title ?? 'Incoming call') : `${calls.length} calls ringing`;
+}
+
 function render(s: AppState): void {
+  renderLive(s.liveCall);
+  document.title = title(s);
   // Re-render only when the calls change, so a button being pressed is not replaced under the pointer.
   if (ringing !== undefined && JSON.stringify(s.ringing) === JSON.stringify(ringing)) return;
   const calls = s.ringing;
   ringing = calls;
   const now = Date.now();
   replace(byId('calls'), ...calls.map((c) => callItem(c, now)));
-  document.title = calls.length === 0 ? 'No call ringing' : calls.length === 1 ? (calls[0]?.title ?? 'Incoming call') : `${calls.length} calls ringing`;
 }
 
 function tick(): void {
@@ -73,6 +125,19 @@ function tick(): void {
 }
 
 async function boot(): Promise<void> {
+  const copy = byId('live-copy') as HTMLButtonElement;
+  copy.addEventListener('click', () => {
+    const id = liveId;
+    if (id === undefined) return;
+    void busy(copy, 'Copying…', async () => {
+      try {
+        const r = await api.invoke('calls:copy-transcript', { id });
+        say(byId('call-line'), r.message, r.copied ? 'ok' : 'error');
+      } catch (e) {
+        say(byId('call-line'), errorText(e), 'error');
+      }
+    });
+  });
   api.onState(render);
   try {
     render(await api.invoke('state:get'));

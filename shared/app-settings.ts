@@ -7,7 +7,7 @@ import { DEFAULT_API_URL } from './endpoints.js';
  * The desktop app's settings file: one versioned record. The schema is shared so the settings
  * window validates exactly what the main process will accept; migrations live in main/desktop/settings/migrations.ts.
  */
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export { DEFAULT_API_URL } from './endpoints.js';
 

@@ -30,6 +30,8 @@ export const CHANNEL_NAMES = [
   'calls:open',
   'calls:open-contact',
   'calls:dismiss',
+  'calls:copy-transcript',
+  'notifications:copy-transcript',
   'presence:set',
   'replies:save',
   'replies:send',

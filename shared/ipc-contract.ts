@@ -89,6 +89,8 @@ export const HistoryItemViewSchema = z.object({
   read: z.boolean(),
   /** A click opens it in the VoIPBIN console. */
   openable: z.boolean(),
+  /** The call it is about has a live transcript kept for this session ("Copy transcript"). */
+  transcript: z.boolean(),
 });
 export type HistoryItemView = z.infer<typeof HistoryItemViewSchema>;
 
@@ -132,6 +134,28 @@ export const PresenceViewSchema = z.object({
 });
 export type PresenceView = z.infer<typeof PresenceViewSchema>;
 
+export const TranscriptLineViewSchema = z.object({
+  id: z.string(),
+  speaker: z.enum(['caller', 'agent', 'both']),
+  text: z.string(),
+  at: z.number(),
+});
+export type TranscriptLineView = z.infer<typeof TranscriptLineViewSchema>;
+
+/** My call in progress, with its live transcript (the call window, when live transcripts are on). */
+export const LiveCallViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  answeredAt: z.number(),
+  /** Privacy mode: no words are sent to the window. */
+  hidden: z.boolean(),
+  /** The last lines, in spoken order. */
+  lines: z.array(TranscriptLineViewSchema),
+  /** How many lines the transcript has in all. */
+  count: z.number().int(),
+});
+export type LiveCallView = z.infer<typeof LiveCallViewSchema>;
+
 /** An answer being written to a message (main/desktop/features/replies.ts); its text lives in the main process. */
 export const ReplyDraftViewSchema = z.object({
   id: z.string(),
@@ -165,6 +189,8 @@ export const AppStateSchema = z.object({
   ringing: z.array(RingingCallViewSchema),
   /** Answers being written (the reply window shows them). */
   replies: z.array(ReplyDraftViewSchema),
+  /** My call in progress and its live transcript, when live transcripts are on. */
+  liveCall: LiveCallViewSchema.nullable(),
   storage: StorageViewSchema,
   desktop: DesktopViewSchema,
   /** null: not known yet, or a sign-in with no agent (an access key). */
@@ -292,6 +318,10 @@ export const CHANNELS = {
   'calls:open': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
   /** From the call window: open the ringing call's caller in the console's contacts. */
   'calls:open-contact': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ opened: z.boolean(), message: z.string() }) },
+  /** From the call window: the live transcript of my call, to the clipboard. */
+  'calls:copy-transcript': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ copied: z.boolean(), message: z.string() }) },
+  /** From the history: the transcript of the call an entry is about. */
+  'notifications:copy-transcript': { request: z.strictObject({ seq: z.number().int() }), response: z.object({ copied: z.boolean(), message: z.string() }) },
   /** From the call window: stop showing this call there (it keeps ringing; the OS pop-up stays). */
   'calls:dismiss': { request: z.strictObject({ id: z.string().min(1).max(128) }), response: z.object({ ringing: z.number().int() }) },
   /** From the reply window: what is typed so far, kept in the main process. */

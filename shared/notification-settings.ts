@@ -41,6 +41,8 @@ export const NotificationSettingsSchema = z.object({
   backToAvailable: z.boolean(),
   /** Desktop: screen lock or sleep → away; unlock or wake → the status before, if it is still our away. */
   awayOnLock: z.boolean(),
+  /** Desktop: the call window shows the live transcript of my call in progress (opt-in: transcripts are sensitive). */
+  liveTranscripts: z.boolean(),
 });
 
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
@@ -62,6 +64,7 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   wrapUpSeconds: 60,
   backToAvailable: false,
   awayOnLock: false,
+  liveTranscripts: false,
 };
 
 export type PauseChoice = '1h' | 'tomorrow' | 'resumed';
@@ -96,6 +99,7 @@ export const NotificationSettingsPatchSchema = z
     wrapUpSeconds: NotificationSettingsSchema.shape.wrapUpSeconds,
     backToAvailable: NotificationSettingsSchema.shape.backToAvailable,
     awayOnLock: NotificationSettingsSchema.shape.awayOnLock,
+    liveTranscripts: NotificationSettingsSchema.shape.liveTranscripts,
   })
   .partial();
 
@@ -118,6 +122,7 @@ export function applyNotificationPatch(s: NotificationSettings, p: NotificationS
     ...(p.wrapUpSeconds !== undefined ? { wrapUpSeconds: p.wrapUpSeconds } : {}),
     ...(p.backToAvailable !== undefined ? { backToAvailable: p.backToAvailable } : {}),
     ...(p.awayOnLock !== undefined ? { awayOnLock: p.awayOnLock } : {}),
+    ...(p.liveTranscripts !== undefined ? { liveTranscripts: p.liveTranscripts } : {}),
     kinds,
     quietHours: { ...s.quietHours, ...p.quietHours },
     storm: { ...s.storm, ...p.storm },

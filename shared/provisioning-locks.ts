@@ -17,6 +17,7 @@ export const LOCKABLE_SETTINGS = [
   'notifications.wrapUpSeconds',
   'notifications.backToAvailable',
   'notifications.awayOnLock',
+  'notifications.liveTranscripts',
 ] as const;
 
 export type LockableSetting = (typeof LOCKABLE_SETTINGS)[number];

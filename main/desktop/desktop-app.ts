@@ -11,6 +11,7 @@ import { NotReceivingGuard } from './features/not-receiving-guard.js';
 import { AwayOnLock } from './features/away-on-lock.js';
 import { NotificationsFeature, WatchedSink } from './features/notifications.js';
 import { PreferencesFeature } from './features/preferences.js';
+import { LiveTranscripts } from './features/live-transcripts.js';
 import { RepliesFeature } from './features/replies.js';
 import { RingingCalls } from './features/ringing-calls.js';
 import { SubscriptionsFeature } from './features/subscriptions.js';
@@ -72,6 +73,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
   readonly subscriptions: SubscriptionsFeature;
   readonly ringing: RingingCalls;
   readonly replies: RepliesFeature;
+  readonly transcripts: LiveTranscripts;
   readonly webhook: WebhookFeature;
   readonly preferences: PreferencesFeature;
   readonly diagnostics: DiagnosticsFeature;
@@ -117,12 +119,14 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       sessions: this.sessions,
       sink: this.sink,
       links,
+      hasTranscript: (item) => this.transcripts.hasTranscript(item),
       logger: this.log,
       clock: this.clock,
       changed,
     });
     this.subscriptions = new SubscriptionsFeature(o.settings, this.sessions);
     this.ringing = new RingingCalls(o.settings, this.sessions, links, changed);
+    this.transcripts = new LiveTranscripts(o.settings, this.sessions, (text) => o.port.copyToClipboard(text), changed);
     this.replies = new RepliesFeature({ sessions: this.sessions, settings: o.settings, logger: this.log, clock: this.clock, changed });
     this.webhook = new WebhookFeature(this.sessions, (text) => o.port.copyToClipboard(text), o.lookup, this.log);
     this.preferences = new PreferencesFeature(o.settings, o.port, o.logFolder);
@@ -175,6 +179,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       recent: this.notifications.recent(),
       ringing: this.ringing.views(),
       replies: this.replies.views(),
+      liveCall: this.transcripts.view(),
       protection: this.o.protection,
       desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },
       notice: this.notice,

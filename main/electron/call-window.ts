@@ -7,8 +7,9 @@ import { CALL_WINDOW } from './security.js';
 /**
  * The call window's life: created when a call starts ringing for the agent, shown without taking
  * the keyboard (an agent typing in the CRM keeps typing), on top and on every workspace (so it is
- * on the desktop the agent is looking at), hidden the moment the last call is answered or missed,
- * and destroyed after a quiet minute so no renderer idles all day. Closing it dismisses its calls.
+ * on the desktop the agent is looking at), hidden the moment the last call is answered or missed —
+ * unless live transcripts are on, when it stays for my call in progress — and destroyed after a
+ * quiet minute so no renderer idles all day. Closing it dismisses its calls.
  */
 const DESTROY_AFTER_MS = 60_000;
 
@@ -24,8 +25,8 @@ export class CallWindow {
   private ready = false;
   private shownIds = '';
   private calls: readonly string[] = [];
-  /** How many calls the window's height was last set for. */
-  private sizedFor = 0;
+  /** What the window's height was last set for: the calls, and whether a transcript shows. */
+  private sizedFor = '';
   private destroyTimer: NodeJS.Timeout | undefined;
   private ending = false;
 
@@ -37,7 +38,9 @@ export class CallWindow {
   }
 
   update(state: AppState): void {
-    this.calls = state.ringing.map((c) => c.id);
+    // What the window shows: the ringing calls, and my call in progress with its transcript.
+    const live = state.liveCall;
+    this.calls = [...state.ringing.map((c) => c.id), ...(live !== null ? [`live:${live.id}`] : [])];
     if (this.calls.length === 0) {
       this.shownIds = '';
       this.win?.hide();
@@ -48,14 +51,15 @@ export class CallWindow {
     this.destroyTimer = undefined;
     const fresh = this.win === undefined;
     const win = this.win ?? this.create();
+    const size = `${state.ringing.length}:${live !== null}`;
     if (fresh) {
-      win.setBounds(callWindowBounds(screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea, this.calls.length));
-    } else if (this.calls.length !== this.sizedFor) {
+      win.setBounds(callWindowBounds(screen.getDisplayNearestPoint(screen.getCursorScreenPoint()).workArea, state.ringing.length, live !== null));
+    } else if (size !== this.sizedFor) {
       // More or fewer calls: only the height changes, so a window the agent moved stays where they put it.
-      const { height } = callWindowBounds(screen.getDisplayMatching(win.getBounds()).workArea, this.calls.length);
+      const { height } = callWindowBounds(screen.getDisplayMatching(win.getBounds()).workArea, state.ringing.length, live !== null);
       win.setBounds({ ...win.getBounds(), height });
     }
-    this.sizedFor = this.calls.length;
+    this.sizedFor = size;
     win.webContents.send(STATE_EVENT, state);
     const ids = this.calls.join(',');
     // A new call comes to the front; an update of the same calls (ring time, another leg) does not.

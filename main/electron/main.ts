@@ -117,7 +117,11 @@ async function ready(): Promise<void> {
     },
   });
   desktop = d;
-  const callWindow = new CallWindow({ preload: PRELOAD, page: CALL_PAGE, onClosed: (ids) => ids.forEach((id) => d.ringing.dismiss(id)) });
+  const callWindow = new CallWindow({
+    preload: PRELOAD,
+    page: CALL_PAGE,
+    onClosed: (ids) => ids.forEach((id) => (id.startsWith('live:') ? d.transcripts.dismiss(id.slice(5)) : d.ringing.dismiss(id))),
+  });
   const replyWindow = new ReplyWindow({ preload: PRELOAD, page: REPLY_PAGE });
   registerIpc(
     ipcMain,

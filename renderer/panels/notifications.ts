@@ -178,6 +178,15 @@ export class NotificationsPanel {
           help: 'While a call rings for you, a small window stays on top of everything with the caller and “Open in console”, even if the system hides pop-ups.',
           testId: 'call-window',
         }),
+        toggle(
+          'Live transcript in the call window',
+          s.liveTranscripts,
+          (on) => void this.change({ liveTranscripts: on }, `live transcripts ${on ? 'on' : 'off'}`),
+          {
+            help: 'While you are on a call that VoIPBIN transcribes, the call window shows what is said, caller and you told apart. Kept only while the app runs, never written to disk: copy it to keep it.',
+            testId: 'live-transcripts',
+          },
+        ),
         toggle('Privacy mode', s.privacy, (on) => void this.change({ privacy: on }, `privacy mode ${on ? 'on' : 'off'}`), {
           help: 'Hide phone numbers and message text in pop-ups (screen sharing, open-plan desks).',
           testId: 'privacy',
@@ -285,9 +294,27 @@ export class NotificationsPanel {
             h('span', { class: 'title' }, i.title),
             h('span', { class: 'body' }, i.body),
             h('span', { class: 'meta' }, `${clockTime(i.at)} · ${ago(now - i.at)}${i.shown ? '' : ` · not shown (${i.heldBecause ?? 'held'})`}`),
+            i.transcript ? this.copyTranscriptButton(i.seq) : null,
           ),
         ),
       ),
     );
+  }
+
+  private copyTranscriptButton(seq: number): HTMLElement {
+    const b = h('button', { type: 'button', class: 'secondary copy-transcript' }, 'Copy transcript');
+    b.addEventListener(
+      'click',
+      () =>
+        void busy(b, 'Copying…', async () => {
+          try {
+            const r = await api.invoke('notifications:copy-transcript', { seq });
+            say(this.saved, r.message, r.copied ? 'ok' : 'error');
+          } catch (e) {
+            say(this.saved, errorText(e), 'error');
+          }
+        }),
+    );
+    return b;
   }
 }

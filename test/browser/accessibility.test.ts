@@ -6,7 +6,7 @@ import type { AxeResults, RunOptions } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeConversationMessage } from '../../emulator/fixtures.js';
+import { makeConversationMessage, makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 
 /**
@@ -168,7 +168,7 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
-  it('signed in: every tab, with history, topic verdicts, the call window and the reply window', async () => {
+  it('signed in: every tab, with history, topic verdicts, the call window (ringing, live transcript) and the reply window', async () => {
     const a = seed();
     await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: 'alex', password: 'correct horse battery' });
     await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
@@ -240,6 +240,20 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     await reply.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => reply.getByRole('alert').textContent()).toMatch(/not sent/);
     findings.push(...(await audit(reply, 'reply window, failed send')));
+
+    // The call window on my call, with its live transcript.
+    await d.app.notifications.update({ liveTranscripts: true });
+    await d.until('transcript topics', () => (d.app.sessions.current?.session.listener?.topics ?? []).some((t) => t.includes(':transcript:')));
+    await d.until('subscribed again', () => d.app.state.connection.state === 'subscribed');
+    const onCall = ring(a, 'Jane Cooper', '+15550100');
+    publishAll(d.emu, [...onCall.start(), ...onCall.answer(0)]);
+    await d.until('on the call', () => d.app.state.liveCall !== null);
+    const t = makeTranscribe({ customer_id: a.customerId, reference_id: onCall.legs[0]!.master_call_id });
+    d.emu.publish('transcribe_created', t);
+    d.emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction: 'in', message: 'Hello?' }));
+    d.emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction: 'out', message: 'Hi, how can I help?' }));
+    await pop.locator('#live-lines li').nth(1).waitFor();
+    findings.push(...(await audit(pop, 'call window, live transcript')));
 
     expectClean(findings);
     expect(pageErrors(page)).toEqual([]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeChatMessage, makeConversationMessage, makeSms } from '../../emulator/fixtures.js';
+import { makeChatMessage, makeConversationMessage, makeSms, makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
 
@@ -210,6 +210,53 @@ describe.skipIf(!RUN)('screenshots', () => {
       expect(pageErrors(page)).toEqual([]);
       await page.close();
     }
+
+    // The call window on a call, with its live transcript (opt-in).
+    await d.app.notifications.update({ liveTranscripts: true });
+    await d.until('transcript topics', () => (d.app.sessions.current?.session.listener?.topics ?? []).some((t) => t.includes(':transcript:')));
+    await d.until('subscribed again', () => d.app.state.connection.state === 'subscribed');
+    const onCall = new AgentRing({
+      customerId: customer.id,
+      agentId: me.id,
+      caller: { type: 'tel', target: '+15550177', target_name: 'Priya Natarajan' },
+      legTo: desk,
+    });
+    publishAll(d.emu, [...onCall.start(), ...onCall.answer(0)]);
+    await d.until('on the call', () => d.app.state.liveCall !== null);
+    const transcribe = makeTranscribe({ customer_id: customer.id, reference_id: onCall.legs[0]!.master_call_id });
+    d.emu.publish('transcribe_created', transcribe);
+    const lines: ['in' | 'out', string][] = [
+      ['out', 'Thanks for calling Northwind support, this is Alex.'],
+      ['in', 'Hi Alex, my replacement router still has not arrived.'],
+      ['out', 'Sorry about that. Can you give me the order number?'],
+      ['in', 'Sure, it is 4411.'],
+      ['out', 'Thanks — I can see it left our warehouse this morning.'],
+    ];
+    lines.forEach(([direction, message], i) =>
+      d.emu.publish(
+        'transcript_created',
+        makeTranscript({
+          customer_id: customer.id,
+          transcribe_id: transcribe.id,
+          direction,
+          message,
+          tm_transcript: new Date(Date.UTC(2026, 11, 3, 14, 2, i * 4)).toISOString(),
+        }),
+      ),
+    );
+    await d.until('the transcript', () => d.app.state.liveCall?.count === lines.length);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await d.open({ colorScheme, page: 'call.html', width: 400, height: 300 });
+      await page
+        .locator('#live-lines li')
+        .nth(lines.length - 1)
+        .waitFor();
+      await shoot(page, `call-window-transcript-${colorScheme}`);
+      expect(pageErrors(page)).toEqual([]);
+      await page.close();
+    }
+    publishAll(d.emu, onCall.hangup());
+    await d.app.notifications.update({ liveTranscripts: false });
 
     // Not receiving calls: the alert as the agent would see it.
     await d.emu.refuseConnections(true);

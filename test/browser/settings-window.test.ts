@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeConversationMessage, makeSms } from '../../emulator/fixtures.js';
+import { makeConversationMessage, makeSms, makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
 import { clockTime } from '../../shared/status-words.js';
@@ -561,7 +561,7 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
 
     // Turned off in the settings: calls still pop up natively, the window stays empty.
     await settings.getByRole('tab', { name: 'Notifications' }).click();
-    await settings.getByRole('switch', { name: 'Call window' }).uncheck({ force: true });
+    await settings.getByRole('switch', { name: 'Call window', exact: true }).uncheck({ force: true });
     await expect.poll(() => d.app.notifications.settings.callWindow).toBe(false);
     const sam = new AgentRing({
       customerId: a.customerId,
@@ -690,5 +690,80 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     ]);
     expect(d.app.state.replies).toEqual([]);
     expect(pageErrors(win)).toEqual([]);
+  });
+  it('call window: the live transcript of my call (opt-in) — caller and agent told apart, late lines in place, Copy transcript; hidden in privacy mode', async () => {
+    const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
+    await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
+    const settings = await d.open();
+    await settings.getByRole('tab', { name: 'Notifications' }).click();
+    const toggleLive = settings.getByRole('switch', { name: 'Live transcript in the call window' });
+    expect(await toggleLive.isChecked()).toBe(false);
+    await toggleLive.check({ force: true });
+    await expect.poll(() => d.app.notifications.settings.liveTranscripts).toBe(true);
+    await d.until('subscribed again', () => (d.app.sessions.current?.session.listener?.topics ?? []).some((t) => t.includes(':transcript:')));
+
+    const pop = await d.open({ page: 'call.html', width: 400, height: 420 });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(d.emu, [...ring.start(), ...ring.answer(0)]);
+    const live = pop.locator('#live');
+    await expect.poll(() => live.isVisible()).toBe(true);
+    expect(await pop.locator('#live-title').textContent()).toBe('On a call with Jane Cooper');
+    expect(await pop.locator('#live-lines').textContent()).toMatch(/^Listening/);
+    expect(await pop.getByRole('button', { name: 'Copy transcript' }).isDisabled()).toBe(true);
+
+    const t = makeTranscribe({ customer_id: a.customerId, reference_id: ring.legs[0]!.master_call_id });
+    d.emu.publish('transcribe_created', t);
+    const said = (sec: number, direction: 'in' | 'out', message: string): void => {
+      d.emu.publish(
+        'transcript_created',
+        makeTranscript({
+          customer_id: a.customerId,
+          transcribe_id: t.id,
+          direction,
+          message,
+          tm_transcript: new Date(Date.UTC(2026, 11, 3, 12, 3, sec)).toISOString(),
+        }),
+      );
+    };
+    said(4, 'in', 'Hi, my order has not arrived <b>#4411</b>');
+    said(6, 'out', 'Let me check that for you');
+    await expect.poll(() => pop.locator('#live-lines li').count()).toBe(2);
+    said(3, 'in', 'Hello?');
+    await expect.poll(() => pop.locator('#live-lines li').count()).toBe(3);
+    expect(await pop.locator('#live-lines li').allTextContents()).toEqual([
+      'CallerHello?',
+      'CallerHi, my order has not arrived <b>#4411</b>',
+      'AgentLet me check that for you',
+    ]);
+    expect(await pop.locator('#live-lines li').evaluateAll((els: Element[]) => els.map((e) => e.getAttribute('class') ?? ''))).toEqual([
+      'caller',
+      'caller',
+      'agent',
+    ]);
+
+    await pop.getByRole('button', { name: 'Copy transcript' }).click();
+    await expect.poll(() => d.clipboard.text).toContain('Agent: Let me check that for you');
+    expect(await pop.locator('#call-line').textContent()).toBe('Copied 3 lines of the transcript.');
+
+    await settings.getByRole('switch', { name: 'Privacy mode' }).check({ force: true });
+    await expect.poll(() => pop.locator('#live-lines').textContent()).toBe('Transcript hidden (privacy mode).');
+    await settings.getByRole('switch', { name: 'Privacy mode' }).uncheck({ force: true });
+    await expect.poll(() => pop.locator('#live-lines li').count()).toBe(3);
+
+    publishAll(d.emu, ring.hangup());
+    await expect.poll(() => live.isVisible()).toBe(false);
+    // The history entry of that call copies it, for this session.
+    await settings.getByRole('tab', { name: 'Notifications' }).click();
+    d.clipboard.text = '';
+    await settings.getByRole('button', { name: 'Copy transcript' }).first().click();
+    await expect.poll(() => d.clipboard.text).toContain('Caller: Hello?');
+    expect(pageErrors(pop)).toEqual([]);
+    expect(pageErrors(settings)).toEqual([]);
   });
 });

@@ -43,6 +43,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     recent: [],
     ringing: [],
     replies: [],
+    liveCall: null,
     storage: { protection: 'keychain', warning: null },
     desktop: { tray: 'available', advice: null },
     presence: { status: 'available', since: 0, changedBy: 'server', receivingQueueCalls: true },

@@ -254,7 +254,18 @@ describe('tray', () => {
     const unread = baseState({
       unread: 3,
       recent: [
-        { seq: 1, kind: 'missed_call', title: 'Missed call from Jane', body: 'at 09:58', at: now, shown: true, heldBecause: null, read: false, openable: true },
+        {
+          seq: 1,
+          kind: 'missed_call',
+          title: 'Missed call from Jane',
+          body: 'at 09:58',
+          at: now,
+          shown: true,
+          heldBecause: null,
+          read: false,
+          openable: true,
+          transcript: false,
+        },
       ],
     });
     const linux = new TrayView(() => undefined, assets, 'linux');
@@ -418,6 +429,25 @@ describe('call window', () => {
     expect(win.visible).toBe(false);
     view.destroy();
     expect(win.destroyed).toBe(true);
+  });
+
+  it('stays for my call in progress when it has a live transcript, taller; closing it stops showing that transcript', async () => {
+    const closed: (readonly string[])[] = [];
+    const view = new CallWindow({ preload: '/p.cjs', page: '/call.html', onClosed: (ids) => closed.push(ids) });
+    const live = { id: 'c0000000-0000-4000-8000-0000000000cc', title: 'On a call with Jane Cooper', answeredAt: 0, hidden: false, lines: [], count: 0 };
+    view.update(baseState({ ringing: [A] }));
+    const win = fake.BrowserWindow.created.at(-1)!;
+    await settle();
+    const ringingHeight = win.bounds.height;
+    // Answered: the ringing card goes, the transcript stays.
+    view.update(baseState({ ringing: [], liveCall: live }));
+    expect(win.visible).toBe(true);
+    expect(win.bounds.height).toBeGreaterThan(ringingHeight);
+    win.close();
+    expect(closed).toEqual([[`live:${live.id}`]]);
+    view.update(baseState({ ringing: [], liveCall: null }));
+    expect(win.visible).toBe(false);
+    view.destroy();
   });
 
   it('a quiet minute after the last call, the window is destroyed: no renderer idles all day', () => {

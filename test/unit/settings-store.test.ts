@@ -79,22 +79,23 @@ describe.each<[string, OpenSettingsFile]>([
     const r = await store().load();
     expect(r.notice).toBeUndefined();
     expect(r.migratedFrom).toBe(0);
-    expect(r.settings).toMatchObject({ version: 3, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
+    expect(r.settings).toMatchObject({ version: 4, apiUrl: 'https://voipbin.example.com', topics: null, autostart: false });
     expect(r.settings.notifications).toMatchObject({
       privacy: true,
       quietHours: { enabled: true, start: '19:00', end: '07:30' },
       callsBreakThroughDnd: true,
       callWindow: true,
     });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 3 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 4 });
   });
 
-  it('a version 1 file keeps every setting and gains the call window, on, and the presence settings, off but for a 60 s reminder', async () => {
+  it('a version 1 file keeps every setting and gains the call window, on, the presence settings, off but for a 60 s reminder, and live transcripts, off', async () => {
     const v1Notifications: Partial<typeof DEFAULT_APP_SETTINGS.notifications> = { ...DEFAULT_APP_SETTINGS.notifications };
     delete v1Notifications.callWindow;
     delete v1Notifications.wrapUpSeconds;
     delete v1Notifications.backToAvailable;
     delete v1Notifications.awayOnLock;
+    delete v1Notifications.liveTranscripts;
     const v1 = {
       ...DEFAULT_APP_SETTINGS,
       version: 1,
@@ -114,8 +115,8 @@ describe.each<[string, OpenSettingsFile]>([
     expect(r.migratedFrom).toBe(1);
     expect(r.settings).toEqual({
       ...v1,
-      version: 3,
-      notifications: { ...v1.notifications, callWindow: true, wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false },
+      version: 4,
+      notifications: { ...v1.notifications, callWindow: true, wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false, liveTranscripts: false },
     });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(r.settings);
   });
@@ -138,10 +139,14 @@ describe.each<[string, OpenSettingsFile]>([
         seen.push(2);
         return { ...o, version: 3, apiUrl: `${String(o.apiUrl)}/four` };
       },
+      3: (o) => {
+        seen.push(3);
+        return { ...o, version: 4, apiUrl: `${String(o.apiUrl)}/five` };
+      },
     };
-    const r = await store({ migrations, currentVersion: 3 }).load();
-    expect(seen).toEqual([0, 1, 2]);
-    expect(r.settings.apiUrl).toBe('https://one.example/two/three/four');
+    const r = await store({ migrations, currentVersion: 4 }).load();
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(r.settings.apiUrl).toBe('https://one.example/two/three/four/five');
   });
 
   it.each([

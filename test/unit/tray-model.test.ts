@@ -92,6 +92,7 @@ describe('tray model', () => {
       heldBecause: null,
       read,
       openable: true,
+      transcript: false,
     });
     const m = trayModel(baseState({ unread: 1, recent: [item(2, false, 'Missed call from Jane Cooper'), item(1, true, 'Missed call from +15550100')] }), NOW);
     expect(m.badge).toBe(1);

@@ -65,7 +65,7 @@ export function partyName(a: Address | undefined): string {
 }
 
 /** The same, without numbers: a name only if it is not itself a number. */
-function privateParty(a: Address | undefined, fallback: string): string {
+export function privateParty(a: Address | undefined, fallback: string): string {
   const name = displayText(a?.name ?? a?.target_name, PARTY_MAX);
   return name !== '' && !looksLikeNumber(name) ? name : fallback;
 }

@@ -1,35 +1,44 @@
+import type { Identity } from '../account/index.js';
 import { TypedEmitter, describeError, type Clock, type Logger } from '../platform/index.js';
-import { TranscriptFollower, type TranscriptHeard } from '../transcripts/index.js';
+import { TranscriptFollower, type MyCall, type TranscriptHeard } from '../transcripts/index.js';
 import type { NotifierSession } from './notifier-session.js';
 
 /**
  * A session's live transcripts (core/transcripts), opt-in: transcripts are sensitive. The follower
- * is made once the identity is known (it decides between frames and polling) and fed every event
- * the session accepts.
+ * is made once the identity is known (it decides between frames and polling) and while enabled,
+ * and fed every event the session accepts; turned off, it is released (no poll goes on).
  */
 export interface SessionTranscriptsOptions {
   logger: Logger;
   onlyCall?: string | undefined;
   pollMs?: number | undefined;
   clock?: Clock | undefined;
+  /** Off: nothing is followed until setEnabled(true) (the desktop's setting). On by default. */
+  enabled?: boolean | undefined;
 }
 
 export interface SessionTranscriptsEvents {
   transcript: TranscriptHeard;
+  /** A call of mine was answered or ended (the desktop shows its transcript). */
+  call: MyCall;
 }
 
 export class SessionTranscripts extends TypedEmitter<SessionTranscriptsEvents> {
   private followerRef: TranscriptFollower | undefined;
+  private identity: Identity | undefined;
+  private enabled: boolean;
   private readonly offs: (() => void)[] = [];
 
-  constructor(session: NotifierSession, o: SessionTranscriptsOptions) {
+  constructor(
+    private readonly session: NotifierSession,
+    private readonly o: SessionTranscriptsOptions,
+  ) {
     super((e) => o.logger.error('transcript consumer failed', { error: describeError(e) }));
+    this.enabled = o.enabled ?? true;
     this.offs.push(
       session.on('identity', (identity) => {
-        if (this.followerRef !== undefined) return;
-        const f = new TranscriptFollower({ rest: session.rest, identity, logger: o.logger, onlyCall: o.onlyCall, pollMs: o.pollMs, clock: o.clock });
-        f.on('transcript', (t) => this.emit('transcript', t));
-        this.followerRef = f;
+        this.identity ??= identity;
+        this.follow();
       }),
       session.on('event', (e) => this.followerRef?.handle(e)),
       session.on('subscribed', () => this.followerRef?.resume()),
@@ -40,8 +49,32 @@ export class SessionTranscripts extends TypedEmitter<SessionTranscriptsEvents> {
     return this.followerRef;
   }
 
+  setEnabled(on: boolean): void {
+    if (on === this.enabled) return;
+    this.enabled = on;
+    if (!on) {
+      this.followerRef?.dispose();
+      this.followerRef = undefined;
+      return;
+    }
+    this.follow();
+    // Calls already in progress are found as at a (re)subscribe.
+    if (this.session.detail.state === 'subscribed') this.followerRef?.resume();
+  }
+
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
     this.followerRef?.dispose();
+    this.followerRef = undefined;
+  }
+
+  private follow(): void {
+    const identity = this.identity;
+    if (!this.enabled || identity === undefined || this.followerRef !== undefined) return;
+    const o = this.o;
+    const f = new TranscriptFollower({ rest: this.session.rest, identity, logger: o.logger, onlyCall: o.onlyCall, pollMs: o.pollMs, clock: o.clock });
+    f.on('transcript', (t) => this.emit('transcript', t));
+    f.on('call', (c) => this.emit('call', c));
+    this.followerRef = f;
   }
 }

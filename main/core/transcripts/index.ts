@@ -7,3 +7,4 @@
 export * from './transcript-records.js';
 export * from './transcript-book.js';
 export * from './transcript-follower.js';
+export * from './my-calls.js';

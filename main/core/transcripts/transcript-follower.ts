@@ -7,6 +7,7 @@ import { TranscribeCalls } from './transcribe-calls.js';
 import { TranscriptBook } from './transcript-book.js';
 import { TranscriptPoller } from './transcript-poller.js';
 import { readTranscribe, readTranscript, type TranscriptSegment } from './transcript-records.js';
+import { MyCalls, type MyCall } from './my-calls.js';
 import { isUuid } from '../../../shared/topics.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -35,6 +36,8 @@ export interface TranscriptHeard {
 
 export interface TranscriptFollowerEvents {
   transcript: TranscriptHeard;
+  /** A call of mine was answered or ended. */
+  call: MyCall;
 }
 
 export interface TranscriptFollowerOptions {
@@ -49,6 +52,8 @@ export interface TranscriptFollowerOptions {
 
 export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
   readonly book = new TranscriptBook();
+  /** Agents: the calls I speak on, whose transcripts the desktop shows. */
+  readonly myCalls: MyCalls | undefined;
   private readonly calls: TranscribeCalls;
   private readonly poller: TranscriptPoller | undefined;
   /** Per transcribe, the segments waiting for its call to be known: told in the order they came. */
@@ -59,6 +64,7 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
     super((e) => o.logger.error('transcript consumer failed', { error: describeError(e) }));
     this.calls = new TranscribeCalls({ rest: o.rest, logger: o.logger });
     this.onlyCall = o.onlyCall?.toLowerCase();
+    this.myCalls = o.identity.kind === 'agent' ? new MyCalls(o.identity.agentId) : undefined;
     const agentOnly = o.identity.kind === 'agent' && !canSeeCustomerScope(o.identity);
     this.poller = agentOnly
       ? new TranscriptPoller({
@@ -75,6 +81,10 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
 
   /** Every accepted event of the session: transcribes, transcripts, and (agent tokens) my calls. */
   handle(e: ResourceEvent): void {
+    if (this.myCalls?.handle(e) === true && e.id !== undefined) {
+      const c = this.myCalls.byLeg(e.id);
+      if (c !== undefined) this.emit('call', c);
+    }
     if (e.kind === 'transcribe') {
       const ref = readTranscribe(e.data);
       if (ref !== undefined) this.calls.learn(ref);
@@ -110,6 +120,12 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
         }
       })
       .catch((e: unknown) => this.o.logger.warn(`transcripts: could not list my calls (${describeError(e)})`));
+  }
+
+  /** A call's transcript so far, in spoken order: its own leg's and the customer's call's. */
+  transcriptOf(c: MyCall): TranscriptSegment[] {
+    const all = MyCalls.references(c).flatMap((id) => this.book.segments({ callId: id }));
+    return all.sort((a, b) => a.atMicros - b.atMicros);
   }
 
   /** Whether an agent token is reading transcripts of a call in progress now. */

@@ -57,6 +57,8 @@ export interface NotificationsOptions {
   sessions: SessionManager;
   sink: NotificationSink | undefined;
   links: ConsoleLinks;
+  /** Whether the call an entry is about has a live transcript kept (features/live-transcripts.ts). */
+  hasTranscript?: (item: HistoryItem) => boolean;
   logger: Logger;
   clock: Clock;
   changed(): void;
@@ -72,6 +74,7 @@ export class NotificationsFeature {
       if (isDeepStrictEqual(prev.notifications, next.notifications)) return;
       this.o.sessions.current?.session.center?.updateSettings(next.notifications);
       this.o.sessions.current?.presence.configure(this.o.sessions.presenceSettings());
+      this.o.sessions.current?.transcripts.setEnabled(next.notifications.liveTranscripts);
       this.schedulePauseEnd();
     });
   }
@@ -145,7 +148,14 @@ export class NotificationsFeature {
       heldBecause: h.heldBecause ?? null,
       read: h.read,
       openable: this.o.links.urlFor(h.resource) !== undefined,
+      transcript: this.o.hasTranscript?.(h) ?? false,
     };
+  }
+
+  historyItem(seq: number): HistoryItem | undefined {
+    return this.center()
+      ?.history.list()
+      .find((h) => h.seq === seq);
   }
 
   /** The tray's "recent" list: the last few pop-ups, without the activity lines. */

@@ -27,7 +27,7 @@ export class SubscriptionsFeature {
       const listener = a?.session.listener;
       if (identity === undefined || listener === undefined) return;
       // The file is read afresh on every change: compare contents, not objects.
-      if (isDeepStrictEqual(prev.topics, next.topics) && prev.notifications.customerCalls === next.notifications.customerCalls) return;
+      if (isDeepStrictEqual(prev.topics, next.topics) && isDeepStrictEqual(topicOptions(prev), topicOptions(next))) return;
       // Validated again with the core's rules, whatever the window checked.
       listener.setTopics(resolveTopics(identity, savedTopics(next, identity), topicOptions(next)));
     });

@@ -52,6 +52,8 @@ export function createIpcHandlers(app: DesktopApp, logger: Logger): IpcHandlers 
     'calls:open': (req) => app.ringing.open(req.id),
     'calls:open-contact': (req) => app.ringing.openContact(req.id),
     'calls:dismiss': (req) => app.ringing.dismiss(req.id),
+    'calls:copy-transcript': (req) => app.transcripts.copyLive(req.id),
+    'notifications:copy-transcript': (req) => app.transcripts.copyFromHistory(app.notifications.historyItem(req.seq)),
     'replies:save': (req) => app.replies.save(req.id, req.text),
     'replies:send': (req) => app.replies.send(req.id, req.text),
     'replies:discard': (req) => app.replies.discard(req.id),

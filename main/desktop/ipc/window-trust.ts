@@ -20,7 +20,7 @@ export interface TrustedWindow {
 }
 
 /** The call window needs its state and its buttons, nothing that reads or changes the account. */
-export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:open-contact', 'calls:dismiss'];
+export const CALL_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'calls:open', 'calls:open-contact', 'calls:dismiss', 'calls:copy-transcript'];
 
 /** The reply window writes answers to messages: its state and its drafts, nothing else. */
 export const REPLY_WINDOW_CHANNELS: readonly Channel[] = ['state:get', 'replies:save', 'replies:send', 'replies:discard'];

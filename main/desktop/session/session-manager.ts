@@ -2,7 +2,7 @@ import { credentialSecret, parseCredential, resolveApiUrl, RestClient, type ApiE
 import { decodeAgentToken, login, verifiedIdentity, type CredentialStore, type ExpiryNotice, type Identity } from '../../core/account/index.js';
 import type { NotificationSink } from '../../core/notify/index.js';
 import { NotifierError, describeError, isNotifierError, redactor, type Clock, type Logger } from '../../core/platform/index.js';
-import { NotifierSession, SessionPresence } from '../../core/session/index.js';
+import { NotifierSession, SessionPresence, SessionTranscripts } from '../../core/session/index.js';
 import type { ListenerOptions } from '../../core/stream/index.js';
 import type { CustomerSnapshot } from '../../core/webhook/index.js';
 import type { ExpiryStageName, SignInRequest } from '../../../shared/ipc-contract.js';
@@ -29,6 +29,8 @@ export interface SignedIn {
   webhookShown: { snapshot: CustomerSnapshot | undefined };
   /** The agent's status, followed (the busy trap); off for an access key. */
   presence: SessionPresence;
+  /** Live transcripts of my calls, while the setting is on. */
+  transcripts: SessionTranscripts;
 }
 
 export interface SessionManagerOptions {
@@ -187,6 +189,12 @@ export class SessionManager {
     });
     const status = this.newStatus();
     const presence = new SessionPresence(session, { logger: this.o.logger, clock: this.o.clock, ...this.presenceSettings() });
+    // Opt-in: transcripts are sensitive, and an agent token reads them over REST during its calls.
+    const transcripts = new SessionTranscripts(session, {
+      logger: this.o.logger,
+      clock: this.o.clock,
+      enabled: this.o.settings.settings.notifications.liveTranscripts,
+    });
     const a: SignedIn = {
       endpoints,
       credential,
@@ -197,9 +205,12 @@ export class SessionManager {
       expired: false,
       webhookShown: { snapshot: undefined },
       presence,
+      transcripts,
     };
     this.active = a;
     const changed = (): void => this.o.changed();
+    transcripts.on('transcript', changed);
+    transcripts.on('call', changed);
     session.on('state', (s) => {
       status.onState(s);
       changed();
@@ -292,6 +303,7 @@ export class SessionManager {
     this.idle = this.newStatus();
     this.o.changed();
     a.presence.dispose();
+    a.transcripts.dispose();
     return a.session.dispose(reason);
   }
 }

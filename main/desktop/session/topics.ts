@@ -8,8 +8,8 @@ import { expandTopicTemplates } from '../settings/provisioning.js';
  * Which topics a sign-in subscribes, from the settings: the defaults for whoever signed in, or
  * the user's own filters (provisioned templates get this sign-in's ids filled in).
  */
-export function topicOptions(s: AppSettings): { customerCalls: boolean } {
-  return { customerCalls: s.notifications.customerCalls };
+export function topicOptions(s: AppSettings): { customerCalls: boolean; transcripts: boolean } {
+  return { customerCalls: s.notifications.customerCalls, transcripts: s.notifications.liveTranscripts };
 }
 
 /** The saved filters for this identity, or undefined for the defaults. */

@@ -38,4 +38,6 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   1: (old) => ({ ...old, notifications: { ...record(old.notifications), callWindow: true }, version: 2 }),
   // Version 3 added presence: a 60 s wrap-up reminder; nothing set by itself until the agent says so.
   2: (old) => ({ ...old, notifications: { ...record(old.notifications), wrapUpSeconds: 60, backToAvailable: false, awayOnLock: false }, version: 3 }),
+  // Version 4 added live transcripts in the call window: off, as transcripts are sensitive.
+  3: (old) => ({ ...old, notifications: { ...record(old.notifications), liveTranscripts: false }, version: 4 }),
 };

@@ -1,4 +1,13 @@
-import type { AlertView, AppState, DesktopView, HistoryItemView, PresenceView, ReplyDraftView, RingingCallView } from '../../../shared/ipc-contract.js';
+import type {
+  AlertView,
+  AppState,
+  DesktopView,
+  HistoryItemView,
+  LiveCallView,
+  PresenceView,
+  ReplyDraftView,
+  RingingCallView,
+} from '../../../shared/ipc-contract.js';
 import type { AppSettings } from '../../../shared/app-settings.js';
 import type { LockableSetting } from '../settings/provisioning.js';
 import type { ProtectionDecision } from '../session/credential-protection.js';
@@ -23,6 +32,7 @@ export interface AppStateInputs {
   unread: number;
   ringing: RingingCallView[];
   replies: ReplyDraftView[];
+  liveCall: LiveCallView | null;
   protection: ProtectionDecision;
   desktop: DesktopView;
   notice: string | null;
@@ -41,6 +51,7 @@ export function appState(i: AppStateInputs): AppState {
     recent: i.recent,
     ringing: i.ringing,
     replies: i.replies,
+    liveCall: i.liveCall,
     storage: { protection: i.protection.protection, warning: i.protection.warning ?? null },
     desktop: i.desktop,
     presence: presenceView(a),

@@ -1,0 +1,99 @@
+import { readAddress } from '../stream/index.js';
+import { partyName, privateParty } from '../notify/index.js';
+import type { ResourceEvent } from '../stream/index.js';
+import { isUuid } from '../../../shared/topics.js';
+
+/**
+ * The calls I speak on, as my own call and groupcall frames tell it (PROTOCOL.md §3.12): a leg
+ * owned by me goes `progressing` when I answer and `hangup` at the end; it is a leg of the
+ * customer's call (`master_call_id`), which is what a transcribe usually references, and of the
+ * groupcall that rang me (the notification's resource). Bounded: the last few calls only.
+ */
+export interface MyCall {
+  legId: string;
+  /** The customer's call this leg belongs to, if the frame said. */
+  masterId: string | undefined;
+  /** The groupcall that rang me for it, once its frame named this leg. */
+  groupcallId: string | undefined;
+  /** Who I am speaking with, and the same without numbers (privacy mode). */
+  party: string;
+  privateParty: string;
+  answeredAt: number;
+  endedAt: number | undefined;
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const MAX_CALLS = 10;
+const MAX_GROUPS = 50;
+
+const uuidOf = (v: unknown): string | undefined => (typeof v === 'string' && isUuid(v) && v !== NIL_UUID ? v.toLowerCase() : undefined);
+
+export class MyCalls {
+  /** Oldest first. */
+  private readonly calls = new Map<string, MyCall>();
+  /** Leg → the groupcall that rang it. */
+  private readonly groupOfLeg = new Map<string, string>();
+
+  constructor(private readonly agentId: string) {}
+
+  /** True when the event changed a call of mine (answered, or ended). */
+  handle(e: ResourceEvent): boolean {
+    if (e.data.owner_id !== this.agentId || e.id === undefined) return false;
+    const id = e.id.toLowerCase();
+    if (e.kind === 'groupcall') {
+      const legs = Array.isArray(e.data.call_ids) ? e.data.call_ids : [];
+      for (const leg of legs) {
+        const l = uuidOf(leg);
+        if (l === undefined) continue;
+        this.groupOfLeg.set(l, id);
+        const known = this.calls.get(l);
+        if (known !== undefined) known.groupcallId = id;
+      }
+      while (this.groupOfLeg.size > MAX_GROUPS) this.groupOfLeg.delete(this.groupOfLeg.keys().next().value ?? '');
+      return false;
+    }
+    if (e.kind !== 'call') return false;
+    const known = this.calls.get(id);
+    if (e.status === 'progressing' && known === undefined) {
+      const source = readAddress(e.data.source);
+      this.calls.set(id, {
+        legId: id,
+        masterId: uuidOf(e.data.master_call_id),
+        groupcallId: this.groupOfLeg.get(id),
+        party: partyName(source),
+        privateParty: privateParty(source, 'a caller'),
+        answeredAt: e.receivedAt,
+        endedAt: undefined,
+      });
+      if (this.calls.size > MAX_CALLS) this.calls.delete(this.calls.keys().next().value ?? '');
+      return true;
+    }
+    if (e.status === 'hangup' && known !== undefined && known.endedAt === undefined) {
+      known.endedAt = e.receivedAt;
+      return true;
+    }
+    return false;
+  }
+
+  /** The call I am on now (the newest answered and not hung up). */
+  current(): MyCall | undefined {
+    let found: MyCall | undefined;
+    for (const c of this.calls.values()) if (c.endedAt === undefined) found = c;
+    return found;
+  }
+
+  byLeg(legId: string): MyCall | undefined {
+    return this.calls.get(legId.toLowerCase());
+  }
+
+  /** The call a groupcall (a ringing pop-up's resource) became, if I answered it. */
+  ofGroupcall(groupcallId: string): MyCall | undefined {
+    for (const c of this.calls.values()) if (c.groupcallId === groupcallId.toLowerCase()) return c;
+    return undefined;
+  }
+
+  /** The call ids a transcribe of this call may reference. */
+  static references(c: MyCall): string[] {
+    return c.masterId === undefined ? [c.legId] : [c.masterId, c.legId];
+  }
+}

@@ -1,0 +1,108 @@
+import type { HistoryItem } from '../../core/notify/index.js';
+import { describeError } from '../../core/platform/index.js';
+import type { MyCall, TranscriptFollower, TranscriptSegment } from '../../core/transcripts/index.js';
+import type { LiveCallView, TranscriptLineView } from '../../../shared/ipc-contract.js';
+import type { SessionManager } from '../session/session-manager.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+
+/**
+ * The live transcript of my call, in the call window (opt-in, off by default): the last lines,
+ * caller and agent told apart, and "Copy transcript"; after the call, the history entry of the
+ * call it came from copies it too, for as long as the app runs (it is never written to disk).
+ * Privacy mode hides the words, as it hides message text.
+ */
+export interface Copied {
+  copied: boolean;
+  message: string;
+}
+
+/** What the call window gets: the rest is in the copy. */
+const VIEW_LINES = 50;
+const SPEAKER = { in: 'caller', out: 'agent', both: 'both' } as const;
+const SPOKEN = { in: 'Caller', out: 'Agent', both: 'Call' } as const;
+
+export class LiveTranscripts {
+  /** The call whose transcript the agent closed the window on: not shown again (the next call is). */
+  private dismissed: string | undefined;
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly sessions: SessionManager,
+    private readonly copyToClipboard: (text: string) => Promise<void>,
+    private readonly changed: () => void,
+  ) {}
+
+  /** My call in progress and its transcript so far; null when off, or not on a call. */
+  view(): LiveCallView | null {
+    const n = this.settings.settings.notifications;
+    const f = this.follower();
+    const call = f?.myCalls?.current();
+    if (!n.liveTranscripts || f === undefined || call === undefined || call.legId === this.dismissed) return null;
+    const lines = f.transcriptOf(call);
+    return {
+      id: call.legId,
+      title: `On a call with ${n.privacy ? call.privateParty : call.party}`,
+      answeredAt: call.answeredAt,
+      hidden: n.privacy,
+      lines: n.privacy ? [] : lines.slice(-VIEW_LINES).map(lineView),
+      count: lines.length,
+    };
+  }
+
+  /** The agent closed the call window on it: the transcript goes on, in the copy and the history. */
+  dismiss(id: string): void {
+    this.dismissed = id;
+    this.changed();
+  }
+
+  /** Whether the call a history entry is about has a transcript to copy. */
+  hasTranscript(item: HistoryItem): boolean {
+    const c = this.callOf(item);
+    return c !== undefined && (this.follower()?.transcriptOf(c).length ?? 0) > 0;
+  }
+
+  async copyLive(id: string): Promise<Copied> {
+    const f = this.follower();
+    const call = f?.myCalls?.byLeg(id);
+    if (f === undefined || call === undefined) return { copied: false, message: 'That call is no longer here.' };
+    return this.copy(call, f);
+  }
+
+  async copyFromHistory(item: HistoryItem | undefined): Promise<Copied> {
+    const f = this.follower();
+    const call = item === undefined ? undefined : this.callOf(item);
+    if (f === undefined || call === undefined) return { copied: false, message: 'There is no transcript for that call.' };
+    return this.copy(call, f);
+  }
+
+  private async copy(call: MyCall, f: TranscriptFollower): Promise<Copied> {
+    const lines = f.transcriptOf(call);
+    if (lines.length === 0) return { copied: false, message: 'Nothing has been transcribed for this call yet.' };
+    const text = [`Call with ${call.party}, ${new Date(call.answeredAt).toLocaleString()}`, ...lines.map(spoken)].join('\n');
+    try {
+      await this.copyToClipboard(`${text}\n`);
+      return { copied: true, message: `Copied ${lines.length} line${lines.length === 1 ? '' : 's'} of the transcript.` };
+    } catch (e) {
+      return { copied: false, message: `Could not copy: ${describeError(e)}` };
+    }
+  }
+
+  private callOf(item: HistoryItem): MyCall | undefined {
+    const calls = this.follower()?.myCalls;
+    const r = item.resource;
+    if (calls === undefined || r === undefined) return undefined;
+    return r.kind === 'groupcall' ? calls.ofGroupcall(r.id) : calls.byLeg(r.id);
+  }
+
+  private follower(): TranscriptFollower | undefined {
+    return this.sessions.current?.transcripts.follower;
+  }
+}
+
+function lineView(s: TranscriptSegment): TranscriptLineView {
+  return { id: s.id, speaker: SPEAKER[s.direction], text: s.text, at: s.at };
+}
+
+function spoken(s: TranscriptSegment): string {
+  return `${new Date(s.at).toTimeString().slice(0, 8)}  ${SPOKEN[s.direction]}: ${s.text}`;
+}

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { VoipbinEmulator } from '../../emulator/index.js';
+import { makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
+import { AgentRing, publishAll } from '../../emulator/scenarios.js';
+import type { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
+import { desktopController, saveSignIn, untilState, type Controller } from '../support/desktop-app.js';
+
+/**
+ * Live transcripts in the desktop app against the emulator: off by default; on, the call window's
+ * state carries my call in progress and its transcript, privacy hides the words, "Copy transcript"
+ * copies it, and after the call the history entry keeps it for the session (never on disk).
+ */
+let emu: VoipbinEmulator;
+let dir: string;
+let app: DesktopApp | undefined;
+beforeEach(async () => {
+  emu = await startEmulator();
+  dir = await mkdtemp(join(tmpdir(), 'vbn-transcripts-'));
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await emu.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function signedIn(a: Account): Promise<Controller> {
+  await saveSignIn(dir, emu.url, a, a.jwt);
+  const ctl = desktopController(dir);
+  app = ctl.c;
+  await ctl.c.start();
+  await untilState(ctl.c, 'subscribed', (s) => s.connection.state === 'subscribed');
+  return ctl;
+}
+
+const topics = (c: DesktopApp): readonly string[] => c.sessions.current?.session.listener?.topics ?? [];
+
+describe('live transcripts on the desktop', () => {
+  it('off by default: no transcript topics, nothing shown; turned on, my call and what is said, in spoken order', async () => {
+    // An admin hears transcripts on the socket (customer scope).
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const { c, clipboard } = await signedIn(a);
+    expect(c.notifications.settings.liveTranscripts).toBe(false);
+    expect(topics(c).some((t) => t.includes(':transcript:'))).toBe(false);
+
+    await c.notifications.update({ liveTranscripts: true });
+    await untilState(c, 'the transcript topics', () => topics(c).includes(`customer_id:${a.customerId}:transcript:transcript_created`));
+    await untilState(c, 'subscribed again', (s) => s.connection.state === 'subscribed');
+
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    await untilState(c, 'ringing', (s) => s.ringing.length === 1);
+    expect(c.state.liveCall).toBeNull();
+    publishAll(emu, ring.answer(0));
+    await untilState(c, 'on the call', (s) => s.liveCall !== null);
+    expect(c.state.liveCall).toMatchObject({ title: 'On a call with Jane Cooper', hidden: false, lines: [], count: 0 });
+
+    const t = makeTranscribe({ customer_id: a.customerId, reference_id: ring.legs[0]!.master_call_id });
+    emu.publish('transcribe_created', t);
+    const said = (s: number, direction: 'in' | 'out', message: string): void => {
+      emu.publish(
+        'transcript_created',
+        makeTranscript({
+          customer_id: a.customerId,
+          transcribe_id: t.id,
+          direction,
+          message,
+          tm_transcript: new Date(Date.UTC(2026, 11, 3, 12, 3, s)).toISOString(),
+        }),
+      );
+    };
+    said(4, 'in', 'Hi, my order has not arrived');
+    said(6, 'out', 'Let me check that for you');
+    said(3, 'in', 'Hello?');
+    await untilState(c, 'three lines', (s) => s.liveCall?.count === 3);
+    expect(c.state.liveCall?.lines.map((l) => [l.speaker, l.text])).toEqual([
+      ['caller', 'Hello?'],
+      ['caller', 'Hi, my order has not arrived'],
+      ['agent', 'Let me check that for you'],
+    ]);
+    // A transcript of someone else's call (customer scope hears them all) is not mine.
+    const other = makeTranscribe({ customer_id: a.customerId });
+    emu.publish('transcribe_created', other);
+    emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: other.id, message: 'not yours' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.state.liveCall?.count).toBe(3);
+
+    // Privacy mode: no words reach the window.
+    await c.notifications.update({ privacy: true });
+    expect(c.state.liveCall).toMatchObject({ hidden: true, lines: [], count: 3 });
+    expect(JSON.stringify(c.state)).not.toContain('order has not arrived');
+    await c.notifications.update({ privacy: false });
+
+    expect(await c.transcripts.copyLive(c.state.liveCall!.id)).toEqual({ copied: true, message: 'Copied 3 lines of the transcript.' });
+    expect(clipboard.text).toMatch(
+      /^Call with Jane Cooper, .*\n\d\d:\d\d:\d\d {2}Caller: Hello\?\n\d\d:\d\d:\d\d {2}Caller: Hi, my order has not arrived\n\d\d:\d\d:\d\d {2}Agent: Let me check that for you\n$/,
+    );
+
+    // After the call: gone from the call window, kept by the history entry of the call that rang.
+    publishAll(emu, ring.hangup());
+    await untilState(c, 'the call over', (s) => s.liveCall === null);
+    const entry = c.notifications.history(50).find((h) => h.kind === 'incoming_call');
+    expect(entry?.transcript).toBe(true);
+    clipboard.text = '';
+    expect(await c.transcripts.copyFromHistory(c.notifications.historyItem(entry!.seq))).toMatchObject({ copied: true });
+    expect(clipboard.text).toContain('Agent: Let me check that for you');
+    // Never written to disk.
+    expect(await readFile(join(dir, 'settings.json'), 'utf8')).not.toContain('Let me check');
+
+    // Turned off: the topics go, and nothing is followed.
+    await c.notifications.update({ liveTranscripts: false });
+    await untilState(c, 'the topics gone', () => !topics(c).some((t) => t.includes(':transcript:')));
+    expect(c.sessions.current?.transcripts.follower).toBeUndefined();
+  });
+
+  it('closing the call window on my call keeps the transcript going but stops showing it; the next call shows again', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const { c } = await signedIn(a);
+    await c.notifications.update({ liveTranscripts: true });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, [...ring.start(), ...ring.answer(0)]);
+    await untilState(c, 'on the call', (s) => s.liveCall !== null);
+    c.transcripts.dismiss(c.state.liveCall!.id);
+    await untilState(c, 'not shown', (s) => s.liveCall === null);
+    publishAll(emu, ring.hangup());
+    const next = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550111' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, [...next.start(), ...next.answer(0)]);
+    await untilState(c, 'the next call', (s) => s.liveCall?.id === next.legs[0]!.id);
+  });
+});
