@@ -30,6 +30,10 @@ const MAX_PAGES = 10;
 /** Calls followed at once at most: a lost hangup must not keep a poll going for good. */
 const MAX_CALLS = 8;
 const Row = z.looseObject({ id: z.string() });
+/** After hangup, a read that keeps failing is given up on after this many tries. */
+const MAX_FAILURES_AFTER_END = 3;
+/** Longer than any call: a followed call whose hangup was never heard is dropped then. */
+const MAX_FOLLOW_MS = 4 * 60 * 60_000;
 
 interface Followed {
   /** The call ids a transcribe of this call may reference: my leg and the customer's call. */
@@ -37,6 +41,9 @@ interface Followed {
   /** Seen segment ids, per transcribe: paging stops at the first page with nothing new. */
   seen: Map<string, Set<string>>;
   ended: boolean;
+  /** When it was first followed (wall-clock ms). */
+  since: number;
+  failuresAfterEnd: number;
 }
 
 export class TranscriptPoller {
@@ -59,7 +66,7 @@ export class TranscriptPoller {
       return;
     }
     if (this.calls.size >= MAX_CALLS) this.calls.delete(this.calls.keys().next().value ?? '');
-    this.calls.set(callId, { references: [...new Set([callId, ...references])], seen: new Map(), ended: false });
+    this.calls.set(callId, { references: [...new Set([callId, ...references])], seen: new Map(), ended: false, since: this.clock.now(), failuresAfterEnd: 0 });
     this.schedule(0);
   }
 
@@ -103,24 +110,36 @@ export class TranscriptPoller {
     try {
       for (const [id, c] of [...this.calls]) {
         const last = c.ended;
-        await this.readCall(c);
-        if (last && this.calls.get(id) === c) this.calls.delete(id);
-        if (this.stopped) return;
+        const ok = await this.readCallSafely(c);
+        if (this.stopped || this.calls.size === 0) return;
+        // Dropped after its last read, or when it cannot be read after the end, or (a hangup
+        // lost in a gap) once no call could still be going on: a poll never runs for good.
+        const done = (last && (ok || ++c.failuresAfterEnd >= MAX_FAILURES_AFTER_END)) || this.clock.now() - c.since > MAX_FOLLOW_MS;
+        if (done && this.calls.get(id) === c) this.calls.delete(id);
       }
-    } catch (e) {
-      if (isNotifierError(e) && (e.code === 'auth_failed' || e.code === 'forbidden')) {
-        this.o.logger.warn(`transcripts: stopped reading (${e.userMessage})`);
-        this.calls.clear();
-        return;
-      }
-      this.o.logger.warn(`transcripts: could not read (${describeError(e)}); trying again`);
     } finally {
       this.reading = false;
     }
     this.schedule(this.o.pollMs ?? POLL_MS);
   }
 
-  private async readCall(c: Followed): Promise<void> {
+  /** False when the read failed (said in the log); a refused sign-in stops every poll. */
+  private async readCallSafely(c: Followed): Promise<boolean> {
+    try {
+      await this.readOnce(c);
+      return true;
+    } catch (e) {
+      if (isNotifierError(e) && (e.code === 'auth_failed' || e.code === 'forbidden')) {
+        this.o.logger.warn(`transcripts: stopped reading (${e.userMessage})`);
+        this.calls.clear();
+        return false;
+      }
+      this.o.logger.warn(`transcripts: could not read (${describeError(e)}); trying again`);
+      return false;
+    }
+  }
+
+  private async readOnce(c: Followed): Promise<void> {
     for (const ref of c.references) {
       const query = `reference_type=call&reference_id=${encodeURIComponent(ref)}`;
       const transcribes = await this.o.rest.list(`/service_agents/transcribes?${query}`, Row, { maxPages: 2 });
