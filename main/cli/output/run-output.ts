@@ -5,7 +5,7 @@ import { tokenExpiryLine } from './identity-lines.js';
 import type { DecidedNotification, Withdrawal } from '../../core/notify/index.js';
 import { printJson, printOneLine } from './terminal.js';
 import { presenceWords, statusName, type PresenceChange, type PresenceReminder } from '../../core/presence/index.js';
-import type { TranscriptHeard } from '../../core/transcripts/index.js';
+import { SPEAKER_NAMES, type TranscriptHeard } from '../../core/transcripts/index.js';
 
 /**
  * What `run` prints on stdout. With --json: one JSON object per line, each with a `type` — a public
@@ -323,8 +323,6 @@ export class HumanOutput implements Output {
     // The call is named once, when its first words arrive; then one line per segment.
     if (t.firstOfCall) write(`── ${t.callId === null ? `transcribe ${t.transcribeId} (its call is not known)` : `call ${t.callId}`}`);
     const s = t.segment;
-    write(`${time(s.at)}  ${SPEAKER[s.direction].padEnd(6)}  ${s.text}`);
+    write(`${time(s.at)}  ${SPEAKER_NAMES[s.direction].padEnd(6)}  ${s.text}`);
   }
 }
-
-const SPEAKER = { in: 'Caller', out: 'Agent', both: 'Call' } as const;

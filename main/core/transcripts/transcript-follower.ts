@@ -8,9 +8,6 @@ import { TranscriptBook } from './transcript-book.js';
 import { TranscriptPoller } from './transcript-poller.js';
 import { readTranscribe, readTranscript, type TranscriptSegment } from './transcript-records.js';
 import { MyCalls, type MyCall } from './my-calls.js';
-import { isUuid } from '../../../shared/topics.js';
-
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const CallRow = z.looseObject({ id: z.string(), status: z.string().optional(), owner_id: z.string().optional() });
 
 /** A call as REST listed it, as if it had arrived as a frame. */
@@ -83,7 +80,12 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
   handle(e: ResourceEvent): void {
     if (this.myCalls?.handle(e) === true && e.id !== undefined) {
       const c = this.myCalls.byLeg(e.id);
-      if (c !== undefined) this.emit('call', c);
+      if (c !== undefined) {
+        // Answered until hung up: an agent token reads the call it speaks on, and the customer's call it is a leg of.
+        if (c.endedAt === undefined) this.poller?.follow(c.legId, c.masterId === undefined ? [] : [c.masterId]);
+        else this.poller?.ended(c.legId);
+        this.emit('call', c);
+      }
     }
     if (e.kind === 'transcribe') {
       const ref = readTranscribe(e.data);
@@ -91,15 +93,6 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
     } else if (e.kind === 'transcript') {
       const s = readTranscript(e.data);
       if (s !== undefined) this.heard(s);
-    } else if (e.kind === 'call' && this.poller !== undefined && this.o.identity.kind === 'agent' && e.id !== undefined) {
-      if (e.data.owner_id !== this.o.identity.agentId) return;
-      // Answered (progressing) until hung up: the call an agent speaks on, and the customer's call it is a leg of.
-      if (e.status === 'progressing') {
-        const master = typeof e.data.master_call_id === 'string' ? e.data.master_call_id.toLowerCase() : '';
-        this.poller.follow(e.id.toLowerCase(), isUuid(master) && master !== NIL_UUID ? [master] : []);
-      } else if (e.status === 'hangup') {
-        this.poller.ended(e.id.toLowerCase());
-      }
     }
   }
 

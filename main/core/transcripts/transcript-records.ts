@@ -8,6 +8,9 @@ import { isUuid } from '../../../shared/topics.js';
  */
 export type TranscriptDirection = 'in' | 'out' | 'both';
 
+/** Who speaks, in words: the command's lines and the desktop's copied transcript say it alike. */
+export const SPEAKER_NAMES: Readonly<Record<TranscriptDirection, string>> = { in: 'Caller', out: 'Agent', both: 'Call' };
+
 export interface TranscriptSegment {
   id: string;
   transcribeId: string;

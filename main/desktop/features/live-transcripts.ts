@@ -1,6 +1,6 @@
 import type { HistoryItem } from '../../core/notify/index.js';
 import { describeError } from '../../core/platform/index.js';
-import type { MyCall, TranscriptFollower, TranscriptSegment } from '../../core/transcripts/index.js';
+import { MyCalls, SPEAKER_NAMES, type MyCall, type TranscriptFollower, type TranscriptSegment } from '../../core/transcripts/index.js';
 import type { LiveCallView, TranscriptLineView } from '../../../shared/ipc-contract.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -19,7 +19,6 @@ export interface Copied {
 /** What the call window gets: the rest is in the copy. */
 const VIEW_LINES = 50;
 const SPEAKER = { in: 'caller', out: 'agent', both: 'both' } as const;
-const SPOKEN = { in: 'Caller', out: 'Agent', both: 'Call' } as const;
 
 export class LiveTranscripts {
   /** The call whose transcript the agent closed the window on: not shown again (the next call is). */
@@ -58,7 +57,9 @@ export class LiveTranscripts {
   /** Whether the call a history entry is about has a transcript to copy. */
   hasTranscript(item: HistoryItem): boolean {
     const c = this.callOf(item);
-    return c !== undefined && (this.follower()?.transcriptOf(c).length ?? 0) > 0;
+    const book = this.follower()?.book;
+    // Asked for every history row on every push: a look at the book, not the sorted transcript.
+    return c !== undefined && book !== undefined && MyCalls.references(c).some((id) => book.segments({ callId: id }).length > 0);
   }
 
   async copyLive(id: string): Promise<Copied> {
@@ -104,5 +105,5 @@ function lineView(s: TranscriptSegment): TranscriptLineView {
 }
 
 function spoken(s: TranscriptSegment): string {
-  return `${new Date(s.at).toTimeString().slice(0, 8)}  ${SPOKEN[s.direction]}: ${s.text}`;
+  return `${new Date(s.at).toTimeString().slice(0, 8)}  ${SPEAKER_NAMES[s.direction]}: ${s.text}`;
 }
