@@ -40,7 +40,7 @@ export async function idle(o: { seconds: number }): Promise<BenchResult> {
   const wsUrl = resolveApiUrl(cc.emu.url).websocket;
   const procs = [
     new WatchedProcess('bare', { apiUrl: cc.emu.url, wsUrl, token: cc.token }),
-    // Where logind is on the system bus (a Linux desk), and where it is not (the clock is read every second).
+    // Where logind is on the system bus (a Linux desk), and where it is not (the clock is also read at each ping).
     ...(systemBus !== undefined
       ? [new WatchedProcess('command', { apiUrl: cc.emu.url, wsUrl, token: cc.token, env: { DBUS_SYSTEM_BUS_ADDRESS: systemBus.address } })]
       : []),
@@ -87,7 +87,7 @@ export async function idle(o: { seconds: number }): Promise<BenchResult> {
         "the memory reducer's collections — is over by then in every process). CPU: run time of every thread (schedstat);",
         'wake-ups: voluntary context switches of every thread. The command runs twice: with logind on the system bus (a',
         'private dbus-daemon with a connection owning org.freedesktop.login1, as on a Linux desk), where wake-ups are told and',
-        'the clock is read only at the watchdog deadline, and without, where the clock is read every second.',
+        "the clock is read only at the watchdog deadline, and without, where it is also read at each of the server's pings.",
         ...(systemBus === undefined ? ['(dbus-daemon is not installed here: only the run without logind.)'] : []),
       ],
     };

@@ -101,8 +101,8 @@ export async function deadSocket(): Promise<BenchResult> {
       ],
       details: [
         'The emulator stops pinging, reading and writing while the TCP connection stays up (a half-open socket, as after',
-        "a NAT timeout or a suspended laptop). The client's watchdog (default 25 s without a ping, pong or frame; checked",
-        "every second) declares it dead. Silence began right after one of the server's 10 s pings, the worst case.",
+        "a NAT timeout or a suspended laptop). The client's watchdog (default 25 s without a ping, pong or frame; one timer",
+        "set for that deadline) declares it dead. Silence began right after one of the server's 10 s pings, the worst case.",
       ],
     };
   } finally {

@@ -7,7 +7,7 @@ import type { MessageBus } from '@particle/dbus-next';
 /**
  * A Linux desk's system bus with logind on it, for the idle benchmark: a private dbus-daemon and a
  * connection owning org.freedesktop.login1 (it only has to be there; the command then learns of
- * wake-ups from it instead of reading the clock every second). Undefined where dbus-daemon is missing.
+ * wake-ups from it instead of reading the clock at each ping). Undefined where dbus-daemon is missing.
  */
 export interface BenchSystemBus {
   address: string;

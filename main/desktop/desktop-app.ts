@@ -220,8 +220,10 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.log.info(`system: ${e}`);
     const session = this.sessions.current?.session;
     if (e === 'resume') this.sessions.status.resumed();
-    const why = this.machine.apply(e, session?.detail.state === 'subscribed');
-    if (why !== undefined) session?.reconnectNow(why);
+    const why = this.machine.apply(e, session?.detail.state === 'subscribed', this.clock.now());
+    // A wake-up told as such: the catch-up reaches back to the suspend, and the stream does not find the same sleep again at its next clock reading.
+    if (e === 'resume') session?.wokeUp(this.machine.sleptAt);
+    else if (why !== undefined) session?.reconnectNow(why);
     const away = this.awayOnLock.systemEvent(e);
     this.changed();
     return away;

@@ -266,7 +266,7 @@ describe('fault catalogue: connection and server', () => {
     offset -= 60 * 60_000;
     publishAll(emu, inbound(3).start());
     await d.rec.until('a fourth pop-up', () => d.popups.length === 4);
-    // Past the stream's next 1 s tick, which sees the jump.
+    // Past the server's next pings (every 200 ms here), at which the stream reads the clock.
     await sleep(1_300);
     expect(d.rec.seen.subscribed).toHaveLength(1);
 

@@ -7,6 +7,7 @@ import { parseCredential } from '../../main/core/api/credentials.js';
 import { createLogger } from '../../main/core/platform/log.js';
 import type { Listener } from '../../main/core/stream/listener.js';
 import { Recorder } from '../support/harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 let emu: VoipbinEmulator;
 let acct: Account;
@@ -91,7 +92,7 @@ describe('staying connected', () => {
     expect(rec.states()).toEqual(['connecting', 'open', 'subscribed']);
   });
 
-  it('a wall-clock jump (the machine slept) reconnects at once instead of waiting for the watchdog', async () => {
+  it('a wall-clock jump (the machine slept) is found at the next server ping instead of waiting for the watchdog', async () => {
     let offset = 0;
     const { rec } = await started(acct.jwt, { stream: { watchdogMs: 30_000, now: () => Date.now() + offset } });
     await rec.subscribedTimes(1);
@@ -104,18 +105,35 @@ describe('staying connected', () => {
     expect(rec.seen.subscribed[1]!.gapSince).toBeLessThan(Date.now() + offset);
   });
 
-  it('with wake-ups told from outside, the clock is read at the watchdog deadline only, and a sleep whose wake-up was not told is still found there', async () => {
+  it('a sleep that killed the socket (no ping comes any more) is found at the watchdog deadline, as a sleep', async () => {
     let offset = 0;
-    const { listener, rec } = await started(acct.jwt, { stream: { ...FAST_STREAM, now: () => Date.now() + offset } });
-    listener.setWakeSignal(true);
+    const { rec } = await started(acct.jwt, { stream: { ...FAST_STREAM, now: () => Date.now() + offset } });
     await rec.subscribedTimes(1);
+    emu.goSilent();
     const t0 = Date.now();
     offset += 120_000;
     await rec.subscribedTimes(2, 5_000);
-    // Found at the next silence check (the 1 s watchdog here), not by a tick of its own.
+    // Found at the silence deadline (the 1 s watchdog here): there is no tick of its own.
     expect(Date.now() - t0).toBeLessThan(FAST_STREAM.watchdogMs + 1_500);
     const reconnect = rec.seen.state.find((s) => s.to.state === 'reconnecting')!.to;
+    // The clock is read before the silence is judged: a sleep, so the catch-up reaches back to it.
     expect(reconnect.state === 'reconnecting' && reconnect.reason).toMatch(/asleep/);
+    expect(rec.seen.subscribed[1]!.gapSince).toBeLessThan(Date.now() + offset - 60_000);
+  });
+
+  it('a sleep told from outside is acted on once: the clock read at the next pings does not find it again', async () => {
+    let offset = 0;
+    const { listener, rec } = await started(acct.jwt, { stream: { now: () => Date.now() + offset } });
+    await rec.subscribedTimes(1);
+    offset += 120_000;
+    listener.wokeUp(Date.now() + offset - 120_000);
+    await rec.subscribedTimes(2, 2_000);
+    // Several of the emulator's 200 ms pings later, still the one reconnect.
+    await sleep(1_200);
+    expect(rec.seen.subscribed).toHaveLength(2);
+    expect(rec.seen.state.filter((s) => s.to.state === 'reconnecting').map((s) => s.to.state === 'reconnecting' && s.to.reason)).toEqual([
+      'the computer woke from sleep',
+    ]);
   });
 
   it('a wake-up told from outside reconnects at once, the gap counted from when the machine went to sleep', async () => {

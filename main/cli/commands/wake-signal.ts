@@ -3,9 +3,9 @@ import type { NotifierSession } from '../../core/session/index.js';
 
 /**
  * The command learns of sleep from logind where it can (core/platform/logind-sleep.ts): the session
- * is told of each wake-up, so it reconnects at once, and its stream stops reading the wall clock
- * every second. Where logind cannot tell (no system bus, another OS, logind stopped), the stream
- * keeps reading the clock. Returns the way to stop.
+ * is told of each wake-up, so it reconnects at once. Where logind cannot tell (no system bus, another
+ * OS, logind stopped), the stream finds a sleep from the clock at the server's next ping or at its
+ * silence deadline (core/stream/liveness.ts). Returns the way to stop.
  */
 export function followLogindSleep(session: NotifierSession, log: Logger, env: NodeJS.ProcessEnv = process.env): () => void {
   let watch: SleepWatch | undefined;
@@ -18,8 +18,7 @@ export function followLogindSleep(session: NotifierSession, log: Logger, env: No
     },
     lost: (reason) => {
       watch = undefined;
-      session.setWakeSignal(false);
-      log.info(`${reason}: sleep is found from the clock again`);
+      log.info(`${reason}: sleep is found from the clock only`);
     },
   }).then(
     (w) => {
@@ -32,7 +31,6 @@ export function followLogindSleep(session: NotifierSession, log: Logger, env: No
         return;
       }
       watch = w;
-      session.setWakeSignal(true);
       log.debug('sleep and wake-ups are told by logind');
     },
     (e: unknown) => log.debug(`sleep is found from the clock (${e instanceof Error ? e.message : String(e)})`),

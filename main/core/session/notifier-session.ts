@@ -95,7 +95,6 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
   private customerNameRead = false;
   /** Whoever consumes our output is behind: the listener (now or once it exists) stops reading. */
   private readingPaused = false;
-  private wakeSignal = false;
   private disposed = false;
   private resolveStopped: ((final: Extract<StateDetail, { state: 'stopped' }>) => void) | undefined;
   /** Resolves with the stopped state the first time the session stops (by request or for a fatal reason). */
@@ -196,15 +195,10 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
    * Flow control from the consumer of this session's events (the command's stdout, say): paused,
    * no frame is read until resumed, so nothing piles up in memory (see EventStream.pause()).
    */
-  /** Something tells us of wake-ups (and calls wokeUp): see EventStream.setWakeSignal(). Kept for later listeners. */
-  setWakeSignal(present: boolean): void {
-    this.wakeSignal = present;
-    this.listenerRef?.setWakeSignal(present);
-  }
-
   /** The machine woke from sleep; `since`: when it went to sleep, if known. */
   wokeUp(since?: number): void {
-    this.listenerRef?.wokeUp(since);
+    if (this.listenerRef !== undefined) this.listenerRef.wokeUp(since);
+    else this.reconnectNow('the computer woke from sleep');
   }
 
   setReadingPaused(paused: boolean): void {
@@ -313,7 +307,6 @@ export class NotifierSession extends TypedEmitter<NotifierSessionEvents> {
     });
     this.listenerRef = listener;
     if (this.readingPaused) listener.pause();
-    if (this.wakeSignal) listener.setWakeSignal(true);
     this.offs.push(
       listener.on('state', (s) => {
         // The identity phase already said "connecting": the socket's first attempt continues it.

@@ -133,18 +133,10 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     this.conn?.ws.pause();
   }
 
-  /**
-   * Something outside tells us when the machine wakes (logind's PrepareForSleep, Electron's
-   * powerMonitor) and calls wokeUp(): the liveness timer then stops reading the wall clock every
-   * second, the only thing that woke an idle process more often than the server's pings.
-   */
-  setWakeSignal(present: boolean): void {
-    this.liveness.setWakeSignal(present);
-  }
-
   /** The machine woke from sleep (`since`: when it went to sleep, wall ms, if known): the socket is suspect. */
   wokeUp(since?: number): void {
     if (since !== undefined && this.conn?.subscribed === true) this.gapSince ??= since;
+    this.liveness.sleepTold();
     this.reconnectNow('the computer woke from sleep');
   }
 
@@ -196,6 +188,7 @@ export class EventStream extends TypedEmitter<EventStreamEvents> {
     });
     ws.on('ping', () => {
       conn.lastActivity = performance.now();
+      if (current()) this.liveness.pinged();
     });
     ws.on('pong', (data) => {
       conn.lastActivity = performance.now();

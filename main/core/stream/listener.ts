@@ -160,11 +160,6 @@ export class Listener extends TypedEmitter<ListenerEvents> {
     this.stream.reconnectNow(reason);
   }
 
-  /** See EventStream.setWakeSignal(). */
-  setWakeSignal(present: boolean): void {
-    this.stream.setWakeSignal(present);
-  }
-
   /** The machine woke from sleep: see EventStream.wokeUp(). */
   wokeUp(since?: number): void {
     this.stream.wokeUp(since);

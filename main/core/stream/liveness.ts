@@ -1,22 +1,24 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * Is the socket still there, and was the machine asleep? One timer, set for the nearest of two
- * deadlines, checks both:
+ * Is the socket still there, and was the machine asleep? No tick: an idle process should wake no
+ * more often than the server's pings do (issue 14).
  *  - silence: nothing (ping, pong, frame) for `watchdogMs` means a half-open socket, which never
- *    errors by itself. The server pings every 10 s, so the timer is set for the last sign of life
- *    plus the watchdog, not ticked: on a healthy socket it fires about once per watchdog period.
- *  - sleep: the wall clock moved more than the monotonic one since the last check. Monotonic clocks
- *    (and so Node's timers) stand still during suspend, so only the wall clock shows a sleep, and
- *    only when some timer fires after the wake-up. Unless something tells us of wake-ups (logind,
- *    Electron's powerMonitor: `setWakeSignal`), the wall clock is read every `sleepCheckMs`, so a
- *    sleep is found within that much of the wake-up.
+ *    errors by itself. One timer, set for the last sign of life plus the watchdog and set again at
+ *    each of the server's 10 s pings: on a healthy socket it never fires.
+ *  - sleep: the wall clock moved more than the monotonic one since the last reading. Monotonic
+ *    clocks (and so Node's timers) stand still during suspend, so only the wall clock shows a
+ *    sleep, and only when something runs after the wake-up: the clock is read at each ping (which
+ *    wakes the process anyway) and at the silence deadline. A sleep the socket survived is found
+ *    at the next ping (≤ 10 s), one that killed it at the deadline (≤ watchdogMs after the
+ *    wake-up). Where something tells of wake-ups at once (logind, Electron's powerMonitor), the
+ *    stream is told through wokeUp() and reconnects before either; a one-second clock tick that
+ *    served machines without them (containers, servers, WSL: rarely ones that suspend) woke an
+ *    idle command 12× as often as a bare client on the same socket.
  */
 export interface LivenessOptions {
   watchdogMs: number;
   sleepJumpMs: number;
-  /** Without a wake signal, how often the wall clock is read (default: watchdog/5, at most 1 s). */
-  sleepCheckMs?: number;
   /** Wall clock. */
   now: () => number;
   /** performance.now() of the socket's last sign of life, or undefined while there is no socket to watch. */
@@ -36,13 +38,9 @@ export class Liveness {
   private timer: NodeJS.Timeout | undefined;
   private checkedWall = 0;
   private checkedMono = 0;
-  private wakeSignal = false;
   private started = false;
-  private readonly sleepCheckMs: number;
 
-  constructor(private readonly o: LivenessOptions) {
-    this.sleepCheckMs = o.sleepCheckMs ?? Math.max(MIN_DELAY_MS, Math.min(1_000, Math.floor(o.watchdogMs / 5)));
-  }
+  constructor(private readonly o: LivenessOptions) {}
 
   start(): void {
     this.started = true;
@@ -57,25 +55,37 @@ export class Liveness {
     this.timer = undefined;
   }
 
-  /**
-   * Something tells us when the machine wakes (and the stream is told through reconnectNow): the
-   * wall clock then needs no reading between silence checks, which is what wakes an idle process.
-   */
-  setWakeSignal(present: boolean): void {
-    if (present === this.wakeSignal) return;
-    this.wakeSignal = present;
-    if (this.started) this.schedule();
+  /** A sleep was told from outside (and acted on): the clocks start again from here, so it is not found a second time. */
+  sleepTold(): void {
+    this.checkedWall = this.o.now();
+    this.checkedMono = performance.now();
+  }
+
+  /** The server pinged: a moment to read the clock, and the silence deadline moves on. */
+  pinged(): void {
+    if (!this.started || this.sleptSinceLastCheck()) return;
+    this.schedule();
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
     const last = this.o.lastActivity();
     const silenceIn = last === undefined ? this.o.watchdogMs : last + this.o.watchdogMs - performance.now() + 1;
-    const delay = Math.min(silenceIn, this.wakeSignal ? Infinity : this.sleepCheckMs);
-    this.timer = setTimeout(() => this.check(), Math.max(MIN_DELAY_MS, delay));
+    this.timer = setTimeout(() => this.check(), Math.max(MIN_DELAY_MS, silenceIn));
   }
 
   private check(): void {
+    if (!this.sleptSinceLastCheck()) {
+      const last = this.o.lastActivity();
+      const mono = performance.now();
+      if (last !== undefined && mono - last > this.o.watchdogMs) this.o.silent(mono - last);
+    }
+    // What was told may have stopped the stream (and us with it).
+    if (this.started) this.schedule();
+  }
+
+  /** Reads both clocks; tells and returns true when the machine slept since the last reading. */
+  private sleptSinceLastCheck(): boolean {
     const wall = this.o.now();
     const mono = performance.now();
     // Time that passed for the wall clock but not for the monotonic one: a suspend (or a clock set
@@ -83,13 +93,8 @@ export class Liveness {
     const late = wall - this.checkedWall - (mono - this.checkedMono);
     this.checkedWall = wall;
     this.checkedMono = mono;
-    if (late > this.o.sleepJumpMs && this.o.running()) {
-      this.o.slept(late, wall - late);
-    } else {
-      const last = this.o.lastActivity();
-      if (last !== undefined && mono - last > this.o.watchdogMs) this.o.silent(mono - last);
-    }
-    // What was told may have stopped the stream (and us with it).
-    if (this.started) this.schedule();
+    if (late <= this.o.sleepJumpMs || !this.o.running()) return false;
+    this.o.slept(late, wall - late);
+    return true;
   }
 }

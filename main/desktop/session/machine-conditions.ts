@@ -8,6 +8,7 @@ export type SystemEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen'
 export class MachineConditions {
   private isOnline = true;
   private isSuspended = false;
+  private suspendedAt: number | undefined;
 
   get online(): boolean {
     return this.isOnline;
@@ -17,11 +18,17 @@ export class MachineConditions {
     return this.isSuspended;
   }
 
-  /** Takes an OS report; returns why to reconnect now, or undefined to leave the connection be. */
-  apply(e: SystemEvent, streamUp: boolean): string | undefined {
+  /** Wall ms the machine last went to sleep, if the OS said so: what a catch-up after the wake-up reaches back to. */
+  get sleptAt(): number | undefined {
+    return this.suspendedAt;
+  }
+
+  /** Takes an OS report (`now`: wall ms); returns why to reconnect now, or undefined to leave the connection be. */
+  apply(e: SystemEvent, streamUp: boolean, now: number): string | undefined {
     switch (e) {
       case 'suspend':
         this.isSuspended = true;
+        this.suspendedAt = now;
         return undefined;
       case 'resume':
         this.isSuspended = false;
