@@ -1,11 +1,14 @@
 import type { AppState, ReplyDraftView } from '../shared/ipc-contract.js';
 import { api } from './bridge.js';
 import { byId, errorText, h, say, uid } from './dom.js';
+import { renderNotes } from './reply-notes.js';
 
 /**
  * The reply window: each message being answered, what was written, a text box and Send. What is
  * typed is saved to the main process as it is typed, so closing the window, a failed send or a
  * reload loses nothing; a failed send says why under the text it kept. Ctrl+Enter (⌘+Enter) sends.
+ * The main process's text wins whenever the window has nothing of its own on the way to it: an
+ * inline reply may have filled a draft the window shows empty (and failed, so it is to be sent here).
  */
 const SAVE_AFTER_MS = 400;
 const MAX_CHARS = 4_000;
@@ -22,6 +25,8 @@ interface Card {
   send: HTMLButtonElement;
   discard: HTMLButtonElement;
   saveTimer: number | undefined;
+  /** Saves and sends not answered yet: until then the main process's text may be older than the box's. */
+  saving: number;
   discardArmed: number | undefined;
 }
 
@@ -33,7 +38,11 @@ function saveSoon(id: string, c: Card): void {
   window.clearTimeout(c.saveTimer);
   c.saveTimer = window.setTimeout(() => {
     c.saveTimer = undefined;
-    void api.invoke('replies:save', { id, text: c.text.value }).catch(() => undefined);
+    c.saving++;
+    void api
+      .invoke('replies:save', { id, text: c.text.value })
+      .catch(() => undefined)
+      .finally(() => c.saving--);
   }, SAVE_AFTER_MS);
 }
 
@@ -46,12 +55,15 @@ function showCount(c: Card): void {
 async function send(id: string, c: Card): Promise<void> {
   window.clearTimeout(c.saveTimer);
   const line = byId('reply-line');
+  c.saving++;
   try {
     const r = await api.invoke('replies:send', { id, text: c.text.value });
     // A failure is shown on the card by the state that follows; a success leaves no card.
     say(line, r.sent ? 'Sent.' : '', r.sent ? 'ok' : 'info');
   } catch (e) {
     say(c.error, `Not sent: ${errorText(e)}. Your text is still here.`, 'error');
+  } finally {
+    c.saving--;
   }
 }
 
@@ -89,7 +101,19 @@ function newCard(d: ReplyDraftView): Card {
     error,
     h('div', { class: 'reply-actions' }, sendButton, discardButton, count),
   );
-  const c: Card = { root, title, quote, text, error, count, send: sendButton, discard: discardButton, saveTimer: undefined, discardArmed: undefined };
+  const c: Card = {
+    root,
+    title,
+    quote,
+    text,
+    error,
+    count,
+    send: sendButton,
+    discard: discardButton,
+    saveTimer: undefined,
+    saving: 0,
+    discardArmed: undefined,
+  };
   text.addEventListener('input', () => {
     showCount(c);
     saveSoon(d.id, c);
@@ -109,6 +133,7 @@ function newCard(d: ReplyDraftView): Card {
 function update(c: Card, d: ReplyDraftView): void {
   c.title.textContent = `Reply — ${d.title}`;
   c.quote.textContent = d.quote;
+  if (c.saveTimer === undefined && c.saving === 0 && c.text.value !== d.text) c.text.value = d.text;
   const sending = d.state === 'sending';
   c.text.disabled = sending;
   c.send.disabled = sending;
@@ -121,6 +146,7 @@ function update(c: Card, d: ReplyDraftView): void {
 let newest = 0;
 
 function render(s: AppState): void {
+  renderNotes(s.replyNotes);
   const list = byId('replies');
   const ids = new Set(s.replies.map((d) => d.id));
   for (const [id, c] of cards) {

@@ -174,6 +174,17 @@ export const ReplyDraftViewSchema = z.object({
 });
 export type ReplyDraftView = z.infer<typeof ReplyDraftViewSchema>;
 
+/** What the reply window must say that is not a draft: a reply that could not be kept as one, with its text to copy. */
+export const ReplyNoteViewSchema = z.object({
+  id: z.string(),
+  message: z.string(),
+  /** What the agent typed ('' when nothing was): shown until the agent dismisses the note. */
+  text: z.string(),
+  /** As ReplyDraftView.askedAt: a newer one brings the reply window to the front. */
+  askedAt: z.number(),
+});
+export type ReplyNoteView = z.infer<typeof ReplyNoteViewSchema>;
+
 export const AppStateSchema = z.object({
   version: z.string(),
   account: AccountViewSchema,
@@ -189,6 +200,8 @@ export const AppStateSchema = z.object({
   ringing: z.array(RingingCallViewSchema),
   /** Answers being written (the reply window shows them). */
   replies: z.array(ReplyDraftViewSchema),
+  /** Replies refused (too many open, the message gone): the reply window shows them, text and all. */
+  replyNotes: z.array(ReplyNoteViewSchema),
   /** My call in progress and its live transcript, when live transcripts are on. */
   liveCall: LiveCallViewSchema.nullable(),
   storage: StorageViewSchema,

@@ -179,6 +179,7 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
       recent: this.notifications.recent(),
       ringing: this.ringing.views(),
       replies: this.replies.views(),
+      replyNotes: this.replies.noteViews(),
       liveCall: this.transcripts.view(),
       protection: this.o.protection,
       desktop: { tray: this.trayHost.status, advice: this.trayHost.status === 'missing' ? this.trayHost.advice : null },

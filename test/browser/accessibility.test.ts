@@ -240,6 +240,9 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     await reply.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => reply.getByRole('alert').textContent()).toMatch(/not sent/);
     findings.push(...(await audit(reply, 'reply window, failed send')));
+    await d.app.replies.inline('no-longer-in-history', 'Call me back at 5');
+    await reply.locator('.reply-note textarea').waitFor();
+    findings.push(...(await audit(reply, 'reply window, a refused reply kept in a note')));
 
     // The call window on my call, with its live transcript.
     await d.app.notifications.update({ liveTranscripts: true });

@@ -691,6 +691,53 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.app.state.replies).toEqual([]);
     expect(pageErrors(win)).toEqual([]);
   });
+  it('reply window: an inline reply that failed shows its text in the card the window had open empty; a refused one is a note with its text to copy, dismissed only on purpose', async () => {
+    const a = seed(PERMISSION.CustomerAdmin);
+    const conv = d.emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
+    d.emu.publish(
+      'conversation_message_created',
+      makeConversationMessage({ customer_id: a.customerId, conversation_id: conv, direction: 'incoming', text: 'Still open?' }),
+    );
+    await d.until('the message', () => d.sink.shown.some((p) => p.replyTo !== undefined));
+    const message = d.sink.shown.find((p) => p.replyTo !== undefined)!;
+    d.app.replies.start(message.resourceId);
+    const win = await d.open({ page: 'reply.html', width: 440, height: 340 });
+    const card = win.locator('.reply');
+    const box = card.getByRole('textbox');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await box.inputValue()).toBe('');
+
+    // Typed into the OS pop-up instead, and refused by the server: the open card now holds it.
+    d.emu.failNextRest(`/v1.0/service_agents/conversations/${conv}/messages`, 1, 500);
+    expect((await d.app.replies.inline(message.resourceId, 'Until 6 tonight.')).sent).toBe(false);
+    await expect.poll(() => box.inputValue()).toBe('Until 6 tonight.');
+    await expect.poll(() => card.getByRole('alert').textContent()).toMatch(/^Your reply was not sent: .* Your text is still here\.$/);
+    expect(await card.count()).toBe(1);
+    // What the agent types next is theirs: a later push does not put the old text back.
+    await box.fill('Until 6 tonight, 8 on Fridays.');
+    await expect.poll(() => d.app.state.replies[0]?.text).toBe('Until 6 tonight, 8 on Fridays.');
+    await d.app.notifications.update({ privacy: true });
+    await expect.poll(() => card.locator('.reply-quote').textContent()).toBe('Message hidden (privacy mode)');
+    expect(await box.inputValue()).toBe('Until 6 tonight, 8 on Fridays.');
+
+    // An inline reply to a message no longer here: a note holds the text.
+    const refused = await d.app.replies.inline('no-longer-in-history', 'Call me back at 5');
+    const note = win.locator('.reply-note');
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await note.locator('.reply-note-message').textContent()).toBe(refused.message);
+    const kept = note.getByRole('textbox', { name: 'What you wrote' });
+    expect([await kept.inputValue(), await kept.getAttribute('readonly')]).toEqual(['Call me back at 5', '']);
+    await note.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await note.getByRole('button', { name: 'Discard text?' }).count()).toBe(1);
+    expect(d.app.state.replyNotes).toHaveLength(1);
+    await note.getByRole('button', { name: 'Discard text?' }).click();
+    await expect.poll(() => note.count()).toBe(0);
+    expect(d.app.state.replyNotes).toEqual([]);
+    expect(d.app.state.replies.map((r) => r.text)).toEqual(['Until 6 tonight, 8 on Fridays.']);
+    expect(pageErrors(win)).toEqual([]);
+  });
   it('call window: the live transcript of my call (opt-in) — caller and agent told apart, late lines in place, Copy transcript; hidden in privacy mode', async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { makeChatMessage, makeConversationMessage } from '../../emulator/fixtures.js';
 import type { DesktopApp } from '../../main/desktop/desktop-app.js';
+import { MAX_DRAFTS } from '../../main/desktop/features/replies.js';
 import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import type { PopUp } from '../../main/core/notify/index.js';
 import { PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
@@ -150,10 +151,10 @@ describe('replies from the desktop', () => {
     const id = c.state.replies[0]!.id;
     expect(c.state.replies[0]?.kind).toBe('chat');
 
-    expect(await c.replies.send(id, '   ')).toEqual({ sent: false, message: 'The reply is empty: nothing was sent.' });
+    expect(await c.replies.send(id, '   ')).toEqual({ sent: false, message: 'The reply is empty: nothing was sent.', code: 'bad_usage' });
     expect(posts()).toEqual([]);
     const r = await c.replies.send(id, 'I will');
-    expect(r).toEqual({ sent: false, message: 'Your reply was not sent: VoIPBIN refused it: you are not a member of that team chat.' });
+    expect(r).toEqual({ sent: false, message: 'Your reply was not sent: VoIPBIN refused it: you are not a member of that team chat.', code: 'forbidden' });
     expect(c.state.replies[0]).toMatchObject({ state: 'failed', text: 'I will' });
     // Thrown away on purpose: gone.
     expect(c.replies.discard(id)).toEqual({ drafts: 0 });
@@ -196,21 +197,158 @@ describe('replies from the desktop', () => {
     expect(JSON.stringify(c.state.replies)).not.toContain('+1555');
   });
 
-  it('after signing in as someone else a draft is kept, and refused rather than sent as the wrong person', async () => {
+  it("after signing in as someone else a draft's text is kept but not the message it answers, and it is refused rather than sent as the wrong person; back as the first account it is whole and sent", async () => {
     const a = seedAccount(emu, PERMISSION.CustomerAdmin);
     const b = seedAccount(emu, PERMISSION.CustomerAdmin);
     const conv = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    const other = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
     const { c, sink } = await signedIn(a);
     const pop = await customerWrites(sink, a.customerId, conv, 'Can you call me?');
+    const untouched = await customerWrites(sink, a.customerId, other, 'My account number is 99-1234');
     c.replies.start(pop.resourceId);
     const id = c.state.replies[0]!.id;
+    c.replies.start(untouched.resourceId);
+    expect(c.state.replies).toHaveLength(2);
     await c.signOut();
-    expect(await c.replies.send(id, 'Calling now')).toEqual({ sent: false, message: 'Sign in first: your text is kept here.' });
+    expect(await c.replies.send(id, 'Calling now')).toMatchObject({
+      sent: false,
+      message: 'Sign in first: your text is kept here.',
+      code: 'credentials_missing',
+    });
     await c.signIn({ method: 'password', apiUrl: emu.url, username: b.username, password: b.password });
     const r = await c.replies.send(id, 'Calling now');
-    expect(r.sent).toBe(false);
-    expect(r.message).toMatch(/another sign-in/);
-    expect(c.state.replies[0]).toMatchObject({ id, text: 'Calling now', state: 'failed' });
+    expect(r).toEqual({
+      sent: false,
+      code: 'other_account',
+      message: `This message came to another sign-in (Alice Agent (${a.username})): sign in with that account to send your reply.`,
+    });
+    // Only the draft holding text is shown, and not what the first account's customer wrote.
+    expect(c.state.replies).toEqual([
+      expect.objectContaining({ id, title: `Message to Alice Agent (${a.username})`, text: 'Calling now', state: 'failed', error: r.message }),
+    ]);
+    expect(JSON.stringify(c.state)).not.toContain('Can you call me?');
+    expect(JSON.stringify(c.state.replies)).not.toContain('99-1234');
+    expect(c.state.replies[0]!.quote).toMatch(/^It came to another sign-in \(Alice Agent \(agent\d+\)\): sign in with that account/);
+    // An inline reply to the first account's pop-up cannot become a draft here: its text is kept in a note.
+    const inline = await c.replies.inline(pop.resourceId, 'Or I can text you');
+    expect(inline).toMatchObject({ sent: false, code: 'not_found' });
+    expect(c.state.replyNotes).toEqual([
+      { id: expect.any(String) as unknown, message: inline.message, text: 'Or I can text you', askedAt: expect.any(Number) as unknown },
+    ]);
+    expect(inline.message).toBe(
+      'Your reply was not sent: that message can no longer be answered here (you signed out or in as someone else, or it left the history). What you wrote is kept below.',
+    );
     expect(posts().filter((p) => p.path.endsWith('/messages'))).toEqual([]);
+
+    await c.signOut();
+    await c.signIn({ method: 'password', apiUrl: emu.url, username: a.username, password: a.password });
+    expect(c.state.replies.map((d) => [d.title, d.quote, d.text])).toEqual([
+      ['Message from Maria Lopez', 'Can you call me?', 'Calling now'],
+      ['Message from Maria Lopez', 'My account number is 99-1234', ''],
+    ]);
+    expect(await c.replies.send(id, 'Calling now')).toEqual({ sent: true, message: 'Sent.' });
+    expect(posts().filter((p) => p.path.endsWith('/messages'))).toEqual([
+      { path: `/v1.0/service_agents/conversations/${conv}/messages`, body: { text: 'Calling now', medias: [] }, status: 200 },
+    ]);
+  });
+
+  it('an inline reply never takes over text typed in the reply window, nor one being sent: it is a reply of its own; an untouched draft it does take over', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const conv = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    const { c, sink } = await signedIn(a);
+    const pop = await customerWrites(sink, a.customerId, conv, 'Do you deliver on Saturday?');
+    const path = `/v1.0/service_agents/conversations/${conv}/messages`;
+
+    // The window was opened and nothing typed yet: the inline reply is that draft, gone once sent.
+    c.replies.start(pop.resourceId);
+    expect(await c.replies.inline(pop.resourceId, 'We do.')).toEqual({ sent: true, message: 'Sent.' });
+    expect(c.state.replies).toEqual([]);
+
+    // Text typed in the window stays there, as typed, whether the inline reply is sent or not.
+    c.replies.start(pop.resourceId);
+    const typed = c.state.replies[0]!.id;
+    c.replies.save(typed, 'Saturdays 9 to 1, and');
+    expect(await c.replies.inline(pop.resourceId, 'Yes, until 1 pm.')).toEqual({ sent: true, message: 'Sent.' });
+    expect(c.state.replies).toEqual([expect.objectContaining({ id: typed, text: 'Saturdays 9 to 1, and', state: 'writing', error: null })]);
+    emu.failNextRest(path, 1, 500);
+    const failed = await c.replies.inline(pop.resourceId, 'Sundays closed.');
+    expect(failed.sent).toBe(false);
+    expect(c.state.replies.map((d) => [d.id === typed, d.text, d.state])).toEqual([
+      [true, 'Saturdays 9 to 1, and', 'writing'],
+      [false, 'Sundays closed.', 'failed'],
+    ]);
+
+    // While the window's reply is on its way, an inline reply goes out too, as itself.
+    let inlineWhileSending: Promise<unknown> | undefined;
+    const unhook = emu.afterRest('POST', path, () => {
+      expect(c.state.replies.find((d) => d.id === typed)?.state).toBe('sending');
+      inlineWhileSending ??= c.replies.inline(pop.resourceId, 'See you then!');
+    });
+    expect(await c.replies.send(typed, 'Saturdays 9 to 1, and holidays.')).toEqual({ sent: true, message: 'Sent.' });
+    unhook();
+    expect(await inlineWhileSending).toEqual({ sent: true, message: 'Sent.' });
+    expect(c.state.replies.map((d) => d.text)).toEqual(['Sundays closed.']);
+    expect(posts().map((p) => [p.status, (p.body as { text: string }).text])).toEqual([
+      [200, 'We do.'],
+      [200, 'Yes, until 1 pm.'],
+      [500, 'Sundays closed.'],
+      [200, 'Saturdays 9 to 1, and holidays.'],
+      [200, 'See you then!'],
+    ]);
+  });
+
+  it(`at ${MAX_DRAFTS} drafts only an untouched one makes room; with none, a new reply is refused saying why, and an inline one's text is kept in a note`, async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const conv = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    const other = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    const { c, sink } = await signedIn(a);
+    const pop = await customerWrites(sink, a.customerId, conv, 'Hello?');
+    const second = await customerWrites(sink, a.customerId, other, 'Anyone there?');
+    // The oldest draft is opened and left empty; each failed inline reply then keeps its text in a draft of its own.
+    c.replies.start(second.resourceId);
+    const path = `/v1.0/service_agents/conversations/${conv}/messages`;
+    emu.failNextRest(path, MAX_DRAFTS + 1, 503);
+    for (let i = 1; i < MAX_DRAFTS; i++) expect((await c.replies.inline(pop.resourceId, `answer ${i}`)).sent).toBe(false);
+    expect(c.state.replies).toHaveLength(MAX_DRAFTS);
+    // Full: the untouched draft makes room, not one holding text.
+    expect((await c.replies.inline(pop.resourceId, `answer ${MAX_DRAFTS}`)).sent).toBe(false);
+    const texts = Array.from({ length: MAX_DRAFTS }, (_, i) => `answer ${i + 1}`);
+    expect(c.state.replies.map((d) => d.text)).toEqual(texts);
+
+    // Full, and every draft holds text: refused, nothing sent, nothing dropped, the text kept in a note.
+    const requests = posts().length;
+    const refused = await c.replies.inline(pop.resourceId, 'the one too many');
+    expect(refused).toEqual({
+      sent: false,
+      code: 'too_many_replies',
+      message: `Your reply was not sent: ${MAX_DRAFTS} replies are already open here, the most kept at once. Send or discard one, then answer again. What you wrote is kept below.`,
+    });
+    expect(posts()).toHaveLength(requests);
+    expect(c.state.replies.map((d) => d.text)).toEqual(texts);
+    expect(c.state.replyNotes).toEqual([
+      { id: expect.any(String) as unknown, message: refused.message, text: 'the one too many', askedAt: expect.any(Number) as unknown },
+    ]);
+    const kept = c.state.replyNotes[0]!;
+    expect(kept.askedAt).toBeGreaterThan(0);
+
+    // A click on another message: refused too, said in the reply window; the same conversation's draft still opens.
+    const click = c.replies.start(second.resourceId);
+    expect(click).toEqual({
+      opened: false,
+      code: 'too_many_replies',
+      message: `${MAX_DRAFTS} replies are already open here, the most kept at once: send or discard one to answer another message.`,
+    });
+    expect(c.state.replyNotes.map((n) => [n.message, n.text])).toEqual([
+      [refused.message, 'the one too many'],
+      [click.message, ''],
+    ]);
+    expect(c.replies.start(pop.resourceId)).toEqual({ opened: true, message: '' });
+
+    // Room made: "too many" no longer holds; the note with text stays until dismissed.
+    expect(c.replies.discard(c.state.replies[0]!.id)).toEqual({ drafts: MAX_DRAFTS - 1 });
+    expect(c.state.replyNotes).toEqual([kept]);
+    expect(c.replies.start(second.resourceId)).toEqual({ opened: true, message: '' });
+    expect(c.replies.discard(kept.id)).toEqual({ drafts: MAX_DRAFTS });
+    expect(c.state.replyNotes).toEqual([]);
   });
 });

@@ -43,6 +43,7 @@ export function baseState(over: StateOverrides = {}): AppState {
     recent: [],
     ringing: [],
     replies: [],
+    replyNotes: [],
     liveCall: null,
     storage: { protection: 'keychain', warning: null },
     desktop: { tray: 'available', advice: null },

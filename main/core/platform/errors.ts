@@ -28,7 +28,11 @@ export type ErrorCode =
   | 'webhook_url_unresolvable'
   | 'notifications_unavailable'
   | 'setting_locked'
-  | 'presence_unavailable';
+  | 'presence_unavailable'
+  /** A desktop reply written for another sign-in: refused here, before anything is sent. */
+  | 'other_account'
+  /** The desktop keeps so many reply drafts, and every one holds text or is being sent. */
+  | 'too_many_replies';
 
 export class NotifierError extends Error {
   override readonly name: string = 'NotifierError';

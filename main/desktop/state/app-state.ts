@@ -6,6 +6,7 @@ import type {
   LiveCallView,
   PresenceView,
   ReplyDraftView,
+  ReplyNoteView,
   RingingCallView,
 } from '../../../shared/ipc-contract.js';
 import type { AppSettings } from '../../../shared/app-settings.js';
@@ -32,6 +33,7 @@ export interface AppStateInputs {
   unread: number;
   ringing: RingingCallView[];
   replies: ReplyDraftView[];
+  replyNotes: ReplyNoteView[];
   liveCall: LiveCallView | null;
   protection: ProtectionDecision;
   desktop: DesktopView;
@@ -51,6 +53,7 @@ export function appState(i: AppStateInputs): AppState {
     recent: i.recent,
     ringing: i.ringing,
     replies: i.replies,
+    replyNotes: i.replyNotes,
     liveCall: i.liveCall,
     storage: { protection: i.protection.protection, warning: i.protection.warning ?? null },
     desktop: i.desktop,
