@@ -5,8 +5,9 @@ import { REPLY_WINDOW } from './security.js';
 
 /**
  * The reply window's life: shown and focused when the agent asks to answer a message (a click, a
- * Reply button, an inline reply that failed), hidden once nothing is left to send, destroyed
- * after a quiet minute. Closing it keeps the drafts: their text lives in the main process.
+ * Reply button, an inline reply that failed or was refused), hidden once nothing is left to show
+ * or when the agent closes it, and destroyed after a quiet minute hidden. Closing it keeps the
+ * drafts: their text lives in the main process, and the next ask makes the window again.
  */
 const DESTROY_AFTER_MS = 60_000;
 
@@ -32,19 +33,23 @@ export class ReplyWindow {
   }
 
   update(state: AppState): void {
-    if (state.replies.length === 0) {
+    const shown = [...state.replies, ...state.replyNotes];
+    if (shown.length === 0) {
+      // An ask still waiting for ready-to-show is void: there is nothing left to show it for.
+      this.wanted = this.presentedAsk;
       this.win?.hide();
       this.scheduleDestroy();
       return;
     }
-    const asked = Math.max(...state.replies.map((r) => r.askedAt));
+    const asked = Math.max(...shown.map((r) => r.askedAt));
     if (this.win === undefined && asked <= this.presentedAsk) return;
-    clearTimeout(this.destroyTimer);
-    this.destroyTimer = undefined;
     const win = this.win ?? this.create();
     win.webContents.send(STATE_EVENT, state);
+    // Only a new ask keeps the window: a push to a hidden one (closed by the agent) leaves its timer running.
+    if (asked <= this.presentedAsk) return;
+    this.cancelDestroy();
     this.wanted = asked;
-    if (this.ready && asked > this.presentedAsk) this.present(win);
+    if (this.ready) this.present(win);
   }
 
   destroy(): void {
@@ -92,15 +97,22 @@ export class ReplyWindow {
     });
     win.on('close', (e) => {
       if (this.ending) return;
-      // The drafts stay (a click on the message brings them back); only the window goes.
+      // The drafts stay (a click on the message brings them back); only the window goes, hidden
+      // at once and destroyed after a quiet minute, as when nothing is left.
       e.preventDefault();
       win.hide();
+      this.scheduleDestroy();
     });
     win.on('closed', () => {
       if (this.win === win) this.win = undefined;
     });
     void win.loadFile(this.o.page);
     return win;
+  }
+
+  private cancelDestroy(): void {
+    clearTimeout(this.destroyTimer);
+    this.destroyTimer = undefined;
   }
 
   private scheduleDestroy(): void {

@@ -518,6 +518,69 @@ describe('reply window', () => {
     expect(win.destroyed).toBe(true);
   });
 
+  it('a window made for a reply that is gone before it could show stays hidden; the next ask shows it', async () => {
+    const view = new ReplyWindow({ preload: '/p.cjs', page: '/reply.html' });
+    view.update(baseState({ replies: [draft('r1', 1_000)] }));
+    const win = fake.BrowserWindow.created.at(-1)!;
+    // Sent inline (or discarded) before the page was ready to show.
+    view.update(baseState({ replies: [] }));
+    await settle();
+    expect(win.visible).toBe(false);
+    view.update(baseState({ replies: [draft('r2', 2_000)] }));
+    expect([fake.BrowserWindow.created.at(-1), win.visible, win.focused]).toEqual([win, true, true]);
+    view.destroy();
+  });
+
+  it('closed by the agent with drafts left, the window is destroyed after a quiet minute, whatever state arrives meanwhile; the next ask makes a new one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const view = new ReplyWindow({ preload: '/p.cjs', page: '/reply.html' });
+      view.update(baseState({ replies: [draft('r1', 1_000, { text: 'half a thought' })] }));
+      const win = fake.BrowserWindow.created.at(-1)!;
+      await settle();
+      expect(win.visible).toBe(true);
+      win.close();
+      vi.advanceTimersByTime(30_000);
+      // The app's own pushes (a connection blip, another draft's send) are not the agent asking.
+      view.update(baseState({ replies: [draft('r1', 1_000, { text: 'half a thought', state: 'failed', error: 'x' })] }));
+      vi.advanceTimersByTime(31_000);
+      expect(win.destroyed).toBe(true);
+      expect(view.webContentsId).toBeUndefined();
+      view.update(baseState({ replies: [draft('r1', 1_000, { text: 'half a thought' })] }));
+      expect(fake.BrowserWindow.created.at(-1)).toBe(win);
+
+      view.update(baseState({ replies: [draft('r1', 3_000, { text: 'half a thought' })] }));
+      const again = fake.BrowserWindow.created.at(-1)!;
+      expect(again).not.toBe(win);
+      await settle();
+      expect([again.visible, again.focused]).toEqual([true, true]);
+      expect(again.webContents.sent.at(-1)).toEqual([STATE_EVENT, expect.objectContaining({ replies: [draft('r1', 3_000, { text: 'half a thought' })] })]);
+      // Asked again within the minute: it stays.
+      again.close();
+      view.update(baseState({ replies: [draft('r1', 4_000, { text: 'half a thought' })] }));
+      vi.advanceTimersByTime(61_000);
+      expect([again.destroyed, again.visible]).toEqual([false, true]);
+      view.destroy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a note alone (a reply refused, its text kept) brings the window up', async () => {
+    const view = new ReplyWindow({ preload: '/p.cjs', page: '/reply.html' });
+    const before = fake.BrowserWindow.created.length;
+    const note = { id: 'n1', message: 'Your reply was not sent: …', text: 'See you at 3', askedAt: 5_000 };
+    view.update(baseState({ replyNotes: [note] }));
+    expect(fake.BrowserWindow.created.length).toBe(before + 1);
+    const win = fake.BrowserWindow.created.at(-1)!;
+    await settle();
+    expect([win.visible, win.focused]).toEqual([true, true]);
+    expect(win.webContents.sent.at(-1)).toEqual([STATE_EVENT, expect.objectContaining({ replyNotes: [note] })]);
+    view.update(baseState());
+    expect(win.visible).toBe(false);
+    view.destroy();
+  });
+
   it('a quiet minute after the last draft, the window is destroyed', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
