@@ -4,8 +4,10 @@ import { performance } from 'node:perf_hooks';
  * Is the socket still there, and was the machine asleep? No tick: an idle process should wake no
  * more often than the server's pings do (issue 14).
  *  - silence: nothing (ping, pong, frame) for `watchdogMs` means a half-open socket, which never
- *    errors by itself. One timer, set for the last sign of life plus the watchdog and set again at
- *    each of the server's 10 s pings: on a healthy socket it never fires.
+ *    errors by itself. One timer, set for the last sign of life plus the watchdog; when it fires it
+ *    is set again from the latest sign of life, so on a healthy socket it fires every 15–25 s.
+ *    Not set again at each ping: Node leaves the OS timer of a cleared timeout armed, so the
+ *    process would wake at the old deadline all the same (measured: the same wake-ups, more work).
  *  - sleep: the wall clock moved more than the monotonic one since the last reading. Monotonic
  *    clocks (and so Node's timers) stand still during suspend, so only the wall clock shows a
  *    sleep, and only when something runs after the wake-up: the clock is read at each ping (which
@@ -61,10 +63,9 @@ export class Liveness {
     this.checkedMono = performance.now();
   }
 
-  /** The server pinged: a moment to read the clock, and the silence deadline moves on. */
+  /** The server pinged: the process is awake anyway, a moment to read the clock. */
   pinged(): void {
-    if (!this.started || this.sleptSinceLastCheck()) return;
-    this.schedule();
+    if (this.started) this.sleptSinceLastCheck();
   }
 
   private schedule(): void {
