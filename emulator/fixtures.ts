@@ -160,7 +160,10 @@ export interface TranscriptResource extends Base {
   transcribe_id: string;
   direction: 'both' | 'in' | 'out';
   message: string;
+  /** The time since the transcription started, as a date in year 1 (transcriptOffset). */
   tm_transcript: string;
+  /** Servers after VOIP-1528 (2026-09) say the offset in ms instead (PROTOCOL.md §3.10). */
+  offset_ms?: number;
   tm_create: string;
 }
 
@@ -368,16 +371,36 @@ export function makeTranscribe(o: Partial<TranscribeResource> = {}): TranscribeR
   };
 }
 
+/**
+ * A segment's `tm_transcript` as transcribe-manager writes it: not a wall-clock time but the time
+ * since its streaming started, as Go's zero time plus that duration (`time.Time{}.Add(d)`,
+ * bin-transcribe-manager/pkg/streaminghandler/gcp.go), marshalled like every *time.Time (RFC 3339,
+ * trailing zeros trimmed, PROTOCOL.md §3.11): 64.44116 s is "0001-01-01T00:01:04.44116Z".
+ */
+export function transcriptOffset(ms: number): string {
+  const micros = Math.round(ms * 1000);
+  const whole = Math.floor(micros / 1_000_000);
+  const hms = [Math.floor(whole / 3600) % 24, Math.floor(whole / 60) % 60, whole % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  const day = String(1 + Math.floor(whole / 86_400)).padStart(2, '0');
+  const frac = String(micros % 1_000_000)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
+  return `0001-01-${day}T${hms}${frac === '' ? '' : `.${frac}`}Z`;
+}
+
+/** Offsets of segments made without one count from here: later segments, later offsets, as on a live call. */
+const TRANSCRIPTS_START_MICROS = uniqueNowMicros();
+
 export function makeTranscript(o: Partial<TranscriptResource> = {}): TranscriptResource {
-  const { created } = stamps();
+  const now = uniqueNowMicros();
   return {
     id: newUuid(),
     customer_id: newUuid(),
     transcribe_id: newUuid(),
     direction: 'in',
     message: 'Hello, I would like to check my order.',
-    tm_transcript: created,
-    tm_create: created,
+    tm_transcript: transcriptOffset((now - TRANSCRIPTS_START_MICROS) / 1000 + 1),
+    tm_create: formatRfc3339Micros(now),
     ...o,
   };
 }

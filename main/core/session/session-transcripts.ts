@@ -1,12 +1,14 @@
 import type { Identity } from '../account/index.js';
 import { TypedEmitter, describeError, type Clock, type Logger } from '../platform/index.js';
-import { TranscriptFollower, type MyCall, type TranscriptHeard } from '../transcripts/index.js';
+import { TranscriptFollower, type MyCall, type TranscribeRef, type TranscriptHeard } from '../transcripts/index.js';
 import type { NotifierSession } from './notifier-session.js';
 
 /**
  * A session's live transcripts (core/transcripts), opt-in: transcripts are sensitive. The follower
  * is made once the identity is known (it decides between frames and polling) and while enabled,
- * and fed every event the session accepts; turned off, it is released (no poll goes on).
+ * and fed every event the session accepts — live, and what a catch-up recovered after a gap — and
+ * the calls a catch-up found gone from the server (a call of mine that ended while offline must
+ * end here too, or its poll would go on); turned off, it is released (no poll goes on).
  */
 export interface SessionTranscriptsOptions {
   logger: Logger;
@@ -21,6 +23,8 @@ export interface SessionTranscriptsEvents {
   transcript: TranscriptHeard;
   /** A call of mine was answered or ended (the desktop shows its transcript). */
   call: MyCall;
+  /** A transcribe of a call of mine became known (the call window shows from then). */
+  transcribe: TranscribeRef;
 }
 
 export class SessionTranscripts extends TypedEmitter<SessionTranscriptsEvents> {
@@ -41,6 +45,7 @@ export class SessionTranscripts extends TypedEmitter<SessionTranscriptsEvents> {
         this.follow();
       }),
       session.on('event', (e) => this.followerRef?.handle(e)),
+      session.on('catchup', (r) => this.followerRef?.catchup(r)),
       session.on('subscribed', () => this.followerRef?.resume()),
     );
   }
@@ -75,6 +80,7 @@ export class SessionTranscripts extends TypedEmitter<SessionTranscriptsEvents> {
     const f = new TranscriptFollower({ rest: this.session.rest, identity, logger: o.logger, onlyCall: o.onlyCall, pollMs: o.pollMs, clock: o.clock });
     f.on('transcript', (t) => this.emit('transcript', t));
     f.on('call', (c) => this.emit('call', c));
+    f.on('transcribe', (t) => this.emit('transcribe', t));
     this.followerRef = f;
   }
 }

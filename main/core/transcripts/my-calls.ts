@@ -1,5 +1,6 @@
 import { readAddress } from '../stream/index.js';
 import { partyName, privateParty } from '../notify/index.js';
+import type { Address } from '../account/index.js';
 import type { ResourceEvent } from '../stream/index.js';
 import { isUuid } from '../../../shared/topics.js';
 
@@ -27,6 +28,21 @@ const MAX_CALLS = 10;
 const MAX_GROUPS = 50;
 
 const uuidOf = (v: unknown): string | undefined => (typeof v === 'string' && isUuid(v) && v !== NIL_UUID ? v.toLowerCase() : undefined);
+/** An address that is the agent's own phone: what VoIPBIN rings an agent at (§3.12). */
+const isAgentPhone = (a: Address | undefined): boolean => a?.type === 'agent' || a?.type === 'extension';
+
+/**
+ * The other party of a call of mine. A leg that rang me (to my phone, of a groupcall, or a leg of
+ * a customer's call) has the caller as `source`. Any other call of mine is one I make: an outgoing
+ * call from VoIPBIN to them, or an incoming one from my own phone — an incoming call is owned by
+ * the agent whose address is its caller (§3.12) — and they are its `destination`.
+ */
+function otherParty(data: Record<string, unknown>, rangMe: boolean): { who: Address | undefined; fallback: string } {
+  const source = readAddress(data.source);
+  const destination = readAddress(data.destination);
+  if (isAgentPhone(destination) || (rangMe && !isAgentPhone(source))) return { who: source, fallback: 'a caller' };
+  return { who: destination, fallback: 'a customer' };
+}
 
 export class MyCalls {
   /** Oldest first. */
@@ -55,24 +71,31 @@ export class MyCalls {
     if (e.kind !== 'call') return false;
     const known = this.calls.get(id);
     if (e.status === 'progressing' && known === undefined) {
-      const source = readAddress(e.data.source);
+      const masterId = uuidOf(e.data.master_call_id);
+      const groupcallId = this.groupOfLeg.get(id);
+      const { who, fallback } = otherParty(e.data, groupcallId !== undefined || masterId !== undefined);
       this.calls.set(id, {
         legId: id,
-        masterId: uuidOf(e.data.master_call_id),
-        groupcallId: this.groupOfLeg.get(id),
-        party: partyName(source),
-        privateParty: privateParty(source, 'a caller'),
+        masterId,
+        groupcallId,
+        party: partyName(who),
+        privateParty: privateParty(who, fallback),
         answeredAt: e.receivedAt,
         endedAt: undefined,
       });
       if (this.calls.size > MAX_CALLS) this.calls.delete(this.calls.keys().next().value ?? '');
       return true;
     }
-    if (e.status === 'hangup' && known !== undefined && known.endedAt === undefined) {
-      known.endedAt = e.receivedAt;
-      return true;
-    }
+    if (e.status === 'hangup' && known !== undefined) return this.end(id, e.receivedAt);
     return false;
+  }
+
+  /** The call ended without its hangup heard (the server no longer has it): true when it was going on. */
+  end(legId: string, at: number): boolean {
+    const known = this.calls.get(legId.toLowerCase());
+    if (known === undefined || known.endedAt !== undefined) return false;
+    known.endedAt = at;
+    return true;
   }
 
   /** The call I am on now (the newest answered and not hung up). */
@@ -84,6 +107,15 @@ export class MyCalls {
 
   byLeg(legId: string): MyCall | undefined {
     return this.calls.get(legId.toLowerCase());
+  }
+
+  /** The call of mine this id is the leg or the customer's call of. */
+  byReference(callId: string): MyCall | undefined {
+    const id = callId.toLowerCase();
+    const leg = this.calls.get(id);
+    if (leg !== undefined) return leg;
+    for (const c of this.calls.values()) if (c.masterId === id) return c;
+    return undefined;
   }
 
   /** The call a groupcall (a ringing pop-up's resource) became, if I answered it. */

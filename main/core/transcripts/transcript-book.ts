@@ -1,14 +1,19 @@
 import type { TranscriptSegment } from './transcript-records.js';
 
 /**
- * The transcripts of recent calls, each kept in the order the words were spoken (tm_transcript),
- * whatever order they arrived in, with every segment once (the stream and the REST reads overlap,
- * and the server may send a segment twice). Bounded: the newest calls, and the latest segments of
- * each, so a desk left running all week stays flat.
+ * The transcripts of recent calls, each kept in the order the words were spoken (atMicros: the
+ * transcribe's start plus the offset), whatever order they arrived in, with every segment once
+ * (the stream and the REST reads overlap, and the server may send a segment twice). Bounded: the
+ * most recently heard calls, and the latest segments of each, so a desk left running all week
+ * stays flat. Pinned calls (the desktop's: my own, as MyCalls knows them) are never forgotten for
+ * others — a supervisor hears every call of the customer, and those must not push mine out; they
+ * are bounded by whoever pins them, and forgotten like the rest once no longer pinned.
  */
 export interface BookOptions {
+  /** Calls kept besides the pinned ones. */
   maxCalls?: number;
   maxSegmentsPerCall?: number;
+  pinned?: (key: TranscriptKey) => boolean;
 }
 
 const MAX_CALLS = 20;
@@ -20,6 +25,7 @@ export type TranscriptKey = { callId: string } | { transcribeId: string };
 const keyOf = (k: TranscriptKey): string => ('callId' in k ? `call:${k.callId}` : `transcribe:${k.transcribeId}`);
 
 interface Entry {
+  key: TranscriptKey;
   segments: TranscriptSegment[];
   ids: Set<string>;
 }
@@ -28,10 +34,12 @@ export class TranscriptBook {
   private readonly calls = new Map<string, Entry>();
   private readonly maxCalls: number;
   private readonly maxSegments: number;
+  private readonly pinned: (key: TranscriptKey) => boolean;
 
   constructor(o: BookOptions = {}) {
     this.maxCalls = o.maxCalls ?? MAX_CALLS;
     this.maxSegments = o.maxSegmentsPerCall ?? MAX_SEGMENTS;
+    this.pinned = o.pinned ?? (() => false);
   }
 
   /** True when the segment is new for that call; a copy of one already kept is false. */
@@ -39,8 +47,8 @@ export class TranscriptBook {
     const k = keyOf(key);
     let entry = this.calls.get(k);
     if (entry === undefined) {
-      entry = { segments: [], ids: new Set() };
-      if (this.calls.size >= this.maxCalls) this.calls.delete(this.calls.keys().next().value ?? '');
+      entry = { key, segments: [], ids: new Set() };
+      if (!this.pinned(key)) this.makeRoom();
     } else {
       // Most recently heard last: the oldest call is the one forgotten first.
       this.calls.delete(k);
@@ -67,5 +75,11 @@ export class TranscriptBook {
 
   forget(key: TranscriptKey): void {
     this.calls.delete(keyOf(key));
+  }
+
+  /** Room for one more unpinned call: the least recently heard unpinned ones go. */
+  private makeRoom(): void {
+    const unpinned = [...this.calls].filter(([, e]) => !this.pinned(e.key));
+    for (let i = 0; i <= unpinned.length - this.maxCalls; i++) this.calls.delete(unpinned[i]?.[0] ?? '');
   }
 }

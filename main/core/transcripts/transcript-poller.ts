@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RestClient } from '../api/index.js';
 import { describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
-import { readTranscribe, readTranscript, type TranscriptSegment } from './transcript-records.js';
+import { readTranscribe, readTranscript, type TranscribeRef, type TranscriptSegment } from './transcript-records.js';
 
 /**
  * Transcripts for an agent-only token, which cannot hear them on the WebSocket (PROTOCOL.md §2.5):
@@ -9,6 +9,8 @@ import { readTranscribe, readTranscript, type TranscriptSegment } from './transc
  * for the call and the customer's call it is a leg of, then `GET /service_agents/transcripts?transcribe_id=…`
  * for each, newest first down to the first segment already read. After hangup one last read, then
  * nothing: an idle desk makes no requests. One read at a time; a refused sign-in stops it.
+ * A segment counts as read only once the whole read of its transcribe succeeded and was handed
+ * on: a page that fails halfway leaves it to be read again, never skipped for good.
  */
 export interface PolledSegments {
   /** The call the transcribe is of. */
@@ -21,6 +23,8 @@ export interface TranscriptPollerOptions {
   rest: RestClient;
   logger: Logger;
   found(p: PolledSegments): void;
+  /** Each transcribe of a followed call, as read (its call, its start), before its segments. */
+  learned?(t: TranscribeRef): void;
   pollMs?: number;
   clock?: Clock;
 }
@@ -57,12 +61,13 @@ export class TranscriptPoller {
     this.clock = o.clock ?? systemClock;
   }
 
-  /** A call of mine was answered: follow it (and the call it is a leg of). */
+  /** A call of mine was answered: follow it (and the call it is a leg of); followed already, the references are added. */
   follow(callId: string, references: readonly string[]): void {
     if (this.stopped) return;
     const known = this.calls.get(callId);
     if (known !== undefined) {
       known.ended = false;
+      for (const r of references) if (!known.references.includes(r)) known.references.push(r);
       return;
     }
     if (this.calls.size >= MAX_CALLS) this.calls.delete(this.calls.keys().next().value ?? '');
@@ -146,10 +151,14 @@ export class TranscriptPoller {
       for (const row of transcribes) {
         const t = readTranscribe(row);
         if (t?.callId === undefined) continue;
+        this.o.learned?.(t);
         let seen = c.seen.get(t.id);
         if (seen === undefined) c.seen.set(t.id, (seen = new Set()));
         const fresh = await this.newSegments(t.id, seen);
+        if (this.stopped) return;
         if (fresh.length > 0) this.o.found({ callId: t.callId, transcribeId: t.id, segments: fresh });
+        // Only now read: had a later page failed, these would be asked for again next time.
+        for (const s of fresh) seen.add(s.id);
       }
     }
   }
@@ -157,17 +166,22 @@ export class TranscriptPoller {
   /**
    * Listed newest created first: every segment created since the last read comes before the
    * first one already seen, so the read stops there (a late one spoken earlier is created later).
+   * `seen` is only looked at here; a page moving under the read (one created meanwhile) may list
+   * a segment twice, told once.
    */
-  private async newSegments(transcribeId: string, seen: Set<string>): Promise<TranscriptSegment[]> {
+  private async newSegments(transcribeId: string, seen: ReadonlySet<string>): Promise<TranscriptSegment[]> {
     const fresh: TranscriptSegment[] = [];
+    const here = new Set<string>();
     await this.o.rest.list(`/service_agents/transcripts?transcribe_id=${encodeURIComponent(transcribeId)}`, Row, {
       maxPages: MAX_PAGES,
       stop: (row) => {
         const s = readTranscript(row);
         if (s === undefined || s.transcribeId !== transcribeId) return false;
         if (seen.has(s.id)) return true;
-        seen.add(s.id);
-        fresh.push(s);
+        if (!here.has(s.id)) {
+          here.add(s.id);
+          fresh.push(s);
+        }
         return false;
       },
     });
