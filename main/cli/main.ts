@@ -58,7 +58,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--topics <list>', 'comma-separated topics instead of the defaults for your identity', splitList)
     .option('--json', 'one JSON object per line on stdout (stable interface)')
     .addOption(new Option('--notify <how>', 'native: also show OS notifications; none: only print them').choices(['native', 'none']).default('native'))
-    .option('--privacy', 'hide phone numbers and message text in notifications')
+    .option('--privacy', 'hide phone numbers and message text in notifications, and the words of transcript lines')
     .option('--customer-calls', 'admins/managers: also notify inbound calls for the whole customer')
     .option('--transcripts', 'also print live call transcripts as `transcript` lines (off by default: they are sensitive)')
     .addOption(

@@ -6,6 +6,7 @@ import type { NotificationSink } from '../../core/notify/index.js';
 import type { Logger } from '../../core/platform/index.js';
 import { NotifierSession, SessionPresence, SessionTranscripts, type PresenceOptions, type SessionTranscriptsOptions } from '../../core/session/index.js';
 import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
+import { withoutWords } from '../../core/transcripts/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
 import { FreedesktopSink } from '../sinks/freedesktop-sink.js';
 import { NodeNotifierSink } from '../sinks/node-notifier-sink.js';
@@ -40,6 +41,8 @@ export interface HeadlessNotifierOptions {
   transcripts?: Omit<SessionTranscriptsOptions, 'logger'> | undefined;
   /** `transcripts`: only the connection and the transcripts are printed, not events or notifications. */
   transcriptsOnly?: boolean;
+  /** Privacy mode (`run --privacy`): transcript lines say who spoke and when, never the words. */
+  hideTranscriptWords?: boolean;
 }
 
 export interface HeadlessNotifier {
@@ -127,7 +130,7 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     o.log.info(message);
   });
   const transcripts = o.transcripts === undefined ? undefined : new SessionTranscripts(session, { ...o.transcripts, logger: o.log });
-  transcripts?.on('transcript', (t) => o.out.transcript(t));
+  transcripts?.on('transcript', (t) => o.out.transcript(o.hideTranscriptWords === true ? withoutWords(t) : t));
   // A slow reader of our stdout holds the socket, never our memory (output/line-writer.ts).
   const offFlow = stdoutLines.onFlow((congested) => {
     o.log.debug(congested ? 'stdout is full: reading from VoIPBIN paused' : 'stdout drained: reading again');

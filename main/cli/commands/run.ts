@@ -162,6 +162,7 @@ async function runSession(
           : { backToAvailable: opts.backToAvailable === true, wrapUpMs: opts.wrapUpSeconds === undefined ? undefined : opts.wrapUpSeconds * 1000 },
       transcripts: only !== undefined ? { onlyCall: only.onlyCall } : opts.transcripts === true ? {} : undefined,
       transcriptsOnly: only !== undefined,
+      hideTranscriptWords: opts.privacy,
     });
     const onAbort = (): void => notifier.session.stop('interrupted');
     // A signal may have come while the credentials were read: a listener added now would never fire.

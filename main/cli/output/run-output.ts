@@ -197,7 +197,18 @@ export class JsonOutput implements Output {
 
   transcript(t: TranscriptHeard): void {
     const s = t.segment;
-    jsonLine({ type: 'transcript', call_id: t.callId, transcribe_id: t.transcribeId, id: s.id, direction: s.direction, text: s.text, at: iso(s.at) });
+    jsonLine({
+      type: 'transcript',
+      call_id: t.callId,
+      transcribe_id: t.transcribeId,
+      id: s.id,
+      direction: s.direction,
+      text: s.text,
+      at: iso(s.at),
+      speaker: t.speaker,
+      offset_ms: s.offsetMicros === undefined ? null : Math.round(s.offsetMicros / 1000),
+      ...(t.hidden === true ? { hidden: true } : {}),
+    });
   }
 }
 
@@ -245,6 +256,9 @@ function topicKinds(topics: readonly string[]): string {
 }
 
 export class HumanOutput implements Output {
+  /** The call the last transcript line was of: a line of another call names its call first. */
+  private transcriptHeading: string | undefined;
+
   /** `events: false` keeps the screen to what a person acts on (the demo): notifications and state. */
   constructor(private readonly opts: { events: boolean } = { events: true }) {}
 
@@ -320,9 +334,12 @@ export class HumanOutput implements Output {
   }
 
   transcript(t: TranscriptHeard): void {
-    // The call is named once, when its first words arrive; then one line per segment.
-    if (t.firstOfCall) write(`── ${t.callId === null ? `transcribe ${t.transcribeId} (its call is not known)` : `call ${t.callId}`}`);
+    // The call is named before its first line, and again whenever the lines switch to another
+    // call (two calls at once interleave): a line is never read as another call's.
+    const heading = `── ${t.callId === null ? `transcribe ${t.transcribeId} (its call is not known)` : `call ${t.callId}`}`;
+    if (heading !== this.transcriptHeading) write(heading);
+    this.transcriptHeading = heading;
     const s = t.segment;
-    write(`${time(s.at)}  ${SPEAKER_NAMES[s.direction].padEnd(6)}  ${s.text}`);
+    write(`${time(s.at)}  ${SPEAKER_NAMES[t.speaker].padEnd(6)}  ${s.text}`);
   }
 }
