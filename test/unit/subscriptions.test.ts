@@ -55,4 +55,27 @@ describe('user topics', () => {
     expect(resolveTopics(agent, [t, t])).toEqual([t]);
     expect(resolveTopics(agent, [])).toEqual(defaultTopics(agent));
   });
+  it('gain the transcript topics when live transcripts are on (customer scope), unless one of them already takes them', () => {
+    const c = `customer_id:${CUSTOMER_ID}`;
+    const mine = [`${c}:message:message_created`];
+    expect(resolveTopics(manager, mine, { transcripts: true })).toEqual([
+      ...mine,
+      `${c}:transcript:transcript_created`,
+      `${c}:transcribe:transcribe_created`,
+      `${c}:transcribe:transcribe_progressing`,
+      `${c}:transcribe:transcribe_done`,
+    ]);
+    expect(resolveTopics(manager, mine)).toEqual(mine);
+    // Prefix matching: a saved customer-wide topic hears them already.
+    expect(resolveTopics(manager, [c], { transcripts: true })).toEqual([c]);
+    expect(resolveTopics(manager, [`${c}:transcript`], { transcripts: true })).toEqual([
+      `${c}:transcript`,
+      `${c}:transcribe:transcribe_created`,
+      `${c}:transcribe:transcribe_progressing`,
+      `${c}:transcribe:transcribe_done`,
+    ]);
+    // An agent-only token would be dropped for them; it reads its calls' transcripts over REST.
+    const own = [`agent_id:${AGENT_ID}:call:call_`];
+    expect(resolveTopics(agent, own, { transcripts: true })).toEqual(own);
+  });
 });

@@ -72,6 +72,9 @@ export function topicProblems(e: NotifierError): TopicProblem[] {
 /**
  * The topics to use: the user's if given, else the defaults. Every topic is checked against the
  * server's own rules first, because one the server rejects would drop the whole connection.
+ * Live transcripts asked for (opt-in) add their topics to the user's own too, unless one of the
+ * user's already takes them: a choice of topics made for calls and messages must not leave the
+ * transcripts someone turned on silently empty. Agent-only tokens need none (they read over REST).
  */
 export function resolveTopics(id: Identity, requested: readonly string[] | undefined, opts: TopicOptions = {}): string[] {
   if (requested === undefined || requested.length === 0) return defaultTopics(id, opts);
@@ -89,6 +92,10 @@ export function resolveTopics(id: Identity, requested: readonly string[] | undef
   if (problems.length > 0) {
     const said = problems.map((p) => `"${p.topic}": ${p.reason}`).join('; ');
     throw new NotifierError('invalid_topic', `Refusing to subscribe (VoIPBIN would drop the connection): ${said}`, { problems });
+  }
+  if (opts.transcripts === true && canSeeCustomerScope(id)) {
+    // Matching is by prefix (PROTOCOL.md §2.3): a saved `customer_id:C` already takes them all.
+    for (const t of transcriptTopics(id.customerId)) if (!topics.some((mine) => t.startsWith(mine))) topics.push(t);
   }
   return topics;
 }
