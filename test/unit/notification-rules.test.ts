@@ -4,7 +4,7 @@ import { decodeAgentToken, accessKeyIdentity } from '../../main/core/account/ide
 import { DEFAULT_NOTIFICATION_SETTINGS, pauseUntil } from '../../shared/notification-settings.js';
 import { PipelineDesk as Desk } from '../support/pipeline-desk.js';
 import { AgentRing, InboundCall, type Frame } from '../../emulator/scenarios.js';
-import { makeSms, makeConversationMessage, makeChatMessage, makeTranscript, makeCall } from '../../emulator/fixtures.js';
+import { makeSms, makeConversationMessage, makeChatMessage, makeTranscribe, makeTranscript, makeCall } from '../../emulator/fixtures.js';
 import { fakeAgentJwt, agentPayload, AGENT_ID, CUSTOMER_ID, OTHER_ID } from '../support/jwt.js';
 
 const agent = decodeAgentToken(fakeAgentJwt(agentPayload({ permission: 0x10 })));
@@ -207,10 +207,20 @@ describe('messages', () => {
     expect(key.notes.map((n) => [n.kind, n.replyTo])).toEqual([['chat_message', undefined]]);
   });
 
-  it('transcripts never pop up but are kept in history', () => {
-    const desk = new Desk().feed([frame('transcript_created', makeTranscript({ customer_id: CUSTOMER_ID }))]);
-    expect(desk.notes).toEqual([]);
-    expect(desk.center.history.list()[0]).toMatchObject({ kind: 'activity', title: 'transcript', shown: false });
+  it('transcripts never pop up: a transcribe is one history line whatever its frames, its segments none, so they cannot push out the calls', () => {
+    const r = ring();
+    const desk = new Desk(admin).feed(r.start());
+    const t = makeTranscribe({ customer_id: CUSTOMER_ID });
+    const segments = Array.from({ length: 1_200 }, (_, i) =>
+      frame('transcript_created', makeTranscript({ customer_id: CUSTOMER_ID, transcribe_id: t.id, message: `s${i}` })),
+    );
+    desk.feed([frame('transcribe_created', t), ...segments, frame('transcribe_progressing', t), frame('transcribe_done', { ...t, status: 'done' })]);
+    expect(desk.notes.map((n) => n.kind)).toEqual(['incoming_call']);
+    const history = desk.center.history.list();
+    expect(history.map((h) => [h.kind, h.title])).toEqual([
+      ['activity', 'transcribe'],
+      ['incoming_call', 'Incoming call from Jane Cooper'],
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { PopUp, NotificationSink } from './sink.js';
 import { CallOffers, type CallDecision, type OfferMode, type WithdrawReason } from './call-offers.js';
 import { callText, countsInWords, messageText, teamChatFromOthers, withContact, type NotificationText } from './content.js';
 import { NotificationHistory, type HistoryItem } from './history.js';
+import { ActivityLines } from './activity-lines.js';
 import { presentationFor, type Presentation } from './policy.js';
 import { StormGuard } from './storm-guard.js';
 import { NotifierError, describeError, settledWithin, within, type Logger, TypedEmitter } from '../platform/index.js';
@@ -84,6 +85,7 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
   private delivery: Promise<void> = Promise.resolve();
   private sinkBroken = false;
   private summarySeq = 0;
+  private readonly activity = new ActivityLines();
 
   constructor(private readonly opts: NotificationCenterOptions) {
     super((e) => opts.logger.error('notification consumer failed', { error: describeError(e) }));
@@ -190,18 +192,8 @@ export class NotificationCenter extends TypedEmitter<NotificationCenterEvents> {
       this.decide(text);
       return;
     }
-    if (e.kind === 'transcript' || e.kind === 'transcribe' || e.kind === 'recording' || e.kind === 'speech') {
-      // Never pops up; kept so the history shows what happened around a call.
-      this.history.add({
-        kind: 'activity',
-        resourceId: e.id ?? '',
-        title: e.kind,
-        body: e.status ?? '',
-        at: e.receivedAt,
-        shown: false,
-        heldBecause: undefined,
-      });
-    }
+    const activity = this.activity.lineFor(e);
+    if (activity !== undefined) this.history.add(activity);
   }
 
   private apply(d: CallDecision): void {
