@@ -77,7 +77,8 @@ function renderLive(live: LiveCallView | null): void {
   }
   box.hidden = false;
   byId('live-title').textContent = live.title;
-  (byId('live-copy') as HTMLButtonElement).disabled = live.count === 0;
+  // Privacy mode copies nothing (main/desktop/features/live-transcripts.ts): no button that cannot work.
+  (byId('live-copy') as HTMLButtonElement).disabled = live.count === 0 || live.hidden;
   if (live.hidden) {
     liveShown.clear();
     replace(list, h('li', { class: 'note' }, 'Transcript hidden (privacy mode).'));

@@ -250,9 +250,11 @@ describe.skipIf(!RUN)('accessibility (axe-core)', () => {
     await d.until('subscribed again', () => d.app.state.connection.state === 'subscribed');
     const onCall = ring(a, 'Jane Cooper', '+15550100');
     publishAll(d.emu, [...onCall.start(), ...onCall.answer(0)]);
-    await d.until('on the call', () => d.app.state.liveCall !== null);
+    // The server has the transcript topics: the transcribe frame reaches the app.
+    await d.emu.waitFor(() => d.emu.connections().some((x) => !x.closed && x.topics.some((t) => t.includes(':transcript:'))));
     const t = makeTranscribe({ customer_id: a.customerId, reference_id: onCall.legs[0]!.master_call_id });
     d.emu.publish('transcribe_created', t);
+    await d.until('on the call', () => d.app.state.liveCall !== null);
     d.emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction: 'in', message: 'Hello?' }));
     d.emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction: 'out', message: 'Hi, how can I help?' }));
     await pop.locator('#live-lines li').nth(1).waitFor();

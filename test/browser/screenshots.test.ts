@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeChatMessage, makeConversationMessage, makeSms, makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
+import { makeChatMessage, makeConversationMessage, makeSms, makeTranscribe, makeTranscript, transcriptOffset } from '../../emulator/fixtures.js';
 import { browserAvailable, launchChromium, pageErrors, startDesktop, type DesktopHarness } from './desktop-harness.js';
 import { trayModel, type TrayMenuItem } from '../../main/desktop/shell/tray-model.js';
 
@@ -222,9 +222,11 @@ describe.skipIf(!RUN)('screenshots', () => {
       legTo: desk,
     });
     publishAll(d.emu, [...onCall.start(), ...onCall.answer(0)]);
-    await d.until('on the call', () => d.app.state.liveCall !== null);
+    // The server has the transcript topics: the transcribe frame reaches the app.
+    await d.emu.waitFor(() => d.emu.connections().some((x) => !x.closed && x.topics.some((t) => t.includes(':transcript:'))));
     const transcribe = makeTranscribe({ customer_id: customer.id, reference_id: onCall.legs[0]!.master_call_id });
     d.emu.publish('transcribe_created', transcribe);
+    await d.until('on the call', () => d.app.state.liveCall !== null);
     const lines: ['in' | 'out', string][] = [
       ['out', 'Thanks for calling Northwind support, this is Alex.'],
       ['in', 'Hi Alex, my replacement router still has not arrived.'],
@@ -240,7 +242,7 @@ describe.skipIf(!RUN)('screenshots', () => {
           transcribe_id: transcribe.id,
           direction,
           message,
-          tm_transcript: new Date(Date.UTC(2026, 11, 3, 14, 2, i * 4)).toISOString(),
+          tm_transcript: transcriptOffset(4_000 + i * 4_000),
         }),
       ),
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PERMISSION } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
-import { makeConversationMessage, makeSms, makeTranscribe, makeTranscript } from '../../emulator/fixtures.js';
+import { makeConversationMessage, makeSms, makeTranscribe, makeTranscript, transcriptOffset } from '../../emulator/fixtures.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { validateTopic } from '../../shared/topics.js';
 import { clockTime } from '../../shared/status-words.js';
@@ -759,23 +759,22 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     });
     publishAll(d.emu, [...ring.start(), ...ring.answer(0)]);
     const live = pop.locator('#live');
+    // Answered but not transcribed: no transcript card.
+    await d.until('answered', () => d.app.sessions.current?.transcripts.follower?.myCalls?.current() !== undefined);
+    expect(await live.isVisible()).toBe(false);
+
+    // The server has the transcript topics: the transcribe frame reaches the app.
+    await d.emu.waitFor(() => d.emu.connections().some((x) => !x.closed && x.topics.some((t) => t.includes(':transcript:'))));
+    const t = makeTranscribe({ customer_id: a.customerId, reference_id: ring.legs[0]!.master_call_id });
+    d.emu.publish('transcribe_created', t);
     await expect.poll(() => live.isVisible()).toBe(true);
     expect(await pop.locator('#live-title').textContent()).toBe('On a call with Jane Cooper');
     expect(await pop.locator('#live-lines').textContent()).toMatch(/^Listening/);
     expect(await pop.getByRole('button', { name: 'Copy transcript' }).isDisabled()).toBe(true);
-
-    const t = makeTranscribe({ customer_id: a.customerId, reference_id: ring.legs[0]!.master_call_id });
-    d.emu.publish('transcribe_created', t);
     const said = (sec: number, direction: 'in' | 'out', message: string): void => {
       d.emu.publish(
         'transcript_created',
-        makeTranscript({
-          customer_id: a.customerId,
-          transcribe_id: t.id,
-          direction,
-          message,
-          tm_transcript: new Date(Date.UTC(2026, 11, 3, 12, 3, sec)).toISOString(),
-        }),
+        makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction, message, tm_transcript: transcriptOffset(sec * 1000) }),
       );
     };
     said(4, 'in', 'Hi, my order has not arrived <b>#4411</b>');
@@ -800,6 +799,8 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
 
     await settings.getByRole('switch', { name: 'Privacy mode' }).check({ force: true });
     await expect.poll(() => pop.locator('#live-lines').textContent()).toBe('Transcript hidden (privacy mode).');
+    // Nothing to copy in privacy mode (it would put the hidden words on the clipboard).
+    expect(await pop.getByRole('button', { name: 'Copy transcript' }).isDisabled()).toBe(true);
     await settings.getByRole('switch', { name: 'Privacy mode' }).uncheck({ force: true });
     await expect.poll(() => pop.locator('#live-lines li').count()).toBe(3);
 

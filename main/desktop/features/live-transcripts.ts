@@ -1,15 +1,17 @@
 import type { HistoryItem } from '../../core/notify/index.js';
 import { describeError } from '../../core/platform/index.js';
-import { MyCalls, SPEAKER_NAMES, type MyCall, type TranscriptFollower, type TranscriptSegment } from '../../core/transcripts/index.js';
+import { MyCalls, SPEAKER_NAMES, type MyCall, type SpokenLine, type TranscriptFollower } from '../../core/transcripts/index.js';
 import type { LiveCallView, TranscriptLineView } from '../../../shared/ipc-contract.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
 /**
- * The live transcript of my call, in the call window (opt-in, off by default): the last lines,
+ * The live transcript of my call, in the call window (opt-in, off by default, and only with the
+ * call window on): shown once VoIPBIN is known to transcribe the call (a transcribe of it, or a
+ * first line) — an answered call nobody transcribes keeps no window up — with the last lines,
  * caller and agent told apart, and "Copy transcript"; after the call, the history entry of the
  * call it came from copies it too, for as long as the app runs (it is never written to disk).
- * Privacy mode hides the words, as it hides message text.
+ * Privacy mode hides the words, as it hides message text, and copies nothing (below).
  */
 export interface Copied {
   copied: boolean;
@@ -18,7 +20,7 @@ export interface Copied {
 
 /** What the call window gets: the rest is in the copy. */
 const VIEW_LINES = 50;
-const SPEAKER = { in: 'caller', out: 'agent', both: 'both' } as const;
+const HIDDEN_COPY = 'The transcript is hidden (privacy mode): turn privacy mode off to copy it.';
 
 export class LiveTranscripts {
   /** The call whose transcript the agent closed the window on: not shown again (the next call is). */
@@ -31,12 +33,13 @@ export class LiveTranscripts {
     private readonly changed: () => void,
   ) {}
 
-  /** My call in progress and its transcript so far; null when off, or not on a call. */
+  /** My call in progress and its transcript so far; null when off, not on a call, or the call is not transcribed. */
   view(): LiveCallView | null {
     const n = this.settings.settings.notifications;
+    if (!n.liveTranscripts || !n.callWindow) return null;
     const f = this.follower();
     const call = f?.myCalls?.current();
-    if (!n.liveTranscripts || f === undefined || call === undefined || call.legId === this.dismissed) return null;
+    if (f === undefined || call === undefined || call.legId === this.dismissed || !f.transcribed(call)) return null;
     const lines = f.transcriptOf(call);
     return {
       id: call.legId,
@@ -77,6 +80,9 @@ export class LiveTranscripts {
   }
 
   private async copy(call: MyCall, f: TranscriptFollower): Promise<Copied> {
+    // Privacy mode is for a screen others may see: a clipboard is pasted where others see it,
+    // so it copies neither the words the window hides nor the number the title hides.
+    if (this.settings.settings.notifications.privacy) return { copied: false, message: HIDDEN_COPY };
     const lines = f.transcriptOf(call);
     if (lines.length === 0) return { copied: false, message: 'Nothing has been transcribed for this call yet.' };
     const text = [`Call with ${call.party}, ${new Date(call.answeredAt).toLocaleString()}`, ...lines.map(spoken)].join('\n');
@@ -100,10 +106,10 @@ export class LiveTranscripts {
   }
 }
 
-function lineView(s: TranscriptSegment): TranscriptLineView {
-  return { id: s.id, speaker: SPEAKER[s.direction], text: s.text, at: s.at };
+function lineView(l: SpokenLine): TranscriptLineView {
+  return { id: l.segment.id, speaker: l.speaker, text: l.segment.text, at: l.segment.at };
 }
 
-function spoken(s: TranscriptSegment): string {
-  return `${new Date(s.at).toTimeString().slice(0, 8)}  ${SPEAKER_NAMES[s.direction]}: ${s.text}`;
+function spoken(l: SpokenLine): string {
+  return `${new Date(l.segment.at).toTimeString().slice(0, 8)}  ${SPEAKER_NAMES[l.speaker]}: ${l.segment.text}`;
 }

@@ -211,6 +211,7 @@ export class SessionManager {
     const changed = (): void => this.o.changed();
     transcripts.on('transcript', changed);
     transcripts.on('call', changed);
+    transcripts.on('transcribe', changed);
     session.on('state', (s) => {
       status.onState(s);
       changed();
