@@ -12,7 +12,7 @@ import { AwayOnLock } from './features/away-on-lock.js';
 import { NotificationsFeature, WatchedSink } from './features/notifications.js';
 import { PreferencesFeature } from './features/preferences.js';
 import { LiveTranscripts } from './features/live-transcripts.js';
-import { RepliesFeature } from './features/replies.js';
+import { RepliesFeature, type Opened as ReplyOpened } from './features/replies.js';
 import { RingingCalls } from './features/ringing-calls.js';
 import { SubscriptionsFeature } from './features/subscriptions.js';
 import { WebhookFeature } from './features/webhook.js';
@@ -274,9 +274,10 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
 
   /**
    * A click on a pop-up: a message that can be answered opens its reply (the reply window), a
-   * call opens in the console; undefined when neither could (the caller shows the settings window).
+   * call opens in the console. When nothing opened, clickOpensSettings (shell/window-policy.ts)
+   * tells the caller whether the settings window is to show instead.
    */
-  async clicked(resourceId: string): Promise<Opened> {
+  async clicked(resourceId: string): Promise<ReplyOpened> {
     if (this.replies.canReply(resourceId)) return this.replies.start(resourceId);
     return this.notifications.openResource(resourceId);
   }

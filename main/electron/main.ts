@@ -15,7 +15,7 @@ import { URL_SCHEME, findDeepLink, parseDeepLink } from '../desktop/shell/deep-l
 import { runTrayAction } from '../desktop/shell/tray-actions.js';
 import { TrayHostMonitor, probeTrayHost } from '../desktop/shell/tray-host.js';
 import { trayModel } from '../desktop/shell/tray-model.js';
-import { alertOpensWindow, trayless, windowAtStart } from '../desktop/shell/window-policy.js';
+import { alertOpensWindow, clickOpensSettings, trayless, windowAtStart } from '../desktop/shell/window-policy.js';
 import { autostartPort } from './autostart-port.js';
 import { CallWindow } from './call-window.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
@@ -84,7 +84,7 @@ async function ready(): Promise<void> {
   if (bodyMarkup) void serverRendersMarkup(process.env).then((m) => (bodyMarkup = m ?? true));
   const sink = new ElectronNotificationSink({
     bodyMarkup: () => bodyMarkup,
-    onClick: (resourceId) => void desktop?.clicked(resourceId).then((r) => (r.opened ? undefined : showSettings())),
+    onClick: (resourceId) => void desktop?.clicked(resourceId).then((r) => (clickOpensSettings(r) ? showSettings() : undefined)),
     // Electron has an inline reply field on macOS and Windows; elsewhere a Reply button opens the reply window.
     replyStyle: process.platform === 'darwin' || process.platform === 'win32' ? 'inline' : 'action',
     onReply: (resourceId, text) => void desktop?.replies.inline(resourceId, text),

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as fake from '../fakes/electron.js';
+import { makeConversationMessage } from '../../emulator/fixtures.js';
+import { MAX_DRAFTS } from '../../main/desktop/features/replies.js';
 import { APP_CSP } from '../../main/electron/security.js';
-import { CHANNEL_NAMES } from '../../shared/ipc-contract.js';
+import { CHANNEL_NAMES, STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
+import { PERMISSION, seedAccount, startEmulator } from '../support/harness.js';
 
 /**
  * main/electron/main.ts booted against the fake electron module: the wiring itself — what it asks
@@ -36,8 +39,32 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const settingsWindow = (): fake.BrowserWindow | undefined =>
-  fake.BrowserWindow.created.slice(windowsBefore).find((w) => w.loaded?.endsWith('index.html') === true);
+const settingsWindows = (): fake.BrowserWindow[] => fake.BrowserWindow.created.slice(windowsBefore).filter((w) => w.loaded?.endsWith('index.html') === true);
+const settingsWindow = (): fake.BrowserWindow | undefined => settingsWindows()[0];
+/** The settings window the agent can see: made and not destroyed, shown and not minimised. */
+const settingsInSight = (): boolean => settingsWindows().some((w) => !w.destroyed && w.visible && !w.isMinimized());
+
+/** Asked as the settings window asks (the IPC sender check lets only it, or the reply window, through). */
+async function invoke(channel: string, payload: unknown): Promise<unknown> {
+  const window = settingsWindows().find((w) => !w.destroyed);
+  const frame = { url: pathToFileURL(window?.loaded ?? '').href };
+  const r = (await fake.ipcMain.handlers.get(channel)?.({ sender: { id: window?.webContents.id, mainFrame: frame }, senderFrame: frame }, payload)) as
+    { ok: true; value: unknown } | { ok: false; error: unknown };
+  if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+async function popUpSaying(body: string): Promise<fake.Notification> {
+  let n: fake.Notification | undefined;
+  await vi.waitFor(
+    () => {
+      n = fake.Notification.created.find((x) => x.options.body === body);
+      expect(n).toBeDefined();
+    },
+    { timeout: 6_000 },
+  );
+  return n!;
+}
 
 describe('the Electron main process', () => {
   it('before the app is ready: one instance, the sandbox for every renderer, every webContents hardened as it is made', () => {
@@ -84,6 +111,64 @@ describe('the Electron main process', () => {
     window?.minimize();
     fake.app.emit('second-instance', new fake.FakeEvent(), ['voipbin-notifier']);
     await vi.waitFor(() => expect(window?.isMinimized()).toBe(false));
+  });
+
+  it(`a click on a message refused at ${MAX_DRAFTS} open replies brings up the reply window with its note, not the settings window; a click that opens nothing else still does`, async () => {
+    const emu = await startEmulator();
+    try {
+      // Conversation messages reach customer topics only: an admin hears them (PROTOCOL.md §2.4).
+      const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+      const full = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+      const other = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+      await invoke('account:sign-in', { method: 'password', apiUrl: emu.url, username: a.username, password: a.password });
+      await vi.waitFor(async () => expect(((await invoke('state:get', undefined)) as AppState).connection.state).toBe('subscribed'), { timeout: 6_000 });
+      const write = (conversation: string, text: string): void => {
+        emu.publish('conversation_message_created', makeConversationMessage({ customer_id: a.customerId, conversation_id: conversation, text }));
+      };
+
+      // Every draft holds text: inline replies the server refused, each kept in a draft of its own.
+      write(full, 'Is anyone there?');
+      const first = await popUpSaying('Is anyone there?');
+      emu.failNextRest(`/v1.0/service_agents/conversations/${full}/messages`, MAX_DRAFTS, 503);
+      for (let i = 1; i <= MAX_DRAFTS; i++) first.reply(`answer ${i}`);
+      await vi.waitFor(
+        async () => {
+          const s = (await invoke('state:get', undefined)) as AppState;
+          expect(s.replies.map((d) => [d.text, d.state])).toEqual(Array.from({ length: MAX_DRAFTS }, (_, i) => [`answer ${i + 1}`, 'failed']));
+        },
+        { timeout: 6_000 },
+      );
+      const replyWindows = (): fake.BrowserWindow[] => fake.BrowserWindow.created.slice(windowsBefore).filter((w) => w.loaded?.endsWith('reply.html') === true);
+      // A failed inline reply brings the reply window up with its text.
+      await vi.waitFor(() => expect(replyWindows().map((w) => w.visible)).toEqual([true]));
+      const replyWindow = replyWindows()[0]!;
+      // The agent closes both windows and later clicks another customer's message.
+      replyWindow.close();
+      for (const w of settingsWindows()) w.close();
+      expect([replyWindow.visible, settingsInSight()]).toEqual([false, false]);
+      const settingsMade = settingsWindows().length;
+
+      write(other, 'Hello? I need help with my order');
+      (await popUpSaying('Hello? I need help with my order')).click();
+      await vi.waitFor(() => expect([replyWindow.visible, replyWindow.focused]).toEqual([true, true]));
+      const shown = replyWindow.webContents.sent.filter(([channel]) => channel === STATE_EVENT).at(-1)?.[1] as AppState;
+      expect(shown.replyNotes.map((n) => [n.message, n.text])).toEqual([
+        [`${MAX_DRAFTS} replies are already open here, the most kept at once: send or discard one to answer another message.`, ''],
+      ]);
+      // The click's answer is in front: no settings window made or brought up over it.
+      expect([settingsWindows().length, settingsInSight()]).toEqual([settingsMade, false]);
+
+      // Signed out, the same click can open nothing, and no reply window says why: the settings window does.
+      fake.app.emit('second-instance', new fake.FakeEvent(), ['voipbin-notifier']);
+      await vi.waitFor(() => expect(settingsInSight()).toBe(true));
+      await invoke('account:sign-out', undefined);
+      for (const w of settingsWindows()) w.close();
+      expect(settingsInSight()).toBe(false);
+      first.click();
+      await vi.waitFor(() => expect(settingsInSight()).toBe(true));
+    } finally {
+      await emu.stop();
+    }
   });
 
   it('quitting waits for the desktop app to stop, then goes', async () => {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../core/platform/index.js';
 import type { AlertView } from '../../../shared/ipc-contract.js';
 import type { TrayHost } from './tray-host.js';
 
@@ -24,4 +25,13 @@ export function alertOpensWindow(previous: AlertView | null, next: AlertView | n
 export function windowAtStart(hidden: boolean, signedIn: boolean, windowStandsIn: boolean): 'open' | 'minimised' | 'none' {
   if (!hidden || !signedIn) return 'open';
   return windowStandsIn ? 'minimised' : 'none';
+}
+
+/**
+ * A click on a pop-up that opened nothing brings up the settings window (its history, its notice)
+ * — except a reply refused because too many are open: that refusal is a note in the reply window,
+ * which comes up by itself, and the settings window on top of it would hide why the click did not open a reply.
+ */
+export function clickOpensSettings(r: { opened: boolean; code?: ErrorCode }): boolean {
+  return !r.opened && r.code !== 'too_many_replies';
 }
