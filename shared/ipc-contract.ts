@@ -169,7 +169,7 @@ export const ReplyDraftViewSchema = z.object({
   state: z.enum(['writing', 'sending', 'failed']),
   /** Why the last send failed, in words. */
   error: z.string().nullable(),
-  /** Wall-clock ms the agent last asked for it: the reply window comes to the front when it changes. */
+  /** When the agent last asked for it (wall-clock ms, but always after the previous ask): the reply window comes to the front when it grows. */
   askedAt: z.number(),
 });
 export type ReplyDraftView = z.infer<typeof ReplyDraftViewSchema>;

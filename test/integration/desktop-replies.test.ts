@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VoipbinEmulator } from '../../emulator/index.js';
 import { makeChatMessage, makeConversationMessage } from '../../emulator/fixtures.js';
-import type { DesktopApp } from '../../main/desktop/desktop-app.js';
+import type { DesktopApp, DesktopAppOptions } from '../../main/desktop/desktop-app.js';
 import { MAX_DRAFTS } from '../../main/desktop/features/replies.js';
 import { createIpcHandlers } from '../../main/desktop/ipc/handlers.js';
 import type { PopUp } from '../../main/core/notify/index.js';
+import { systemClock } from '../../main/core/platform/index.js';
 import { PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { RecordingSink, desktopController, saveSignIn, untilState } from '../support/desktop-app.js';
 
@@ -30,10 +31,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function signedIn(a: Account): Promise<{ c: DesktopApp; sink: RecordingSink }> {
+async function signedIn(a: Account, overrides: Partial<DesktopAppOptions> = {}): Promise<{ c: DesktopApp; sink: RecordingSink }> {
   await saveSignIn(dir, emu.url, a, a.jwt);
   const sink = new RecordingSink();
-  const { c } = desktopController(dir, { sink });
+  const { c } = desktopController(dir, { sink, overrides });
   app = c;
   await c.start();
   await untilState(c, 'subscribed', (s) => s.connection.state === 'subscribed');
@@ -350,5 +351,28 @@ describe('replies from the desktop', () => {
     expect(c.replies.start(second.resourceId)).toEqual({ opened: true, message: '' });
     expect(c.replies.discard(kept.id)).toEqual({ drafts: MAX_DRAFTS });
     expect(c.state.replyNotes).toEqual([]);
+  });
+
+  it('each ask is newer than the last, even when the clock is set back: the reply window comes up for every click', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const conv = emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    let offset = 0;
+    const { c, sink } = await signedIn(a, { clock: { ...systemClock, now: () => Date.now() + offset } });
+    const pop = await customerWrites(sink, a.customerId, conv, 'Are you open today?');
+    const asked = (): number[] => [...c.state.replies, ...c.state.replyNotes].map((r) => r.askedAt);
+
+    c.replies.start(pop.resourceId);
+    const [first] = asked();
+    // The machine's clock is put back an hour (a time sync, a manual change), then the agent clicks again.
+    offset = -3_600_000;
+    c.replies.start(pop.resourceId);
+    const [second] = asked();
+    expect(second).toBeGreaterThan(first!);
+    // Asked twice within one millisecond: still two asks.
+    c.replies.start(pop.resourceId);
+    expect(asked()[0]).toBeGreaterThan(second!);
+    // A note made after it is newer too.
+    await c.replies.inline('no-longer-in-history', 'Yes, until 6');
+    expect(c.state.replyNotes[0]!.askedAt).toBeGreaterThan(c.state.replies[0]!.askedAt);
   });
 });

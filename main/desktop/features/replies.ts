@@ -77,6 +77,7 @@ export class RepliesFeature {
   private readonly drafts = new Map<string, Draft>();
   private readonly notes: Note[] = [];
   private seq = 0;
+  private lastAsk = 0;
 
   constructor(private readonly o: RepliesOptions) {}
 
@@ -123,7 +124,7 @@ export class RepliesFeature {
       this.note(e.userMessage, '');
       return { opened: false, message: e.userMessage, code: e.code };
     }
-    d.askedAt = this.o.clock.now();
+    d.askedAt = this.asked();
     this.o.changed();
     return { opened: true, message: '' };
   }
@@ -145,7 +146,7 @@ export class RepliesFeature {
     if (d === undefined) return this.refuseInline('too_many_replies', `Your reply was not sent: ${FULL}. Send or discard one, then answer again.`, text);
     const r = await this.send(d.id, text);
     if (!r.sent) {
-      d.askedAt = this.o.clock.now();
+      d.askedAt = this.asked();
       this.o.changed();
     }
     return r;
@@ -218,8 +219,18 @@ export class RepliesFeature {
   private note(message: string, text: string): void {
     // A refused click says the same each time: the newest replaces it. Notes with text all stay.
     if (text === '') this.dropTextlessNotes();
-    this.notes.push({ id: `n${++this.seq}`, message, text, askedAt: this.o.clock.now() });
+    this.notes.push({ id: `n${++this.seq}`, message, text, askedAt: this.asked() });
     this.o.changed();
+  }
+
+  /**
+   * When the agent asked, in wall-clock ms, but always after the previous ask: the reply window
+   * comes up only for an askedAt newer than any it showed, so a clock set back (or two asks in one
+   * millisecond) must not make a click do nothing.
+   */
+  private asked(): number {
+    this.lastAsk = Math.max(this.o.clock.now(), this.lastAsk + 1);
+    return this.lastAsk;
   }
 
   private remove(id: string): void {
