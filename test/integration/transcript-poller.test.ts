@@ -111,6 +111,18 @@ describe('transcript poll (agent tokens)', () => {
     refused.follow('c0ffee00-0000-4000-8000-0000000000ac', []);
     await until('stopped', () => refused.following === 0);
   });
+
+  it('an account blocked mid-call (403 ACCOUNT_FROZEN) stops every poll too: retrying cannot cure it', async () => {
+    const p = start([]);
+    p.follow('c0ffee00-0000-4000-8000-0000000000b1', []);
+    await until('a read', () => reads() >= 1);
+    expect(p.following).toBe(1);
+    emu.setCustomerStatus(acct.customerId, 'frozen');
+    await until('stopped', () => p.following === 0);
+    const after = reads();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reads()).toBe(after);
+  });
 });
 
 describe('transcript follower', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RestClient } from '../api/index.js';
-import { describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
+import { BLOCKED_ACCOUNT, describeError, isNotifierError, systemClock, type Clock, type Logger } from '../platform/index.js';
 import { readTranscribe, readTranscript, type TranscribeRef, type TranscriptSegment } from './transcript-records.js';
 
 /**
@@ -8,7 +8,8 @@ import { readTranscribe, readTranscript, type TranscribeRef, type TranscriptSegm
  * while a call of mine is in progress, every ~2 s, `GET /service_agents/transcribes?reference_type=call&reference_id=…`
  * for the call and the customer's call it is a leg of, then `GET /service_agents/transcripts?transcribe_id=…`
  * for each, newest first down to the first segment already read. After hangup one last read, then
- * nothing: an idle desk makes no requests. One read at a time; a refused sign-in stops it.
+ * nothing: an idle desk makes no requests. One read at a time; a refused sign-in (401, 403, or a
+ * blocked account's 403 — ACCOUNT_FROZEN, _EXPIRED, _DELETED, PROTOCOL.md §11.1) stops it.
  * A segment counts as read only once the whole read of its transcribe succeeded and was handed
  * on: a page that fails halfway leaves it to be read again, never skipped for good.
  */
@@ -128,13 +129,17 @@ export class TranscriptPoller {
     this.schedule(this.o.pollMs ?? POLL_MS);
   }
 
-  /** False when the read failed (said in the log); a refused sign-in stops every poll. */
+  /**
+   * False when the read failed (said in the log). A refused sign-in stops every poll: retrying
+   * cannot cure it, and the socket that would bring the hangup is refused too, so a poll left
+   * running would ask every 2 s until its four hours are up.
+   */
   private async readCallSafely(c: Followed): Promise<boolean> {
     try {
       await this.readOnce(c);
       return true;
     } catch (e) {
-      if (isNotifierError(e) && (e.code === 'auth_failed' || e.code === 'forbidden')) {
+      if (isNotifierError(e) && (e.code === 'auth_failed' || e.code === 'forbidden' || BLOCKED_ACCOUNT.has(e.code))) {
         this.o.logger.warn(`transcripts: stopped reading (${e.userMessage})`);
         this.calls.clear();
         return false;
