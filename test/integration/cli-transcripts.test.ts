@@ -59,12 +59,13 @@ describe('live transcripts', () => {
     const p = start(['transcripts'], admin);
     await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
     const subscribed = p.lines().find((l) => l.type === 'subscribed');
-    // 4-part prefixes only, never `*`, and not the interim speech events.
+    // 4-part prefixes only, never `*`, and not the interim speech events; my own calls (which leg is mine).
     expect(subscribed?.topics).toEqual([
       `customer_id:${admin.customerId}:transcript:transcript_created`,
       `customer_id:${admin.customerId}:transcribe:transcribe_created`,
       `customer_id:${admin.customerId}:transcribe:transcribe_progressing`,
       `customer_id:${admin.customerId}:transcribe:transcribe_done`,
+      `agent_id:${admin.agentId}:call:call_`,
     ]);
     const call = '5e4a0680-804e-11ec-8477-2fea5968d85b';
     const t = makeTranscribe({ customer_id: admin.customerId, reference_id: call, tm_create: START });
@@ -296,6 +297,55 @@ describe('live transcripts', () => {
     expect(await bad.exited).toBe(2);
   });
 
+  it('an admin\u2019s --call by leg shows the customer call\u2019s transcript: my own leg (and who speaks on it), or another agent\u2019s', async () => {
+    const admin = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const colleague = emu.addAgent({ customerId: admin.customerId, username: 'bob', password: 'x', name: 'Bob', permission: PERMISSION.CustomerAgent });
+    const mine = ring(admin);
+    const theirs = new AgentRing({
+      customerId: admin.customerId,
+      agentId: colleague.id,
+      caller: { type: 'tel', target: '+15550111' },
+      legTo: [{ type: 'extension', target: '2002' }],
+    });
+    // Both answered before the command starts: no call frame will name the customer's call.
+    publishAll(emu, [...mine.start(), ...mine.answer(0), ...theirs.start(), ...theirs.answer(0)]);
+    const follow = async (leg: string): Promise<CliProcess> => {
+      const p = start(['transcripts', '--call', leg], admin);
+      await p.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+      await until('the leg read', () => emu.requests.some((r) => r.path === `/v1.0/calls/${leg}`));
+      await pause(300);
+      return p;
+    };
+    const mineP = await follow(mine.legs[0]!.id);
+    const theirsP = await follow(theirs.legs[0]!.id);
+    const onCustomerCall = makeTranscribe({ customer_id: admin.customerId, reference_id: mine.legs[0]!.master_call_id, tm_create: START });
+    const onMyLeg = makeTranscribe({ customer_id: admin.customerId, reference_id: mine.legs[0]!.id, tm_create: START });
+    const onTheirCall = makeTranscribe({ customer_id: admin.customerId, reference_id: theirs.legs[0]!.master_call_id, tm_create: START });
+    for (const t of [onCustomerCall, onMyLeg, onTheirCall]) emu.publish('transcribe_created', t);
+    const say = (t: typeof onMyLeg, message: string, s: number): void => {
+      emu.publish(
+        'transcript_created',
+        makeTranscript({ customer_id: admin.customerId, transcribe_id: t.id, direction: 'in', message, tm_transcript: offset(s) }),
+      );
+    };
+    say(onCustomerCall, 'my caller', 1);
+    say(onMyLeg, 'me', 2);
+    say(onTheirCall, 'their caller', 3);
+    await mineP.until('my call', (ls) => transcripts(ls).length === 2);
+    await theirsP.until('their call', (ls) => transcripts(ls).length === 1);
+    await pause(300);
+    expect(transcripts(mineP.lines()).map((l) => [l.text, l.call_id, l.speaker])).toEqual([
+      ['my caller', mine.legs[0]!.master_call_id, 'caller'],
+      // On my own leg, `in` came from my phone: me.
+      ['me', mine.legs[0]!.id, 'agent'],
+    ]);
+    expect(transcripts(theirsP.lines()).map((l) => [l.text, l.call_id])).toEqual([['their caller', theirs.legs[0]!.master_call_id]]);
+    for (const p of [mineP, theirsP]) {
+      p.kill('SIGINT');
+      expect(await p.exited).toBe(0);
+    }
+  });
+
   it('--call of a call already over: its status read once, its transcript read once, then no poll', async () => {
     const agent = seedAccount(emu);
     const r = ring(agent);
@@ -314,6 +364,32 @@ describe('live transcripts', () => {
     expect(reads()).toBe(after);
     p.kill('SIGINT');
     expect(await p.exited).toBe(0);
+  });
+
+  it('Ctrl-C at any point ends it cleanly (exit 0): while a transcribe lookup, or an agent token\u2019s read, gets no answer', async () => {
+    const admin = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const t = makeTranscribe({ customer_id: admin.customerId });
+    emu.addTranscribe(t);
+    emu.holdRest(`/v1.0/transcribes/${t.id}`);
+    const looking = start(['transcripts'], admin);
+    await looking.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    emu.publish('transcript_created', makeTranscript({ customer_id: admin.customerId, transcribe_id: t.id, message: 'whose call?' }));
+    await until('the lookup held', () => emu.heldRequests.some((r) => r.path === `/v1.0/transcribes/${t.id}`));
+
+    const agent = seedAccount(emu);
+    emu.holdRest('/v1.0/service_agents/transcribes');
+    const reading = start(['transcripts'], agent);
+    await reading.until('subscribed', (ls) => ls.some((l) => l.type === 'subscribed'));
+    const call = ring(agent);
+    publishAll(emu, [...call.start(), ...call.answer(0)]);
+    await until('the read held', () => emu.heldRequests.some((r) => r.path === '/v1.0/service_agents/transcribes'));
+
+    for (const p of [looking, reading]) {
+      p.kill('SIGINT');
+      expect(await p.exited).toBe(0);
+      expect(p.lines().at(-1)).toMatchObject({ type: 'state', state: 'stopped', reason: 'interrupted' });
+      expect(transcripts(p.lines())).toEqual([]);
+    }
   });
 
   it('run prints transcript lines only with --transcripts, and with --privacy never their words', async () => {

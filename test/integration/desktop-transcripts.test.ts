@@ -173,6 +173,65 @@ describe('live transcripts on the desktop', () => {
     await untilState(c, 'the next call', (s) => s.liveCall?.id === next.legs[0]!.id);
   });
 
+  it('turned on during a call already answered, the window finds it (an admin\u2019s own call, listed at once)', async () => {
+    const a = seedAccount(emu, PERMISSION.CustomerAdmin);
+    const { c } = await signedIn(a);
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100', target_name: 'Jane Cooper' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, ring.start());
+    await untilState(c, 'ringing', (s) => s.ringing.length === 1);
+    publishAll(emu, ring.answer(0));
+    await untilState(c, 'answered', (s) => s.ringing.length === 0);
+    await c.notifications.update({ liveTranscripts: true });
+    await onTranscriptTopics(a);
+    await untilState(c, 'my call known', () => c.sessions.current?.transcripts.follower?.myCalls?.current()?.legId === ring.legs[0]!.id);
+    emu.publish('transcribe_created', makeTranscribe({ customer_id: a.customerId, reference_id: ring.legs[0]!.master_call_id }));
+    await untilState(c, 'the window', (s) => s.liveCall?.id === ring.legs[0]!.id);
+    expect(c.state.liveCall?.title).toBe('On a call with Jane Cooper');
+  });
+
+  it('an agent-only token: its call read from the answer, lines in the window; hangup or turning it off stops the reads', async () => {
+    const a = seedAccount(emu);
+    const { c } = await signedIn(a);
+    await c.notifications.update({ liveTranscripts: true });
+    await untilState(c, 'following', () => c.sessions.current?.transcripts.follower !== undefined);
+    // No transcript topics: an agent token could not hear them (it would be disconnected for asking).
+    expect(topics(c).some((t) => t.startsWith('customer_id:'))).toBe(false);
+    const reads = (): number => emu.requests.filter((r) => r.path === '/v1.0/service_agents/transcribes').length;
+    const call = (target: string): AgentRing =>
+      new AgentRing({ customerId: a.customerId, agentId: a.agentId, caller: { type: 'tel', target }, legTo: [{ type: 'extension', target: '2001' }] });
+
+    const first = call('+15550100');
+    const t = makeTranscribe({ customer_id: a.customerId, reference_id: first.legs[0]!.master_call_id });
+    emu.publish('transcribe_created', t);
+    emu.publish('transcript_created', makeTranscript({ customer_id: a.customerId, transcribe_id: t.id, direction: 'in', message: 'Hello?' }));
+    publishAll(emu, first.start());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reads()).toBe(0);
+    publishAll(emu, first.answer(0));
+    await untilState(c, 'the line', (s) => s.liveCall?.lines.length === 1, 8_000);
+    expect(c.state.liveCall?.lines.map((l) => [l.speaker, l.text])).toEqual([['caller', 'Hello?']]);
+    publishAll(emu, first.hangup());
+    await untilState(c, 'the window down', (s) => s.liveCall === null);
+    await untilState(c, 'the poll over', () => c.sessions.current?.transcripts.follower?.polling === false, 8_000);
+    const afterHangup = reads();
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(reads()).toBe(afterHangup);
+
+    const second = call('+15550111');
+    publishAll(emu, [...second.start(), ...second.answer(0)]);
+    await untilState(c, 'polling again', () => c.sessions.current?.transcripts.follower?.polling === true);
+    await c.notifications.update({ liveTranscripts: false });
+    expect(c.sessions.current?.transcripts.follower).toBeUndefined();
+    const afterOff = reads();
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(reads()).toBe(afterOff);
+  });
+
   it('a call of mine that ended while offline — gone from the server — takes the window down after the catch-up', async () => {
     const a = seedAccount(emu, PERMISSION.CustomerAdmin);
     const { c } = await signedIn(a);

@@ -160,4 +160,28 @@ describe('my calls', () => {
     expect(calls.end(rang.id, 2)).toBe(true);
     expect(calls.end(rang.id, 3)).toBe(false);
   });
+
+  it('the call I am on is the latest answered, not the latest learnt: a call listed late that was answered earlier stays behind', () => {
+    const calls = new MyCalls(ME);
+    const live = makeCall({ owner_id: ME, status: 'progressing' });
+    calls.handle({ ...event(live), receivedAt: Date.UTC(2026, 11, 3, 12, 5) });
+    // The listing at subscribe answered after the live frame, with a call answered at 12:00.
+    const older = makeCall({ owner_id: ME, status: 'progressing', tm_progressing: '2026-12-03T12:00:00Z' });
+    calls.handle({ ...event(older), source: 'catchup', receivedAt: Date.UTC(2026, 11, 3, 12, 5, 1) });
+    expect(calls.current()?.legId).toBe(live.id);
+    expect(calls.byLeg(older.id)?.answeredAt).toBe(Date.UTC(2026, 11, 3, 12));
+    calls.end(live.id, 0);
+    expect(calls.current()?.legId).toBe(older.id);
+  });
+
+  it('take only UUID ids: a call id goes into REST queries and the call window', () => {
+    const calls = new MyCalls(ME);
+    for (const id of ['../../me', '00000000-0000-0000-0000-000000000000', '']) {
+      expect(calls.handle(event(makeCall({ id, owner_id: ME, status: 'progressing' })))).toBe(false);
+    }
+    expect(calls.current()).toBeUndefined();
+    const ok = makeCall({ id: '7E1F0000-0000-4000-8000-0000000000CC', owner_id: ME, status: 'progressing' });
+    expect(calls.handle(event(ok))).toBe(true);
+    expect(calls.current()?.legId).toBe('7e1f0000-0000-4000-8000-0000000000cc');
+  });
 });

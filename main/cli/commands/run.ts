@@ -44,12 +44,14 @@ export interface RunOptions {
 }
 
 /**
- * `transcripts`: the topics that carry them (customer scope), else — agent-only tokens, which
- * cannot hear them — my calls, to read the transcript of each while it is in progress.
+ * `transcripts`: the topics that carry them (customer scope) and, for any agent, my calls — an
+ * agent-only token cannot hear transcripts, so it reads the transcript of each call of mine while
+ * it is in progress; an admin's own calls say which leg is theirs (who speaks on it) and which
+ * customer's call `--call <my leg>` is.
  */
 function transcriptsOnlyTopics(id: Identity): string[] {
-  if (canSeeCustomerScope(id)) return transcriptTopics(id.customerId);
-  return id.kind === 'agent' ? [`agent_id:${id.agentId}:call:call_`] : [];
+  const mine = id.kind === 'agent' ? [`agent_id:${id.agentId}:call:call_`] : [];
+  return canSeeCustomerScope(id) ? [...transcriptTopics(id.customerId), ...mine] : mine;
 }
 
 /** The headless command has no settings window: defaults, plus what its flags say. */

@@ -1,5 +1,6 @@
 import { readAddress } from '../stream/index.js';
 import { partyName, privateParty } from '../notify/index.js';
+import { parseVoipbinTime } from '../platform/index.js';
 import type { Address } from '../account/index.js';
 import type { ResourceEvent } from '../stream/index.js';
 import { isUuid } from '../../../shared/topics.js';
@@ -44,6 +45,18 @@ function otherParty(data: Record<string, unknown>, rangMe: boolean): { who: Addr
   return { who: destination, fallback: 'a customer' };
 }
 
+/**
+ * When I answered, as far as we know. Live, when the frame came; learnt later (a catch-up, or the
+ * listing of my calls at subscribe, which may answer after a newer call's frame), when the row
+ * says it was answered (`tm_progressing`), never later than now: a call answered an hour ago and
+ * found now is not the call I am on more than the one I answered a minute ago.
+ */
+function answeredAt(e: ResourceEvent): number {
+  if (e.source !== 'catchup') return e.receivedAt;
+  const micros = parseVoipbinTime(e.data.tm_progressing);
+  return micros === undefined ? e.receivedAt : Math.min(Math.floor(micros / 1000), e.receivedAt);
+}
+
 export class MyCalls {
   /** Oldest first. */
   private readonly calls = new Map<string, MyCall>();
@@ -54,8 +67,9 @@ export class MyCalls {
 
   /** True when the event changed a call of mine (answered, or ended). */
   handle(e: ResourceEvent): boolean {
-    if (e.data.owner_id !== this.agentId || e.id === undefined) return false;
-    const id = e.id.toLowerCase();
+    // Ids go into REST queries and the call window's state: a UUID, or not a call of mine.
+    const id = uuidOf(e.id);
+    if (e.data.owner_id !== this.agentId || id === undefined) return false;
     if (e.kind === 'groupcall') {
       const legs = Array.isArray(e.data.call_ids) ? e.data.call_ids : [];
       for (const leg of legs) {
@@ -80,7 +94,7 @@ export class MyCalls {
         groupcallId,
         party: partyName(who),
         privateParty: privateParty(who, fallback),
-        answeredAt: e.receivedAt,
+        answeredAt: answeredAt(e),
         endedAt: undefined,
       });
       if (this.calls.size > MAX_CALLS) this.calls.delete(this.calls.keys().next().value ?? '');
@@ -98,10 +112,10 @@ export class MyCalls {
     return true;
   }
 
-  /** The call I am on now (the newest answered and not hung up). */
+  /** The call I am on now (the latest answered and not hung up, whatever order they were learnt in). */
   current(): MyCall | undefined {
     let found: MyCall | undefined;
-    for (const c of this.calls.values()) if (c.endedAt === undefined) found = c;
+    for (const c of this.calls.values()) if (c.endedAt === undefined && (found === undefined || c.answeredAt >= found.answeredAt)) found = c;
     return found;
   }
 

@@ -8,9 +8,14 @@ import { TranscriptBook } from './transcript-book.js';
 import { TranscriptPoller } from './transcript-poller.js';
 import { HIDDEN_WORDS, readTranscribe, readTranscript, speakerOf, type Speaker, type TranscribeRef, type TranscriptSegment } from './transcript-records.js';
 import { MyCalls, type MyCall } from './my-calls.js';
+import { isUuid } from '../../../shared/topics.js';
 
 const CallRow = z.looseObject({ id: z.string(), status: z.string().optional(), owner_id: z.string().optional(), master_call_id: z.string().optional() });
 type CallRow = z.infer<typeof CallRow>;
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** A call id from a REST row: a UUID (not the nil one, VoIPBIN's "none"), lower case; else none. */
+const uuidOf = (v: unknown): string | undefined => (typeof v === 'string' && isUuid(v) && v !== NIL_UUID ? v.toLowerCase() : undefined);
 
 /** A call as REST listed it, as if it had arrived as a frame. */
 function callEvent(c: CallRow): ResourceEvent {
@@ -133,13 +138,14 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
   }
 
   /**
-   * Subscribed (again): an agent token lists my calls — answered before the command started or
-   * while it was offline, and hung up meanwhile — and, for `--call`, reads that call's status once.
+   * Subscribed (again): an agent (any: an admin's own calls are theirs too) lists my calls —
+   * answered before the command started, before transcripts were turned on or while it was
+   * offline, and hung up meanwhile — and, for `--call`, that call is read once.
    */
   resume(): void {
-    const poller = this.poller;
-    if (this.disposed || poller === undefined || this.o.identity.kind !== 'agent') return;
+    if (this.disposed) return;
     if (this.onlyCall !== undefined && !this.onlyChecked) this.checkOnlyCall(this.onlyCall);
+    if (this.o.identity.kind !== 'agent') return;
     const me = this.o.identity.agentId;
     void this.o.rest
       .list('/service_agents/calls', CallRow, { maxPages: 1, pageSize: 20 })
@@ -191,9 +197,9 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
 
   /** A call of mine as REST lists it: news like a frame, or (`--call`) an ended one read once. */
   private listed(c: CallRow): void {
-    if (this.disposed) return;
-    const id = c.id.toLowerCase();
-    const master = typeof c.master_call_id === 'string' ? c.master_call_id.toLowerCase() : undefined;
+    const id = uuidOf(c.id);
+    if (this.disposed || id === undefined) return;
+    const master = uuidOf(c.master_call_id);
     if (this.onlyCall !== undefined && c.status === 'hangup' && this.myCalls?.byLeg(id) === undefined && this.wanted(id, master)) {
       this.readEnded(id, master);
       return;
@@ -201,28 +207,42 @@ export class TranscriptFollower extends TypedEmitter<TranscriptFollowerEvents> {
     this.handle(callEvent(c));
   }
 
-  /** Over before we came: one read brings its transcript, then it is dropped. */
+  /** Over before we came: one read brings its transcript (agent tokens), then it is dropped. */
   private readEnded(id: string, master: string | undefined): void {
     if (this.readEndedOnce.has(id)) return;
     this.readEndedOnce.add(id);
-    const refs = master === undefined || master === '00000000-0000-0000-0000-000000000000' ? [id] : [id, master];
+    const refs = master === undefined ? [id] : [id, master];
     for (const r of refs) this.onlyRefs.add(r);
     this.poller?.follow(id, refs);
     this.poller?.ended(id);
   }
 
-  /** `--call ID`: is it a call of mine, and still going on? A customer's call (not mine) is found by my leg of it. */
+  /**
+   * `--call ID`: is it a call of mine, and still going on? An agent token reads its own calls
+   * only: a customer's call (not mine) is found by my leg of it. A customer-scope sign-in reads
+   * any call of the customer, and a leg names the customer's call it belongs to
+   * (`master_call_id`), which is what a transcribe usually references: `--call <leg>` shows
+   * that call's transcript too, whoever's leg it is.
+   */
   private checkOnlyCall(id: string): void {
+    const customer = canSeeCustomerScope(this.o.identity);
     void this.o.rest
-      .get(`/service_agents/calls/${encodeURIComponent(id)}`, CallRow)
+      .get(`${customer ? '/calls' : '/service_agents/calls'}/${encodeURIComponent(id)}`, CallRow)
       .then((row) => {
         this.onlyChecked = true;
+        if (this.disposed || uuidOf(row.id) !== id) return;
+        const master = uuidOf(row.master_call_id);
+        if (customer && master !== undefined) this.onlyRefs.add(master);
         if (this.o.identity.kind === 'agent' && row.owner_id === this.o.identity.agentId) this.listed(row);
       })
       .catch((e: unknown) => {
         if (isNotifierError(e) && e.code === 'not_found') {
           this.onlyChecked = true;
-          this.o.logger.info(`transcripts: ${id} is not a call of mine; following my leg of it, if I am on it`);
+          this.o.logger.info(
+            customer
+              ? `transcripts: VoIPBIN has no call ${id}; following the transcribes that name it`
+              : `transcripts: ${id} is not a call of mine; following my leg of it, if I am on it`,
+          );
         } else {
           this.o.logger.warn(`transcripts: could not read call ${id} (${describeError(e)})`);
         }
