@@ -1,5 +1,5 @@
 import { Notification } from 'electron';
-import type { NotificationSink, PopUp } from '../core/notify/index.js';
+import type { NotificationSink, PopUp, PopUpAction } from '../core/notify/index.js';
 import { escapeMarkup } from '../core/platform/index.js';
 
 /**
@@ -13,6 +13,8 @@ import { escapeMarkup } from '../core/platform/index.js';
  *
  * A message that can be answered gets the OS's inline reply where it has one (macOS, Windows:
  * the text comes back in 'reply') or a "Reply" button (Linux: the app opens its reply window).
+ * A pop-up with an action of the app's own (the busy trap's "Set Available") gets a button for it,
+ * after Reply: pressed, its id goes to `onAction`.
  */
 export type ReplyStyle = 'inline' | 'action';
 export interface ElectronNotificationSinkOptions {
@@ -27,6 +29,8 @@ export interface ElectronNotificationSinkOptions {
   onReply?(resourceId: string, text: string): void;
   /** The pop-up's Reply button. */
   onReplyAction?(resourceId: string): void;
+  /** The pop-up's own action button (PopUp.action). */
+  onAction?(resourceId: string, action: PopUpAction['id']): void;
 }
 
 const REPLY_LABEL = 'Reply';
@@ -39,6 +43,8 @@ export class ElectronNotificationSink implements NotificationSink {
 
   show(p: PopUp): Promise<void> {
     if (!Notification.isSupported()) return Promise.reject(new Error('this system does not support notifications'));
+    // The buttons in the order shown: an 'action' event names one by its index.
+    const buttons = this.buttons(p);
     const n = new Notification({
       title: p.title,
       body: this.opts.bodyMarkup?.() === true ? escapeMarkup(p.body) : p.body,
@@ -46,11 +52,8 @@ export class ElectronNotificationSink implements NotificationSink {
       urgency: p.urgent ? 'critical' : 'normal',
       timeoutType: p.kind === 'incoming_call' ? 'never' : 'default',
       ...(this.opts.icon !== undefined ? { icon: this.opts.icon } : {}),
-      ...(p.replyTo === undefined
-        ? {}
-        : this.opts.replyStyle === 'inline'
-          ? { hasReply: true, replyPlaceholder: 'Reply…' }
-          : { actions: [{ type: 'button', text: REPLY_LABEL }] }),
+      ...(p.replyTo !== undefined && this.opts.replyStyle === 'inline' ? { hasReply: true, replyPlaceholder: 'Reply…' } : {}),
+      ...(buttons.length > 0 ? { actions: buttons.map((b) => ({ type: 'button' as const, text: b.text })) } : {}),
     });
     this.live.get(p.resourceId)?.close();
     this.live.set(p.resourceId, n);
@@ -60,9 +63,7 @@ export class ElectronNotificationSink implements NotificationSink {
       const text = typeof details.reply === 'string' ? details.reply : typeof legacy === 'string' ? legacy : '';
       this.opts.onReply?.(p.resourceId, text);
     });
-    n.on('action', (details) => {
-      if (details.actionIndex === 0 && p.replyTo !== undefined) this.opts.onReplyAction?.(p.resourceId);
-    });
+    n.on('action', (details) => buttons[details.actionIndex]?.press());
     n.on('close', () => {
       if (this.live.get(p.resourceId) === n) this.live.delete(p.resourceId);
     });
@@ -79,6 +80,14 @@ export class ElectronNotificationSink implements NotificationSink {
       });
       n.show();
     });
+  }
+
+  private buttons(p: PopUp): { text: string; press(): void }[] {
+    const out: { text: string; press(): void }[] = [];
+    if (p.replyTo !== undefined && this.opts.replyStyle !== 'inline') out.push({ text: REPLY_LABEL, press: () => this.opts.onReplyAction?.(p.resourceId) });
+    const action = p.action;
+    if (action !== undefined) out.push({ text: action.label, press: () => this.opts.onAction?.(p.resourceId, action.id) });
+    return out;
   }
 
   /** Closing is the same for every reason: the center announces a missed call separately. */

@@ -89,6 +89,10 @@ async function ready(): Promise<void> {
     replyStyle: process.platform === 'darwin' || process.platform === 'win32' ? 'inline' : 'action',
     onReply: (resourceId, text) => void desktop?.replies.inline(resourceId, text),
     onReplyAction: (resourceId) => void desktop?.replies.start(resourceId),
+    // The busy trap's reminder: one press sets me available; a failure is said in the window, as from the tray.
+    onAction: (_resourceId, action) => {
+      if (action === 'set-available') void desktop?.setStatus('available').then((r) => (r.ok ? undefined : showSettings()));
+    },
   });
   const d = new DesktopApp({
     // Electron reads it from the app's package.json.

@@ -9,6 +9,7 @@ import { AgentRing, InboundCall, publishAll } from '../../emulator/scenarios.js'
 import { ringFor } from '../support/desk.js';
 import { runTrayAction } from '../../main/desktop/shell/tray-actions.js';
 import { trayModel } from '../../main/desktop/shell/tray-model.js';
+import { electronSettingsStore } from '../../main/electron/electron-settings-store.js';
 import { PERMISSION, memoryLogger, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { RecordingSink as Sink, desktopController, saveSignIn as saveAccount, untilState, type Controller } from '../support/desktop-app.js';
 
@@ -89,7 +90,17 @@ describe('DesktopApp', () => {
     await until(c, 'busy after the call', (s) => s.presence?.status === 'busy');
     expect(trayModel(c.state, Date.now()).menu.find((i) => i.label.startsWith('Status'))?.label).toBe("Status: Busy — queue calls won't reach you");
     await emu.waitFor(() => sink.shown.some((p) => p.resourceId === 'presence-reminder'));
-    expect(sink.shown.find((p) => p.resourceId === 'presence-reminder')).toMatchObject({ title: 'You are still Busy — queue calls cannot reach you' });
+    expect(sink.shown.find((p) => p.resourceId === 'presence-reminder')).toMatchObject({
+      title: 'You are still Busy — queue calls cannot reach you',
+      action: { id: 'set-available', label: 'Set Available' },
+    });
+    // Still busy past the wrap-up and off a call: the guard's reason, in the tray with its one-click fix.
+    await until(c, 'not available', (s) => s.alert?.reason === 'not_available');
+    const menu = trayModel(c.state, Date.now()).menu;
+    expect(menu[0]?.label).toMatch(/^Connected · Busy — queue calls won't reach you · /);
+    expect(menu[1]).toEqual({ label: 'Set me Available', enabled: true, action: { type: 'set-status', status: 'available' } });
+    await runTrayAction(menu[1]!.action!, c, ui);
+    await until(c, 'available again', (s) => s.presence?.status === 'available' && s.alert === null);
     await c.stop();
   });
 
@@ -129,6 +140,25 @@ describe('DesktopApp', () => {
       awayOnLock: false,
     });
     await c.stop();
+
+    // Set and locked by the administrator's provisioning, like the other settings: changes refused, saying which.
+    const lock = ['notifications.wrapUpSeconds', 'notifications.backToAvailable', 'notifications.awayOnLock'] as const;
+    const managed = desktopController(join(dir, 'managed'), {
+      overrides: {
+        settings: electronSettingsStore({
+          file: join(dir, 'managed-settings.json'),
+          provisioning: { version: 1, notifications: { wrapUpSeconds: 120, backToAvailable: true, awayOnLock: true }, lock: [...lock] },
+        }),
+      },
+    }).c;
+    await managed.start();
+    expect(managed.notifications.settings).toMatchObject({ wrapUpSeconds: 120, backToAvailable: true, awayOnLock: true });
+    expect(managed.state.locked).toEqual(lock);
+    for (const patch of [{ wrapUpSeconds: 0 }, { backToAvailable: false }, { awayOnLock: false }]) {
+      await expect(managed.notifications.update(patch)).rejects.toMatchObject({ code: 'setting_locked' });
+    }
+    expect(managed.notifications.settings).toMatchObject({ wrapUpSeconds: 120, backToAvailable: true, awayOnLock: true });
+    await managed.stop();
   });
 
   it('an access key whose server is unreachable at start keeps retrying, then connects', async () => {

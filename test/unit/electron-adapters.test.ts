@@ -700,6 +700,47 @@ describe('Electron notification sink', () => {
     expect(asked).toEqual(['msg-9']);
   });
 
+  it("a pop-up's own action (the busy trap's Set Available) is a button after Reply, handing its id back; inline reply or not", async () => {
+    const reminder = {
+      ...popup,
+      kind: 'summary' as const,
+      resourceId: 'presence-reminder',
+      title: 'You are still Busy — queue calls cannot reach you',
+      action: { id: 'set-available' as const, label: 'Set Available' },
+    };
+    const pressed: [string, string][] = [];
+    const asked: string[] = [];
+    const handlers = { onClick: () => undefined, onAction: (id: string, a: string) => pressed.push([id, a]), onReplyAction: (id: string) => asked.push(id) };
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'inline' }).show(reminder);
+    const alone = fake.Notification.created.at(-1)!;
+    expect([alone.options.actions, alone.options.hasReply]).toEqual([[{ type: 'button', text: 'Set Available' }], undefined]);
+    alone.action(0);
+    expect(pressed).toEqual([['presence-reminder', 'set-available']]);
+
+    // With a Reply button too (Linux): Reply first, then the action, each pressed by its own index.
+    const both = { ...reminder, resourceId: 'msg-7', replyTo: { kind: 'conversation' as const, id: 'c0ffee00-0000-4000-8000-00000000c0c1' } };
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'action' }).show(both);
+    const two = fake.Notification.created.at(-1)!;
+    expect(two.options.actions).toEqual([
+      { type: 'button', text: 'Reply' },
+      { type: 'button', text: 'Set Available' },
+    ]);
+    two.action(1);
+    expect([pressed, asked]).toEqual([
+      [
+        ['presence-reminder', 'set-available'],
+        ['msg-7', 'set-available'],
+      ],
+      [],
+    ]);
+    two.action(0);
+    two.action(2);
+    expect([pressed.length, asked]).toEqual([2, ['msg-7']]);
+    // Inline reply where the OS has it, and the action as the one button.
+    await new ElectronNotificationSink({ ...handlers, replyStyle: 'inline' }).show(both);
+    expect(fake.Notification.created.at(-1)!.options).toMatchObject({ hasReply: true, actions: [{ type: 'button', text: 'Set Available' }] });
+  });
+
   it('an OS that never confirms still counts as shown after the timeout', async () => {
     fake.Notification.behaviour = 'silent';
     const sink = new ElectronNotificationSink({ onClick: () => undefined, shownTimeoutMs: 20 });

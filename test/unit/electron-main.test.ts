@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as fake from '../fakes/electron.js';
 import { makeConversationMessage } from '../../emulator/fixtures.js';
+import { publishAll } from '../../emulator/scenarios.js';
 import { MAX_DRAFTS } from '../../main/desktop/features/replies.js';
 import { APP_CSP } from '../../main/electron/security.js';
 import { CHANNEL_NAMES, STATE_EVENT, type AppState } from '../../shared/ipc-contract.js';
+import { ringFor } from '../support/desk.js';
 import { PERMISSION, seedAccount, startEmulator } from '../support/harness.js';
 
 /**
@@ -166,6 +168,45 @@ describe('the Electron main process', () => {
       expect(settingsInSight()).toBe(false);
       first.click();
       await vi.waitFor(() => expect(settingsInSight()).toBe(true));
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("my status through the real wiring: the busy trap's reminder sets me available with one press of its button; the fake powerMonitor's lock sets me away, unlock back", async () => {
+    const emu = await startEmulator();
+    try {
+      const a = seedAccount(emu);
+      const puts = (): unknown[] =>
+        emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => JSON.parse(r.body) as unknown);
+      const status = async (): Promise<string | undefined> => ((await invoke('state:get', undefined)) as AppState).presence?.status;
+      await invoke('account:sign-in', { method: 'password', apiUrl: emu.url, username: a.username, password: a.password });
+      await vi.waitFor(async () => expect(await status()).toBe('available'), { timeout: 6_000 });
+      await invoke('notifications:update', { wrapUpSeconds: 0, awayOnLock: true });
+
+      // A call of mine answered and over: VoIPBIN leaves me busy, and the reminder says so at once (wrap-up 0).
+      const ring = ringFor(a);
+      publishAll(emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
+      let reminder: fake.Notification | undefined;
+      await vi.waitFor(
+        () => {
+          reminder = fake.Notification.created.find((n) => n.options.title === 'You are still Busy — queue calls cannot reach you' && !n.closed);
+          expect(reminder?.options.actions).toEqual([{ type: 'button', text: 'Set Available' }]);
+        },
+        { timeout: 6_000 },
+      );
+      expect(await status()).toBe('busy');
+      reminder!.action(0);
+      await vi.waitFor(async () => expect(await status()).toBe('available'));
+      expect(puts()).toEqual([{ status: 'available' }]);
+
+      // Away while the screen is locked (turned on above), back when it is unlocked.
+      fake.powerMonitor.emit('lock-screen');
+      await vi.waitFor(async () => expect(await status()).toBe('away'));
+      fake.powerMonitor.emit('unlock-screen');
+      await vi.waitFor(async () => expect(await status()).toBe('available'));
+      expect(puts()).toEqual([{ status: 'available' }, { status: 'away' }, { status: 'available' }]);
+      await invoke('account:sign-out', undefined);
     } finally {
       await emu.stop();
     }

@@ -79,6 +79,19 @@ describe('tray model', () => {
     expect(out.find((i) => i.label === 'Pause notifications')?.enabled).toBe(false);
     const alert = trayModel(baseState({ alert: { reason: 'stream_down', title: 'Not receiving calls', message: 'x', since: NOW } }), NOW).menu;
     expect(alert[1]).toMatchObject({ label: 'Fix this…', action: { type: 'settings' } });
+    // Connected but not available past the wrap-up: one click sets me available.
+    const busy = trayModel(
+      baseState({
+        presence: { status: 'busy', since: NOW - 120_000, changedBy: 'server', receivingQueueCalls: false },
+        alert: { reason: 'not_available', title: "Connected · Busy — queue calls won't reach you", message: 'x', since: NOW - 60_000 },
+      }),
+      NOW,
+    ).menu;
+    expect(busy.slice(0, 3).map((i) => [i.label, i.action])).toEqual([
+      ["Connected · Busy — queue calls won't reach you · x", undefined],
+      ['Set me Available', { type: 'set-status', status: 'available' }],
+      ["Status: Busy — queue calls won't reach you", undefined],
+    ]);
   });
 
   it('recent notifications: newest first, unread marked, click opens; badge and tooltip count unread', () => {

@@ -3,6 +3,7 @@
  * Other features, the command and the desktop import this folder through this file only.
  */
 export * from './notification-center.js';
+export type { PopUpAction } from './sink.js';
 export * from './call-offers.js';
 export * from './content.js';
 export * from './history.js';

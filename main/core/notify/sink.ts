@@ -18,6 +18,13 @@ export interface PopUp {
   resource?: ResourceRef | undefined;
   /** A message that can be answered from the pop-up (inline reply or a Reply action). */
   replyTo?: ReplyTarget | undefined;
+  /** A button of the app's own (the busy trap's "Set Available"): pressed, the sink hands its id back to the app. */
+  action?: PopUpAction | undefined;
+}
+
+export interface PopUpAction {
+  id: 'set-available';
+  label: string;
 }
 
 /**

@@ -256,6 +256,7 @@ export class SessionManager {
           sound: true,
           urgent: false,
           at: this.o.clock.now(),
+          action: { id: 'set-available', label: 'Set Available' },
         })
         .catch(() => undefined);
     });

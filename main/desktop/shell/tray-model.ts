@@ -95,7 +95,10 @@ export function trayModel(s: AppState, now: number): TrayModel {
   const line = `${w.headline} · ${w.detail}`;
   const unread = s.unread > 0 ? ` · ${s.unread} unread` : '';
   const menu: TrayMenuItem[] = [{ label: clip(line, 80), enabled: false }];
-  if (s.alert !== null || !s.account.signedIn) {
+  if (s.alert?.reason === 'not_available' && s.account.signedIn) {
+    // Connected, but queue calls skip me: the fix is one click, right here.
+    menu.push({ label: 'Set me Available', enabled: true, action: { type: 'set-status', status: 'available' } });
+  } else if (s.alert !== null || !s.account.signedIn) {
     menu.push({ label: s.account.signedIn ? 'Fix this…' : 'Sign in…', enabled: true, action: { type: 'settings' } });
   }
   const status = statusMenu(s);
