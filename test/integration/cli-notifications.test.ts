@@ -144,6 +144,22 @@ describe('voipbin-notifier demo', () => {
     ]);
     expect(r.lines.filter((l) => l.type === 'demo').length).toBeGreaterThan(5);
     expect(r.lines.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });
+
+    // Callers found in the customer's VoIPBIN contacts: Jane's company, the texter's name.
+    expect(
+      r.lines.filter((l) => l.type === 'notification_updated').map((l) => [l.kind, l.title, l.body, (l.contact as { company?: unknown } | undefined)?.company]),
+    ).toEqual([
+      ['incoming_call', 'Incoming call from Jane Cooper', 'Cooper Logistics, Operations lead · Ringing for you', 'Cooper Logistics'],
+      [
+        'inbound_message',
+        'SMS from Maria Lopez to +15550199',
+        "Lopez Bakery · Hi! My order #4411 hasn't arrived yet. Could someone call me back?",
+        'Lopez Bakery',
+      ],
+    ]);
+    // The busy trap: busy once Jane's call is answered, still busy after it, reminded after the wrap-up, then set available.
+    const trap = r.lines.filter((l) => l.type === 'presence' || l.type === 'presence_reminder').map((l) => `${l.type}:${String(l.status)}`);
+    expect(trap.slice(0, 5)).toEqual(['presence:available', 'presence:ringing', 'presence:busy', 'presence_reminder:busy', 'presence:available']);
   });
 
   it('in human mode shows the story and the notifications, not every raw event', async () => {

@@ -117,8 +117,11 @@ export async function demoCommand(opts: DemoOptions, out: Output, log: Logger): 
         narrate(
           `Jane hangs up. VoIPBIN keeps you Busy after a call, and queues ring only Available agents: after a ${WRAP_UP_SECONDS} s wrap-up, you are reminded.`,
         );
+        // The story waits for the reminder itself: a fixed pause could end before it on a busy machine at a high --speed.
+        const reminded = nextReminder(notifier, over.signal);
         publishAll(emu, r.hangup());
-        await pause(WRAP_UP_SECONDS + 1.5);
+        await Promise.race([reminded, pause(WRAP_UP_SECONDS + 10)]);
+        await pause(1.5);
         narrate('You set yourself Available again ("voipbin-notifier status available").');
         await notifier.presence?.set('available');
       },
@@ -229,6 +232,25 @@ function nextCatchup(session: HeadlessNotifier['session'], signal: AbortSignal):
     signal.addEventListener('abort', onAbort, { once: true });
   });
   // Awaited only after the network comes back: an abort before then is not an unhandled rejection.
+  next.catch(() => undefined);
+  return next;
+}
+
+/** The busy trap's next reminder; rejects when the demo is stopped. */
+function nextReminder(notifier: HeadlessNotifier, signal: AbortSignal): Promise<void> {
+  const next = new Promise<void>((resolve, reject) => {
+    signal.throwIfAborted();
+    const onAbort = (): void => {
+      off?.();
+      reject(signal.reason as Error);
+    };
+    const off = notifier.presence?.on('reminder', () => {
+      signal.removeEventListener('abort', onAbort);
+      off?.();
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
   next.catch(() => undefined);
   return next;
 }
