@@ -86,5 +86,18 @@ describe('voipbin-notifier status', () => {
     publishAll(emu, ring.hangup());
     // Nothing sets it back: the busy trap the notifier exists to catch.
     expect(await now()).toBe('busy');
+
+    // Ringing only from available: an agent who is away stays away while rung, and is busy once it is answered.
+    expect((await status(['away'])).code).toBe(0);
+    const next = new AgentRing({
+      customerId: acct.customerId,
+      agentId: acct.agentId,
+      caller: { type: 'tel', target: '+15550101' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(emu, next.start());
+    expect(await now()).toBe('away');
+    publishAll(emu, next.answer(0));
+    expect(await now()).toBe('busy');
   });
 });
