@@ -428,6 +428,43 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     await expect.poll(() => page.locator('#alert').isHidden()).toBe(true);
   });
 
+  it("Status tab: my status since when; still busy past the wrap-up, the banner says queue calls won't reach me and its Set me Available fixes it", async () => {
+    const a = seed();
+    const page = await d.open();
+    await signedInAndSubscribed(page, a);
+    await d.until('my status', () => d.app.state.presence?.status === 'available');
+    const since = d.app.state.presence!.since;
+    await expect
+      .poll(async () => (await connectionFacts(page))['Your status'])
+      .toBe(`Available since ${clockTime(since)} (just now) — queue calls can reach you`);
+
+    // A call of mine answered and over: VoIPBIN leaves me busy (wrap-up 0: no wait).
+    await d.app.notifications.update({ wrapUpSeconds: 0 });
+    const ring = new AgentRing({
+      customerId: a.customerId,
+      agentId: a.agentId,
+      caller: { type: 'tel', target: '+15550100' },
+      legTo: [{ type: 'extension', target: '2001' }],
+    });
+    publishAll(d.emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
+    await d.until('not available', () => d.app.state.alert?.reason === 'not_available');
+    const busySince = d.app.state.presence!.since;
+    expect(busySince).toBeGreaterThanOrEqual(since);
+    await expect
+      .poll(async () => (await connectionFacts(page))['Your status'])
+      .toBe(`Busy since ${clockTime(busySince)} (just now) — queue calls can't reach you`);
+    const banner = page.locator('#alert');
+    await expect.poll(() => banner.innerText()).toMatch(/^Connected · Busy — queue calls won't reach you\n+VoIPBIN's queues ring only Available agents/);
+    await banner.getByRole('button', { name: 'Set me Available' }).click();
+    await expect.poll(() => banner.isHidden()).toBe(true);
+    expect(d.app.state.presence).toMatchObject({ status: 'available', changedBy: 'me', receivingQueueCalls: true });
+    expect(d.emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => r.body)).toEqual([
+      '{"status":"available"}',
+    ]);
+    await expect.poll(async () => (await connectionFacts(page))['Your status']).toMatch(/^Available since \d\d:\d\d \(just now\) — queue calls can reach you$/);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it('not receiving calls: a lost stream turns into the alert after the grace period, and back', async () => {
     const a = seed();
     const page = await d.open();
