@@ -219,9 +219,10 @@ export class VoipbinEmulator {
 
   /**
    * Runs `fn(n)` after the n-th matching REST request was handled and before its reply is sent:
-   * the moment another client's request could land in between two of ours. Returns an unhook.
+   * the moment another client's request could land in between two of ours. A promise returned
+   * holds that reply until it settles (an answer overtaken by later requests). Returns an unhook.
    */
-  afterRest(method: string, path: string, fn: (n: number) => void): () => void {
+  afterRest(method: string, path: string, fn: (n: number) => void | Promise<void>): () => void {
     return this.front.afterRest(method, path, fn);
   }
 

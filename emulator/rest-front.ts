@@ -17,14 +17,14 @@ function remover<T>(list: T[], item: T): () => void {
 export class RestFrontDoor {
   readonly requests: RequestRecord[] = [];
   readonly heldRequests: { method: string; path: string }[] = [];
-  private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void }[] = [];
+  private readonly restHooks: { method: string; path: string; seen: number; fn: (n: number) => void | Promise<void> }[] = [];
   private readonly resets: { method: string; path: string; afterHandling: boolean; remaining: number }[] = [];
   private readonly held: string[] = [];
   private readonly delays: { prefix: string; ms: number }[] = [];
 
   constructor(private readonly deps: RestDeps) {}
 
-  afterRest(method: string, path: string, fn: (n: number) => void): () => void {
+  afterRest(method: string, path: string, fn: (n: number) => void | Promise<void>): () => void {
     const hook = { method, path, seen: 0, fn };
     this.restHooks.push(hook);
     return remover(this.restHooks, hook);
@@ -81,13 +81,23 @@ export class RestFrontDoor {
         status: reply.status,
       });
       this.deps.log(`rest: ${req.method ?? ''} ${url.path} → ${reply.status}`);
-      for (const h of this.restHooks) if (h.method === req.method && h.path === url.path) h.fn(++h.seen);
+      const waits: Promise<void>[] = [];
+      for (const h of this.restHooks) {
+        if (h.method !== req.method || h.path !== url.path) continue;
+        const r = h.fn(++h.seen);
+        if (r instanceof Promise) waits.push(r);
+      }
       if (reset !== undefined) {
         this.deps.log(`rest: ${req.method ?? ''} ${url.path} handled, connection reset instead of the reply`);
         req.socket.resetAndDestroy();
         return;
       }
-      sendReply(res, reply);
+      // A hook's promise holds the reply (handled already, answered late): an answer overtaken by later requests.
+      if (waits.length === 0) sendReply(res, reply);
+      else
+        void Promise.allSettled(waits).then(() => {
+          if (!res.destroyed) sendReply(res, reply);
+        });
     } catch (err) {
       this.failed(req, res, url.path, err);
     }

@@ -70,6 +70,15 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
   private current: Known | undefined;
   /** Every change learnt or made, counted: "changed meanwhile" is a different count. */
   private changes = 0;
+  /**
+   * Statuses set here (by me or after the wrap-up) or heard as frames, counted, and sets on their
+   * way: a read begun before one of them, or answered while one is under way, may have been
+   * served before it — older news that must not overwrite it.
+   */
+  private told = 0;
+  private setting = 0;
+  /** The latest set under way: its own agent_status_updated, heard before the PUT is answered, is that set's. */
+  private pending: { status: SettableStatus; by: PresenceChangedBy } | undefined;
   private wrapUp: WrapUp = { phase: 'none' };
   private pollTimer: unknown;
   private reading: Promise<void> | undefined;
@@ -126,7 +135,9 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
 
   /** A frame of agent_status_updated for me (admin tokens hear them). */
   heard(status: string): void {
-    this.apply(status, 'server');
+    this.told += 1;
+    const mine = this.pending !== undefined && this.pending.status === status ? this.pending.by : 'server';
+    this.apply(status, mine);
   }
 
   /** A call of mine rings or goes on: a wrap-up running is over (busy now is the call's). */
@@ -153,9 +164,7 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
 
   /** Sets my status (the person's choice); resolves with what the server now holds. */
   async set(status: SettableStatus): Promise<Presence> {
-    const p = await setMyStatus(this.o.rest, status);
-    this.apply(p.status, 'me');
-    return p;
+    return this.put(status, 'me');
   }
 
   dispose(): void {
@@ -173,10 +182,36 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     }, this.o.pollMs ?? DEFAULT_POLL_MS);
   }
 
+  /** PUT, then the status as the server holds it (setMyStatus reads it back after the PUT). */
+  private async put(status: SettableStatus, by: PresenceChangedBy): Promise<Presence> {
+    this.setting += 1;
+    const pending = { status, by };
+    this.pending = pending;
+    let p: Presence;
+    try {
+      p = await setMyStatus(this.o.rest, status);
+    } catch (e) {
+      this.setting -= 1;
+      if (this.pending === pending) this.pending = undefined;
+      // A read dropped while this was under way is owed: where I stand is read again.
+      void this.refresh();
+      throw e;
+    }
+    this.setting -= 1;
+    if (this.pending === pending) this.pending = undefined;
+    this.told += 1;
+    this.apply(p.status, by);
+    return p;
+  }
+
   /** One read at a time: a second asker shares the one in flight. */
   private refresh(): Promise<void> {
+    const told = this.told;
     this.reading ??= readMyStatus(this.o.rest)
-      .then((p) => this.apply(p.status, 'server'))
+      .then((p) => {
+        if (this.told === told && this.setting === 0) this.apply(p.status, 'server');
+        else this.log.debug('a status read older than one set or heard meanwhile: dropped');
+      })
       .catch((e: unknown) => this.log.warn('could not read my status', { error: describeError(e) }))
       .finally(() => (this.reading = undefined));
     return this.reading;
@@ -203,8 +238,7 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     // Never override a choice made elsewhere: any change since the call ended means someone chose.
     if (this.backToAvailable && this.changes === wrap.changesAtEnd) {
       try {
-        const p = await setMyStatus(this.o.rest, 'available');
-        this.apply(p.status, 'auto');
+        const p = await this.put('available', 'auto');
         if (p.status === 'available') return;
       } catch (e) {
         this.emit('error', isNotifierError(e) ? e : new NotifierError('network', 'Could not set your status back to available.', {}, { cause: e }));
