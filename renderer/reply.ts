@@ -53,7 +53,9 @@ function showCount(c: Card): void {
 }
 
 async function send(id: string, c: Card): Promise<void> {
+  // The send carries the text: no save is on its way any more.
   window.clearTimeout(c.saveTimer);
+  c.saveTimer = undefined;
   const line = byId('reply-line');
   c.saving++;
   try {
@@ -78,6 +80,7 @@ function discard(id: string, c: Card): void {
     return;
   }
   window.clearTimeout(c.saveTimer);
+  c.saveTimer = undefined;
   void api.invoke('replies:discard', { id }).catch((e: unknown) => say(byId('reply-line'), errorText(e), 'error'));
 }
 
@@ -151,7 +154,12 @@ function render(s: AppState): void {
   const ids = new Set(s.replies.map((d) => d.id));
   for (const [id, c] of cards) {
     if (ids.has(id)) continue;
-    window.clearTimeout(c.saveTimer);
+    // Gone from the view while words typed here are still on their way (signed out, another
+    // sign-in): they are saved now, not dropped — kept in the main process, the draft comes back.
+    if (c.saveTimer !== undefined) {
+      window.clearTimeout(c.saveTimer);
+      void api.invoke('replies:save', { id, text: c.text.value }).catch(() => undefined);
+    }
     c.root.remove();
     cards.delete(id);
   }

@@ -775,6 +775,35 @@ describe.skipIf(!RUN)('settings window in Chromium', () => {
     expect(d.app.state.replies.map((r) => r.text)).toEqual(['Until 6 tonight, 8 on Fridays.']);
     expect(pageErrors(win)).toEqual([]);
   });
+  it('reply window: words typed just before signing out (their save not sent yet) are saved as the draft leaves the window, and are there when the agent is back', async () => {
+    const a = seed(PERMISSION.CustomerAdmin);
+    const conv = d.emu.addConversation({ customerId: a.customerId, ownerId: a.agentId });
+    const signIn = (): Promise<unknown> => d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });
+    await signIn();
+    await d.until('subscribed', () => d.app.state.connection.state === 'subscribed');
+    d.emu.publish(
+      'conversation_message_created',
+      makeConversationMessage({ customer_id: a.customerId, conversation_id: conv, direction: 'incoming', text: 'Are you there?' }),
+    );
+    await d.until('the message', () => d.sink.shown.some((p) => p.replyTo !== undefined));
+    d.app.replies.start(d.sink.shown.find((p) => p.replyTo !== undefined)!.resourceId);
+    const win = await d.open({ page: 'reply.html', width: 440, height: 340 });
+    const card = win.locator('.reply');
+    await expect.poll(() => card.count()).toBe(1);
+    // The window's own timers stand still: the save of what is typed stays on its way.
+    await win.clock.install();
+    await card.getByRole('textbox').fill('Yes, calling you in five');
+    expect(d.app.state.replies.map((r) => r.text)).toEqual(['']);
+
+    // Signed out, an untouched draft leaves the window — but this one was being written.
+    await d.app.signOut();
+    await expect.poll(() => d.app.state.replies.map((r) => r.text)).toEqual(['Yes, calling you in five']);
+    await expect.poll(() => card.getByRole('textbox').inputValue()).toBe('Yes, calling you in five');
+    await signIn();
+    await d.until('subscribed again', () => d.app.state.connection.state === 'subscribed');
+    expect(d.app.state.replies).toEqual([expect.objectContaining({ quote: 'Are you there?', text: 'Yes, calling you in five', state: 'writing' })]);
+    expect(pageErrors(win)).toEqual([]);
+  });
   it('call window: the live transcript of my call (opt-in) — caller and agent told apart, late lines in place, Copy transcript; hidden in privacy mode', async () => {
     const a = seed(PERMISSION.CustomerAgent | PERMISSION.CustomerAdmin);
     await d.app.signIn({ method: 'password', apiUrl: d.emu.url, username: a.username, password: a.password });

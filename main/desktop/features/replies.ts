@@ -156,7 +156,10 @@ export class RepliesFeature {
   save(id: string, text: string): { saved: boolean } {
     const d = this.drafts.get(id);
     if (d === undefined || d.state === 'sending') return { saved: false };
+    const shown = d.account === this.account() || !untouched(d);
     d.text = text;
+    // A hidden draft (another sign-in's, nothing in it) that now holds text is shown again.
+    if (!shown && !untouched(d)) this.o.changed();
     return { saved: true };
   }
 
