@@ -182,3 +182,48 @@ describe('the pop-up and its budget', () => {
     await c.dispose();
   });
 });
+
+describe('the contacts cache', () => {
+  it('keeps a contact for 10 minutes, "not a contact" for 2 and a failing service for 30 s, then asks again; one request per number in flight', async () => {
+    const a = seedAccount(emu);
+    emu.addContact({ customerId: a.customerId, displayName: 'Jane Cooper', phones: [JANE] });
+    const endpoints = resolveApiUrl(emu.url);
+    const credential = parseCredential(a.jwt, 'token');
+    const rest = new RestClient({ endpoints, credential });
+    const identity = await resolveIdentity(credential, rest);
+    let t = 1_000_000_000;
+    const dir = new ContactDirectory({ rest, identity, logger: memoryLogger().logger, now: () => t });
+    const asked = (phone: string): number => lookups().filter((p) => p === phone).length;
+    const minutes = (m: number): void => {
+      t += m * 60_000;
+    };
+
+    // Asked twice at once: one request, one answer for both.
+    const [first, second] = await Promise.all([dir.lookUp(JANE), dir.lookUp(JANE)]);
+    expect([first?.name, second?.name, asked(JANE)]).toEqual(['Jane Cooper', 'Jane Cooper', 1]);
+    minutes(9.5);
+    expect([dir.known(JANE)?.name, (await dir.lookUp(JANE))?.name, asked(JANE)]).toEqual(['Jane Cooper', 'Jane Cooper', 1]);
+    minutes(1);
+    expect(dir.known(JANE)).toBeUndefined();
+    expect([(await dir.lookUp(JANE))?.name, asked(JANE)]).toEqual(['Jane Cooper', 2]);
+
+    // No contact (404): known as none for 2 minutes.
+    expect(await dir.lookUp('+15550111')).toBeNull();
+    minutes(1.5);
+    expect([dir.known('+15550111'), await dir.lookUp('+15550111'), asked('+15550111')]).toEqual([null, null, 1]);
+    minutes(1);
+    expect(dir.known('+15550111')).toBeUndefined();
+    await dir.lookUp('+15550111');
+    expect(asked('+15550111')).toBe(2);
+
+    // A failing service (500): not asked again for 30 s.
+    emu.failNextRest('/v1.0/service_agents/contacts/lookup', 1, 500);
+    expect(await dir.lookUp('+15550122')).toBeNull();
+    t += 20_000;
+    expect([dir.known('+15550122'), asked('+15550122')]).toEqual([null, 1]);
+    t += 15_000;
+    expect(dir.known('+15550122')).toBeUndefined();
+    await dir.lookUp('+15550122');
+    expect(asked('+15550122')).toBe(2);
+  });
+});

@@ -65,7 +65,7 @@ export function readContact(raw: Record<string, unknown> & { id: string }): Cont
 }
 
 export class ContactDirectory implements ContactNames {
-  private readonly cache = new LRUCache<string, { contact: Contact | null }>({ max: MAX_ENTRIES, ttl: FOUND_TTL_MS });
+  private readonly cache: LRUCache<string, { contact: Contact | null }>;
   private readonly inFlight = new Map<string, Promise<Contact | null>>();
   private readonly log: Logger;
   private readonly path: string;
@@ -76,6 +76,9 @@ export class ContactDirectory implements ContactNames {
 
   constructor(private readonly o: ContactDirectoryOptions) {
     this.log = o.logger.child({ component: 'contacts' });
+    // Ages on the same clock as the rest (a test's own): read on every look, a few a minute at most.
+    const now = o.now;
+    this.cache = new LRUCache({ max: MAX_ENTRIES, ttl: FOUND_TTL_MS, ...(now !== undefined ? { perf: { now }, ttlResolution: 0 } : {}) });
     // An access key is no agent: /service_agents/* refuses it (PROTOCOL.md §11.3).
     this.path = o.identity.kind === 'agent' ? '/service_agents/contacts/lookup' : '/contacts/lookup';
   }
