@@ -87,6 +87,30 @@ describe('NotifierSession', () => {
     await s2.dispose();
   });
 
+  it('presence reads my status again after each reconnection: what changed while the socket was down is learnt then', async () => {
+    const reads = (): number => emu.requests.filter((r) => r.method === 'GET' && r.path === '/v1.0/service_agents/me').length;
+    const a = seedAccount(emu);
+    const s = session(a.jwt, new Sink());
+    const p = new SessionPresence(s, { logger: memoryLogger().logger, pollMs: 60_000 });
+    const seen: string[] = [];
+    p.on('presence', (x) => seen.push(x.status));
+    s.start();
+    await emu.waitFor(() => seen.length === 1);
+    expect([seen, reads()]).toEqual([['available'], 1]);
+    // Changed elsewhere (the console) while the socket is being replaced: an agent token hears no frame of it.
+    const res = await fetch(`${emu.url}/v1.0/service_agents/me/status`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${a.jwt}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'away' }),
+    });
+    expect(res.status).toBe(200);
+    s.reconnectNow('test');
+    await emu.waitFor(() => seen.length === 2);
+    expect([seen, reads()]).toEqual([['available', 'away'], 2]);
+    p.dispose();
+    await s.dispose();
+  });
+
   it('a status read served before I set mine but answered after it is older news: it never puts the old status back', async () => {
     const reads = (): number => emu.requests.filter((r) => r.method === 'GET' && r.path === '/v1.0/service_agents/me').length;
     const a = seedAccount(emu);
