@@ -43,6 +43,13 @@ describe('IPC contract', () => {
     expect(walk(z.object({ a: z.array(z.object({ token: z.string() })) }), 'x')).toEqual(['x.a[].token']);
   });
 
+  it('presence:set takes only a status one may set (VoIPBIN stores any string: the check is ours)', () => {
+    const request = CHANNELS['presence:set'].request;
+    for (const status of ['available', 'away', 'busy', 'offline']) expect(request.safeParse({ status }).success, status).toBe(true);
+    for (const status of ['ringing', 'Available', 'lunch', '', 1]) expect(request.safeParse({ status }).success, String(status)).toBe(false);
+    expect(request.safeParse({ status: 'away', extra: true }).success).toBe(false);
+  });
+
   it('the AppState schema accepts what the app sends', () => {
     expect(CHANNELS['state:get'].response.safeParse(baseState()).success).toBe(true);
   });
