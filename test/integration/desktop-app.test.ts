@@ -99,8 +99,17 @@ describe('DesktopApp', () => {
     const menu = trayModel(c.state, Date.now()).menu;
     expect(menu[0]?.label).toMatch(/^Connected · Busy — queue calls won't reach you · /);
     expect(menu[1]).toEqual({ label: 'Set me Available', enabled: true, action: { type: 'set-status', status: 'available' } });
+    expect(sink.withdrawn.filter((w) => w.resourceId === 'presence-reminder')).toEqual([]);
     await runTrayAction(menu[1]!.action!, c, ui);
     await until(c, 'available again', (s) => s.presence?.status === 'available' && s.alert === null);
+    // No longer true, the reminder goes (a pop-up left saying I am busy would be wrong).
+    expect(sink.withdrawn.filter((w) => w.resourceId === 'presence-reminder')).toEqual([{ resourceId: 'presence-reminder', reason: 'ended' }]);
+    // Reminded again after the next call, then signed out: it goes with the sign-in whose button it had.
+    const again = ringFor(a);
+    publishAll(emu, [...again.start(), ...again.answer(0), ...again.hangup()]);
+    await emu.waitFor(() => sink.shown.filter((p) => p.resourceId === 'presence-reminder').length === 2);
+    await c.signOut();
+    expect(sink.withdrawn.filter((w) => w.resourceId === 'presence-reminder')).toHaveLength(2);
     await c.stop();
   });
 

@@ -4,6 +4,7 @@ import { electronSettingsStore } from '../../main/electron/electron-settings-sto
 import { FileCredentialStore } from '../../main/core/account/credential-store.js';
 import { parseCredential } from '../../main/core/api/credentials.js';
 import type { NotificationSink, PopUp } from '../../main/core/notify/notification-center.js';
+import type { WithdrawReason } from '../../main/core/notify/call-offers.js';
 import type { AppState } from '../../shared/ipc-contract.js';
 import { FAST_STREAM, memoryLogger, type Account } from './harness.js';
 
@@ -18,7 +19,9 @@ export class RecordingSink implements NotificationSink {
     this.shown.push(p);
     return Promise.resolve();
   }
-  withdraw(): Promise<void> {
+  readonly withdrawn: { resourceId: string; reason: WithdrawReason }[] = [];
+  withdraw(resourceId: string, reason: WithdrawReason): Promise<void> {
+    this.withdrawn.push({ resourceId, reason });
     return Promise.resolve();
   }
 }

@@ -11,6 +11,9 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { ConnectionStatus, type RecentError } from './connection-status.js';
 import { topicsFor } from './topics.js';
 
+/** The busy trap's reminder pop-up: one at a time, replaced in place, withdrawn once it is no longer true. */
+const REMINDER_ID = 'presence-reminder';
+
 /**
  * The desktop's sign-in, from start to sign-out: one core NotifierSession at a time (the same
  * wiring the command runs), with the sign-in it belongs to and what the window shows about it.
@@ -62,6 +65,8 @@ export class SessionManager {
   /** Sign-in, sign-out, reconnect and dispose run one at a time, so no two can interleave their awaits. */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** The sign-in whose busy-trap reminder is on screen (one pop-up, REMINDER_ID). */
+  private reminderOf: SignedIn | undefined;
 
   constructor(private readonly o: SessionManagerOptions) {
     this.log = o.logger.child({ component: 'sign-in' });
@@ -243,14 +248,19 @@ export class SessionManager {
     session.on('withdrawn', changed);
     session.on('updated', changed);
     session.on('expiry', (n) => this.onExpiry(a, n));
-    presence.on('presence', changed);
+    presence.on('presence', (p) => {
+      // The reminder says something no longer true once I can take queue calls again: it goes, like an answered call's pop-up.
+      if (p.receivingQueueCalls) this.withdrawReminder(a);
+      changed();
+    });
     presence.on('reminder', (r) => {
       if (this.active !== a) return;
       this.log.info(r.message);
+      this.reminderOf = a;
       void this.o.sink
         ?.show({
           kind: 'summary',
-          resourceId: 'presence-reminder',
+          resourceId: REMINDER_ID,
           title: r.message,
           body: 'Set yourself Available from the tray menu (Status).',
           sound: true,
@@ -298,9 +308,18 @@ export class SessionManager {
     return new ConnectionStatus(() => this.o.clock.now(), this.recentErrors);
   }
 
+  /** Takes the busy trap's reminder of `a` off the screen, if it is there. */
+  private withdrawReminder(a: SignedIn): void {
+    if (this.reminderOf !== a) return;
+    this.reminderOf = undefined;
+    void this.o.sink?.withdraw(REMINDER_ID, 'ended').catch(() => undefined);
+  }
+
   private end(reason: string): Promise<void> {
     const a = this.active;
     if (a === undefined) return Promise.resolve();
+    // Its button would act for a sign-in that is gone.
+    this.withdrawReminder(a);
     this.active = undefined;
     this.idle = this.newStatus();
     this.o.changed();
