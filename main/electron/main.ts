@@ -17,6 +17,7 @@ import { TrayHostMonitor, probeTrayHost } from '../desktop/shell/tray-host.js';
 import { trayModel } from '../desktop/shell/tray-model.js';
 import { alertOpensWindow, clickOpensSettings, trayless, windowAtStart } from '../desktop/shell/window-policy.js';
 import { autostartPort } from './autostart-port.js';
+import { quitFromApp } from './quit-confirm.js';
 import { CallWindow } from './call-window.js';
 import { ElectronNotificationSink } from './electron-notification-sink.js';
 import { electronSettingsStore } from './electron-settings-store.js';
@@ -58,10 +59,17 @@ const settingsWindow = new SettingsWindow({
   quitting: () => quitting,
 });
 const showSettings = (opts: { minimized?: boolean } = {}): void => settingsWindow.show(opts);
+const replyWindow = new ReplyWindow({ preload: PRELOAD, page: REPLY_PAGE });
+/** Quit from the tray or the settings window: asks first when replies would be lost (quit-confirm.ts). */
+const quitAsked = (): void => {
+  const d = desktop;
+  if (d === undefined) app.quit();
+  else quitFromApp(d, () => replyWindow.reveal(d.state));
+};
 
 function createTray(d: DesktopApp, log: Logger): TrayView | undefined {
   try {
-    return new TrayView((a) => void runTrayAction(a, d, { showSettings, quit: () => app.quit() }), join(app.getAppPath(), 'assets'));
+    return new TrayView((a) => void runTrayAction(a, d, { showSettings, quit: quitAsked }), join(app.getAppPath(), 'assets'));
   } catch (e) {
     // Some Linux desktops have no tray host: the settings window (and a second launch) is the way in.
     log.warn(`no system tray: ${describeError(e)}`);
@@ -110,7 +118,7 @@ async function ready(): Promise<void> {
       // from the configured console template, to its own origin (isAllowedConsoleUrl).
       openExternal: (url) => shell.openExternal(url),
       openPath: (path) => shell.openPath(path),
-      quit: () => app.quit(),
+      quit: quitAsked,
       ...autostartPort(),
     },
     environment: {
@@ -126,7 +134,6 @@ async function ready(): Promise<void> {
     page: CALL_PAGE,
     onClosed: (ids) => ids.forEach((id) => (id.startsWith('live:') ? d.transcripts.dismiss(id.slice(5)) : d.ringing.dismiss(id))),
   });
-  const replyWindow = new ReplyWindow({ preload: PRELOAD, page: REPLY_PAGE });
   registerIpc(
     ipcMain,
     createIpcHandlers(d, log),

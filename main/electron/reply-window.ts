@@ -24,6 +24,8 @@ export class ReplyWindow {
   private wanted = 0;
   private destroyTimer: NodeJS.Timeout | undefined;
   private ending = false;
+  /** Asked to come up without a new ask (reveal): shown once it can be. */
+  private revealing = false;
 
   constructor(private readonly o: ReplyWindowOptions) {}
 
@@ -52,6 +54,16 @@ export class ReplyWindow {
     if (this.ready) this.present(win);
   }
 
+  /** Brings the window up with what it holds now, without a new ask (Quit's "Keep writing"). */
+  reveal(state: AppState): void {
+    if (state.replies.length + state.replyNotes.length === 0) return;
+    const win = this.win ?? this.create();
+    win.webContents.send(STATE_EVENT, state);
+    this.cancelDestroy();
+    if (this.ready) this.present(win);
+    else this.revealing = true;
+  }
+
   destroy(): void {
     this.ending = true;
     clearTimeout(this.destroyTimer);
@@ -60,7 +72,8 @@ export class ReplyWindow {
   }
 
   private present(win: BrowserWindow): void {
-    this.presentedAsk = this.wanted;
+    this.presentedAsk = Math.max(this.presentedAsk, this.wanted);
+    this.revealing = false;
     win.show();
     win.focus();
   }
@@ -93,7 +106,7 @@ export class ReplyWindow {
     this.ready = false;
     win.once('ready-to-show', () => {
       this.ready = true;
-      if (this.wanted > this.presentedAsk) this.present(win);
+      if (this.wanted > this.presentedAsk || this.revealing) this.present(win);
     });
     win.on('close', (e) => {
       if (this.ending) return;

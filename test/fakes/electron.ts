@@ -336,6 +336,22 @@ export const ipcRenderer = Object.assign(new EventEmitter(), {
   },
 });
 
+/** Message boxes: what was asked, answered with `response` (the index of a button), as the user would. */
+export const dialog = {
+  asked: [] as { message: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number }[],
+  response: 0,
+  showMessageBox(opts: {
+    message: string;
+    detail?: string;
+    buttons?: string[];
+    defaultId?: number;
+    cancelId?: number;
+  }): Promise<{ response: number; checkboxChecked: boolean }> {
+    this.asked.push(opts);
+    return Promise.resolve({ response: this.response, checkboxChecked: false });
+  },
+};
+
 export const clipboard = {
   text: '',
   writeText(text: string): Promise<void> {

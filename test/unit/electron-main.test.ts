@@ -212,8 +212,31 @@ describe('the Electron main process', () => {
     }
   });
 
+  it(`Quit from the tray asks first while replies are unsent ("Keep writing" keeps the app and brings the replies up); the OS's own quit never asks`, async () => {
+    // The previous test left ${MAX_DRAFTS} failed drafts with their text (another sign-in's now: still kept, still shown).
+    const s = (await invoke('state:get', undefined)) as AppState;
+    expect(s.replies.filter((r) => r.text !== '')).toHaveLength(MAX_DRAFTS);
+    const replyWindow = fake.BrowserWindow.created.filter((w) => w.loaded?.endsWith('reply.html') === true).at(-1)!;
+    replyWindow.close();
+    expect(replyWindow.visible).toBe(false);
+    const quitItem = fake.Tray.created.at(-1)!.menu!.template.find((i) => i.label?.startsWith('Quit') === true)!;
+    fake.dialog.response = 0;
+    quitItem.click!();
+    await vi.waitFor(() => expect(replyWindow.visible).toBe(true));
+    expect(fake.dialog.asked.at(-1)).toMatchObject({
+      message: `You have ${MAX_DRAFTS} replies not sent yet`,
+      buttons: ['Keep writing', 'Quit and discard'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    expect(fake.app.calls.filter((c) => c === 'quit')).toEqual([]);
+  });
+
   it('quitting waits for the desktop app to stop, then goes', async () => {
+    const asked = fake.dialog.asked.length;
     fake.app.quit();
+    // The OS's quit (log-out, shutdown) is not asked about.
+    expect(fake.dialog.asked).toHaveLength(asked);
     // The first quit is held back while the desktop app stops...
     expect(fake.app.quitted).toBe(false);
     // ...then the app quits by itself, with the tray gone.

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../core/platform/index.js';
-import type { AlertView } from '../../../shared/ipc-contract.js';
+import type { AlertView, AppState } from '../../../shared/ipc-contract.js';
 import type { TrayHost } from './tray-host.js';
 
 /**
@@ -34,4 +34,22 @@ export function windowAtStart(hidden: boolean, signedIn: boolean, windowStandsIn
  */
 export function clickOpensSettings(r: { opened: boolean; code?: ErrorCode }): boolean {
   return !r.opened && r.code !== 'too_many_replies';
+}
+
+/** Replies written and not sent (drafts and kept notes with text): they live in memory only, so a Quit asked for from the app asks first. */
+export function unsentReplies(s: Pick<AppState, 'replies' | 'replyNotes'>): number {
+  return s.replies.filter((r) => r.text.trim() !== '').length + s.replyNotes.filter((n) => n.text.trim() !== '').length;
+}
+
+/**
+ * What Quit asks when replies would be lost. Kept off disk on purpose (customers' words), so quitting
+ * is the one way left to lose them: the safe answer is the default, and quitting is said as discarding.
+ */
+export function quitQuestion(unsent: number): { message: string; detail: string; buttons: [keep: string, quit: string] } {
+  const replies = unsent === 1 ? 'a reply' : `${unsent} replies`;
+  return {
+    message: `You have ${replies} not sent yet`,
+    detail: `Quitting discards ${unsent === 1 ? 'it' : 'them'}: replies are kept only while the app runs, never on disk.`,
+    buttons: ['Keep writing', 'Quit and discard'],
+  };
 }
