@@ -3,6 +3,7 @@ import type { VoipbinEmulator } from '../../emulator/index.js';
 import { AgentRing, publishAll } from '../../emulator/scenarios.js';
 import { PERMISSION, seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, type JsonLine } from '../support/cli-process.js';
+import { makeCall } from '../../emulator/fixtures.js';
 
 /**
  * `run` follows the agent's status (PROTOCOL.md §11.2): agent-manager makes an agent busy when a
@@ -94,6 +95,26 @@ describe('run: presence and the busy trap', () => {
     await sleep(800);
     expect(reminders(p.lines())).toHaveLength(1);
     expect(puts()).toEqual([]);
+  });
+
+  it('a late hangup of a leg that was never open (rung elsewhere, cancelled) does not start the wrap-up again', async () => {
+    const acct = seedAccount(emu);
+    const p = run(acct, ['--wrap-up', '1.5']);
+    await subscribed(p);
+    const ring = ringOf(acct);
+    publishAll(emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
+    await p.until('busy', (ls) => presence(ls).some((l) => l.status === 'busy'));
+    const endedBy = Date.now();
+    await sleep(700);
+    const late = Date.now();
+    emu.publish(
+      'call_hungup',
+      makeCall({ customer_id: acct.customerId, owner_type: 'agent', owner_id: acct.agentId, direction: 'outgoing', status: 'hangup', hangup_reason: 'cancel' }),
+    );
+    await p.until('the reminder', (ls) => reminders(ls).length === 1);
+    // Reminded for the call that ended, at its own wrap-up: not held back by the late leg.
+    expect(Date.parse(String(reminders(p.lines())[0]!.call_ended_at))).toBeLessThanOrEqual(endedBy);
+    expect(Date.parse(String(reminders(p.lines())[0]!.call_ended_at))).toBeLessThan(late);
   });
 
   it('--back-to-available sets available after the wrap-up, said as changed_by auto; a missed call (left ringing) too', async () => {

@@ -100,6 +100,11 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     return this.wrapUpMsNow;
   }
 
+  /** A call of mine ended and its wrap-up is running. */
+  get wrappingUp(): boolean {
+    return this.wrapUp.phase === 'waiting';
+  }
+
   /** New settings: they apply from the next call that ends (a wrap-up running keeps its time). */
   configure(c: { wrapUpMs?: number | undefined; backToAvailable?: boolean | undefined }): void {
     if (c.wrapUpMs !== undefined) this.wrapUpMsNow = Math.max(0, c.wrapUpMs);

@@ -102,7 +102,10 @@ export class SessionPresence extends TypedEmitter<SessionPresenceEvents> {
       watch.callStarted();
       return;
     }
-    this.openCalls.delete(id);
+    const wasOpen = this.openCalls.delete(id);
+    // A late hangup of a leg that was not open (rung on another device, cancelled when I answered)
+    // is not another call ending: it must not start the wrap-up again and hold the reminder back.
+    if (!wasOpen && watch.wrappingUp) return;
     if (this.openCalls.size === 0) {
       this.lastCallEnd = this.o.clock?.now() ?? Date.now();
       watch.callEnded();
