@@ -21,6 +21,8 @@ let dir: string;
 const saved = { ...process.env };
 /** Windows other test files made through the same fake (unit tests share modules): not ours. */
 let windowsBefore = 0;
+/** Pop-ups other test files made through the same fake (an unclosed busy reminder among them): not ours. */
+let madeBefore = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vbn-main-'));
@@ -28,6 +30,7 @@ beforeAll(async () => {
   fake.app.calls.length = 0;
   fake.ipcMain.handlers.clear();
   windowsBefore = fake.BrowserWindow.created.length;
+  madeBefore = fake.Notification.created.length;
   // No machine-wide provisioning and no session bus: the boot must not depend on this machine.
   process.env.VOIPBIN_NOTIFIER_PROVISIONING = join(dir, 'no-provisioning.json');
   process.env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(dir, 'no-bus')}`;
@@ -60,7 +63,7 @@ async function popUpSaying(body: string): Promise<fake.Notification> {
   let n: fake.Notification | undefined;
   await vi.waitFor(
     () => {
-      n = fake.Notification.created.find((x) => x.options.body === body);
+      n = fake.Notification.created.slice(madeBefore).find((x) => x.options.body === body);
       expect(n).toBeDefined();
     },
     { timeout: 6_000 },
@@ -190,7 +193,9 @@ describe('the Electron main process', () => {
       let reminder: fake.Notification | undefined;
       await vi.waitFor(
         () => {
-          reminder = fake.Notification.created.find((n) => n.options.title === 'You are still Busy — queue calls cannot reach you' && !n.closed);
+          reminder = fake.Notification.created
+            .slice(madeBefore)
+            .find((n) => n.options.title === 'You are still Busy — queue calls cannot reach you' && !n.closed);
           expect(reminder?.options.actions).toEqual([{ type: 'button', text: 'Set Available' }]);
         },
         { timeout: 6_000 },
