@@ -113,12 +113,12 @@ describe.runIf(missing.length === 0)('run and logind', () => {
     expect(reconnects(p)).toEqual([]);
   });
 
-  it('when logind goes away, the command says so and finds sleep from the clock again; with no logind at all it never relied on it', async () => {
+  it('when logind goes away, the command says so and finds sleep from the clock only; with no logind at all it never relied on it', async () => {
     const logind = await fakeLogind();
     const p = run();
     await p.until('the logind watch', () => p.stderr.includes('sleep and wake-ups are told by logind'));
     logind.bus.disconnect();
-    await p.until('the fallback', () => p.stderr.includes('logind stopped: sleep is found from the clock again'));
+    await p.until('the fallback', () => p.stderr.includes('logind stopped: sleep is found from the clock only'));
 
     const alone = run();
     await alone.until('the answer', () => alone.stderr.includes('sleep is found from the clock (logind is not running)'));
