@@ -7,7 +7,7 @@ import { memory } from './memory.js';
 import { deadSocket, herd, reconnect } from './reconnect.js';
 import { storm } from './storm.js';
 import { startup } from './startup.js';
-import { profileCommand } from './profile.js';
+import { profileBench, profileCommand, profileText } from './profile.js';
 import { idle } from './idle.js';
 import { bounds } from './bounds.js';
 import { commandBench, type FeedName } from './command.js';
@@ -18,7 +18,7 @@ import { markdown, printTable, type BenchResult } from './report.js';
  * and docs/BENCHMARKS.md (full runs only). Sizes come from the environment so a quick look and the
  * full run use the same code; the defaults keep the whole run within about five minutes on 2 cores.
  *
- *   BENCH_ONLY=command,bounds,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
+ *   BENCH_ONLY=command,profile,bounds,idle,throughput,latency,memory,reconnect,dead,herd,storm,startup   run a subset
  *   BENCH_COMMAND_FRAMES (100000)  command: frames per pass (the real command vs bare and minimal clients)
  *   BENCH_COMMAND_FLAGS            command: V8 flags in place of the bin's shebang flags ('' for none)
  *   BENCH_FEEDS (realistic,worst,firehose)  command: the feeds to run (partial runs only)
@@ -59,7 +59,7 @@ const only = (process.env.BENCH_ONLY ?? '')
 const want = (n: string): boolean => only.length === 0 || only.includes(n);
 
 if (process.argv.includes('--cpu-prof')) {
-  process.stdout.write(`${await profileCommand({ frames: settings.BENCH_COMMAND_FRAMES, passes: Math.max(2, settings.BENCH_PASSES) })}\n`);
+  process.stdout.write(`${profileText(await profileCommand({ frames: settings.BENCH_COMMAND_FRAMES, passes: Math.max(2, settings.BENCH_PASSES) }))}\n`);
   process.exit(0);
 }
 
@@ -84,6 +84,7 @@ const ALL_FEEDS: FeedName[] = ['realistic', 'worst', 'firehose'];
 // BENCH_FEEDS=worst (comma-separated): a quick look at some feeds; a full run always has all three.
 const FEEDS = ALL_FEEDS.filter((f) => (process.env.BENCH_FEEDS ?? '') === '' || process.env.BENCH_FEEDS?.split(',').includes(f));
 await step('command', () => commandBench({ frames: settings.BENCH_COMMAND_FRAMES, passes: settings.BENCH_PASSES, feeds: FEEDS }));
+await step('profile', () => profileBench({ frames: settings.BENCH_COMMAND_FRAMES, passes: 2 }));
 await step('throughput', () => throughput({ frames: settings.BENCH_FRAMES, passes: settings.BENCH_PASSES }));
 await step('latency', () => latency({ ratePerSec: settings.BENCH_LATENCY_RATE, seconds: settings.BENCH_LATENCY_SECONDS }));
 await step('memory', () =>
@@ -111,7 +112,7 @@ if (dead !== undefined) {
 await step('herd', () => herd({ clients: settings.BENCH_HERD, downMs: settings.BENCH_HERD_DOWN_MS }));
 
 // The table in the order of the issue.
-const order = ['Command', 'Bounds', 'Idle', 'Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
+const order = ['Command', 'Profile', 'Bounds', 'Idle', 'Throughput', 'Latency', 'Memory', 'Reconnect', 'Dead socket', 'Herd', 'Storm', 'Startup'];
 results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 process.stdout.write(`\n${printTable(results)}\n\n`);
 process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)\n`);
