@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -202,7 +202,76 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     await desktop.waitForDisplayed(0);
     expect(desktop.closeCalls()).toContain(shown.id);
   });
+
+  it("the busy trap's reminder is a pop-up with a Set Available button: pressed, I am available and the pop-up goes; the command's stop takes an unused one away", async () => {
+    desktop = await DesktopSession.start();
+    const p = new CliProcess(['run', '--json', '--notify', 'native', '--wrap-up', '0', '--api-url', emu.url], { ...desktop.env, VOIPBIN_TOKEN: acct.jwt });
+    procs.push(p);
+    await p.until('subscribed, my status read', (ls) => ls.some((l) => l.type === 'subscribed') && ls.some((l) => l.type === 'presence'));
+    const trap = (): void => {
+      const ring = new AgentRing({ customerId: acct.customerId, agentId: acct.agentId, caller: jane, legTo: [{ type: 'extension', target: '2001' }] });
+      publishAll(emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
+    };
+    const reminderCalls = (): ReturnType<DesktopSession['notifyCalls']> =>
+      desktop!.notifyCalls().filter((c) => c.summary === 'You are still Busy — queue calls cannot reach you' && c.id !== undefined);
+    trap();
+    const reminder = await desktop.waitForNotify((c) => c.summary === 'You are still Busy — queue calls cannot reach you' && c.id !== undefined);
+    expect(reminder.body).toBe('Set yourself Available: voipbin-notifier status available');
+    expect(reminder.actions).toEqual(['set-available', 'Set Available', 'dismiss', 'Dismiss']);
+    // It stays until it is used or no longer true.
+    expect(reminder.expireTimeout).toBe(0);
+    await desktop.waitForDisplayed(1);
+    if (process.env.SCREENSHOTS !== undefined) {
+      mkdirSync(process.env.SCREENSHOTS, { recursive: true });
+      await new Promise((r) => setTimeout(r, 300));
+      desktop.screenshot(join(process.env.SCREENSHOTS, 'busy-reminder-dunst.png'), '480x200+780+0');
+    }
+
+    // The button, as the daemon reports a press: I am set available, and the reminder goes.
+    const press = spawnSync(
+      'gdbus',
+      [
+        'emit',
+        '--session',
+        '--object-path',
+        '/org/freedesktop/Notifications',
+        '--signal',
+        'org.freedesktop.Notifications.ActionInvoked',
+        String(reminder.id),
+        'set-available',
+      ],
+      { env: { ...process.env, ...desktop.env } },
+    );
+    expect(press.status).toBe(0);
+    await p.until('available, set by me', (ls) => ls.some((l) => l.type === 'presence' && l.status === 'available' && l.changed_by === 'me'));
+    expect(
+      p
+        .lines()
+        .filter((l) => l.type === 'notification_action')
+        .map((l) => l.action),
+    ).toEqual(['set_available']);
+    expect(emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status').map((r) => JSON.parse(r.body) as unknown)).toEqual([
+      { status: 'available' },
+    ]);
+    await waitUntil('the reminder closed', () => desktop!.closeCalls().includes(reminder.id!));
+
+    // Trapped again and left alone: stopping the command takes the reminder away (its button would act for nobody).
+    trap();
+    await waitUntil('a second reminder', () => reminderCalls().length === 2);
+    const second = reminderCalls().at(-1)!;
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    expect(desktop.closeCalls()).toContain(second.id);
+  });
 });
+
+async function waitUntil(what: string, ok: () => boolean): Promise<void> {
+  const start = Date.now();
+  while (!ok()) {
+    if (Date.now() - start > 8_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function waitForFile(path: string): Promise<void> {
   const start = Date.now();

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiEndpoints, Credential, RestClient } from '../../core/api/index.js';
 import type { Identity } from '../../core/account/index.js';
-import type { NotificationSink } from '../../core/notify/index.js';
-import type { Logger } from '../../core/platform/index.js';
+import type { NotificationSink, PopUp } from '../../core/notify/index.js';
+import { NotifierError, describeError, isNotifierError, type Logger } from '../../core/platform/index.js';
 import { NotifierSession, SessionPresence, SessionTranscripts, type PresenceOptions, type SessionTranscriptsOptions } from '../../core/session/index.js';
+import type { PresenceReminder } from '../../core/presence/index.js';
 import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
 import { withoutWords } from '../../core/transcripts/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
@@ -59,7 +60,24 @@ const ICON = fileURLToPath(new URL('../../../../assets/icons/128x128.png', impor
 type OwnedSink = NotificationSink & { dispose?(): Promise<void> };
 
 /** Linux desktops: the freedesktop service itself; macOS and Windows: node-notifier's helpers. */
-function nativeSink(o: HeadlessNotifierOptions): OwnedSink {
+/** The busy trap's reminder (core/presence): one pop-up, replaced in place, withdrawn once no longer true. */
+const REMINDER_ID = 'presence-reminder';
+
+function reminderPopUp(r: PresenceReminder, at: number): PopUp {
+  return {
+    kind: 'summary',
+    resourceId: REMINDER_ID,
+    title: r.message,
+    // Where the server draws no buttons (or on macOS and Windows), the way to do it by hand.
+    body: 'Set yourself Available: voipbin-notifier status available',
+    sound: true,
+    urgent: false,
+    at,
+    action: { id: 'set-available', label: 'Set Available' },
+  };
+}
+
+function nativeSink(o: HeadlessNotifierOptions, setAvailable: () => void): OwnedSink {
   if (process.platform === 'darwin' || process.platform === 'win32') return new NodeNotifierSink();
   const template = o.consoleUrlTemplate ?? DEFAULT_CONSOLE_URL_TEMPLATE;
   return new FreedesktopSink({
@@ -73,6 +91,10 @@ function nativeSink(o: HeadlessNotifierOptions): OwnedSink {
     },
     onAction: (a) => {
       if (a.action === 'dismiss') o.out.action(a);
+      if (a.action === 'set_available') {
+        o.out.action(a);
+        setAvailable();
+      }
     },
   });
 }
@@ -81,7 +103,17 @@ function nativeSink(o: HeadlessNotifierOptions): OwnedSink {
 const RELEASE_MS = 1_500;
 
 export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotifier {
-  const sink = o.notify === 'native' ? nativeSink(o) : undefined;
+  const sink =
+    o.notify === 'native'
+      ? nativeSink(o, () => {
+          // The presence line (changed_by me) says it worked; a refusal is an error line, and the reminder stays.
+          presence
+            ?.set('available')
+            .catch((e: unknown) =>
+              o.out.error(isNotifierError(e) ? e : new NotifierError('network', 'Could not set your status to available.', {}, { cause: e })),
+            );
+        })
+      : undefined;
   const session = new NotifierSession({
     endpoints: o.endpoints,
     credential: o.credential,
@@ -122,8 +154,21 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     );
   });
   const presence = o.presence === false ? undefined : new SessionPresence(session, { ...o.presence, logger: o.log });
-  presence?.on('presence', (p) => o.out.presence(p));
-  presence?.on('reminder', (r) => o.out.presenceReminder(r));
+  let reminding = false;
+  presence?.on('presence', (p) => {
+    o.out.presence(p);
+    // The reminder says something no longer true once queue calls reach me again: it goes.
+    if (p.receivingQueueCalls && reminding) {
+      reminding = false;
+      sink?.withdraw(REMINDER_ID, 'ended').catch(() => undefined);
+    }
+  });
+  presence?.on('reminder', (r) => {
+    o.out.presenceReminder(r);
+    if (sink === undefined) return;
+    reminding = true;
+    sink.show(reminderPopUp(r, Date.now())).catch((e: unknown) => o.log.warn('could not show the busy reminder', { error: describeError(e) }));
+  });
   presence?.on('error', (e) => o.out.error(e));
   presence?.on('off', (message) => {
     o.out.presenceOff(message);

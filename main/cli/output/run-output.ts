@@ -32,7 +32,7 @@ export interface Output {
   /** `logout` removed the saved sign-in `run` was using. */
   signedOut(message: string): void;
   /** The agent used a pop-up's button: the call opened in the console, or the pop-up dismissed. */
-  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void;
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss' | 'set_available'; url?: string }): void;
   /** My status changed (or was first learnt). */
   presence(p: PresenceChange): void;
   /** A call ended and my status is still busy (or ringing) after the wrap-up. */
@@ -172,7 +172,7 @@ export class JsonOutput implements Output {
     jsonLine({ type: 'notification_withdrawn', resource_id: w.resourceId, reason: w.reason });
   }
 
-  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss' | 'set_available'; url?: string }): void {
     jsonLine({ type: 'notification_action', resource_id: a.resourceId, action: a.action, ...(a.url !== undefined ? { url: a.url } : {}) });
   }
 
@@ -316,8 +316,10 @@ export class HumanOutput implements Output {
     write(`${time(Date.now())}  ${message}`);
   }
 
-  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss'; url?: string }): void {
-    write(`${time(Date.now())}     ${a.action === 'dismiss' ? 'dismissed' : `opening the call in the console: ${a.url ?? ''}`}`);
+  action(a: { resourceId: string; action: 'open_in_console' | 'dismiss' | 'set_available'; url?: string }): void {
+    const said =
+      a.action === 'dismiss' ? 'dismissed' : a.action === 'set_available' ? 'setting you Available' : `opening the call in the console: ${a.url ?? ''}`;
+    write(`${time(Date.now())}     ${said}`);
   }
 
   presence(p: PresenceChange): void {

@@ -5,6 +5,7 @@ import {
   NotificationService,
   type HintValue,
   type NotificationServiceEvents,
+  type PopUpAction as AppAction,
 } from '../../core/notify/index.js';
 import { describeError, escapeMarkup } from '../../core/platform/index.js';
 
@@ -35,7 +36,8 @@ export interface FreedesktopSinkOptions {
 
 export interface PopUpAction {
   resourceId: string;
-  action: 'open_in_console' | 'dismiss';
+  /** set_available: the app's own button (the busy trap's reminder, PopUp.action). */
+  action: 'open_in_console' | 'dismiss' | 'set_available';
 }
 
 /** The spec's action list: key, label, key, label … ("default" is a click on the pop-up itself). */
@@ -57,8 +59,13 @@ export class FreedesktopSink implements NotificationSink {
   /** resource id → the server's id of its pop-up on screen, and back. */
   private readonly ids = new Map<string, number>();
   private readonly resources = new Map<number, string>();
-  /** Ringing-call pop-ups never expire: they are closed when the notifier stops, since nobody could close them later. */
-  private readonly ringing = new Set<string>();
+  /**
+   * Pop-ups that never expire and are closed when the notifier stops: ringing calls (nobody could
+   * close them later) and those with a button of the app's own (nobody could act on it later).
+   */
+  private readonly closeAtStop = new Set<string>();
+  /** The app's own button on each pop-up that has one (PopUp.action). */
+  private readonly appActions = new Map<string, AppAction['id']>();
   /** The call each pop-up on screen is about, for its console action. */
   private readonly calls = new Map<string, ResourceRef>();
 
@@ -71,7 +78,8 @@ export class FreedesktopSink implements NotificationSink {
     if (cat !== undefined) hints.category = { type: 'string', value: cat };
     if (!p.sound) hints['suppress-sound'] = { type: 'boolean', value: true };
     else hints['sound-name'] = { type: 'string', value: p.kind === 'incoming_call' ? 'phone-incoming-call' : 'message-new-instant' };
-    const isCall = p.kind === 'incoming_call';
+    // A reminder with a button stays until it is used or no longer true (it is withdrawn then), like a ringing call.
+    const held = p.kind === 'incoming_call' || p.action !== undefined;
     const id = await svc.notify({
       appName: APP_NAME,
       // Same resource: replace it where it stands (a ringing call becoming a missed call).
@@ -82,20 +90,23 @@ export class FreedesktopSink implements NotificationSink {
       body: svc.capabilities.has('body-markup') ? escapeMarkup(p.body) : p.body,
       actions: this.actionsFor(p, svc),
       hints,
-      // A ringing call stays until it is answered or ends; the rest follow the desktop's own timing.
-      expireTimeout: isCall ? 0 : -1,
+      // Held ones stay until they are answered, used or withdrawn; the rest follow the desktop's own timing.
+      expireTimeout: held ? 0 : -1,
     });
     this.remember(p.resourceId, id);
-    if (isCall) this.ringing.add(p.resourceId);
-    else this.ringing.delete(p.resourceId);
+    if (held) this.closeAtStop.add(p.resourceId);
+    else this.closeAtStop.delete(p.resourceId);
     if (p.resource !== undefined) this.calls.set(p.resourceId, p.resource);
+    if (p.action !== undefined) this.appActions.set(p.resourceId, p.action.id);
+    else this.appActions.delete(p.resourceId);
   }
 
   /** Buttons only where the server draws them; "Open in console" only for a call and a console to open. */
   private actionsFor(p: PopUp, svc: NotificationService): string[] {
     if (!svc.capabilities.has('actions')) return [];
     const console = p.resource !== undefined && this.opts.openConsole !== undefined ? CONSOLE_ACTIONS : [];
-    return [...console, ...DISMISS_ACTION];
+    const own = p.action !== undefined ? [p.action.id, p.action.label] : [];
+    return [...console, ...own, ...DISMISS_ACTION];
   }
 
   private onAction(id: number, key: string): void {
@@ -105,6 +116,11 @@ export class FreedesktopSink implements NotificationSink {
     if ((key === 'default' || key === 'console') && call !== undefined && this.opts.openConsole !== undefined) {
       this.opts.openConsole(call);
       this.opts.onAction?.({ resourceId, action: 'open_in_console' });
+      return;
+    }
+    if (key === 'set-available' && this.appActions.get(resourceId) === key) {
+      // Handed to the app, which withdraws the reminder once the status it asked for holds.
+      this.opts.onAction?.({ resourceId, action: 'set_available' });
       return;
     }
     if (key === 'dismiss') {
@@ -122,18 +138,19 @@ export class FreedesktopSink implements NotificationSink {
     await (await this.service).close(id);
   }
 
-  /** Closes the ringing-call pop-ups and the connection. */
+  /** Closes the pop-ups that must not outlive it (ringing calls, the reminder's button) and the connection. */
   async dispose(): Promise<void> {
     const pending = this.service;
     this.service = undefined;
     if (pending === undefined) return;
     const svc = await pending.catch(() => undefined);
     if (svc === undefined) return;
-    const calls = [...this.ringing].map((r) => this.ids.get(r)).filter((id): id is number => id !== undefined);
-    await Promise.allSettled(calls.map((id) => svc.close(id)));
+    const held = [...this.closeAtStop].map((r) => this.ids.get(r)).filter((id): id is number => id !== undefined);
+    await Promise.allSettled(held.map((id) => svc.close(id)));
     this.ids.clear();
     this.resources.clear();
-    this.ringing.clear();
+    this.closeAtStop.clear();
+    this.appActions.clear();
     svc.dispose();
   }
 
@@ -150,8 +167,9 @@ export class FreedesktopSink implements NotificationSink {
         this.service = undefined;
         this.ids.clear();
         this.resources.clear();
-        this.ringing.clear();
+        this.closeAtStop.clear();
         this.calls.clear();
+        this.appActions.clear();
       },
     };
     const attempt = NotificationService.connect(this.opts.env ?? process.env, events).catch((e: unknown) => {
@@ -181,7 +199,8 @@ export class FreedesktopSink implements NotificationSink {
     const id = this.ids.get(resourceId);
     if (id !== undefined) this.resources.delete(id);
     this.ids.delete(resourceId);
-    this.ringing.delete(resourceId);
+    this.closeAtStop.delete(resourceId);
     this.calls.delete(resourceId);
+    this.appActions.delete(resourceId);
   }
 }
