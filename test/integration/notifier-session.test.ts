@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveApiUrl, parseCredential } from '../../main/core/api/index.js';
 import type { NotificationSink, PopUp } from '../../main/core/notify/index.js';
 import { NotifierSession, SessionPresence } from '../../main/core/session/index.js';
-import type { NotifierError } from '../../main/core/platform/index.js';
+import type { Clock, NotifierError } from '../../main/core/platform/index.js';
 import { defaultTopics } from '../../main/core/stream/index.js';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../shared/notification-settings.js';
 import type { VoipbinEmulator } from '../../emulator/index.js';
@@ -109,6 +109,47 @@ describe('NotifierSession', () => {
     expect([seen, reads()]).toEqual([['available', 'away'], 2]);
     p.dispose();
     await s.dispose();
+  });
+
+  it('by default an agent token reads its status again every 60 s while connected: it hears no agent_status_updated', async () => {
+    const reads = (): number => emu.requests.filter((r) => r.method === 'GET' && r.path === '/v1.0/service_agents/me').length;
+    // Timers kept, not run: the test fires the poll itself instead of waiting a minute.
+    const timers: { fn: () => void; ms: number }[] = [];
+    const clock: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        const t = { fn, ms };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (h) => {
+        const i = timers.findIndex((t) => t === h);
+        if (i >= 0) timers.splice(i, 1);
+      },
+    };
+    const a = seedAccount(emu);
+    const s = session(a.jwt, new Sink());
+    const p = new SessionPresence(s, { logger: memoryLogger().logger, clock });
+    const seen: string[] = [];
+    p.on('presence', (x) => seen.push(x.status));
+    s.start();
+    await emu.waitFor(() => seen.length === 1);
+    expect(timers.map((t) => t.ms)).toEqual([60_000]);
+    // Changed in the console: nothing tells an agent token, until the next read.
+    const res = await fetch(`${emu.url}/v1.0/service_agents/me/status`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${a.jwt}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'away' }),
+    });
+    expect(res.status).toBe(200);
+    timers[0]!.fn();
+    await emu.waitFor(() => seen.length === 2);
+    expect([seen, reads()]).toEqual([['available', 'away'], 2]);
+    // And again a minute later; none once the socket is gone.
+    expect(timers.map((t) => t.ms)).toEqual([60_000]);
+    await s.dispose();
+    expect(timers).toEqual([]);
+    p.dispose();
   });
 
   it('a status read served before I set mine but answered after it is older news: it never puts the old status back', async () => {
