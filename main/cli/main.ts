@@ -2,18 +2,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { createLogger, type LogLevel, NotifierError, tuneHeapGrowth } from '../core/platform/index.js';
-import { runCommand } from './commands/run.js';
 import { HumanOutput, JsonOutput, errorLine, jsonLine } from './output/run-output.js';
 import { EXIT } from './exit-codes.js';
 import { stdoutLines } from './output/terminal.js';
-import { addLoginCommand } from './commands/login.js';
-import { addLogoutCommand } from './commands/logout.js';
-import { addWhoamiCommand } from './commands/whoami.js';
-import { addStatusCommand } from './commands/status.js';
-import { addReplyCommand } from './commands/reply.js';
-import { addWebhookCommand } from './commands/webhook.js';
-import { addDemoCommand } from './commands/demo.js';
-import { addTranscriptsCommand } from './commands/transcripts.js';
 import { checkConsoleTemplate } from '../../shared/console-link.js';
 
 /**
@@ -42,7 +33,33 @@ function splitList(value: string, previous: string[] | undefined): string[] {
   ];
 }
 
-function program(setExit: (code: number) => void): Command {
+type AddCommand = (root: Command, setExit: (code: number) => void) => void;
+
+/**
+ * The other subcommands, each loaded only when it is the one asked for (all of them for help or a
+ * name we do not know, so commander can list them or suggest one): `run`, which stays up all day,
+ * does not hold the emulator behind `demo` or the login, reply and webhook code in its memory.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
+  login: async () => (await import('./commands/login.js')).addLoginCommand,
+  logout: async () => (await import('./commands/logout.js')).addLogoutCommand,
+  whoami: async () => (await import('./commands/whoami.js')).addWhoamiCommand,
+  status: async () => (await import('./commands/status.js')).addStatusCommand,
+  reply: async () => (await import('./commands/reply.js')).addReplyCommand,
+  transcripts: async () => (await import('./commands/transcripts.js')).addTranscriptsCommand,
+  webhook: async () => (await import('./commands/webhook.js')).addWebhookCommand,
+  demo: async () => (await import('./commands/demo.js')).addDemoCommand,
+};
+
+/** The subcommands to define for these arguments (the root has no options of its own before one). */
+function subcommandsFor(argv: readonly string[]): (() => Promise<AddCommand>)[] {
+  const asked = argv[2];
+  if (asked === 'run') return [];
+  const one = Object.entries(SUBCOMMANDS).find(([name]) => name === asked)?.[1];
+  return one !== undefined ? [one] : Object.values(SUBCOMMANDS);
+}
+
+async function program(argv: readonly string[], setExit: (code: number) => void): Promise<Command> {
   const root = new Command('voipbin-notifier')
     .description('Stay connected to VoIPBIN and report calls and messages for an agent.')
     .version(version)
@@ -103,6 +120,7 @@ function program(setExit: (code: number) => void): Command {
         // Human mode: stdout tells the story, so stderr adds only what it does not (each thing said once).
         const log = createLogger({ level: flags.logLevel ?? (flags.json === true ? 'info' : 'warn'), format: flags.logFormat });
         const out = flags.json === true ? new JsonOutput() : new HumanOutput();
+        const { runCommand } = await import('./commands/run.js');
         setExit(
           await runCommand(
             {
@@ -126,14 +144,8 @@ function program(setExit: (code: number) => void): Command {
         );
       },
     );
-  addLoginCommand(root, setExit);
-  addLogoutCommand(root, setExit);
-  addWhoamiCommand(root, setExit);
-  addStatusCommand(root, setExit);
-  addReplyCommand(root, setExit);
-  addTranscriptsCommand(root, setExit);
-  addWebhookCommand(root, setExit);
-  addDemoCommand(root, setExit);
+  const adds = await Promise.all(subcommandsFor(argv).map((load) => load()));
+  for (const add of adds) add(root, setExit);
   return root;
 }
 
@@ -153,7 +165,7 @@ function parseConsoleTemplate(value: string): string {
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   const wantsJson = argv.includes('--json');
-  const cli = program((c) => {
+  const cli = await program(argv, (c) => {
     exitCode = c;
   });
   // Asking what the command can do is not an error: no arguments at all print the help, exit 0.

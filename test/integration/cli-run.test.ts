@@ -4,6 +4,9 @@ import { makeCall } from '../../emulator/fixtures.js';
 import { seedAccount, startEmulator, type Account } from '../support/harness.js';
 import { CliProcess, runCli } from '../support/cli-process.js';
 import { closedLoopbackPort } from '../support/loopback.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let emu: VoipbinEmulator;
 let acct: Account;
@@ -131,6 +134,21 @@ describe('voipbin-notifier run --json', () => {
     expect(unknownCommand.stderr).toMatch(/unknown command 'ring'/);
 
     expect(emu.upgrades).toEqual([]);
+  });
+
+  it('run, which stays up all day, loads only what it uses: not the emulator behind demo, nor the other subcommands', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'vbn-modules-')), 'loaded.txt');
+    const hook = new URL('../support/module-log.mjs', import.meta.url).href;
+    const p = run(['--notify', 'none'], { VOIPBIN_TOKEN: acct.jwt, MODULE_LOG: log, NODE_OPTIONS: `--import ${hook}` });
+    await p.until('subscribed and caught up', (ls) => ls.some((l) => l.type === 'catchup'));
+    p.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    const loaded = [...new Set(readFileSync(log, 'utf8').split('\n'))].filter((u) => u.includes('/dist/'));
+    // The log saw the command itself, so an empty one cannot pass.
+    expect(loaded.some((u) => u.endsWith('/dist/main/cli/commands/run.js'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('/dist/emulator/'))).toEqual([]);
+    const others = ['demo', 'login', 'logout', 'whoami', 'status', 'reply', 'transcripts', 'webhook', 'webhook-set', 'webhook-show', 'webhook-test'];
+    expect(loaded.filter((u) => others.some((c) => u.endsWith(`/dist/main/cli/commands/${c}.js`)))).toEqual([]);
   });
 
   it('no arguments at all: the help, on stdout, and exit 0 (asking is not an error)', async () => {
