@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTextFrames } from '../emulator/index.js';
 import { realisticFeed } from './feed.js';
@@ -110,6 +110,8 @@ const BEFORE = [
 /** The full run's Profile section: the top of the profile now, beside what it was. */
 export async function profileBench(o: { frames: number; passes: number }): Promise<BenchResult> {
   const p = await profileCommand(o);
+  // The full run keeps only the table: a profile of every run would pile up in the temp folder.
+  rmSync(dirname(p.path), { recursive: true, force: true });
   const first = p.top[0];
   return {
     name: 'Profile',

@@ -99,13 +99,15 @@ describe('run: presence and the busy trap', () => {
 
   it('a late hangup of a leg that was never open (rung elsewhere, cancelled) does not start the wrap-up again', async () => {
     const acct = seedAccount(emu);
-    const p = run(acct, ['--wrap-up', '1.5']);
+    const p = run(acct, ['--wrap-up', '3']);
     await subscribed(p);
     const ring = ringOf(acct);
     publishAll(emu, [...ring.start(), ...ring.answer(0), ...ring.hangup()]);
     await p.until('busy', (ls) => presence(ls).some((l) => l.status === 'busy'));
     const endedBy = Date.now();
-    await sleep(700);
+    await sleep(1_000);
+    // Still inside the wrap-up (3 s): the late leg can only pass if it did not start it again.
+    expect(reminders(p.lines())).toEqual([]);
     const late = Date.now();
     emu.publish(
       'call_hungup',

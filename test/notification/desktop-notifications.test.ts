@@ -218,8 +218,9 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     const reminder = await desktop.waitForNotify((c) => c.summary === 'You are still Busy — queue calls cannot reach you' && c.id !== undefined);
     expect(reminder.body).toBe('Set yourself Available: voipbin-notifier status available');
     expect(reminder.actions).toEqual(['set-available', 'Set Available', 'dismiss', 'Dismiss']);
-    // It stays until it is used or no longer true.
+    // It stays until it is used or no longer true, and using its button does not take it away (it goes once the status is set).
     expect(reminder.expireTimeout).toBe(0);
+    expect(reminder.hints).toMatch(/"resident"\s+variant\s+boolean true/);
     await desktop.waitForDisplayed(1);
     if (process.env.SCREENSHOTS !== undefined) {
       mkdirSync(process.env.SCREENSHOTS, { recursive: true });

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiEndpoints, Credential, RestClient } from '../../core/api/index.js';
 import type { Identity } from '../../core/account/index.js';
-import type { NotificationSink, PopUp } from '../../core/notify/index.js';
-import { NotifierError, describeError, isNotifierError, type Logger } from '../../core/platform/index.js';
+import type { NotificationSink } from '../../core/notify/index.js';
+import { NotifierError, isNotifierError, type Logger } from '../../core/platform/index.js';
 import { NotifierSession, SessionPresence, SessionTranscripts, type PresenceOptions, type SessionTranscriptsOptions } from '../../core/session/index.js';
-import type { PresenceReminder } from '../../core/presence/index.js';
+import { ReminderPopUp, isTrapped } from './reminder-pop-up.js';
 import type { ListenerOptions, StateDetail } from '../../core/stream/index.js';
 import { withoutWords } from '../../core/transcripts/index.js';
 import type { NotificationSettings } from '../../../shared/notification-settings.js';
@@ -60,23 +60,6 @@ const ICON = fileURLToPath(new URL('../../../../assets/icons/128x128.png', impor
 type OwnedSink = NotificationSink & { dispose?(): Promise<void> };
 
 /** Linux desktops: the freedesktop service itself; macOS and Windows: node-notifier's helpers. */
-/** The busy trap's reminder (core/presence): one pop-up, replaced in place, withdrawn once no longer true. */
-const REMINDER_ID = 'presence-reminder';
-
-function reminderPopUp(r: PresenceReminder, at: number): PopUp {
-  return {
-    kind: 'summary',
-    resourceId: REMINDER_ID,
-    title: r.message,
-    // Where the server draws no buttons (or on macOS and Windows), the way to do it by hand.
-    body: 'Set yourself Available: voipbin-notifier status available',
-    sound: true,
-    urgent: false,
-    at,
-    action: { id: 'set-available', label: 'Set Available' },
-  };
-}
-
 function nativeSink(o: HeadlessNotifierOptions, setAvailable: () => void): OwnedSink {
   if (process.platform === 'darwin' || process.platform === 'win32') return new NodeNotifierSink();
   const template = o.consoleUrlTemplate ?? DEFAULT_CONSOLE_URL_TEMPLATE;
@@ -106,7 +89,12 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
   const sink =
     o.notify === 'native'
       ? nativeSink(o, () => {
-          // The presence line (changed_by me) says it worked; a refusal is an error line, and the reminder stays.
+          // A press on a pop-up no longer true: on a call, "available" would put me back in the queues mid-call.
+          if (reminder?.live !== true || presence?.onCall === true) {
+            reminder?.withdraw();
+            return;
+          }
+          // The presence line (changed_by me) says it worked; a refusal is an error line, and the reminder stays (it is resident).
           presence
             ?.set('available')
             .catch((e: unknown) =>
@@ -154,20 +142,15 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     );
   });
   const presence = o.presence === false ? undefined : new SessionPresence(session, { ...o.presence, logger: o.log });
-  let reminding = false;
+  const reminder = sink === undefined ? undefined : new ReminderPopUp(sink, o.log);
   presence?.on('presence', (p) => {
     o.out.presence(p);
-    // The reminder says something no longer true once queue calls reach me again: it goes.
-    if (p.receivingQueueCalls && reminding) {
-      reminding = false;
-      sink?.withdraw(REMINDER_ID, 'ended').catch(() => undefined);
-    }
+    // "You are still Busy" is no longer true once my status is anything else (available, or away chosen elsewhere).
+    if (!isTrapped(p.status)) reminder?.withdraw();
   });
   presence?.on('reminder', (r) => {
     o.out.presenceReminder(r);
-    if (sink === undefined) return;
-    reminding = true;
-    sink.show(reminderPopUp(r, Date.now())).catch((e: unknown) => o.log.warn('could not show the busy reminder', { error: describeError(e) }));
+    reminder?.show(r);
   });
   presence?.on('error', (e) => o.out.error(e));
   presence?.on('off', (message) => {
@@ -188,8 +171,8 @@ export function startHeadlessNotifier(o: HeadlessNotifierOptions): HeadlessNotif
     stopSleepWatch();
     presence?.dispose();
     transcripts?.dispose();
-    // The last lines are out and no ringing pop-up outlives the notifier that could close it.
-    const release = session.dispose().then(() => sink?.dispose?.());
+    // The last lines are out and no ringing pop-up (nor the reminder's button) outlives the notifier that could close it.
+    const release = (reminder?.end() ?? Promise.resolve()).then(() => session.dispose()).then(() => sink?.dispose?.());
     await Promise.race([release, new Promise<void>((r) => setTimeout(r, RELEASE_MS).unref())]).catch(() => undefined);
     const line = stoppedLine ?? { to: final, at: Date.now() };
     o.out.state(line.to, line.at);

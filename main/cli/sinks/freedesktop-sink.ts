@@ -74,6 +74,9 @@ export class FreedesktopSink implements NotificationSink {
   async show(p: PopUp): Promise<void> {
     const svc = await this.connected();
     const hints: Record<string, HintValue> = { urgency: { type: 'byte', value: p.urgent ? URGENCY.critical : URGENCY.normal } };
+    // A pop-up with the app's own button stays when the button is used (GNOME and Plasma remove it
+    // otherwise): if the action fails, the reminder is still there; it is withdrawn when it stops being true.
+    if (p.action !== undefined) hints.resident = { type: 'boolean', value: true };
     const cat = category(p.kind);
     if (cat !== undefined) hints.category = { type: 'string', value: cat };
     if (!p.sound) hints['suppress-sound'] = { type: 'boolean', value: true };

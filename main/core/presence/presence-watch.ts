@@ -169,6 +169,8 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
 
   /** Sets my status (the person's choice); resolves with what the server now holds. */
   async set(status: SettableStatus): Promise<Presence> {
+    // A press on a pop-up of a sign-in that has ended must not set the status of whoever it was.
+    if (this.disposed) throw new NotifierError('presence_unavailable', 'This sign-in has ended: your status was not changed.');
     return this.put(status, 'me');
   }
 

@@ -249,8 +249,8 @@ export class SessionManager {
     session.on('updated', changed);
     session.on('expiry', (n) => this.onExpiry(a, n));
     presence.on('presence', (p) => {
-      // The reminder says something no longer true once I can take queue calls again: it goes, like an answered call's pop-up.
-      if (p.receivingQueueCalls) this.withdrawReminder(a);
+      // "You are still Busy" is no longer true once my status is anything else (available, or away chosen elsewhere): it goes.
+      if (p.status !== 'busy' && p.status !== 'ringing') this.withdrawReminder(a);
       changed();
     });
     presence.on('reminder', (r) => {
