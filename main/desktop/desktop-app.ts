@@ -242,6 +242,12 @@ export class DesktopApp extends TypedEmitter<DesktopAppEvents> {
     this.changed();
   }
 
+  /** The busy trap's reminder button: available, unless the reminder is no longer true (then it only goes). */
+  async reminderPressed(): Promise<{ ok: boolean }> {
+    if (!this.sessions.reminderPressed()) return { ok: true };
+    return this.setStatus('available');
+  }
+
   /** The person chose a status (tray menu): set on the server; a failure becomes the window's notice. */
   async setStatus(status: SettableStatus): Promise<{ ok: boolean }> {
     const presence = this.sessions.current?.presence;

@@ -99,7 +99,7 @@ async function ready(): Promise<void> {
     onReplyAction: (resourceId) => void desktop?.replies.start(resourceId),
     // The busy trap's reminder: one press sets me available; a failure is said in the window, as from the tray.
     onAction: (_resourceId, action) => {
-      if (action === 'set-available') void desktop?.setStatus('available').then((r) => (r.ok ? undefined : showSettings()));
+      if (action === 'set-available') void desktop?.reminderPressed().then((r) => (r.ok ? undefined : showSettings()));
     },
   });
   const d = new DesktopApp({

@@ -217,6 +217,42 @@ describe('the Electron main process', () => {
     }
   });
 
+  it("the reminder's button pressed while the next call is on sets nothing (available mid-call would put me back in the queues): the reminder goes instead", async () => {
+    const emu = await startEmulator();
+    try {
+      const a = seedAccount(emu);
+      const puts = (): unknown[] => emu.requests.filter((r) => r.method === 'PUT' && r.path === '/v1.0/service_agents/me/status');
+      const status = async (): Promise<string | undefined> => ((await invoke('state:get', undefined)) as AppState).presence?.status;
+      await invoke('account:sign-in', { method: 'password', apiUrl: emu.url, username: a.username, password: a.password });
+      await vi.waitFor(async () => expect(await status()).toBe('available'), { timeout: 6_000 });
+      await invoke('notifications:update', { wrapUpSeconds: 0 });
+      const made = fake.Notification.created.length;
+      const first = ringFor(a);
+      publishAll(emu, [...first.start(), ...first.answer(0), ...first.hangup()]);
+      let reminder: fake.Notification | undefined;
+      await vi.waitFor(
+        () => {
+          reminder = fake.Notification.created.slice(made).find((n) => n.options.title === 'You are still Busy — queue calls cannot reach you' && !n.closed);
+          expect(reminder).toBeDefined();
+        },
+        { timeout: 6_000 },
+      );
+      // The next call rings and I take it; only then is the old reminder's button pressed.
+      const next = ringFor(a, { type: 'tel', target: '+15550177', target_name: 'Omar Haddad' });
+      publishAll(emu, [...next.start(), ...next.answer(0)]);
+      await vi.waitFor(() => expect(fake.Notification.created.slice(made).some((n) => n.options.title === 'Incoming call from Omar Haddad')).toBe(true), {
+        timeout: 6_000,
+      });
+      reminder!.action(0);
+      await vi.waitFor(() => expect(reminder!.closed).toBe(true));
+      expect(puts()).toEqual([]);
+      expect(await status()).toBe('busy');
+      await invoke('account:sign-out', undefined);
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it(`Quit from the tray asks first while replies are unsent ("Keep writing" keeps the app and brings the replies up); the OS's own quit never asks`, async () => {
     // The previous test left ${MAX_DRAFTS} failed drafts with their text (another sign-in's now: still kept, still shown).
     const s = (await invoke('state:get', undefined)) as AppState;

@@ -308,6 +308,18 @@ export class SessionManager {
     return new ConnectionStatus(() => this.o.clock.now(), this.recentErrors);
   }
 
+  /**
+   * The reminder's button was pressed: whether setting available is still what it means. Not for
+   * a sign-in that is gone, and not during a call (it would put me back in the queues mid-call):
+   * then the reminder, no longer true, goes instead.
+   */
+  reminderPressed(): boolean {
+    const a = this.active;
+    if (a !== undefined && this.reminderOf === a && !a.presence.onCall) return true;
+    if (a !== undefined) this.withdrawReminder(a);
+    return false;
+  }
+
   /** Takes the busy trap's reminder of `a` off the screen, if it is there. */
   private withdrawReminder(a: SignedIn): void {
     if (this.reminderOf !== a) return;
