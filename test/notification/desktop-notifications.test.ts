@@ -183,21 +183,7 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
       .notifyCalls()
       .filter((c) => c.summary === 'Incoming call from Jane Cooper' && c.id !== undefined)
       .at(-1)!;
-    const emit = spawnSync(
-      'gdbus',
-      [
-        'emit',
-        '--session',
-        '--object-path',
-        '/org/freedesktop/Notifications',
-        '--signal',
-        'org.freedesktop.Notifications.ActionInvoked',
-        String(shown.id),
-        'dismiss',
-      ],
-      { env: { ...process.env, ...desktop.env } },
-    );
-    expect(emit.status).toBe(0);
+    expect(pressButton(desktop, shown.id, 'dismiss')).toBe(0);
     await p.until('the dismiss line', (ls) => ls.some((l) => l.type === 'notification_action' && l.action === 'dismiss'));
     await desktop.waitForDisplayed(0);
     expect(desktop.closeCalls()).toContain(shown.id);
@@ -215,7 +201,8 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     const reminderCalls = (): ReturnType<DesktopSession['notifyCalls']> =>
       desktop!.notifyCalls().filter((c) => c.summary === 'You are still Busy — queue calls cannot reach you' && c.id !== undefined);
     trap();
-    const reminder = await desktop.waitForNotify((c) => c.summary === 'You are still Busy — queue calls cannot reach you' && c.id !== undefined);
+    await waitUntil('the reminder', () => reminderCalls().length === 1);
+    const reminder = reminderCalls()[0]!;
     expect(reminder.body).toBe('Set yourself Available: voipbin-notifier status available');
     expect(reminder.actions).toEqual(['set-available', 'Set Available', 'dismiss', 'Dismiss']);
     // It stays until it is used or no longer true, and using its button does not take it away (it goes once the status is set).
@@ -229,21 +216,7 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
     }
 
     // The button, as the daemon reports a press: I am set available, and the reminder goes.
-    const press = spawnSync(
-      'gdbus',
-      [
-        'emit',
-        '--session',
-        '--object-path',
-        '/org/freedesktop/Notifications',
-        '--signal',
-        'org.freedesktop.Notifications.ActionInvoked',
-        String(reminder.id),
-        'set-available',
-      ],
-      { env: { ...process.env, ...desktop.env } },
-    );
-    expect(press.status).toBe(0);
+    expect(pressButton(desktop, reminder.id, 'set-available')).toBe(0);
     await p.until('available, set by me', (ls) => ls.some((l) => l.type === 'presence' && l.status === 'available' && l.changed_by === 'me'));
     expect(
       p
@@ -266,18 +239,20 @@ describe.runIf(missing.length === 0)('desktop notifications over D-Bus', () => {
   });
 });
 
-async function waitUntil(what: string, ok: () => boolean): Promise<void> {
+/** A button press as the daemon reports one (ActionInvoked on the session bus); gdbus's exit status. */
+function pressButton(d: DesktopSession, id: number | undefined, key: string): number | null {
+  const args = ['emit', '--session', '--object-path', '/org/freedesktop/Notifications', '--signal', 'org.freedesktop.Notifications.ActionInvoked'];
+  return spawnSync('gdbus', [...args, String(id), key], { env: { ...process.env, ...d.env } }).status;
+}
+
+async function waitUntil(what: string, ok: () => boolean, timeoutMs = 8_000): Promise<void> {
   const start = Date.now();
   while (!ok()) {
-    if (Date.now() - start > 8_000) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-async function waitForFile(path: string): Promise<void> {
-  const start = Date.now();
-  while (!existsSync(path)) {
-    if (Date.now() - start > 5_000) throw new Error(`${path} was never written`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function waitForFile(path: string): Promise<void> {
+  return waitUntil(`${path} to be written`, () => existsSync(path), 5_000);
 }

@@ -1,12 +1,9 @@
 import type { NotificationSink, PopUp } from '../../core/notify/index.js';
 import { describeError, type Logger } from '../../core/platform/index.js';
-import type { AgentStatus, PresenceReminder } from '../../core/presence/index.js';
+import type { PresenceReminder } from '../../core/presence/index.js';
 
 /** The busy trap's reminder (core/presence): one pop-up, replaced in place. */
 export const REMINDER_ID = 'presence-reminder';
-
-/** What the reminder says stays true only while the status is one agent-manager leaves behind. */
-export const isTrapped = (status: AgentStatus): boolean => status === 'busy' || status === 'ringing';
 
 function reminderPopUp(r: PresenceReminder, at: number): PopUp {
   return {

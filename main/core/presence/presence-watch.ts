@@ -57,6 +57,11 @@ const DEFAULT_POLL_MS = 60_000;
 /** Statuses agent-manager leaves behind after a call. */
 const TRAPPED: ReadonlySet<AgentStatus> = new Set(['busy', 'ringing']);
 
+/** A status agent-manager leaves behind after a call: what the busy trap's reminder says stays true only while it holds. */
+export function isTrapped(status: AgentStatus): boolean {
+  return TRAPPED.has(status);
+}
+
 /** none: no call of mine ended since the last check; waiting: one did, its wrap-up is running. */
 type WrapUp = { phase: 'none' } | { phase: 'waiting'; endedAt: number; changesAtEnd: number; timer: unknown };
 
@@ -241,7 +246,7 @@ export class PresenceWatch extends TypedEmitter<PresenceWatchEvents> {
     if (this.wrapUp !== wrap || this.disposed) return;
     this.wrapUp = { phase: 'none' };
     const now = this.current;
-    if (now === undefined || !TRAPPED.has(now.status)) return;
+    if (now === undefined || !isTrapped(now.status)) return;
     // Never override a choice made elsewhere: any change since the call ended means someone chose.
     if (this.backToAvailable && this.changes === wrap.changesAtEnd) {
       try {

@@ -3,6 +3,7 @@ import { decodeAgentToken, login, verifiedIdentity, type CredentialStore, type E
 import type { NotificationSink } from '../../core/notify/index.js';
 import { NotifierError, describeError, isNotifierError, redactor, type Clock, type Logger } from '../../core/platform/index.js';
 import { NotifierSession, SessionPresence, SessionTranscripts } from '../../core/session/index.js';
+import { isTrapped } from '../../core/presence/index.js';
 import type { ListenerOptions } from '../../core/stream/index.js';
 import type { CustomerSnapshot } from '../../core/webhook/index.js';
 import type { ExpiryStageName, SignInRequest } from '../../../shared/ipc-contract.js';
@@ -250,7 +251,7 @@ export class SessionManager {
     session.on('expiry', (n) => this.onExpiry(a, n));
     presence.on('presence', (p) => {
       // "You are still Busy" is no longer true once my status is anything else (available, or away chosen elsewhere): it goes.
-      if (p.status !== 'busy' && p.status !== 'ringing') this.withdrawReminder(a);
+      if (!isTrapped(p.status)) this.withdrawReminder(a);
       changed();
     });
     presence.on('reminder', (r) => {
